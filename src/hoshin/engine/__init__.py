@@ -1,0 +1,1 @@
+"""Pure computation for progress, status, expected pace and roll-up. No Django imports here."""

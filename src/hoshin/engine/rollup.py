@@ -1,0 +1,146 @@
+"""Roll-up of progress and status from key results up through the alignment tree."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+
+from .progress import clamp
+from .types import Node, Status, StatusPolicy
+
+# Compared with a small tolerance so that a score of exactly 0.75 is on track however the
+# weights happened to round.
+_TOLERANCE = 1e-9
+
+ON_TRACK_SCORE = 0.75
+AT_RISK_SCORE = 0.4
+
+# Silence scores like off track: a parent whose children stopped reporting is pulled down,
+# never propped up.
+_STATUS_SCORE = {
+    Status.ON_TRACK: 1.0,
+    Status.AT_RISK: 0.5,
+    Status.OFF_TRACK: 0.0,
+    Status.NO_DATA: 0.0,
+}
+
+
+def _effective_weights(weights: Sequence[float]) -> list[float]:
+    """Negative weights count as zero; if nothing is left, every child counts equally, so a
+    parent whose weights were never filled in still gets a meaningful roll-up."""
+    cleaned = [w if w > 0 else 0.0 for w in weights]  # NaN also becomes 0.0
+    if math.fsum(cleaned) > 0:
+        return cleaned
+    return [1.0] * len(cleaned)
+
+
+def rollup(
+    children: Sequence[tuple[float, float | None, Status]],
+    policy: StatusPolicy = StatusPolicy(),
+) -> tuple[float | None, Status]:
+    """Progress and status of a parent from its children's (weight, progress, status).
+
+    Progress is the weighted mean of clamped child progress over the children that have
+    one, so overshooting one key result cannot hide another that is behind. Sums use
+    `math.fsum` so the result does not depend on the order of the children.
+    """
+    if not children:
+        return None, Status.NO_DATA
+
+    weights = _effective_weights([weight for weight, _, _ in children])
+
+    progress_weight = math.fsum(
+        w for w, (_, progress, _) in zip(weights, children) if progress is not None
+    )
+    if progress_weight > 0:
+        progress = math.fsum(
+            w * clamp(p) for w, (_, p, _) in zip(weights, children) if p is not None
+        ) / progress_weight
+        progress = clamp(progress)  # guards the last bit of rounding
+    else:
+        progress = None
+
+    total = math.fsum(weights)
+    silent = math.fsum(
+        w for w, (_, _, status) in zip(weights, children) if status == Status.NO_DATA
+    )
+    if silent / total > policy.no_data_share + _TOLERANCE:
+        return progress, Status.NO_DATA
+
+    score = math.fsum(w * _STATUS_SCORE[status] for w, (_, _, status) in zip(weights, children))
+    score /= total
+    if score >= ON_TRACK_SCORE - _TOLERANCE:
+        status = Status.ON_TRACK
+    elif score >= AT_RISK_SCORE - _TOLERANCE:
+        status = Status.AT_RISK
+    else:
+        status = Status.OFF_TRACK
+    return progress, status
+
+
+def compute_tree(node: Node, policy: StatusPolicy = StatusPolicy()) -> Node:
+    """Fill every inner node's progress and status from its children, in place.
+
+    Iterative post-order (no recursion limit, no copies) so a whole cycle of tens of
+    thousands of nodes computes in a few tens of milliseconds. Leaves keep the values the
+    services computed for them. A node reached twice (a shared child, or a cycle from bad
+    data) is expanded only once, so bad data cannot hang the walk.
+    """
+    expanded: set[int] = set()
+    stack: list[tuple[Node, bool]] = [(node, False)]
+    while stack:
+        current, children_done = stack.pop()
+        if children_done:
+            if not current.leaf:
+                current.progress, current.status = rollup(
+                    [(child.weight, child.progress, child.status) for child in current.children],
+                    policy,
+                )
+            continue
+        if id(current) in expanded:
+            continue
+        expanded.add(id(current))
+        stack.append((current, True))
+        stack.extend((child, False) for child in current.children)
+    return node
+
+
+_NAMED_KEYS = ("id", "type", "title", "progress", "status", "children")
+
+
+def node_to_dict(node: Node) -> dict:
+    """JSON-ready nested dict of a (computed) tree.
+
+    Built iteratively so deep trees cannot hit the recursion limit. `extra` keys follow the
+    named keys and never overwrite them, so the shape clients rely on stays fixed. As in
+    `compute_tree`, a node reached twice is listed again but its children only once, so a
+    cycle from bad data cannot make the output endless.
+    """
+
+    def shell(n: Node) -> dict:
+        data = {
+            "id": n.id,
+            "type": n.type,
+            "title": n.title,
+            "progress": None if n.progress is None else round(n.progress, 4),
+            "status": Status(n.status).value,
+            "children": [],
+        }
+        for key, value in n.extra.items():
+            if key not in _NAMED_KEYS:
+                data[key] = value
+        return data
+
+    root = shell(node)
+    expanded: set[int] = set()
+    stack: list[tuple[Node, dict]] = [(node, root)]
+    while stack:
+        current, data = stack.pop()
+        if id(current) in expanded:
+            continue
+        expanded.add(id(current))
+        for child in current.children:
+            child_data = shell(child)
+            data["children"].append(child_data)
+            stack.append((child, child_data))
+    return root

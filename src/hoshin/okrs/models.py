@@ -1,0 +1,270 @@
+"""Quarterly execution: cycles, the strategic brief, objectives, key results, check-ins."""
+
+from __future__ import annotations
+
+from django.db import models
+from django.utils import timezone
+from simple_history.models import HistoricalRecords
+
+from hoshin.core.models import PlanElement
+from hoshin.org.models import Person, Unit
+from hoshin.strategy.models import AnnualObjective, ImprovementPriority
+
+
+class Cycle(PlanElement):
+    """A planning period: a (fiscal) year or a quarter."""
+
+    KEY_PREFIX = "C"
+
+    class Kind(models.TextChoices):
+        YEAR = "year", "Year"
+        QUARTER = "quarter", "Quarter"
+
+    class State(models.TextChoices):
+        DRAFT = "draft", "Draft"
+        PLANNING = "planning", "Planning"
+        ACTIVE = "active", "Active"
+        CLOSED = "closed", "Closed"
+
+    name = models.CharField(max_length=100, blank=True)
+    kind = models.CharField(max_length=10, choices=Kind.choices, default=Kind.QUARTER)
+    start = models.DateField()
+    end = models.DateField()
+    state = models.CharField(max_length=10, choices=State.choices, default=State.DRAFT)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["start", "kind"]
+        constraints = [models.CheckConstraint(condition=models.Q(end__gte=models.F("start")),
+                                              name="cycle_end_after_start")]
+
+    def encloses(self, other: Cycle) -> bool:
+        return self.start <= other.start and other.end <= self.end
+
+
+class Theme(PlanElement):
+    """One of the quarter's 2-3 strategic themes (the strategic brief)."""
+
+    KEY_PREFIX = "T"
+
+    cycle = models.ForeignKey(Cycle, on_delete=models.PROTECT, related_name="themes")
+    title = models.CharField(max_length=300)
+    success = models.TextField(blank=True, help_text="What success looks like at quarter end.")
+    annual_objectives = models.ManyToManyField(AnnualObjective, related_name="themes", blank=True)
+    history = HistoricalRecords(m2m_fields=[annual_objectives])
+
+    class Meta:
+        ordering = ["cycle", "key"]
+
+
+class TradeOff(models.Model):
+    """What the quarter explicitly pauses, slows or stops to make room for the themes."""
+
+    class Kind(models.TextChoices):
+        PAUSED = "paused", "Paused"
+        SLOWED = "slowed", "Slowed"
+        STOPPED = "stopped", "Stopped"
+
+    cycle = models.ForeignKey(Cycle, on_delete=models.CASCADE, related_name="trade_offs")
+    title = models.CharField(max_length=300)
+    kind = models.CharField(max_length=10, choices=Kind.choices, default=Kind.PAUSED)
+    reason = models.TextField(blank=True)
+    decided_by = models.ForeignKey(Person, null=True, blank=True, on_delete=models.SET_NULL,
+                                   related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["cycle", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.kind}: {self.title}"
+
+
+class Objective(PlanElement):
+    """An OKR objective of one unit in one cycle, linked to the strategy it serves."""
+
+    KEY_PREFIX = "O"
+
+    class Kind(models.TextChoices):
+        COMMITTED = "committed", "Committed"
+        ASPIRATIONAL = "aspirational", "Aspirational"
+
+    cycle = models.ForeignKey(Cycle, on_delete=models.PROTECT, related_name="objectives")
+    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="objectives")
+    title = models.CharField(max_length=300)
+    description = models.TextField(blank=True)
+    kind = models.CharField(max_length=12, choices=Kind.choices, default=Kind.COMMITTED)
+    # Exactly one of these (or none, for a draft the analyzer flags as an orphan).
+    parent_annual = models.ForeignKey(AnnualObjective, null=True, blank=True,
+                                      on_delete=models.PROTECT, related_name="objectives")
+    parent_priority = models.ForeignKey(ImprovementPriority, null=True, blank=True,
+                                        on_delete=models.PROTECT, related_name="objectives")
+    parent_theme = models.ForeignKey(Theme, null=True, blank=True, on_delete=models.PROTECT,
+                                     related_name="objectives")
+    parent_objective = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT,
+                                         related_name="child_objectives")
+    history = HistoricalRecords()
+
+    PARENT_FIELDS = ("parent_annual", "parent_priority", "parent_theme", "parent_objective")
+
+    class Meta:
+        ordering = ["cycle", "unit", "key"]
+        constraints = [
+            models.CheckConstraint(
+                condition=(
+                    models.Q(parent_annual__isnull=True, parent_priority__isnull=True,
+                             parent_theme__isnull=True)
+                    | models.Q(parent_annual__isnull=True, parent_priority__isnull=True,
+                               parent_objective__isnull=True)
+                    | models.Q(parent_annual__isnull=True, parent_theme__isnull=True,
+                               parent_objective__isnull=True)
+                    | models.Q(parent_priority__isnull=True, parent_theme__isnull=True,
+                               parent_objective__isnull=True)
+                ),
+                name="objective_single_parent",
+            )
+        ]
+
+    @property
+    def parent(self):
+        for name in self.PARENT_FIELDS:
+            if getattr(self, f"{name}_id"):
+                return getattr(self, name)
+        return None
+
+
+class KeyResult(PlanElement):
+    """A measurable outcome of an objective, owned by exactly one person."""
+
+    KEY_PREFIX = "KR"
+
+    class Kind(models.TextChoices):
+        INCREASE = "increase", "Increase"
+        DECREASE = "decrease", "Decrease"
+        STAY_ABOVE = "stay_above", "Stay above"
+        STAY_BELOW = "stay_below", "Stay below"
+        MILESTONE = "milestone", "Milestone"
+
+    objective = models.ForeignKey(Objective, on_delete=models.PROTECT, related_name="key_results")
+    title = models.CharField(max_length=300)
+    owner = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="key_results")
+    kind = models.CharField(max_length=12, choices=Kind.choices, default=Kind.INCREASE)
+    baseline = models.FloatField(null=True, blank=True)
+    target = models.FloatField(null=True, blank=True)
+    unit = models.CharField(max_length=40, blank=True)
+    weight = models.FloatField(default=1.0)
+    # The latest check-in, kept by the check-in service in the same transaction so the
+    # alignment tree of a whole cycle needs no scan of every check-in.
+    last_checkin = models.ForeignKey("CheckIn", null=True, blank=True, on_delete=models.SET_NULL,
+                                     related_name="+")
+    history = HistoricalRecords(excluded_fields=["last_checkin"])
+
+    class Meta:
+        ordering = ["objective", "id"]
+
+
+class MilestoneStep(models.Model):
+    """A weighted step of a milestone key result; the weights of a KR sum to 1."""
+
+    key_result = models.ForeignKey(KeyResult, on_delete=models.CASCADE, related_name="steps")
+    key = models.CharField(max_length=64)
+    title = models.CharField(max_length=300)
+    weight = models.FloatField()
+    order = models.PositiveIntegerField(default=0)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["key_result", "order", "id"]
+        constraints = [models.UniqueConstraint(fields=["key_result", "key"],
+                                               name="milestone_step_unique_key")]
+
+    def __str__(self) -> str:
+        return f"{self.key} {self.title}"
+
+
+class Phase(models.Model):
+    """A phased target: where the key result should be by a date (instead of linear pace)."""
+
+    key_result = models.ForeignKey(KeyResult, on_delete=models.CASCADE, related_name="phases")
+    date = models.DateField()
+    target = models.FloatField()
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["key_result", "date"]
+        constraints = [models.UniqueConstraint(fields=["key_result", "date"],
+                                               name="phase_unique_date")]
+
+
+class CheckIn(models.Model):
+    """A weekly reading of a key result. Append-only: a correction is a new check-in,
+    so the table is its own history."""
+
+    key_result = models.ForeignKey(KeyResult, on_delete=models.CASCADE, related_name="checkins")
+    date = models.DateField()
+    value = models.FloatField(null=True, blank=True)
+    confidence = models.PositiveSmallIntegerField(null=True, blank=True)
+    note = models.TextField(blank=True)
+    blockers = models.TextField(blank=True)
+    steps_done = models.JSONField(default=list, blank=True)
+    author = models.ForeignKey(Person, null=True, blank=True, on_delete=models.SET_NULL,
+                               related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["key_result", "date", "id"]
+        indexes = [models.Index(fields=["key_result", "date"])]
+        constraints = [models.CheckConstraint(
+            condition=models.Q(confidence__isnull=True) | models.Q(confidence__lte=10),
+            name="checkin_confidence_0_10")]
+
+    def __str__(self) -> str:
+        return f"{self.key_result.key} {self.date}: {self.value}"
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise ValueError("check-ins are append-only: record a new check-in to correct one")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise ValueError("check-ins are append-only and cannot be deleted")
+
+
+class Initiative(PlanElement):
+    """Work meant to move a key result (a project, an epic). An output, not an outcome."""
+
+    KEY_PREFIX = "I"
+
+    class Status(models.TextChoices):
+        NOT_STARTED = "not_started", "Not started"
+        IN_PROGRESS = "in_progress", "In progress"
+        BLOCKED = "blocked", "Blocked"
+        DONE = "done", "Done"
+        CANCELLED = "cancelled", "Cancelled"
+
+    key_result = models.ForeignKey(KeyResult, on_delete=models.PROTECT, related_name="initiatives")
+    title = models.CharField(max_length=300)
+    owner = models.ForeignKey(Person, null=True, blank=True, on_delete=models.SET_NULL,
+                              related_name="initiatives")
+    status = models.CharField(max_length=12, choices=Status.choices, default=Status.NOT_STARTED)
+    size = models.FloatField(null=True, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["key_result", "id"]
+
+
+class InitiativeLink(models.Model):
+    """A link from an initiative to where the work is tracked (Jira, Asana, GitHub…)."""
+
+    initiative = models.ForeignKey(Initiative, on_delete=models.CASCADE, related_name="links")
+    url = models.URLField(max_length=500)
+    title = models.CharField(max_length=200, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["initiative", "id"]
+
+    def __str__(self) -> str:
+        return self.url

@@ -1,0 +1,462 @@
+"""Operations on cycles, the strategic brief, objectives, key results, check-ins and
+initiatives. Each public function is one transaction and checks permissions first."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.db import transaction
+from django.utils import timezone
+
+from hoshin.core.errors import DomainError, ErrorCollector, FieldError, NotFound
+from hoshin.core.keys import claim_key
+from hoshin.okrs import rules
+from hoshin.okrs.models import (
+    CheckIn, Cycle, Initiative, InitiativeLink, KeyResult, MilestoneStep, Objective, Phase, Theme,
+    TradeOff,
+)
+from hoshin.org import permissions
+from hoshin.org.models import Organization, Person, Role, Unit
+from hoshin.strategy.models import AnnualObjective, ImprovementPriority
+
+_UNSET = object()
+
+
+def get(model, key: str, field: str = "key"):
+    obj = model.objects.filter(key=key).first()
+    if obj is None:
+        raise NotFound.field(field, f'unknown {model._meta.verbose_name} "{key}"')
+    return obj
+
+
+def _require_writable(cycle: Cycle, field: str = "cycle") -> None:
+    if cycle.state == Cycle.State.CLOSED:
+        raise DomainError.field(field, f'cycle "{cycle.key}" is closed and read-only')
+
+
+# Cycles ---------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def save_cycle(actor: Person | None, cycle: Cycle | None = None, *, key: str | None = None,
+               name=_UNSET, kind=_UNSET, start=_UNSET, end=_UNSET) -> Cycle:
+    permissions.require(permissions.can_edit_strategy(actor), "edit cycles")
+    errors = ErrorCollector()
+    if cycle is None:
+        cycle = Cycle(key=claim_key(key))
+        for fname, value in (("start", start), ("end", end)):
+            if value is _UNSET:
+                errors.add(fname, "is required")
+    else:
+        _require_writable(cycle, "state")
+    for fname, value in (("name", name), ("kind", kind), ("start", start), ("end", end)):
+        if value is not _UNSET:
+            setattr(cycle, fname, value)
+    if cycle.kind not in Cycle.Kind.values:
+        errors.add("kind", 'must be "year" or "quarter"')
+    if cycle.start and cycle.end and cycle.end < cycle.start:
+        errors.add("end", "must not be before start")
+    errors.raise_if_any()
+    cycle.name = cycle.name or ""
+    cycle.save()
+    return cycle
+
+
+@transaction.atomic
+def change_cycle_state(actor: Person | None, cycle: Cycle, state: str) -> Cycle:
+    permissions.require(permissions.can_edit_strategy(actor), "change a cycle's state")
+    if error := rules.cycle_transition_error(cycle.state, state):
+        raise DomainError.field("state", error)
+    cycle.state = state
+    cycle.save()
+    return cycle
+
+
+# Strategic brief ------------------------------------------------------------------------
+
+
+@transaction.atomic
+def save_theme(actor: Person | None, theme: Theme | None = None, *, key: str | None = None,
+               cycle: str | None = None, title=_UNSET, success=_UNSET,
+               annual_objectives: list[str] | None = None) -> Theme:
+    permissions.require(permissions.can_edit_strategy(actor), "edit the strategic brief")
+    errors = ErrorCollector()
+    if theme is None:
+        theme = Theme(key=claim_key(key))
+        if not cycle:
+            errors.add("cycle", "is required")
+        if title is _UNSET:
+            errors.add("title", "is required")
+    if cycle:
+        theme.cycle = get(Cycle, cycle, "cycle")
+    if theme.cycle_id:
+        _require_writable(theme.cycle)
+    if title is not _UNSET:
+        if not (title or "").strip():
+            errors.add("title", "must not be empty")
+        theme.title = (title or "").strip()
+    if success is not _UNSET:
+        theme.success = success or ""
+    annuals = []
+    for i, akey in enumerate(annual_objectives or []):
+        annual = AnnualObjective.objects.filter(key=akey).first()
+        if annual is None:
+            errors.add(f"annual_objectives[{i}]", f'unknown annual objective "{akey}"')
+        annuals.append(annual)
+    errors.raise_if_any()
+    theme.save()
+    if annual_objectives is not None:
+        theme.annual_objectives.set(annuals)
+    return theme
+
+
+@transaction.atomic
+def add_trade_off(actor: Person | None, *, cycle: str, title: str, reason: str = "",
+                  kind: str = TradeOff.Kind.PAUSED, decided_by: str | None = None) -> TradeOff:
+    permissions.require(permissions.can_edit_strategy(actor), "record trade-offs")
+    cycle_obj = get(Cycle, cycle, "cycle")
+    _require_writable(cycle_obj)
+    errors = ErrorCollector()
+    if not (title or "").strip():
+        errors.add("title", "must not be empty")
+    if kind not in TradeOff.Kind.values:
+        errors.add("kind", f'must be one of {", ".join(TradeOff.Kind.values)}')
+    decider = None
+    if decided_by:
+        decider = Person.objects.filter(email__iexact=decided_by).first()
+        if decider is None:
+            errors.add("decided_by", f'unknown person "{decided_by}"')
+    errors.raise_if_any()
+    return TradeOff.objects.create(cycle=cycle_obj, title=title.strip(), reason=reason or "",
+                                   kind=kind, decided_by=decider or actor)
+
+
+# Objectives -----------------------------------------------------------------------------
+
+
+def resolve_parent(key: str | None, field: str = "parent"):
+    """The plan element a parent key names: annual objective, priority, theme or objective."""
+    if not key:
+        return None
+    for model in (AnnualObjective, ImprovementPriority, Theme, Objective):
+        obj = model.objects.filter(key=key).first()
+        if obj is not None:
+            return obj
+    raise DomainError.field(field, f'unknown parent "{key}" (expected the id of an annual '
+                                   "objective, improvement priority, theme or objective)")
+
+
+def parent_error(parent, cycle: Cycle, fiscal_year_start: int) -> str | None:
+    """An objective's parent must belong to the same or an enclosing period."""
+    fiscal_year = rules.fiscal_year_of(cycle.start, fiscal_year_start)
+    if isinstance(parent, (AnnualObjective, ImprovementPriority)):
+        if parent.year != fiscal_year:
+            return (f'"{parent.key}" is for {parent.year}, but cycle "{cycle.key}" '
+                    f"is in fiscal year {fiscal_year}")
+    elif isinstance(parent, Theme):
+        if parent.cycle_id != cycle.pk:
+            return f'theme "{parent.key}" belongs to cycle "{parent.cycle.key}", not "{cycle.key}"'
+    elif isinstance(parent, Objective):
+        if not parent.cycle.encloses(cycle):
+            return (f'objective "{parent.key}" is in cycle "{parent.cycle.key}", which does not '
+                    f'enclose "{cycle.key}"')
+    return None
+
+
+def _set_parent(objective: Objective, parent) -> None:
+    for name in Objective.PARENT_FIELDS:
+        setattr(objective, name, None)
+    if parent is None:
+        return
+    field = {AnnualObjective: "parent_annual", ImprovementPriority: "parent_priority",
+             Theme: "parent_theme", Objective: "parent_objective"}[type(parent)]
+    setattr(objective, field, parent)
+
+
+def _objective_loop(objective: Objective, parent) -> bool:
+    seen = {objective.pk}
+    node = parent
+    while isinstance(node, Objective):
+        if node.pk in seen:
+            return True
+        seen.add(node.pk)
+        node = node.parent_objective
+    return False
+
+
+@transaction.atomic
+def save_objective(actor: Person | None, objective: Objective | None = None, *,
+                   key: str | None = None, cycle: str | None = None, unit: str | None = None,
+                   title=_UNSET, description=_UNSET, kind=_UNSET, parent=_UNSET) -> Objective:
+    errors = ErrorCollector()
+    creating = objective is None
+    if creating:
+        objective = Objective(key=claim_key(key))
+        for fname, value in (("cycle", cycle), ("unit", unit)):
+            if not value:
+                errors.add(fname, "is required")
+        if title is _UNSET:
+            errors.add("title", "is required")
+    else:
+        permissions.require(permissions.can_edit_unit_plan(actor, objective.unit),
+                            f'edit objectives of unit "{objective.unit.key}"')
+    if cycle:
+        objective.cycle = get(Cycle, cycle, "cycle")
+    if unit:
+        objective.unit = get(Unit, unit, "unit")
+    errors.raise_if_any()
+    permissions.require(permissions.can_edit_unit_plan(actor, objective.unit),
+                        f'edit objectives of unit "{objective.unit.key}"')
+    _require_writable(objective.cycle)
+    if objective.cycle.kind != Cycle.Kind.QUARTER and creating:
+        errors.add("cycle", f'"{objective.cycle.key}" is a year; OKR objectives belong to a quarter')
+    if title is not _UNSET:
+        if not (title or "").strip():
+            errors.add("title", "must not be empty")
+        objective.title = (title or "").strip()
+    if description is not _UNSET:
+        objective.description = description or ""
+    if kind is not _UNSET:
+        if kind not in Objective.Kind.values:
+            errors.add("kind", 'must be "committed" or "aspirational"')
+        objective.kind = kind
+    if parent is not _UNSET or cycle:
+        parent_obj = resolve_parent(parent, "parent") if parent is not _UNSET else objective.parent
+        if parent_obj is not None:
+            fy_start = Organization.current().fiscal_year_start
+            if error := parent_error(parent_obj, objective.cycle, fy_start):
+                errors.add("parent", error)
+            elif objective.pk and _objective_loop(objective, parent_obj):
+                errors.add("parent", "would make a loop of objectives")
+        _set_parent(objective, parent_obj)
+    errors.raise_if_any()
+    objective.save()
+    return objective
+
+
+@transaction.atomic
+def archive_objective(actor: Person | None, objective: Objective) -> Objective:
+    permissions.require(permissions.can_edit_unit_plan(actor, objective.unit),
+                        f'archive objectives of unit "{objective.unit.key}"')
+    _require_writable(objective.cycle)
+    now = timezone.now()
+    objective.archived_at = now
+    objective.save()
+    for kr in objective.key_results.filter(archived_at__isnull=True):
+        kr.archived_at = now
+        kr.save()
+    return objective
+
+
+# Key results ----------------------------------------------------------------------------
+
+
+def owner_error(person: Person | None) -> str | None:
+    if person is None:
+        return "a key result needs exactly one owner: a person"
+    if person.role == Role.VIEWER:
+        return f'"{person.email}" is a viewer; viewers cannot own key results'
+    if not person.is_active:
+        return f'"{person.email}" is no longer active'
+    return None
+
+
+def _resolve_owner(errors: ErrorCollector, owner: str | None) -> Person | None:
+    if not owner or not str(owner).strip():
+        errors.add("owner", "a key result needs exactly one owner: a person")
+        return None
+    if "@" not in str(owner):
+        # A team or unit as owner is exactly the "shared owner" failure mode.
+        errors.add("owner", f'"{owner}" is not a person; a key result is owned by one person '
+                            "(give their email)")
+        return None
+    person = Person.objects.filter(email__iexact=str(owner).strip()).first()
+    if person is None:
+        errors.add("owner", f'unknown person "{owner}"')
+        return None
+    if error := owner_error(person):
+        errors.add("owner", error)
+    return person
+
+
+@transaction.atomic
+def save_key_result(actor: Person | None, key_result: KeyResult | None = None, *,
+                    key: str | None = None, objective: str | None = None, title=_UNSET,
+                    owner=_UNSET, kind=_UNSET, baseline=_UNSET, target=_UNSET, unit=_UNSET,
+                    weight=_UNSET, steps: list[dict] | None = None,
+                    phases: list[dict] | None = None, reason: str = "") -> KeyResult:
+    """Create or change a key result. Changing its target or baseline needs a reason,
+    kept in the history."""
+    errors = ErrorCollector()
+    creating = key_result is None
+    if creating:
+        if not objective:
+            raise DomainError.field("objective", "is required")
+        key_result = KeyResult(key=claim_key(key), objective=get(Objective, objective, "objective"))
+        if title is _UNSET:
+            errors.add("title", "is required")
+        if owner is _UNSET:
+            errors.add("owner", "a key result needs exactly one owner: a person")
+    elif objective:
+        key_result.objective = get(Objective, objective, "objective")
+    permissions.require(permissions.can_edit_unit_plan(actor, key_result.objective.unit),
+                        f'edit key results of unit "{key_result.objective.unit.key}"')
+    _require_writable(key_result.objective.cycle, "objective")
+    before = (key_result.baseline, key_result.target)
+    if title is not _UNSET:
+        if not (title or "").strip():
+            errors.add("title", "must not be empty")
+        key_result.title = (title or "").strip()
+    if owner is not _UNSET:
+        key_result.owner = _resolve_owner(errors, owner)
+    for fname, value in (("kind", kind), ("baseline", baseline), ("target", target),
+                         ("unit", unit), ("weight", weight)):
+        if value is not _UNSET:
+            setattr(key_result, fname, value)
+    key_result.unit = key_result.unit or ""
+    step_rows = None
+    if steps is not None:
+        step_rows = [(s.get("key") or s.get("id") or f"S{i + 1}", s.get("title") or "",
+                      s.get("weight")) for i, s in enumerate(steps)]
+        for i, (_, stitle, _) in enumerate(step_rows):
+            if not stitle.strip():
+                errors.add(f"steps[{i}].title", "must not be empty")
+    step_pairs = ([(k, w) for k, _, w in step_rows] if step_rows is not None else
+                  [] if creating else list(key_result.steps.values_list("key", "weight")))
+    for err in rules.key_result_errors(key_result.kind, key_result.baseline, key_result.target,
+                                       step_pairs, key_result.weight):
+        errors.add(err.field, err.message)
+    changed_measure = not creating and before != (key_result.baseline, key_result.target)
+    if changed_measure and not (reason or "").strip():
+        errors.add("reason", "changing a key result's target or baseline needs a reason")
+    phase_rows = []
+    for i, p in enumerate(phases or []):
+        try:
+            phase_rows.append((dt.date.fromisoformat(str(p["date"])), float(p["target"])))
+        except (KeyError, ValueError, TypeError):
+            errors.add(f"phases[{i}]", "needs a date (YYYY-MM-DD) and a numeric target")
+    errors.raise_if_any()
+    if reason:
+        key_result._change_reason = reason.strip()
+    key_result.save()
+    if step_rows is not None:
+        key_result.steps.all().delete()
+        MilestoneStep.objects.bulk_create(
+            MilestoneStep(key_result=key_result, key=k, title=t.strip(), weight=w, order=i)
+            for i, (k, t, w) in enumerate(step_rows))
+    if phases is not None:
+        key_result.phases.all().delete()
+        Phase.objects.bulk_create(Phase(key_result=key_result, date=d, target=t)
+                                  for d, t in phase_rows)
+    return key_result
+
+
+@transaction.atomic
+def archive_key_result(actor: Person | None, key_result: KeyResult) -> KeyResult:
+    permissions.require(permissions.can_edit_unit_plan(actor, key_result.objective.unit),
+                        f'archive key results of unit "{key_result.objective.unit.key}"')
+    _require_writable(key_result.objective.cycle, "objective")
+    key_result.archived_at = timezone.now()
+    key_result.save()
+    return key_result
+
+
+# Check-ins ------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def record_checkin(actor: Person | None, key_result: KeyResult, *, value: float | None = None,
+                   confidence: int | None = None, note: str = "", blockers: str = "",
+                   steps_done: list[str] | None = None, date: dt.date | None = None) -> CheckIn:
+    """Append a check-in. Only key results of an active cycle take check-ins."""
+    permissions.require(permissions.can_check_in(actor, key_result),
+                        f'check in on key result "{key_result.key}"')
+    # Lock the key result so two check-ins at once keep `last_checkin` right.
+    key_result = KeyResult.objects.select_for_update().select_related(
+        "objective__cycle").get(pk=key_result.pk)
+    cycle = key_result.objective.cycle
+    if cycle.state != Cycle.State.ACTIVE:
+        raise DomainError.field("key_result", f'cycle "{cycle.key}" is {cycle.state}; '
+                                              "check-ins are taken only while a cycle is active")
+    if key_result.archived:
+        raise DomainError.field("key_result", f'key result "{key_result.key}" is archived')
+    day = date or timezone.localdate()
+    errors = [FieldError(e.field, e.message) for e in rules.checkin_errors(
+        key_result.kind, value, confidence, steps_done or [],
+        key_result.steps.values_list("key", flat=True))]
+    if date_error := rules.checkin_date_error(day, cycle.start, cycle.end):
+        errors.append(FieldError("date", date_error))
+    if day > timezone.localdate() + dt.timedelta(days=1):
+        errors.append(FieldError("date", "a check-in cannot be in the future"))
+    if errors:
+        raise DomainError(errors)
+    checkin = CheckIn.objects.create(
+        key_result=key_result, date=day, value=value, confidence=confidence, note=note or "",
+        blockers=blockers or "", steps_done=list(steps_done or []), author=actor)
+    last = key_result.last_checkin
+    if last is None or (checkin.date, checkin.pk) >= (last.date, last.pk):
+        KeyResult.objects.filter(pk=key_result.pk).update(last_checkin=checkin)
+    return checkin
+
+
+# Initiatives ----------------------------------------------------------------------------
+
+
+@transaction.atomic
+def save_initiative(actor: Person | None, initiative: Initiative | None = None, *,
+                    key: str | None = None, key_result: str | None = None, title=_UNSET,
+                    owner=_UNSET, status=_UNSET, size=_UNSET,
+                    links: list[dict] | None = None) -> Initiative:
+    errors = ErrorCollector()
+    if initiative is None:
+        if not key_result:
+            raise DomainError.field("key_result", "is required")
+        kr = get(KeyResult, key_result, "key_result")
+        permissions.require(permissions.can_edit_initiative(actor, key_result=kr),
+                            f'add initiatives to key result "{kr.key}"')
+        initiative = Initiative(key=claim_key(key), key_result=kr)
+        if title is _UNSET:
+            errors.add("title", "is required")
+    else:
+        permissions.require(permissions.can_edit_initiative(actor, initiative=initiative),
+                            f'edit initiative "{initiative.key}"')
+    _require_writable(initiative.key_result.objective.cycle, "key_result")
+    if title is not _UNSET:
+        if not (title or "").strip():
+            errors.add("title", "must not be empty")
+        initiative.title = (title or "").strip()
+    if owner is not _UNSET:
+        initiative.owner = None
+        if owner:
+            initiative.owner = Person.objects.filter(email__iexact=owner).first()
+            if initiative.owner is None:
+                errors.add("owner", f'unknown person "{owner}"')
+    if status is not _UNSET:
+        if status not in Initiative.Status.values:
+            errors.add("status", f'must be one of {", ".join(Initiative.Status.values)}')
+        initiative.status = status
+    if size is not _UNSET:
+        if size is not None and size < 0:
+            errors.add("size", "must be 0 or more")
+        initiative.size = size
+    for i, link in enumerate(links or []):
+        url = (link.get("url") or "").strip()
+        if not url.startswith(("http://", "https://")):
+            errors.add(f"links[{i}].url", "must be an http(s) address")
+    errors.raise_if_any()
+    initiative.save()
+    if links is not None:
+        initiative.links.all().delete()
+        InitiativeLink.objects.bulk_create(
+            InitiativeLink(initiative=initiative, url=link["url"].strip(),
+                           title=link.get("title") or "") for link in links)
+    return initiative
+
+
+@transaction.atomic
+def archive_initiative(actor: Person | None, initiative: Initiative) -> Initiative:
+    permissions.require(permissions.can_edit_initiative(actor, initiative=initiative),
+                        f'archive initiative "{initiative.key}"')
+    initiative.archived_at = timezone.now()
+    initiative.save()
+    return initiative

@@ -1,0 +1,163 @@
+"""The organisation: its settings, units (a tree), people, memberships and API tokens."""
+
+from __future__ import annotations
+
+import hashlib
+
+from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
+from django.contrib.auth.models import PermissionsMixin
+from django.db import models
+from django.utils import timezone
+from simple_history.models import HistoricalRecords
+
+from hoshin.core.models import PlanElement
+
+
+class Organization(models.Model):
+    """The one organisation this installation serves (a singleton row, pk=1)."""
+
+    name = models.CharField(max_length=300)
+    fiscal_year_start = models.PositiveSmallIntegerField(
+        default=1, help_text="Month (1-12) in which the fiscal year starts."
+    )
+    include_child_objectives = models.BooleanField(
+        default=True,
+        help_text="Roll aligned child objectives into their parent objective's progress.",
+    )
+    history = HistoricalRecords()
+
+    def __str__(self) -> str:
+        return self.name
+
+    @classmethod
+    def current(cls) -> Organization:
+        org = cls.objects.filter(pk=1).first()
+        return org or cls(pk=1, name="My organisation")
+
+
+class Role(models.TextChoices):
+    ADMIN = "admin", "Admin"
+    STRATEGY_OFFICE = "strategy_office", "Strategy office"
+    UNIT_LEAD = "unit_lead", "Unit lead"
+    MEMBER = "member", "Member"
+    VIEWER = "viewer", "Viewer"
+
+
+class PersonManager(BaseUserManager):
+    use_in_migrations = True
+
+    def create_user(self, email, password=None, **fields):
+        if not email:
+            raise ValueError("email is required")
+        person = self.model(email=self.normalize_email(email).lower(), **fields)
+        person.set_password(password)
+        person.save(using=self._db)
+        return person
+
+    def create_superuser(self, email, password=None, **fields):
+        fields["role"] = Role.ADMIN
+        return self.create_user(email, password, **fields)
+
+    def get_by_natural_key(self, email):
+        return self.get(email__iexact=email)
+
+
+class Person(AbstractBaseUser, PermissionsMixin):
+    """A person in the organisation; also the login account."""
+
+    email = models.EmailField(unique=True)
+    name = models.CharField(max_length=300)
+    role = models.CharField(max_length=20, choices=Role.choices, default=Role.MEMBER)
+    is_active = models.BooleanField(default=True)
+    date_joined = models.DateTimeField(default=timezone.now)
+    history = HistoricalRecords(excluded_fields=["password", "last_login"])
+
+    objects = PersonManager()
+
+    USERNAME_FIELD = "email"
+    EMAIL_FIELD = "email"
+    REQUIRED_FIELDS = ["name"]
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name_plural = "people"
+
+    def __str__(self) -> str:
+        return f"{self.name} <{self.email}>"
+
+    @property
+    def key(self) -> str:
+        return self.email
+
+    @property
+    def is_staff(self) -> bool:
+        # The Django admin is for administrators only.
+        return self.is_active and self.role == Role.ADMIN
+
+    def save(self, *args, **kwargs):
+        self.email = self.email.strip().lower()
+        self.is_superuser = self.role == Role.ADMIN
+        super().save(*args, **kwargs)
+
+    def get_full_name(self) -> str:
+        return self.name
+
+    def get_short_name(self) -> str:
+        return self.name.split(" ")[0]
+
+
+class Unit(PlanElement):
+    """A node of the organisation tree: company, division, department, team."""
+
+    KEY_PREFIX = "U"
+
+    name = models.CharField(max_length=300)
+    parent = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="children"
+    )
+    lead = models.ForeignKey(
+        Person, null=True, blank=True, on_delete=models.SET_NULL, related_name="led_units"
+    )
+    members = models.ManyToManyField(Person, through="Membership", related_name="units")
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["name"]
+
+
+class Membership(models.Model):
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="memberships")
+    unit = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="memberships")
+    history = HistoricalRecords()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["person", "unit"], name="membership_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.person.email} in {self.unit.key}"
+
+
+class ApiToken(models.Model):
+    """A bearer token for the REST API. Only its SHA-256 digest is stored."""
+
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="api_tokens")
+    name = models.CharField(max_length=100, blank=True)
+    prefix = models.CharField(max_length=12, help_text="First characters, to recognise it.")
+    digest = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    last_used_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.prefix}… ({self.person.email})"
+
+    @staticmethod
+    def digest_of(raw: str) -> str:
+        # Tokens are long random strings, so a fast unsalted hash is enough to make a
+        # stolen database useless for calling the API.
+        return hashlib.sha256(raw.encode()).hexdigest()

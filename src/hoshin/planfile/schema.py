@@ -1,0 +1,211 @@
+"""The plan file (SPEC §8): one document that holds a whole organisation's plan.
+
+The pydantic models here are the contract of the format. They check shape and types
+only; references between ids and the domain rules are checked by the importer, so that
+every error comes back at once with the path of the key that caused it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+
+FORMAT_VERSION = 1
+
+Strength = Literal["strong", "important", "weak"]
+ResourceRole = Literal["primary", "secondary", "rotating"]
+Role = Literal["admin", "strategy_office", "unit_lead", "member", "viewer"]
+KRKind = Literal["increase", "decrease", "stay_above", "stay_below", "milestone"]
+ObjectiveKind = Literal["committed", "aspirational"]
+CycleKind = Literal["year", "quarter"]
+CycleState = Literal["draft", "planning", "active", "closed"]
+InitiativeStatus = Literal["not_started", "in_progress", "blocked", "done", "cancelled"]
+TradeOffKind = Literal["paused", "slowed", "stopped"]
+Direction = Literal["increase", "decrease"]
+
+Key = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=64,
+                                       pattern=r"^[A-Za-z0-9][A-Za-z0-9_.\-]*$")]
+Email = Annotated[str, StringConstraints(strip_whitespace=True, min_length=3, max_length=254,
+                                         pattern=r"^[^@\s]+@[^@\s]+$")]
+Title = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=300)]
+Period = Annotated[str, StringConstraints(pattern=r"^\d{4}-(0[1-9]|1[0-2])$")]
+
+
+class Strict(BaseModel):
+    # Unknown keys are an error: a typo in a plan file must never be silently dropped.
+    model_config = ConfigDict(extra="forbid")
+
+
+class Organization(Strict):
+    name: Title
+    fiscal_year_start: int = Field(1, ge=1, le=12)
+
+
+class Person(Strict):
+    email: Email
+    name: Title
+    role: Role = "member"
+    units: list[Key] = []
+
+
+class Unit(Strict):
+    id: Key
+    name: Title
+    parent: Key | None = None
+    lead: Email | None = None
+
+
+class Vision(Strict):
+    statement: str
+    horizon: int | None = None
+    customer_ideal: str = ""
+
+
+class Breakthrough(Strict):
+    id: Key
+    title: Title
+    horizon: int | None = None
+    description: str = ""
+    owner: Email | None = None
+
+
+class AnnualObjective(Strict):
+    id: Key
+    year: int
+    title: Title
+    description: str = ""
+    owner: Email | None = None
+    breakthroughs: dict[Key, Strength] = {}
+
+
+class ImprovementPriority(Strict):
+    id: Key
+    year: int
+    unit: Key
+    title: Title
+    description: str = ""
+    annual_objectives: dict[Key, Strength] = {}
+    # Keys are a person's email or a unit id.
+    resources: dict[str, ResourceRole] = {}
+
+
+class MetricActual(Strict):
+    period: Period
+    plan: float | None = None
+    actual: float | None = None
+
+
+class Metric(Strict):
+    id: Key
+    title: Title
+    unit: str = ""
+    direction: Direction = "increase"
+    baseline: float | None = None
+    target: float | None = None
+    owner: Email | None = None
+    priorities: dict[Key, Strength] = {}
+    actuals: list[MetricActual] = []
+
+
+class Cycle(Strict):
+    id: Key
+    start: dt.date
+    end: dt.date
+    kind: CycleKind = "quarter"
+    name: str = ""
+    state: CycleState = "draft"
+
+
+class Theme(Strict):
+    id: Key
+    cycle: Key
+    title: Title
+    annual_objectives: list[Key] = []
+    success: str = ""
+
+
+class TradeOff(Strict):
+    cycle: Key
+    title: Title
+    reason: str = ""
+    kind: TradeOffKind = "paused"
+    decided_by: Email | None = None
+
+
+class Step(Strict):
+    id: Key
+    title: Title
+    weight: float = Field(ge=0, le=1)
+
+
+class Phase(Strict):
+    date: dt.date
+    target: float
+
+
+class CheckIn(Strict):
+    date: dt.date
+    value: float | None = None
+    confidence: int | None = Field(None, ge=0, le=10)
+    note: str = ""
+    blockers: str = ""
+    steps_done: list[Key] = []
+    by: Email | None = None
+
+
+class Link(Strict):
+    url: Annotated[str, StringConstraints(min_length=1, max_length=500)]
+    title: str = ""
+
+
+class Initiative(Strict):
+    id: Key
+    title: Title
+    owner: Email | None = None
+    status: InitiativeStatus = "not_started"
+    size: float | None = Field(None, ge=0)
+    links: list[Link] = []
+
+
+class KeyResult(Strict):
+    id: Key
+    title: Title
+    owner: Email | None = None
+    kind: KRKind = "increase"
+    baseline: float | None = None
+    target: float | None = None
+    unit: str = ""
+    weight: float = Field(1.0, gt=0)
+    steps: list[Step] = []
+    phases: list[Phase] = []
+    checkins: list[CheckIn] = []
+    initiatives: list[Initiative] = []
+
+
+class Objective(Strict):
+    id: Key
+    cycle: Key
+    unit: Key
+    title: Title
+    description: str = ""
+    parent: Key | None = None
+    kind: ObjectiveKind = "committed"
+    key_results: list[KeyResult] = []
+
+
+class PlanFile(Strict):
+    hoshin: Literal[1]
+    organization: Organization
+    people: list[Person] = []
+    units: list[Unit] = []
+    vision: Vision | None = None
+    breakthroughs: list[Breakthrough] = []
+    annual_objectives: list[AnnualObjective] = []
+    improvement_priorities: list[ImprovementPriority] = []
+    metrics: list[Metric] = []
+    cycles: list[Cycle] = []
+    themes: list[Theme] = []
+    trade_offs: list[TradeOff] = []
+    objectives: list[Objective] = []

@@ -1,0 +1,13 @@
+"""Test database: SQLite by default, PostgreSQL when HOSHIN_TEST_POSTGRES=1.
+
+The settings read HOSHIN_DATABASE_URL at import time, so it is chosen here before
+pytest-django loads them.
+"""
+
+import os
+
+if os.environ.get("HOSHIN_TEST_POSTGRES") == "1":
+    os.environ.setdefault("HOSHIN_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/test")
+else:
+    os.environ["HOSHIN_DATABASE_URL"] = "sqlite:///:memory:"
+os.environ.setdefault("HOSHIN_DATA_DIR", os.path.join(os.path.dirname(__file__), "..", "var", "test"))
