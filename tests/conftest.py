@@ -11,3 +11,13 @@ if os.environ.get("HOSHIN_TEST_POSTGRES") == "1":
 else:
     os.environ["HOSHIN_DATABASE_URL"] = "sqlite:///:memory:"
 os.environ.setdefault("HOSHIN_DATA_DIR", os.path.join(os.path.dirname(__file__), "..", "var", "test"))
+
+import pytest  # noqa: E402
+
+
+@pytest.fixture
+def plan(db):
+    """A small complete plan (see tests/factories.py)."""
+    from tests.factories import build_plan
+
+    return build_plan()

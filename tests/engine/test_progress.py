@@ -81,7 +81,9 @@ def test_snapshot_without_checkins():
 def test_snapshot_keeps_steps_phases_and_weight():
     steps = [Step("a", 0.5), Step("b", 0.5)]
     phases = [Phase(D(2025, 2, 1), 0.3)]
-    snap = snapshot_from_checkins(Kind.MILESTONE, None, None, [], weight=3, steps=steps, phases=phases)
+    snap = snapshot_from_checkins(
+        Kind.MILESTONE, None, None, [], weight=3, steps=steps, phases=phases
+    )
     assert snap.steps == tuple(steps)
     assert snap.phases == tuple(phases)
     assert snap.weight == 3
@@ -191,7 +193,9 @@ def test_milestone_zero_step_weights_count_steps():
     assert kr_progress(kr) == pytest.approx(0.25)
 
 
-@pytest.mark.parametrize("value, expected", [(0, 0.0), (0.5, 0.0), (1, 1.0), (2, 1.0), (None, None)])
+@pytest.mark.parametrize(
+    "value, expected", [(0, 0.0), (0.5, 0.0), (1, 1.0), (2, 1.0), (None, None)]
+)
 def test_milestone_without_steps_is_done_or_not(value, expected):
     assert kr_progress(snap(Kind.MILESTONE, None, None, [value])) == expected
 

@@ -96,9 +96,10 @@ def test_decrease_pace():
     assert kr_status(decrease(38), START, END, MID) == OFF
 
 
-def test_overshoot_does_not_buy_slack_beyond_done():
-    """Progress is clamped before comparing with pace: 300% is simply done."""
-    assert kr_status(increase(300), START, END, END - dt.timedelta(days=1)) == ON
+def test_overshoot_is_simply_done():
+    """Progress is clamped before comparing with pace: 300% counts as 100%."""
+    late = END - dt.timedelta(days=1)
+    assert kr_status(increase(300, day=late), START, END, late) == ON
 
 
 def test_phased_target_changes_what_on_track_means():

@@ -25,13 +25,13 @@ _STATUS_SCORE = {
 }
 
 
-def _effective_weights(weights: Sequence[float]) -> list[float]:
+def _effective_weights(children: Sequence[tuple[float, float | None, Status]]) -> list[float]:
     """Negative weights count as zero; if nothing is left, every child counts equally, so a
     parent whose weights were never filled in still gets a meaningful roll-up."""
-    cleaned = [w if w > 0 else 0.0 for w in weights]  # NaN also becomes 0.0
-    if math.fsum(cleaned) > 0:
-        return cleaned
-    return [1.0] * len(cleaned)
+    weights = [weight if weight > 0 else 0.0 for weight, _, _ in children]  # NaN → 0.0
+    if math.fsum(weights) > 0:
+        return weights
+    return [1.0] * len(weights)
 
 
 def rollup(
@@ -47,35 +47,38 @@ def rollup(
     if not children:
         return None, Status.NO_DATA
 
-    weights = _effective_weights([weight for weight, _, _ in children])
+    weights = _effective_weights(children)
+    progress_weights: list[float] = []
+    progress_terms: list[float] = []
+    silent_weights: list[float] = []
+    score_terms: list[float] = []
+    for weight, (_, progress, status) in zip(weights, children):
+        if progress is not None:
+            progress_weights.append(weight)
+            clamped = 0.0 if progress < 0 else 1.0 if progress > 1 else progress
+            progress_terms.append(weight * clamped)
+        if status == Status.NO_DATA:
+            silent_weights.append(weight)
+        else:
+            score_terms.append(weight * _STATUS_SCORE[status])
 
-    progress_weight = math.fsum(
-        w for w, (_, progress, _) in zip(weights, children) if progress is not None
-    )
+    progress_weight = math.fsum(progress_weights)
     if progress_weight > 0:
-        progress = math.fsum(
-            w * clamp(p) for w, (_, p, _) in zip(weights, children) if p is not None
-        ) / progress_weight
-        progress = clamp(progress)  # guards the last bit of rounding
+        # clamped again: the division may round a hair past 1
+        progress = clamp(math.fsum(progress_terms) / progress_weight)
     else:
         progress = None
 
     total = math.fsum(weights)
-    silent = math.fsum(
-        w for w, (_, _, status) in zip(weights, children) if status == Status.NO_DATA
-    )
-    if silent / total > policy.no_data_share + _TOLERANCE:
+    if math.fsum(silent_weights) / total > policy.no_data_share + _TOLERANCE:
         return progress, Status.NO_DATA
 
-    score = math.fsum(w * _STATUS_SCORE[status] for w, (_, _, status) in zip(weights, children))
-    score /= total
+    score = math.fsum(score_terms) / total
     if score >= ON_TRACK_SCORE - _TOLERANCE:
-        status = Status.ON_TRACK
-    elif score >= AT_RISK_SCORE - _TOLERANCE:
-        status = Status.AT_RISK
-    else:
-        status = Status.OFF_TRACK
-    return progress, status
+        return progress, Status.ON_TRACK
+    if score >= AT_RISK_SCORE - _TOLERANCE:
+        return progress, Status.AT_RISK
+    return progress, Status.OFF_TRACK
 
 
 def compute_tree(node: Node, policy: StatusPolicy = StatusPolicy()) -> Node:
@@ -83,25 +86,26 @@ def compute_tree(node: Node, policy: StatusPolicy = StatusPolicy()) -> Node:
 
     Iterative post-order (no recursion limit, no copies) so a whole cycle of tens of
     thousands of nodes computes in a few tens of milliseconds. Leaves keep the values the
-    services computed for them. A node reached twice (a shared child, or a cycle from bad
-    data) is expanded only once, so bad data cannot hang the walk.
+    services computed for them; childless leaves, most of any tree, are never pushed.
+
+    A node is computed when it is met the second time: then all of its children are
+    done. A node shared by two parents is met again later and simply recomputed from the
+    same, finished children (same result); a cycle from bad data ends instead of hanging.
     """
     expanded: set[int] = set()
-    stack: list[tuple[Node, bool]] = [(node, False)]
+    stack: list[Node] = [node]
     while stack:
-        current, children_done = stack.pop()
-        if children_done:
+        current = stack.pop()
+        if id(current) in expanded:
             if not current.leaf:
                 current.progress, current.status = rollup(
                     [(child.weight, child.progress, child.status) for child in current.children],
                     policy,
                 )
             continue
-        if id(current) in expanded:
-            continue
         expanded.add(id(current))
-        stack.append((current, True))
-        stack.extend((child, False) for child in current.children)
+        stack.append(current)
+        stack.extend([child for child in current.children if child.children or not child.leaf])
     return node
 
 

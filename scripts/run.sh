@@ -1,0 +1,14 @@
+#!/usr/bin/env bash
+# Install Hoshin into .venv, prepare the SQLite database with the demo organisation and
+# serve the web app on http://127.0.0.1:8000 (the login is printed before the server starts).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+PYTHON=${PYTHON:-$(command -v python3.11 || command -v python3)}
+[ -x .venv/bin/python ] || "$PYTHON" -m venv .venv
+.venv/bin/python -m pip install --quiet --disable-pip-version-check -e .
+
+export HOSHIN_DATA_DIR=${HOSHIN_DATA_DIR:-$PWD/var}
+.venv/bin/hoshin migrate --noinput
+.venv/bin/hoshin demo --if-empty
+exec .venv/bin/hoshin serve --no-migrate --host "${HOSHIN_HOST:-127.0.0.1}" --port "${HOSHIN_PORT:-8000}"

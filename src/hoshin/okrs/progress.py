@@ -1,0 +1,249 @@
+"""Progress and status read from the database: builds the engine's plain inputs with a
+fixed number of queries (never one per key result) and returns plain results."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass
+
+from django.db.models import Count, F, Q, QuerySet
+from django.utils import timezone
+
+from hoshin.engine.progress import clamp, expected_progress, kr_progress, kr_status
+from hoshin.engine.rollup import compute_tree
+from hoshin.engine.types import CheckInPoint, Kind, KRSnapshot, Node, Phase, Status, Step
+from hoshin.okrs.models import CheckIn, Cycle, KeyResult, MilestoneStep, Objective, Phase as PhaseRow, Theme
+from hoshin.org.models import Organization, Unit
+from hoshin.strategy.models import (
+    STRENGTH_WEIGHT, AnnualObjective, Breakthrough, BreakthroughCorrelation, ImprovementPriority,
+    PriorityCorrelation, Vision,
+)
+from hoshin.okrs.rules import fiscal_year_of
+
+STAY_KINDS = (KeyResult.Kind.STAY_ABOVE, KeyResult.Kind.STAY_BELOW)
+
+
+@dataclass(frozen=True)
+class KRState:
+    progress: float | None  # unclamped, as shown to people
+    expected: float | None
+    status: Status
+    last_checkin: dt.date | None
+    confidence: int | None
+
+
+def as_of(cycle: Cycle, today: dt.date | None = None) -> dt.date:
+    """Status of a finished cycle is read at its end, not against today's calendar."""
+    today = today or timezone.localdate()
+    return min(today, cycle.end)
+
+
+def snapshots(key_results: QuerySet) -> dict[int, KRSnapshot]:
+    """Engine inputs for every key result in the queryset, in four queries."""
+    rows = list(key_results.values(
+        "id", "kind", "baseline", "target", "weight", "last_checkin__date",
+        "last_checkin__value", "last_checkin__confidence", "last_checkin__steps_done",
+        "last_checkin__blockers"))
+    counts = {
+        r["key_result_id"]: r for r in CheckIn.objects
+        .filter(key_result__in=key_results.filter(kind__in=STAY_KINDS).values("id"))
+        .values("key_result_id")
+        .annotate(n=Count("id"),
+                  above=Count("id", filter=Q(value__gte=F("key_result__target"))),
+                  below=Count("id", filter=Q(value__lte=F("key_result__target"))))
+    }
+    steps: dict[int, list[Step]] = defaultdict(list)
+    for kr_id, key, weight in (MilestoneStep.objects
+                               .filter(key_result__in=key_results.filter(kind="milestone").values("id"))
+                               .values_list("key_result_id", "key", "weight")):
+        steps[kr_id].append(Step(key, weight))
+    phases: dict[int, list[Phase]] = defaultdict(list)
+    for kr_id, day, target in (PhaseRow.objects.filter(key_result__in=key_results.values("id"))
+                               .values_list("key_result_id", "date", "target")):
+        phases[kr_id].append(Phase(day, target))
+
+    result: dict[int, KRSnapshot] = {}
+    for r in rows:
+        last = None
+        if r["last_checkin__date"] is not None:
+            last = CheckInPoint(
+                date=r["last_checkin__date"], value=r["last_checkin__value"],
+                confidence=r["last_checkin__confidence"],
+                steps_done=frozenset(r["last_checkin__steps_done"] or ()),
+                has_blockers=bool((r["last_checkin__blockers"] or "").strip()))
+        count = counts.get(r["id"])
+        n = in_zone = 0
+        if count:
+            n = count["n"]
+            in_zone = count["above"] if r["kind"] == KeyResult.Kind.STAY_ABOVE else count["below"]
+        elif last is not None:
+            n = 1
+        result[r["id"]] = KRSnapshot(
+            kind=Kind(r["kind"]), baseline=r["baseline"], target=r["target"],
+            weight=r["weight"], steps=tuple(steps.get(r["id"], ())),
+            phases=tuple(sorted(phases.get(r["id"], ()), key=lambda p: p.date)),
+            last=last, checkins=n, in_zone=in_zone)
+    return result
+
+
+def evaluate(snapshot: KRSnapshot, cycle: Cycle, today: dt.date | None = None) -> KRState:
+    on = as_of(cycle, today)
+    progress = kr_progress(snapshot)
+    return KRState(
+        progress=progress,
+        expected=expected_progress(snapshot, cycle.start, cycle.end, on),
+        status=kr_status(snapshot, cycle.start, cycle.end, on),
+        last_checkin=snapshot.last.date if snapshot.last else None,
+        confidence=snapshot.last.confidence if snapshot.last else None,
+    )
+
+
+def key_result_states(key_results: QuerySet, today: dt.date | None = None) -> dict[int, KRState]:
+    """Progress and status of each key result in the queryset (any mix of cycles)."""
+    snaps = snapshots(key_results)
+    cycles = {c.pk: c for c in Cycle.objects.filter(
+        id__in=key_results.values("objective__cycle_id"))}
+    cycle_of = dict(key_results.values_list("id", "objective__cycle_id"))
+    return {kr_id: evaluate(snap, cycles[cycle_of[kr_id]], today) for kr_id, snap in snaps.items()}
+
+
+def _round(value: float | None) -> float | None:
+    return None if value is None else round(value, 4)
+
+
+def alignment_tree(cycle: Cycle, today: dt.date | None = None, unit: Unit | None = None) -> Node:
+    """The whole chain of a cycle: vision → breakthroughs → annual objectives →
+    improvement priorities and themes → objectives → key results, with progress and
+    status rolled up at every node. With `unit`, only that unit's (and its sub-units')
+    objectives are kept, and branches left empty are pruned."""
+    org = Organization.current()
+    year = fiscal_year_of(cycle.start, org.fiscal_year_start)
+    vision = Vision.objects.filter(pk=1).first()
+    root = Node(id="vision", type="vision",
+                title=vision.statement if vision else org.name)
+
+    objectives_qs = Objective.objects.filter(cycle=cycle, archived_at__isnull=True)
+    if unit is not None:
+        objectives_qs = objectives_qs.filter(unit_id__in=_subtree_ids(unit))
+    krs_qs = KeyResult.objects.filter(objective__in=objectives_qs.values("id"),
+                                      archived_at__isnull=True)
+    snaps = snapshots(krs_qs)
+    owners = dict(krs_qs.values_list("id", "owner__email"))
+
+    objective_nodes: dict[int, Node] = {}
+    objective_rows = list(objectives_qs.values(
+        "id", "key", "title", "kind", "unit__key", "parent_annual_id", "parent_priority_id",
+        "parent_theme_id", "parent_objective_id"))
+    for o in objective_rows:
+        objective_nodes[o["id"]] = Node(id=o["key"], type="objective", title=o["title"],
+                                        extra={"unit": o["unit__key"], "kind": o["kind"]})
+    on = as_of(cycle, today)
+    for kr in krs_qs.values("id", "key", "title", "objective_id", "kind", "weight"):
+        snap = snaps[kr["id"]]
+        progress = kr_progress(snap)
+        node = Node(
+            id=kr["key"], type="key_result", title=kr["title"], weight=kr["weight"],
+            progress=progress, status=kr_status(snap, cycle.start, cycle.end, on), leaf=True,
+            extra={"kind": kr["kind"], "owner": owners.get(kr["id"]),
+                   "expected": _round(expected_progress(snap, cycle.start, cycle.end, on)),
+                   "last_checkin": snap.last.date.isoformat() if snap.last else None})
+        objective_nodes[kr["objective_id"]].children.append(node)
+
+    by_annual: dict[int, list[Node]] = defaultdict(list)
+    by_priority: dict[int, list[Node]] = defaultdict(list)
+    by_theme: dict[int, list[Node]] = defaultdict(list)
+    unlinked: list[Node] = []
+    child_weight = 1.0 if org.include_child_objectives else 0.0
+    for o in objective_rows:
+        node = objective_nodes[o["id"]]
+        if o["parent_objective_id"] in objective_nodes:
+            node.weight = child_weight
+            objective_nodes[o["parent_objective_id"]].children.append(node)
+        elif o["parent_priority_id"]:
+            by_priority[o["parent_priority_id"]].append(node)
+        elif o["parent_theme_id"]:
+            by_theme[o["parent_theme_id"]].append(node)
+        elif o["parent_annual_id"]:
+            by_annual[o["parent_annual_id"]].append(node)
+        else:
+            unlinked.append(node)
+
+    priority_nodes = {}
+    for p in ImprovementPriority.objects.filter(year=year, archived_at__isnull=True).values(
+            "id", "key", "title", "unit__key"):
+        priority_nodes[p["id"]] = Node(id=p["key"], type="improvement_priority", title=p["title"],
+                                       children=by_priority.get(p["id"], []),
+                                       extra={"unit": p["unit__key"]})
+    theme_nodes = {}
+    for t in Theme.objects.filter(cycle=cycle, archived_at__isnull=True).values("id", "key", "title"):
+        theme_nodes[t["id"]] = Node(id=t["key"], type="theme", title=t["title"],
+                                    children=by_theme.get(t["id"], []))
+    annual_nodes = {}
+    for a in AnnualObjective.objects.filter(year=year, archived_at__isnull=True).values(
+            "id", "key", "title"):
+        annual_nodes[a["id"]] = Node(id=a["key"], type="annual_objective", title=a["title"],
+                                     children=list(by_annual.get(a["id"], [])))
+    linked_priorities: set[int] = set()
+    for annual_id, priority_id, strength in PriorityCorrelation.objects.filter(
+            annual_objective_id__in=annual_nodes, priority_id__in=priority_nodes).values_list(
+            "annual_objective_id", "priority_id", "strength"):
+        # A priority serving two annual objectives shows under both, weighted by strength.
+        shared = priority_nodes[priority_id]
+        annual_nodes[annual_id].children.append(_weighted_view(shared, STRENGTH_WEIGHT[strength]))
+        linked_priorities.add(priority_id)
+    linked_themes: set[int] = set()
+    for theme_id, annual_id in Theme.annual_objectives.through.objects.filter(
+            theme_id__in=theme_nodes, annualobjective_id__in=annual_nodes).values_list(
+            "theme_id", "annualobjective_id"):
+        annual_nodes[annual_id].children.append(_weighted_view(theme_nodes[theme_id], 1.0))
+        linked_themes.add(theme_id)
+
+    linked_annuals: set[int] = set()
+    breakthrough_nodes = {}
+    for b in Breakthrough.objects.filter(archived_at__isnull=True).values("id", "key", "title"):
+        breakthrough_nodes[b["id"]] = Node(id=b["key"], type="breakthrough", title=b["title"])
+    for b_id, a_id, strength in BreakthroughCorrelation.objects.filter(
+            breakthrough_id__in=breakthrough_nodes, annual_objective_id__in=annual_nodes
+    ).values_list("breakthrough_id", "annual_objective_id", "strength"):
+        breakthrough_nodes[b_id].children.append(
+            _weighted_view(annual_nodes[a_id], STRENGTH_WEIGHT[strength]))
+        linked_annuals.add(a_id)
+
+    root.children.extend(breakthrough_nodes.values())
+    # Whatever is not linked upward still shows, at the top, so gaps are visible.
+    root.children.extend(n for i, n in annual_nodes.items() if i not in linked_annuals)
+    root.children.extend(n for i, n in priority_nodes.items() if i not in linked_priorities)
+    root.children.extend(n for i, n in theme_nodes.items() if i not in linked_themes)
+    root.children.extend(unlinked)
+    if unit is not None:
+        _prune(root)
+    compute_tree(root)
+    return root
+
+
+def _weighted_view(node: Node, weight: float) -> Node:
+    """The same subtree seen under another parent with its own correlation weight."""
+    view = Node(id=node.id, type=node.type, title=node.title, weight=weight,
+                children=node.children, extra=node.extra)
+    return view
+
+
+def _prune(node: Node) -> bool:
+    """Drop branches without objectives; True when the node should stay."""
+    if node.type in ("objective", "key_result"):
+        return True
+    node.children = [c for c in node.children if _prune(c)]
+    return bool(node.children) or node.type == "vision"
+
+
+def _subtree_ids(unit: Unit) -> list[int]:
+    children: dict[int, list[int]] = defaultdict(list)
+    for uid, parent_id in Unit.objects.values_list("id", "parent_id"):
+        children[parent_id].append(uid)
+    ids, stack = [], [unit.pk]
+    while stack:
+        uid = stack.pop()
+        ids.append(uid)
+        stack.extend(children.get(uid, ()))
+    return ids
