@@ -21,3 +21,14 @@ def plan(db):
     from tests.factories import build_plan
 
     return build_plan()
+
+
+ARGON2 = "django.contrib.auth.hashers.Argon2PasswordHasher"
+
+
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(request, settings):
+    """Argon2 is slow by design; tests that are not about hashing use a fast hasher.
+    Mark a test with @pytest.mark.argon2 to keep the production hasher."""
+    if "argon2" not in request.keywords:
+        settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher", ARGON2]

@@ -1,15 +1,78 @@
-"""The `hoshin` command. Each verb is a Django management command underneath."""
+"""The `hoshin` command. Each verb is a Django management command underneath, so
+`hoshin X` is `django-admin X` with Hoshin's settings and every Django command works too."""
+
+from __future__ import annotations
 
 import os
 import sys
 
+# The verbs people need, in the order they meet them. Django lists its own commands
+# alphabetically by app, which buries these among forty others.
+VERBS: list[tuple[str, str]] = [
+    ("serve", "Run the web app and the API (applies migrations first)"),
+    ("migrate", "Create or update the database tables"),
+    ("demo", "Load a realistic fictional company (--people N: a synthetic one of any size)"),
+    ("import", "Load a plan file (YAML or JSON) into the database, all or nothing"),
+    ("export", "Write the whole plan as a plan file (YAML or JSON) to stdout or -o FILE"),
+    ("checkin", "Record a check-in on a key result: value, confidence, note, blockers"),
+    ("tree", "Show a cycle's alignment tree with progress and status (--format json)"),
+    ("createuser", "Add a person who can log in (password from HOSHIN_PASSWORD or a prompt)"),
+    ("token", "Create an API token for a person and print it"),
+]
+# Verbs that join the overview once their issue lands; Django has its own `check`, so a
+# verb is only listed when Hoshin provides it.
+LATER_VERBS = ["check", "worker", "scheduler"]
+
+
+def _version() -> str:
+    from hoshin import __version__
+
+    return __version__
+
+
+def overview() -> str:
+    import django
+    from django.core.management import get_commands, load_command_class
+
+    django.setup()
+    commands = get_commands()
+    verbs = list(VERBS)
+    for name in LATER_VERBS:
+        app = commands.get(name)
+        if isinstance(app, str) and app.startswith("hoshin"):
+            summary = (load_command_class(app, name).help or "").strip().splitlines()
+            verbs.append((name, summary[0] if summary else ""))
+    width = max(len(name) for name, _ in verbs) + 3
+    lines = [
+        f"Hoshin {_version()}: strategy deployment (Hoshin Kanri) executed as quarterly OKRs.",
+        "",
+        "Usage: hoshin COMMAND [options]      hoshin COMMAND --help  shows a command's options",
+        "",
+        "Commands:",
+        *(f"  {name:<{width}}{summary}" for name, summary in verbs),
+        "",
+        "The database is chosen by HOSHIN_DATABASE_URL for every command",
+        "(default: SQLite in HOSHIN_DATA_DIR, ./var).",
+        "All Django management commands are available too: hoshin help --all",
+    ]
+    return "\n".join(lines)
+
 
 def main(argv: list[str] | None = None) -> int:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "hoshin.settings")
-    argv = list(sys.argv if argv is None else argv)
+    args = list(sys.argv if argv is None else argv)[1:]
+    if not args or args[0] in ("-h", "--help") or args == ["help"]:
+        print(overview())
+        return 0
+    if args[0] == "--version":
+        print(f"hoshin {_version()}")
+        return 0
+    if args[:2] == ["help", "--all"]:
+        args = ["help", *args[2:]]
+
     from django.core.management import execute_from_command_line
 
-    execute_from_command_line(["hoshin", *argv[1:]])
+    execute_from_command_line(["hoshin", *args])
     return 0
 
 

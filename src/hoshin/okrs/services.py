@@ -30,7 +30,9 @@ def get(model, key: str, field: str = "key"):
 
 
 def _require_writable(cycle: Cycle, field: str = "cycle") -> None:
-    if cycle.state == Cycle.State.CLOSED:
+    # Read the state afresh: a caller's instance may predate the cycle being closed.
+    state = Cycle.objects.filter(pk=cycle.pk).values_list("state", flat=True).first()
+    if (state or cycle.state) == Cycle.State.CLOSED:
         raise DomainError.field(field, f'cycle "{cycle.key}" is closed and read-only')
 
 

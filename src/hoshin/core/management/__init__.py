@@ -1,0 +1,1 @@
+"""Hoshin's command-line verbs (`hoshin serve`, `hoshin demo`, ...) as Django commands."""

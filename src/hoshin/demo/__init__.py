@@ -1,0 +1,1 @@
+"""Demo and benchmark plan-file generators (pure Python, no Django)."""
