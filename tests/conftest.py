@@ -27,8 +27,10 @@ ARGON2 = "django.contrib.auth.hashers.Argon2PasswordHasher"
 
 
 @pytest.fixture(autouse=True)
-def _fast_password_hashing(request, settings):
+def _fast_password_hashing(request):
     """Argon2 is slow by design; tests that are not about hashing use a fast hasher.
     Mark a test with @pytest.mark.argon2 to keep the production hasher."""
-    if "argon2" not in request.keywords:
-        settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher", ARGON2]
+    if "argon2" in request.keywords or not request.config.pluginmanager.hasplugin("django"):
+        return
+    settings = request.getfixturevalue("settings")
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher", ARGON2]

@@ -21,7 +21,13 @@ class BearerToken(HttpBearer):
         return person
 
 
-api = NinjaAPI(
+class HoshinAPI(NinjaAPI):
+    def get_openapi_operation_id(self, operation) -> str:
+        # View names are unique across the apps, and short ids make readable client code.
+        return operation.view_func.__name__
+
+
+api = HoshinAPI(
     title="Hoshin API",
     version="1",
     description="Strategy deployment and OKRs. Authenticate with `Authorization: Bearer <token>` "
@@ -35,18 +41,35 @@ def _error(request, status: int, detail: str, errors=None):
     return api.create_response(request, {"detail": detail, "errors": errors or []}, status=status)
 
 
+# The API names a plan element's human key "id" everywhere; the services call it "key".
+_API_FIELD_NAMES = {"key": "id"}
+
+
 @api.exception_handler(DomainError)
 def domain_error(request, exc: DomainError):
     return _error(request, exc.status_code, exc.detail,
-                  [{"field": e.field, "message": e.message} for e in exc.errors])
+                  [{"field": _API_FIELD_NAMES.get(e.field, e.field), "message": e.message}
+                   for e in exc.errors])
+
+
+_SOURCES = {"body", "query", "path", "header", "cookie", "form", "file"}
 
 
 def _loc_to_field(loc) -> str:
-    parts = [p for p in loc if p not in ("body", "query", "path", "payload", "form")]
+    """("body", "payload", "key_results", 0, "owner") → "key_results[0].owner"."""
+    parts = list(loc)
+    if parts and parts[0] in _SOURCES:
+        source = parts.pop(0)
+        # A body schema sits under its parameter's name, which the client never sees.
+        if source == "body" and parts and parts[0] == "payload":
+            parts.pop(0)
+        # Paging parameters are grouped under an internal name too.
+        if source == "query" and parts and parts[0] == "ninja_pagination":
+            parts.pop(0)
     out = ""
     for part in parts:
         out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
-    return out
+    return out or "body"
 
 
 @api.exception_handler(NinjaValidationError)
@@ -69,6 +92,9 @@ def not_found(request, exc):
 
 @api.exception_handler(HttpError)
 def http_error(request, exc: HttpError):
+    if exc.status_code == 400 and str(exc).startswith("Cannot parse request body"):
+        return _error(request, 400, "the request body is not valid JSON",
+                      [{"field": "body", "message": "not valid JSON"}])
     return _error(request, exc.status_code, str(exc))
 
 

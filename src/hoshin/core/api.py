@@ -7,6 +7,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import Any
 
+from django.conf import settings
 from django.db.models import QuerySet
 from ninja import Field, Schema
 from ninja.pagination import LimitOffsetPagination
@@ -43,7 +44,8 @@ class Input(Schema):
     as null: pydantic does not validate the default, and an explicit null fails the type.
     """
 
-    model_config = ConfigDict(extra="forbid", json_schema_extra=_drop_null_defaults)
+    model_config = ConfigDict(extra="forbid", allow_inf_nan=False,
+                              json_schema_extra=_drop_null_defaults)
 
     def given(self) -> dict[str, Any]:
         """Only the fields the client sent, for the services' keyword arguments."""
@@ -60,6 +62,13 @@ class Listing:
 
 class Pagination(LimitOffsetPagination):
     """`?limit=&offset=` → {"items": [...], "count": N}."""
+
+    class Input(Schema):
+        limit: int = Field(settings.NINJA_PAGINATION_PER_PAGE, ge=1,
+                           le=settings.NINJA_PAGINATION_MAX_LIMIT,
+                           description="How many items to return.")
+        # Bounded so that no database is asked for an offset it cannot represent.
+        offset: int = Field(0, ge=0, le=2**31 - 1, description="How many items to skip.")
 
     def paginate_queryset(self, queryset, pagination, request, **params):
         if not isinstance(queryset, Listing):

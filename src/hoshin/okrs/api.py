@@ -1,3 +1,349 @@
-from ninja import Router
+"""REST API of quarterly execution: cycles (with the alignment tree), the strategic
+brief, objectives, key results, check-ins and initiatives."""
+
+from typing import Literal
+
+from django.db.models import Q
+from django.http import JsonResponse
+from ninja import Query, Router
+from ninja.pagination import paginate
+from ninja.responses import NinjaJSONEncoder, Status
+
+from hoshin.core.api import ERRORS, Listing, Pagination
+from hoshin.core.errors import NotFound
+from hoshin.engine.rollup import node_to_dict
+from hoshin.okrs import services
+from hoshin.okrs.models import CheckIn, Cycle, Initiative, KeyResult, Objective, Theme, TradeOff
+from hoshin.okrs.progress import alignment_tree
+from hoshin.okrs.schemas import (
+    INITIATIVE_RELATED, KR_RELATED, OBJECTIVE_RELATED, CheckInIn, CheckInOut, CycleCreate,
+    CycleKind, CycleOut, CyclePatch, CycleState, CycleStateIn, FlatNodeOut, InitiativeCreate,
+    InitiativeOut, InitiativePatch, InitiativeStatus, KeyResultCreate, KeyResultOut,
+    KeyResultPatch, ObjectiveCreate, ObjectiveOut, ObjectivePatch, ThemeCreate, ThemeOut,
+    ThemePatch, TradeOffCreate, TradeOffOut, TreeNodeOut, checkin_dicts, cycle_dicts,
+    initiative_dicts, key_result_dicts, live, objective_dicts, theme_dicts, trade_off_dicts,
+)
+from hoshin.org.services import get_unit
 
 router = Router()
+
+ARCHIVED = Query(False, description="Include archived items.")
+CYCLE = Query(None, description="Id of the cycle.")
+UNIT = Query(None, description="Id of the unit.")
+OWNER = Query(None, description="Email of the owner.")
+
+
+def _one(model, key: str, *related):
+    obj = model.objects.select_related(*related).filter(key=key).first()
+    if obj is None:
+        raise NotFound.field("id", f'unknown {model._meta.verbose_name} "{key}"')
+    return obj
+
+
+def _create(saver, actor, payload):
+    data = payload.given()
+    return saver(actor, key=data.pop("id", None), **data)
+
+
+# Cycles -------------------------------------------------------------------------------
+
+
+@router.get("/cycles", response={200: list[CycleOut], **ERRORS}, tags=["cycles"])
+@paginate(Pagination)
+def list_cycles(request, state: CycleState = Query(None), kind: CycleKind = Query(None),
+                archived: bool = ARCHIVED):
+    rows = live(Cycle.objects.order_by("start", "kind", "key"), archived)
+    if state:
+        rows = rows.filter(state=state)
+    if kind:
+        rows = rows.filter(kind=kind)
+    return Listing(rows, cycle_dicts)
+
+
+@router.post("/cycles", response={201: CycleOut, **ERRORS}, tags=["cycles"])
+def create_cycle(request, payload: CycleCreate):
+    return Status(201, cycle_dicts([_create(services.save_cycle, request.auth, payload)])[0])
+
+
+@router.get("/cycles/{id}", response={200: CycleOut, **ERRORS}, tags=["cycles"])
+def get_cycle(request, id: str):
+    return cycle_dicts([_one(Cycle, id)])[0]
+
+
+@router.patch("/cycles/{id}", response={200: CycleOut, **ERRORS}, tags=["cycles"])
+def update_cycle(request, id: str, payload: CyclePatch):
+    return cycle_dicts([services.save_cycle(request.auth, _one(Cycle, id), **payload.given())])[0]
+
+
+@router.post("/cycles/{id}/archive", response={200: CycleOut, **ERRORS}, tags=["cycles"])
+def archive_cycle(request, id: str):
+    return cycle_dicts([services.archive_cycle(request.auth, _one(Cycle, id))])[0]
+
+
+@router.post("/cycles/{id}/state", response={200: CycleOut, **ERRORS}, tags=["cycles"],
+             summary="Move a cycle forward: draft → planning → active → closed")
+def change_cycle_state(request, id: str, payload: CycleStateIn):
+    return cycle_dicts([services.change_cycle_state(request.auth, _one(Cycle, id),
+                                                    payload.state)])[0]
+
+
+def _flatten(root: dict) -> list[dict]:
+    rows: list[dict] = []
+    stack: list[tuple[dict, str | None, int]] = [(root, None, 0)]
+    while stack:
+        node, parent, depth = stack.pop()
+        rows.append({"id": node["id"], "type": node["type"], "title": node["title"],
+                     "progress": node["progress"], "status": node["status"],
+                     "parent": parent, "depth": depth})
+        stack.extend((child, node["id"], depth + 1) for child in reversed(node["children"]))
+    return rows
+
+
+@router.get("/cycles/{id}/tree", response={200: TreeNodeOut | list[FlatNodeOut], **ERRORS},
+            tags=["cycles"], summary="The alignment tree of a cycle, with progress and status")
+def cycle_tree(request, id: str,
+               unit: str = Query(None, description="Keep only this unit's (and its sub-units') "
+                                                   "objectives; empty branches are pruned."),
+               format: Literal["nested", "flat"] = Query(
+                   "nested", description="nested: one root with children; flat: a list of "
+                                         "nodes in depth-first order with their parent's id.")):
+    """Vision → breakthroughs → annual objectives → improvement priorities and themes →
+    objectives → key results. Elements not linked upward hang from the root, so gaps show."""
+    cycle = _one(Cycle, id)
+    tree = node_to_dict(alignment_tree(cycle, unit=get_unit(unit, "unit") if unit else None))
+    # The tree of a large cycle is big: it is sent as built rather than re-validated node
+    # by node (its shape is the documented one, checked by the API tests).
+    return JsonResponse(_flatten(tree) if format == "flat" else tree, safe=False,
+                        encoder=NinjaJSONEncoder)
+
+
+# Strategic brief ----------------------------------------------------------------------
+
+BRIEF = ["strategic brief"]
+
+
+@router.get("/themes", response={200: list[ThemeOut], **ERRORS}, tags=BRIEF)
+@paginate(Pagination)
+def list_themes(request, cycle: str = CYCLE, archived: bool = ARCHIVED):
+    rows = live(Theme.objects.select_related("cycle").order_by("cycle__start", "key"), archived)
+    if cycle:
+        rows = rows.filter(cycle__key=cycle)
+    return Listing(rows, theme_dicts)
+
+
+@router.post("/themes", response={201: ThemeOut, **ERRORS}, tags=BRIEF)
+def create_theme(request, payload: ThemeCreate):
+    return Status(201, theme_dicts([_create(services.save_theme, request.auth, payload)])[0])
+
+
+@router.get("/themes/{id}", response={200: ThemeOut, **ERRORS}, tags=BRIEF)
+def get_theme(request, id: str):
+    return theme_dicts([_one(Theme, id, "cycle")])[0]
+
+
+@router.patch("/themes/{id}", response={200: ThemeOut, **ERRORS}, tags=BRIEF)
+def update_theme(request, id: str, payload: ThemePatch):
+    theme = services.save_theme(request.auth, _one(Theme, id, "cycle"), **payload.given())
+    return theme_dicts([theme])[0]
+
+
+@router.post("/themes/{id}/archive", response={200: ThemeOut, **ERRORS}, tags=BRIEF)
+def archive_theme(request, id: str):
+    return theme_dicts([services.archive_theme(request.auth, _one(Theme, id, "cycle"))])[0]
+
+
+@router.get("/trade-offs", response={200: list[TradeOffOut], **ERRORS}, tags=BRIEF,
+            summary="What each quarter pauses, slows or stops")
+@paginate(Pagination)
+def list_trade_offs(request, cycle: str = CYCLE):
+    rows = TradeOff.objects.select_related("cycle", "decided_by").order_by("cycle__start", "id")
+    if cycle:
+        rows = rows.filter(cycle__key=cycle)
+    return Listing(rows, trade_off_dicts)
+
+
+@router.post("/trade-offs", response={201: TradeOffOut, **ERRORS}, tags=BRIEF)
+def create_trade_off(request, payload: TradeOffCreate):
+    return Status(201, trade_off_dicts([services.add_trade_off(request.auth,
+                                                               **payload.given())])[0])
+
+
+# Objectives ---------------------------------------------------------------------------
+
+OBJECTIVES = ["objectives"]
+
+
+def _objective(key: str) -> Objective:
+    return _one(Objective, key, *OBJECTIVE_RELATED)
+
+
+@router.get("/objectives", response={200: list[ObjectiveOut], **ERRORS}, tags=OBJECTIVES,
+            summary="Objectives, each with its key results' progress and status")
+@paginate(Pagination)
+def list_objectives(request, cycle: str = CYCLE, unit: str = UNIT,
+                    owner: str = Query(None, description="Objectives with a key result owned "
+                                                         "by this email."),
+                    parent: str = Query(None, description="Id of the annual objective, "
+                                                          "improvement priority, theme or "
+                                                          "objective they serve."),
+                    archived: bool = ARCHIVED):
+    rows = live(Objective.objects.select_related(*OBJECTIVE_RELATED)
+                .order_by("cycle__start", "unit__name", "key"), archived)
+    if cycle:
+        rows = rows.filter(cycle__key=cycle)
+    if unit:
+        rows = rows.filter(unit__key=unit)
+    if owner:
+        rows = rows.filter(id__in=KeyResult.objects.filter(
+            owner__email=owner.lower(), archived_at__isnull=True).values("objective_id"))
+    if parent:
+        rows = rows.filter(Q(parent_annual__key=parent) | Q(parent_priority__key=parent)
+                           | Q(parent_theme__key=parent) | Q(parent_objective__key=parent))
+    return Listing(rows, objective_dicts)
+
+
+@router.post("/objectives", response={201: ObjectiveOut, **ERRORS}, tags=OBJECTIVES)
+def create_objective(request, payload: ObjectiveCreate):
+    objective = _create(services.save_objective, request.auth, payload)
+    return Status(201, objective_dicts([_objective(objective.key)])[0])
+
+
+@router.get("/objectives/{id}", response={200: ObjectiveOut, **ERRORS}, tags=OBJECTIVES)
+def get_objective(request, id: str):
+    return objective_dicts([_objective(id)])[0]
+
+
+@router.patch("/objectives/{id}", response={200: ObjectiveOut, **ERRORS}, tags=OBJECTIVES)
+def update_objective(request, id: str, payload: ObjectivePatch):
+    services.save_objective(request.auth, _objective(id), **payload.given())
+    return objective_dicts([_objective(id)])[0]
+
+
+@router.post("/objectives/{id}/archive", response={200: ObjectiveOut, **ERRORS},
+             tags=OBJECTIVES, summary="Archive an objective and its key results")
+def archive_objective(request, id: str):
+    services.archive_objective(request.auth, _objective(id))
+    return objective_dicts([_objective(id)])[0]
+
+
+# Key results --------------------------------------------------------------------------
+
+KEY_RESULTS = ["key results"]
+
+
+def _key_result(key: str) -> KeyResult:
+    return _one(KeyResult, key, *KR_RELATED)
+
+
+@router.get("/key-results", response={200: list[KeyResultOut], **ERRORS}, tags=KEY_RESULTS)
+@paginate(Pagination)
+def list_key_results(request, cycle: str = CYCLE, unit: str = UNIT, owner: str = OWNER,
+                     objective: str = Query(None, description="Id of the objective."),
+                     archived: bool = ARCHIVED):
+    rows = live(KeyResult.objects.select_related(*KR_RELATED)
+                .order_by("objective__cycle__start", "objective__key", "id"), archived)
+    if cycle:
+        rows = rows.filter(objective__cycle__key=cycle)
+    if unit:
+        rows = rows.filter(objective__unit__key=unit)
+    if owner:
+        rows = rows.filter(owner__email=owner.lower())
+    if objective:
+        rows = rows.filter(objective__key=objective)
+    return Listing(rows, key_result_dicts)
+
+
+@router.post("/key-results", response={201: KeyResultOut, **ERRORS}, tags=KEY_RESULTS)
+def create_key_result(request, payload: KeyResultCreate):
+    key_result = _create(services.save_key_result, request.auth, payload)
+    return Status(201, key_result_dicts([_key_result(key_result.key)])[0])
+
+
+@router.get("/key-results/{id}", response={200: KeyResultOut, **ERRORS}, tags=KEY_RESULTS)
+def get_key_result(request, id: str):
+    return key_result_dicts([_key_result(id)])[0]
+
+
+@router.patch("/key-results/{id}", response={200: KeyResultOut, **ERRORS}, tags=KEY_RESULTS,
+              description="Changing `target` or `baseline` needs a `reason`, kept in the history.")
+def update_key_result(request, id: str, payload: KeyResultPatch):
+    services.save_key_result(request.auth, _key_result(id), **payload.given())
+    return key_result_dicts([_key_result(id)])[0]
+
+
+@router.post("/key-results/{id}/archive", response={200: KeyResultOut, **ERRORS},
+             tags=KEY_RESULTS)
+def archive_key_result(request, id: str):
+    services.archive_key_result(request.auth, _key_result(id))
+    return key_result_dicts([_key_result(id)])[0]
+
+
+CHECKINS = ["check-ins"]
+
+
+@router.get("/key-results/{id}/checkins", response={200: list[CheckInOut], **ERRORS},
+            tags=CHECKINS, summary="Check-in history of a key result, newest first")
+@paginate(Pagination)
+def list_checkins(request, id: str):
+    key_result = _one(KeyResult, id)
+    rows = (CheckIn.objects.filter(key_result=key_result).select_related("author")
+            .order_by("-date", "-id"))
+    return Listing(rows, lambda page: checkin_dicts(page, key_result.key))
+
+
+@router.post("/key-results/{id}/checkins", response={201: CheckInOut, **ERRORS}, tags=CHECKINS,
+             summary="Check in on a key result",
+             description="Check-ins are append-only: to correct one, record a new one.")
+def create_checkin(request, id: str, payload: CheckInIn):
+    checkin = services.record_checkin(request.auth, _key_result(id), **payload.given())
+    return Status(201, checkin_dicts([checkin], id)[0])
+
+
+# Initiatives --------------------------------------------------------------------------
+
+INITIATIVES = ["initiatives"]
+
+
+def _initiative(key: str) -> Initiative:
+    return _one(Initiative, key, *INITIATIVE_RELATED)
+
+
+@router.get("/initiatives", response={200: list[InitiativeOut], **ERRORS}, tags=INITIATIVES)
+@paginate(Pagination)
+def list_initiatives(request, key_result: str = Query(None, description="Id of the key result."),
+                     owner: str = OWNER, status: InitiativeStatus = Query(None),
+                     cycle: str = CYCLE, archived: bool = ARCHIVED):
+    rows = live(Initiative.objects.select_related(*INITIATIVE_RELATED).order_by("id"), archived)
+    if key_result:
+        rows = rows.filter(key_result__key=key_result)
+    if owner:
+        rows = rows.filter(owner__email=owner.lower())
+    if status:
+        rows = rows.filter(status=status)
+    if cycle:
+        rows = rows.filter(key_result__objective__cycle__key=cycle)
+    return Listing(rows, initiative_dicts)
+
+
+@router.post("/initiatives", response={201: InitiativeOut, **ERRORS}, tags=INITIATIVES)
+def create_initiative(request, payload: InitiativeCreate):
+    initiative = _create(services.save_initiative, request.auth, payload)
+    return Status(201, initiative_dicts([_initiative(initiative.key)])[0])
+
+
+@router.get("/initiatives/{id}", response={200: InitiativeOut, **ERRORS}, tags=INITIATIVES)
+def get_initiative(request, id: str):
+    return initiative_dicts([_initiative(id)])[0]
+
+
+@router.patch("/initiatives/{id}", response={200: InitiativeOut, **ERRORS}, tags=INITIATIVES)
+def update_initiative(request, id: str, payload: InitiativePatch):
+    services.save_initiative(request.auth, _initiative(id), **payload.given())
+    return initiative_dicts([_initiative(id)])[0]
+
+
+@router.post("/initiatives/{id}/archive", response={200: InitiativeOut, **ERRORS},
+             tags=INITIATIVES)
+def archive_initiative(request, id: str):
+    services.archive_initiative(request.auth, _initiative(id))
+    return initiative_dicts([_initiative(id)])[0]

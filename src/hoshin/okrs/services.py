@@ -74,6 +74,17 @@ def change_cycle_state(actor: Person | None, cycle: Cycle, state: str) -> Cycle:
     return cycle
 
 
+@transaction.atomic
+def archive_cycle(actor: Person | None, cycle: Cycle) -> Cycle:
+    permissions.require(permissions.can_edit_strategy(actor), "archive cycles")
+    if cycle.objectives.filter(archived_at__isnull=True).exists():
+        raise DomainError.field("cycle", f'cycle "{cycle.key}" still has objectives; '
+                                         "archive them first")
+    cycle.archived_at = timezone.now()
+    cycle.save()
+    return cycle
+
+
 # Strategic brief ------------------------------------------------------------------------
 
 
@@ -109,6 +120,15 @@ def save_theme(actor: Person | None, theme: Theme | None = None, *, key: str | N
     theme.save()
     if annual_objectives is not None:
         theme.annual_objectives.set(annuals)
+    return theme
+
+
+@transaction.atomic
+def archive_theme(actor: Person | None, theme: Theme) -> Theme:
+    permissions.require(permissions.can_edit_strategy(actor), "edit the strategic brief")
+    _require_writable(theme.cycle)
+    theme.archived_at = timezone.now()
+    theme.save()
     return theme
 
 

@@ -12,8 +12,7 @@ from ninja import Field, Schema
 from hoshin.core.api import Input
 from hoshin.org.models import Membership, Person, Role, Unit
 
-RoleName = Literal["admin", "strategy_office", "unit_lead", "member", "viewer"]
-assert set(RoleName.__args__) == set(Role.values)  # noqa: S101 - keeps the two lists in step
+RoleName = Literal[tuple(Role.values)]
 
 
 # Organisation -------------------------------------------------------------------------

@@ -41,12 +41,14 @@ class Strict(BaseModel):
 class Organization(Strict):
     name: Title
     fiscal_year_start: int = Field(1, ge=1, le=12)
+    include_child_objectives: bool = True
 
 
 class Person(Strict):
     email: Email
     name: Title
     role: Role = "member"
+    active: bool = True
     units: list[Key] = []
 
 
@@ -55,6 +57,7 @@ class Unit(Strict):
     name: Title
     parent: Key | None = None
     lead: Email | None = None
+    archived: bool = False
 
 
 class Vision(Strict):
@@ -69,6 +72,7 @@ class Breakthrough(Strict):
     horizon: int | None = None
     description: str = ""
     owner: Email | None = None
+    archived: bool = False
 
 
 class AnnualObjective(Strict):
@@ -78,6 +82,7 @@ class AnnualObjective(Strict):
     description: str = ""
     owner: Email | None = None
     breakthroughs: dict[Key, Strength] = {}
+    archived: bool = False
 
 
 class ImprovementPriority(Strict):
@@ -89,6 +94,7 @@ class ImprovementPriority(Strict):
     annual_objectives: dict[Key, Strength] = {}
     # Keys are a person's email or a unit id.
     resources: dict[str, ResourceRole] = {}
+    archived: bool = False
 
 
 class MetricActual(Strict):
@@ -106,6 +112,7 @@ class Metric(Strict):
     target: float | None = None
     owner: Email | None = None
     priorities: dict[Key, Strength] = {}
+    archived: bool = False
     actuals: list[MetricActual] = []
 
 
@@ -166,6 +173,7 @@ class Initiative(Strict):
     owner: Email | None = None
     status: InitiativeStatus = "not_started"
     size: float | None = Field(None, ge=0)
+    archived: bool = False
     links: list[Link] = []
 
 
@@ -178,6 +186,7 @@ class KeyResult(Strict):
     target: float | None = None
     unit: str = ""
     weight: float = Field(1.0, gt=0)
+    archived: bool = False
     steps: list[Step] = []
     phases: list[Phase] = []
     checkins: list[CheckIn] = []
@@ -192,6 +201,7 @@ class Objective(Strict):
     description: str = ""
     parent: Key | None = None
     kind: ObjectiveKind = "committed"
+    archived: bool = False
     key_results: list[KeyResult] = []
 
 

@@ -29,10 +29,13 @@ def parse_date(value: str, field: str) -> dt.date:
 
 
 class HoshinCommand(BaseCommand):
-    # Hoshin's settings come from HOSHIN_* variables; these two only confuse the help.
-    suppressed_base_arguments = {"--settings", "--pythonpath"}
+    _no_color = _force_color = False
+    # Settings come from HOSHIN_* variables, and --version would print Django's version.
+    suppressed_base_arguments = {"--settings", "--pythonpath", "--version"}
 
     def execute(self, *args, **options):
+        self._no_color = options.get("no_color", False)
+        self._force_color = options.get("force_color", False)
         try:
             return super().execute(*args, **options)
         except DomainError as exc:
@@ -64,9 +67,9 @@ class HoshinCommand(BaseCommand):
 
         wrapper = stream or self.stdout
         options = {}
-        if getattr(self, "_force_color", False):
+        if self._force_color:
             options["force_terminal"] = True
-        elif getattr(self, "_no_color", False):
+        elif self._no_color:
             options["no_color"] = True
         return Console(file=wrapper._out, highlight=False, **options, **kwargs)
 

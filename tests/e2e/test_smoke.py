@@ -1,0 +1,43 @@
+"""The served app in a real browser: home page, admin login, API documentation."""
+
+import pytest
+
+from tests.factories import PASSWORD, build_plan
+
+pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
+
+
+def test_home_lists_the_cycles(live_server, page, screenshot):
+    plan = build_plan()
+    page.goto(live_server.url + "/")
+    assert page.locator("h1").inner_text() == "Acme Inc."
+    assert plan.quarter.key in page.locator("ul.cycles").inner_text()
+    screenshot("home")
+
+
+def test_admin_logs_in_and_sees_the_plan(live_server, page, screenshot):
+    build_plan()
+    page.goto(live_server.url + "/admin/")
+    page.fill("#id_username", "admin@acme.test")
+    page.fill("#id_password", PASSWORD)
+    page.click("input[type=submit]")
+    page.get_by_role("link", name="Key results").click()
+    page.wait_for_url("**/okrs/keyresult/")
+    screenshot("admin-key-results")
+    assert "KR1" in page.content() and "Installer-sold units" in page.content()
+
+
+def test_a_viewer_cannot_enter_the_admin(live_server, page):
+    build_plan()
+    page.goto(live_server.url + "/admin/")
+    page.fill("#id_username", "viewer@acme.test")
+    page.fill("#id_password", PASSWORD)
+    page.click("input[type=submit]")
+    page.wait_for_load_state()
+    assert "not authorized" in page.content() or "enter the correct" in page.content()
+
+
+def test_api_documentation_renders(live_server, page, screenshot):
+    page.goto(live_server.url + "/api/v1/docs")
+    page.wait_for_selector("text=Hoshin API", timeout=15000)
+    screenshot("api-docs")
