@@ -36,7 +36,7 @@ def test_export_format_from_the_extension_or_the_option(plan, run, tmp_path):
     assert json.loads(json.dumps(as_yaml, default=str)) == from_file
 
 
-def test_import_into_an_empty_database(plan, run, tmp_path, django_db_blocker):
+def test_import_of_a_json_plan_file(plan, run, tmp_path):
     source = tmp_path / "plan.json"
     run("export", "-o", str(source))
     KeyResult.objects.all().delete()

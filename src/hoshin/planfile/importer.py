@@ -14,8 +14,10 @@ Every model that keeps history still gets its history rows, in bulk.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import difflib
+import gc
 import json
 import math
 import pathlib
@@ -57,6 +59,20 @@ SECTION_KINDS = {
     "themes": "theme", "objectives": "objective",
 }
 SECTIONS = list(schema.PlanFile.model_fields)
+
+
+@contextlib.contextmanager
+def _no_cycle_collection():
+    """Building a big plan makes millions of objects and no reference cycles worth
+    collecting; the cyclic garbage collector would rescan them all again and again (a
+    20,000-person plan parses three times faster without it)."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
 
 
 class PlanFileError(Exception):
@@ -133,7 +149,8 @@ def load(source: str | pathlib.Path, text: str | None = None) -> dict:
             raise PlanFileError([f"{name}: cannot read the file ({exc.strerror})"]) from None
     if _format_of(name, text) == "json":
         try:
-            doc = json.loads(text, object_pairs_hook=_json_pairs)
+            with _no_cycle_collection():
+                doc = json.loads(text, object_pairs_hook=_json_pairs)
         except json.JSONDecodeError as exc:
             raise PlanFileError([f"{name}: line {exc.lineno}, column {exc.colno}: "
                                  f"invalid JSON: {exc.msg}"]) from None
@@ -141,7 +158,8 @@ def load(source: str | pathlib.Path, text: str | None = None) -> dict:
             raise PlanFileError([f"{name}: invalid JSON: {exc}"]) from None
     else:
         try:
-            doc = yaml.load(text, Loader=_Loader)  # noqa: S506 - a safe loader
+            with _no_cycle_collection():
+                doc = yaml.load(text, Loader=_Loader)  # noqa: S506 - a safe loader
         except yaml.MarkedYAMLError as exc:
             mark = exc.problem_mark or exc.context_mark
             where = f"line {mark.line + 1}, column {mark.column + 1}: " if mark else ""
@@ -751,9 +769,13 @@ def import_plan(doc: dict, *, replace: bool = False, progress: Progress | None =
     deleted first in the same transaction. People are kept and updated by email either
     way (their passwords and API tokens survive). Returns how many of each kind were
     imported."""
+    with _no_cycle_collection():
+        return _import(doc, replace, progress or (lambda stage, done, total: None))
+
+
+def _import(doc: dict, replace: bool, report: Progress) -> dict:
     from django.db import DatabaseError, transaction
 
-    report = progress or (lambda stage, done, total: None)
     report("checking", 0, 1)
     plan, errors, unverifiable = _parse(doc)
     if plan is not None:

@@ -181,7 +181,7 @@ class MetricOut(Schema):
     title: str
     unit: str = Field(..., description='Unit of measure, e.g. "%".')
     direction: Direction
-    baseline: float | None = Field(..., json_schema_extra={"type": "string"})
+    baseline: float | None
     target: float | None
     owner: str | None
     priorities: dict[str, StrengthName] = Field(

@@ -21,6 +21,16 @@ def error_lines(errors) -> str:
     return "\n".join(str(e) for e in errors)
 
 
+# The importer counts by plan-file section; people read words.
+_COUNT_WORDS = {"checkins": "check-ins", "trade_offs": "trade-offs"}
+
+
+def counts_summary(counts: dict[str, int]) -> str:
+    """`150 people, 15 units, 1063 check-ins`: what was loaded, leaving out what was not."""
+    return ", ".join(f"{n} {_COUNT_WORDS.get(name, name.replace('_', ' '))}"
+                     for name, n in counts.items() if n) or "nothing"
+
+
 def parse_date(value: str, field: str) -> dt.date:
     try:
         return dt.date.fromisoformat(value)

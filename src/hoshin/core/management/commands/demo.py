@@ -10,7 +10,9 @@ from django.core.management.base import CommandError
 from django.db import transaction
 from django.utils import timezone
 
-from hoshin.core.management.commands._base import HoshinCommand, error_lines, parse_date
+from hoshin.core.management.commands._base import (
+    HoshinCommand, counts_summary, error_lines, parse_date,
+)
 
 DEFAULT_PASSWORD = "hoshin-demo"
 
@@ -100,8 +102,7 @@ class Command(HoshinCommand):
             raise CommandError("the demo plan did not import:\n" + error_lines(exc.errors)) \
                 from None
         name = (doc.get("organization") or {}).get("name", "the demo organisation")
-        loaded = ", ".join(f"{n} {key.replace('_', ' ')}" for key, n in counts.items() if n)
-        self.stdout.write(self.style.SUCCESS(f"Loaded {name}: {loaded}."))
+        self.stdout.write(self.style.SUCCESS(f"Loaded {name}: {counts_summary(counts)}."))
         self.print_login(admin, password, loaded=True)
 
     def first_admin(self, email: str | None):

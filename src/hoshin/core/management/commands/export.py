@@ -23,7 +23,8 @@ class Command(HoshinCommand):
 
         self.require_migrated()
         if fmt is None:
-            fmt = FORMATS_BY_EXTENSION.get(Path(output).suffix.lower(), "yaml") if output else "yaml"
+            suffix = Path(output).suffix.lower() if output else ""
+            fmt = FORMATS_BY_EXTENSION.get(suffix, "yaml")
         text = dump(export_plan(), fmt)
         if not output:
             self.stdout.write(text, ending="" if text.endswith("\n") else "\n")

@@ -5,7 +5,9 @@ from pathlib import Path
 
 from django.core.management.base import CommandError
 
-from hoshin.core.management.commands._base import HoshinCommand, error_lines
+from hoshin.core.management.commands._base import (
+    HoshinCommand, counts_summary, error_lines,
+)
 
 
 def read_plan_file(path: Path, options: dict) -> dict:
@@ -21,11 +23,6 @@ READERS: dict[str, Callable[[Path, dict], dict]] = {
     ".yml": read_plan_file,
     ".json": read_plan_file,
 }
-
-
-def summary(counts: dict) -> str:
-    return ", ".join(f"{n} {name.replace('_', ' ')}" for name, n in counts.items() if n) \
-        or "nothing"
 
 
 class Command(HoshinCommand):
@@ -58,4 +55,4 @@ class Command(HoshinCommand):
             n = len(exc.errors)
             raise CommandError(f"{file}: {n} error{'s' if n != 1 else ''}, nothing was "
                                f"imported:\n{error_lines(exc.errors)}") from None
-        self.stdout.write(f"Imported {file}: {summary(counts)}.", self.style.SUCCESS)
+        self.stdout.write(f"Imported {file}: {counts_summary(counts)}.", self.style.SUCCESS)
