@@ -291,3 +291,23 @@ def test_node_to_dict_shape():
 def test_node_to_dict_keeps_child_order():
     root = Node("r", "vision", "", children=[leaf(f"k{i}", 0.1, ON) for i in range(5)])
     assert [c["id"] for c in node_to_dict(root)["children"]] == [f"k{i}" for i in range(5)]
+
+
+def test_node_to_dict_expands_a_shared_item_once_in_reading_order():
+    kr = Node(id="KR1", type="key_result", title="kr", leaf=True, progress=0.5,
+              status=Status.ON_TRACK)
+    objective = Node(id="O1", type="objective", title="o", children=[kr])
+    # The same priority seen under two annual objectives (two views, shared children).
+    p_under_a1 = Node(id="P1", type="improvement_priority", title="p", children=[objective])
+    p_under_a2 = Node(id="P1", type="improvement_priority", title="p", weight=0.3,
+                      children=p_under_a1.children)
+    root = Node(id="vision", type="vision", title="v", children=[
+        Node(id="A1", type="annual_objective", title="a1", children=[p_under_a1]),
+        Node(id="A2", type="annual_objective", title="a2", children=[p_under_a2]),
+    ])
+    compute_tree(root)
+    data = node_to_dict(root)
+    first, second = (a["children"][0] for a in data["children"])
+    assert first["children"][0]["children"][0]["id"] == "KR1" and "ref" not in first
+    assert second["ref"] is True and second["children"] == []
+    assert second["progress"] == first["progress"] == 0.5

@@ -115,10 +115,14 @@ _NAMED_KEYS = ("id", "type", "title", "progress", "status", "children")
 def node_to_dict(node: Node) -> dict:
     """JSON-ready nested dict of a (computed) tree.
 
+    The alignment tree is really a graph: an improvement priority can serve two annual
+    objectives, an annual objective two breakthroughs. Each item is expanded once, at its
+    first place in reading order; later places list it with its progress and status,
+    `"ref": true` and no children, so the output stays as large as the plan (and a loop
+    in bad data cannot make it endless). Items are told apart by (type, id).
+
     Built iteratively so deep trees cannot hit the recursion limit. `extra` keys follow the
-    named keys and never overwrite them, so the shape clients rely on stays fixed. As in
-    `compute_tree`, a node reached twice is listed again but its children only once, so a
-    cycle from bad data cannot make the output endless.
+    named keys and never overwrite them, so the shape clients rely on stays fixed.
     """
 
     def shell(n: Node) -> dict:
@@ -136,15 +140,20 @@ def node_to_dict(node: Node) -> dict:
         return data
 
     root = shell(node)
-    expanded: set[int] = set()
+    expanded: set[tuple[str, str]] = set()
     stack: list[tuple[Node, dict]] = [(node, root)]
     while stack:
         current, data = stack.pop()
-        if id(current) in expanded:
+        identity = (current.type, current.id)
+        if identity in expanded:
+            data["ref"] = True
             continue
-        expanded.add(id(current))
+        expanded.add(identity)
+        pending = []
         for child in current.children:
             child_data = shell(child)
             data["children"].append(child_data)
-            stack.append((child, child_data))
+            pending.append((child, child_data))
+        # Reversed, so the stack pops children in reading order (first place wins).
+        stack.extend(reversed(pending))
     return root

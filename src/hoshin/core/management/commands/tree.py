@@ -63,6 +63,9 @@ def label(node: dict):
     details = [node[k] for k in ("unit", "owner") if node.get(k)]
     if details:
         text.append(f"  ({', '.join(details)})", style="dim")
+    if node.get("ref"):
+        # Also serves this parent; its branch is drawn at its first place above.
+        text.append("  ↑ expanded above", style="dim italic")
     return text
 
 

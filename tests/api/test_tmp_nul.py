@@ -1,0 +1,13 @@
+def test_nul(admin_api, plan):
+    r = admin_api.post("/breakthroughs", {"title": "a\x00b"})
+    print(r.status_code, r.content[:300])
+    r = admin_api.get("/objectives", unit="a\x00b")
+    print(r.status_code, r.content[:300])
+    r = admin_api.get("/objectives/a\x00b")
+    print(r.status_code, r.content[:300])
+    r = admin_api.get("/annual-objectives", year=2**40)
+    print(r.status_code, r.content[:300])
+    r = admin_api.post("/key-results/KR1/checkins", {"value": 1e308, "confidence": 2**40})
+    print(r.status_code, r.content[:300])
+    r = admin_api.patch("/key-results/KR1", {"weight": 1e308, "target": 1e308, "reason": "x"})
+    print(r.status_code, r.content[:300])
