@@ -3,7 +3,11 @@
 
 from __future__ import annotations
 
+import functools
+
 from django.http import Http404
+from django.urls import URLPattern, re_path
+from django.views.decorators.csrf import csrf_exempt
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
@@ -26,12 +30,55 @@ class HoshinAPI(NinjaAPI):
         # View names are unique across the apps, and short ids make readable client code.
         return operation.view_func.__name__
 
+    def _get_urls(self):
+        # Ninja answers a wrong method or an unknown path with HTML; clients of a JSON API
+        # should get the same error shape for those as for everything else.
+        urls = super()._get_urls()
+        for pattern in urls:
+            if isinstance(pattern, URLPattern):
+                pattern.callback = _json_method_not_allowed(pattern.callback)
+        urls.append(re_path(r"", _unknown_endpoint))
+        return urls
+
+
+def _json_method_not_allowed(view):
+    @functools.wraps(view)
+    def wrapped(request, *args, **kwargs):
+        response = view(request, *args, **kwargs)
+        if response.status_code == 405:
+            allowed = response["Allow"]
+            json_response = _error(request, 405, f"{request.method} is not allowed here "
+                                                 f"(allowed: {allowed})")
+            json_response["Allow"] = allowed
+            return json_response
+        return response
+
+    return wrapped
+
+
+@csrf_exempt
+def _unknown_endpoint(request):
+    return _error(request, 404, f"no such endpoint: {request.path}")
+
 
 api = HoshinAPI(
     title="Hoshin API",
     version="1",
-    description="Strategy deployment and OKRs. Authenticate with `Authorization: Bearer <token>` "
-                "(create one with `hoshin token EMAIL`).",
+    description=(
+        "Strategy deployment (Hoshin Kanri) and OKRs.\n\n"
+        "**Authentication**: `Authorization: Bearer <token>`. Create a token with "
+        "`hoshin token EMAIL`, in the admin, or with `POST /api/v1/tokens` (shown once; only "
+        "a digest is stored). A signed-in browser session works too (writes then need the "
+        "CSRF token).\n\n"
+        "**Ids**: every element is addressed by its human id, the same as in the plan file and "
+        "the CLI (`/key-results/KR1`); people by their email.\n\n"
+        "**Lists** take `limit` and `offset` and answer `{\"items\": [...], \"count\": N}`; "
+        "archived items are left out unless `archived=true`.\n\n"
+        "**Updates** (`PATCH`) change only the fields sent. **Archiving** (`POST .../archive`) "
+        "replaces deleting: history keeps pointing at archived items.\n\n"
+        "**Errors** are JSON: `{\"detail\": \"...\", \"errors\": [{\"field\": \"...\", "
+        "\"message\": \"...\"}]}` with 400 (a rule of the model), 401, 403 (not allowed), "
+        "404 (unknown id), 409 (conflict) or 422 (malformed request)."),
     auth=[BearerToken(), django_auth],
     urls_namespace="api-v1",
 )

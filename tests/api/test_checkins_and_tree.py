@@ -77,10 +77,12 @@ def test_no_check_in_on_a_closed_cycle(plan, admin_api):
     assert not CheckIn.objects.exists()
 
 
-def test_a_wrong_type_in_a_check_in_is_a_validation_error(plan, admin_api):
-    response = admin_api.post("/key-results/KR1/checkins", {"value": "lots"})
+@pytest.mark.parametrize("value", ["lots", 1e300])
+def test_a_value_that_is_no_measure_is_a_validation_error(plan, admin_api, value):
+    response = admin_api.post("/key-results/KR1/checkins", {"value": value})
     assert response.status_code == 422
     assert response.json()["errors"][0]["field"] == "value"
+    assert not CheckIn.objects.exists()
 
 
 # The alignment tree -------------------------------------------------------------------

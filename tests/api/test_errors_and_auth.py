@@ -176,10 +176,29 @@ def test_bad_query_parameters_name_the_parameter(admin_api):
     assert body["errors"][0]["field"] == "year"
 
 
+def test_wrong_method_and_unknown_endpoint_answer_json(admin_api):
+    response = admin_api.client.delete(f"{BASE}/objectives/O1", headers=admin_api.headers)
+    body = assert_error_shape(response, 405)
+    assert "DELETE" in body["detail"]
+    assert set(response["Allow"].replace(" ", "").split(",")) == {"GET", "PATCH"}
+    body = assert_error_shape(admin_api.get("/no-such-thing"), 404)
+    assert "/api/v1/no-such-thing" in body["detail"]
+    assert_error_shape(ApiClient().post("/no-such-thing", {}), 404)
+
+
 def test_a_duplicate_id_is_a_conflict_named_id(admin_api, plan):
     body = assert_error_shape(admin_api.post("/breakthroughs", {"id": "KR1", "title": "x"}), 409)
     assert body["errors"][0]["field"] == "id"
     assert "key result" in body["errors"][0]["message"]
+
+
+@pytest.mark.parametrize("collection, body", [
+    ("/units", {"name": "West"}), ("/objectives", {"cycle": "2000-Q1", "unit": "sales",
+                                                   "title": "x"})])
+def test_ids_must_be_usable_in_urls(admin_api, plan, collection, body):
+    body = assert_error_shape(admin_api.post(collection, {"id": "west/east", **body}), 400)
+    assert body["errors"][0]["field"] == "id"
+    assert_error_shape(admin_api.post("/units", {"id": "sales", "name": "Sales again"}), 409)
 
 
 # OpenAPI ------------------------------------------------------------------------------
@@ -193,6 +212,7 @@ def test_openapi_document_is_served_and_valid(db):
     doc = response.json()
     assert doc["openapi"].startswith("3.1")
     OPENAPI_31_VALIDATOR.validate(doc)
+    assert Client().get(f"{BASE}/docs").status_code == 200
 
     paths = doc["paths"]
     for path in ("/api/v1/objectives", "/api/v1/key-results/{id}/checkins",

@@ -77,7 +77,7 @@ SMALL_PLAN = {
 
 
 @pytest.fixture
-def small_plan():
+def small_plan(db):
     """A fresh copy of a small valid plan document, to break in one place per test."""
     return copy.deepcopy(SMALL_PLAN)
 

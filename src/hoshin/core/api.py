@@ -5,13 +5,15 @@ at once (so related rows are fetched with one query per relation, never one per 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from typing import Any
+from typing import Annotated, Any
 
 from django.conf import settings
 from django.db.models import QuerySet
 from ninja import Field, Schema
 from ninja.pagination import LimitOffsetPagination
 from pydantic import ConfigDict
+
+from hoshin.core.errors import NotFound
 
 
 class FieldErrorOut(Schema):
@@ -37,6 +39,14 @@ def _drop_null_defaults(schema: dict, _model=None) -> None:
             del prop["default"]
 
 
+# Numbers people measure with. Bounded so that progress arithmetic stays finite (and the
+# JSON answers valid); no real baseline, target or reading comes near.
+MEASURE_LIMIT = 1e12
+Measure = Annotated[float, Field(ge=-MEASURE_LIMIT, le=MEASURE_LIMIT)]
+# A key result's weight is relative to its siblings'.
+Weight = Annotated[float, Field(gt=0, le=1000)]
+
+
 class Input(Schema):
     """Request bodies reject unknown fields, so a typo ("reson") is an error, not a no-op.
 
@@ -58,6 +68,19 @@ class Listing:
     def __init__(self, queryset: QuerySet, serialize: Callable[[list], Sequence[dict]]):
         self.queryset = queryset
         self.serialize = serialize
+
+
+def one(model, key: str, *related):
+    """The plan element with this id, or a 404 naming it."""
+    obj = model.objects.select_related(*related).filter(key=key).first()
+    if obj is None:
+        raise NotFound.field("id", f'unknown {model._meta.verbose_name} "{key}"')
+    return obj
+
+
+def live(queryset: QuerySet, archived: bool = False) -> QuerySet:
+    """Archived plan elements stay readable but are left out of lists unless asked for."""
+    return queryset if archived else queryset.filter(archived_at__isnull=True)
 
 
 class Pagination(LimitOffsetPagination):

@@ -9,8 +9,7 @@ from ninja import Query, Router
 from ninja.pagination import paginate
 from ninja.responses import NinjaJSONEncoder, Status
 
-from hoshin.core.api import ERRORS, Listing, Pagination
-from hoshin.core.errors import NotFound
+from hoshin.core.api import ERRORS, Listing, Pagination, live, one
 from hoshin.engine.rollup import node_to_dict
 from hoshin.okrs import services
 from hoshin.okrs.models import CheckIn, Cycle, Initiative, KeyResult, Objective, Theme, TradeOff
@@ -21,7 +20,7 @@ from hoshin.okrs.schemas import (
     InitiativeOut, InitiativePatch, InitiativeStatus, KeyResultCreate, KeyResultOut,
     KeyResultPatch, ObjectiveCreate, ObjectiveOut, ObjectivePatch, ThemeCreate, ThemeOut,
     ThemePatch, TradeOffCreate, TradeOffOut, TreeNodeOut, checkin_dicts, cycle_dicts,
-    initiative_dicts, key_result_dicts, live, objective_dicts, theme_dicts, trade_off_dicts,
+    initiative_dicts, key_result_dicts, objective_dicts, theme_dicts, trade_off_dicts,
 )
 from hoshin.org.services import get_unit
 
@@ -31,13 +30,6 @@ ARCHIVED = Query(False, description="Include archived items.")
 CYCLE = Query(None, description="Id of the cycle.")
 UNIT = Query(None, description="Id of the unit.")
 OWNER = Query(None, description="Email of the owner.")
-
-
-def _one(model, key: str, *related):
-    obj = model.objects.select_related(*related).filter(key=key).first()
-    if obj is None:
-        raise NotFound.field("id", f'unknown {model._meta.verbose_name} "{key}"')
-    return obj
 
 
 def _create(saver, actor, payload):
@@ -67,23 +59,23 @@ def create_cycle(request, payload: CycleCreate):
 
 @router.get("/cycles/{id}", response={200: CycleOut, **ERRORS}, tags=["cycles"])
 def get_cycle(request, id: str):
-    return cycle_dicts([_one(Cycle, id)])[0]
+    return cycle_dicts([one(Cycle, id)])[0]
 
 
 @router.patch("/cycles/{id}", response={200: CycleOut, **ERRORS}, tags=["cycles"])
 def update_cycle(request, id: str, payload: CyclePatch):
-    return cycle_dicts([services.save_cycle(request.auth, _one(Cycle, id), **payload.given())])[0]
+    return cycle_dicts([services.save_cycle(request.auth, one(Cycle, id), **payload.given())])[0]
 
 
 @router.post("/cycles/{id}/archive", response={200: CycleOut, **ERRORS}, tags=["cycles"])
 def archive_cycle(request, id: str):
-    return cycle_dicts([services.archive_cycle(request.auth, _one(Cycle, id))])[0]
+    return cycle_dicts([services.archive_cycle(request.auth, one(Cycle, id))])[0]
 
 
 @router.post("/cycles/{id}/state", response={200: CycleOut, **ERRORS}, tags=["cycles"],
              summary="Move a cycle forward: draft → planning → active → closed")
 def change_cycle_state(request, id: str, payload: CycleStateIn):
-    return cycle_dicts([services.change_cycle_state(request.auth, _one(Cycle, id),
+    return cycle_dicts([services.change_cycle_state(request.auth, one(Cycle, id),
                                                     payload.state)])[0]
 
 
@@ -109,7 +101,7 @@ def cycle_tree(request, id: str,
                                          "nodes in depth-first order with their parent's id.")):
     """Vision → breakthroughs → annual objectives → improvement priorities and themes →
     objectives → key results. Elements not linked upward hang from the root, so gaps show."""
-    cycle = _one(Cycle, id)
+    cycle = one(Cycle, id)
     tree = node_to_dict(alignment_tree(cycle, unit=get_unit(unit, "unit") if unit else None))
     # The tree of a large cycle is big: it is sent as built rather than re-validated node
     # by node (its shape is the documented one, checked by the API tests).
@@ -138,18 +130,18 @@ def create_theme(request, payload: ThemeCreate):
 
 @router.get("/themes/{id}", response={200: ThemeOut, **ERRORS}, tags=BRIEF)
 def get_theme(request, id: str):
-    return theme_dicts([_one(Theme, id, "cycle")])[0]
+    return theme_dicts([one(Theme, id, "cycle")])[0]
 
 
 @router.patch("/themes/{id}", response={200: ThemeOut, **ERRORS}, tags=BRIEF)
 def update_theme(request, id: str, payload: ThemePatch):
-    theme = services.save_theme(request.auth, _one(Theme, id, "cycle"), **payload.given())
+    theme = services.save_theme(request.auth, one(Theme, id, "cycle"), **payload.given())
     return theme_dicts([theme])[0]
 
 
 @router.post("/themes/{id}/archive", response={200: ThemeOut, **ERRORS}, tags=BRIEF)
 def archive_theme(request, id: str):
-    return theme_dicts([services.archive_theme(request.auth, _one(Theme, id, "cycle"))])[0]
+    return theme_dicts([services.archive_theme(request.auth, one(Theme, id, "cycle"))])[0]
 
 
 @router.get("/trade-offs", response={200: list[TradeOffOut], **ERRORS}, tags=BRIEF,
@@ -174,7 +166,7 @@ OBJECTIVES = ["objectives"]
 
 
 def _objective(key: str) -> Objective:
-    return _one(Objective, key, *OBJECTIVE_RELATED)
+    return one(Objective, key, *OBJECTIVE_RELATED)
 
 
 @router.get("/objectives", response={200: list[ObjectiveOut], **ERRORS}, tags=OBJECTIVES,
@@ -232,7 +224,7 @@ KEY_RESULTS = ["key results"]
 
 
 def _key_result(key: str) -> KeyResult:
-    return _one(KeyResult, key, *KR_RELATED)
+    return one(KeyResult, key, *KR_RELATED)
 
 
 @router.get("/key-results", response={200: list[KeyResultOut], **ERRORS}, tags=KEY_RESULTS)
@@ -285,7 +277,7 @@ CHECKINS = ["check-ins"]
             tags=CHECKINS, summary="Check-in history of a key result, newest first")
 @paginate(Pagination)
 def list_checkins(request, id: str):
-    key_result = _one(KeyResult, id)
+    key_result = one(KeyResult, id)
     rows = (CheckIn.objects.filter(key_result=key_result).select_related("author")
             .order_by("-date", "-id"))
     return Listing(rows, lambda page: checkin_dicts(page, key_result.key))
@@ -305,7 +297,7 @@ INITIATIVES = ["initiatives"]
 
 
 def _initiative(key: str) -> Initiative:
-    return _one(Initiative, key, *INITIATIVE_RELATED)
+    return one(Initiative, key, *INITIATIVE_RELATED)
 
 
 @router.get("/initiatives", response={200: list[InitiativeOut], **ERRORS}, tags=INITIATIVES)

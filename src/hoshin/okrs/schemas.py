@@ -8,10 +8,9 @@ import datetime as dt
 from collections import defaultdict
 from typing import Literal
 
-from django.db.models import QuerySet
 from ninja import Field, Schema
 
-from hoshin.core.api import Input
+from hoshin.core.api import Input, Measure, Weight
 from hoshin.engine.rollup import rollup
 from hoshin.engine.types import Status as EngineStatus
 from hoshin.okrs.models import (
@@ -206,12 +205,12 @@ class KeyResultOut(KeyResultSummaryOut):
 class StepIn(Input):
     id: str = Field(None, description="Step id, e.g. S1 (default: S<position>).")
     title: str
-    weight: float = Field(..., ge=0)
+    weight: float = Field(..., ge=0, le=1)
 
 
 class PhaseIn(Input):
     date: dt.date
-    target: float
+    target: Measure
 
 
 _STEPS = "Milestone steps; their weights sum to 1. Replaces all steps when sent."
@@ -223,10 +222,10 @@ class KeyResultCreate(Input):
     title: str
     owner: str = Field(..., description="Email of the one person who owns it.")
     kind: KRKind = Field(None, description="Default: increase.")
-    baseline: float | None = Field(None)
-    target: float | None = Field(None)
+    baseline: Measure | None = Field(None)
+    target: Measure | None = Field(None)
     unit: str = Field(None, description='Unit of measure, e.g. "%".')
-    weight: float = Field(None, gt=0, description="Weight in the objective's progress "
+    weight: Weight = Field(None, description="Weight in the objective's progress "
                                                   "(default 1).")
     steps: list[StepIn] = Field(None, description=_STEPS)
     phases: list[PhaseIn] = Field(None, description="Phased targets. Replaces all when sent.")
@@ -237,10 +236,10 @@ class KeyResultPatch(Input):
     title: str = Field(None)
     owner: str = Field(None)
     kind: KRKind = Field(None)
-    baseline: float | None = Field(None)
-    target: float | None = Field(None)
+    baseline: Measure | None = Field(None)
+    target: Measure | None = Field(None)
     unit: str = Field(None)
-    weight: float = Field(None, gt=0)
+    weight: Weight = Field(None)
     steps: list[StepIn] = Field(None, description=_STEPS)
     phases: list[PhaseIn] = Field(None)
     reason: str = Field(None, description="Why: required when the target or baseline changes.")
@@ -376,7 +375,7 @@ class CheckInOut(Schema):
 
 
 class CheckInIn(Input):
-    value: float | None = Field(None, description="The reading (milestones without steps: 1 "
+    value: Measure | None = Field(None, description="The reading (milestones without steps: 1 "
                                                   "done, 0 not done).")
     confidence: int | None = Field(None, description="0-10: how sure the owner is the target "
                                                      "will be met.")
@@ -423,7 +422,7 @@ class InitiativeCreate(Input):
     title: str
     owner: str | None = Field(None, description="Email of the owner.")
     status: InitiativeStatus = Field(None, description="Default: not_started.")
-    size: float | None = Field(None, ge=0)
+    size: Measure | None = Field(None, ge=0)
     links: list[LinkIn] = Field(None)
 
 
@@ -431,7 +430,7 @@ class InitiativePatch(Input):
     title: str = Field(None)
     owner: str | None = Field(None)
     status: InitiativeStatus = Field(None)
-    size: float | None = Field(None, ge=0)
+    size: Measure | None = Field(None, ge=0)
     links: list[LinkIn] = Field(None, description="Replaces all links when sent.")
 
 
@@ -448,7 +447,3 @@ def initiative_dicts(rows: list[Initiative]) -> list[dict]:
              "owner": i.owner.email if i.owner_id else None, "status": i.status,
              "size": i.size, "links": links.get(i.pk, []), "archived_at": i.archived_at}
             for i in rows]
-
-
-def live(queryset: QuerySet, archived: bool) -> QuerySet:
-    return queryset if archived else queryset.filter(archived_at__isnull=True)

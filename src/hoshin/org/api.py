@@ -4,7 +4,7 @@ from ninja import Query, Router
 from ninja.pagination import paginate
 from ninja.responses import Status
 
-from hoshin.core.api import ERRORS, Listing, Pagination
+from hoshin.core.api import ERRORS, Listing, Pagination, live, one
 from hoshin.core.errors import NotFound
 from hoshin.org import services
 from hoshin.org.models import ApiToken, Organization, Person, Unit
@@ -90,19 +90,14 @@ def archive_person(request, email: str):
 
 
 def _unit(key: str) -> Unit:
-    unit = Unit.objects.select_related(*UNIT_RELATED).filter(key=key).first()
-    if unit is None:
-        raise NotFound.field("id", f'unknown unit "{key}"')
-    return unit
+    return one(Unit, key, *UNIT_RELATED)
 
 
 @router.get("/units", response={200: list[UnitOut], **ERRORS})
 @paginate(Pagination)
 def list_units(request, parent: str = Query(None, description="Units directly below this one."),
                archived: bool = ARCHIVED):
-    units = Unit.objects.select_related(*UNIT_RELATED).order_by("name", "key")
-    if not archived:
-        units = units.filter(archived_at__isnull=True)
+    units = live(Unit.objects.select_related(*UNIT_RELATED).order_by("name", "key"), archived)
     if parent:
         units = units.filter(parent__key=parent)
     return Listing(units, unit_dicts)

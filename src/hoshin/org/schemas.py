@@ -116,7 +116,8 @@ def unit_dicts(units: list[Unit]) -> list[dict]:
 
 
 class TokenCreate(Input):
-    name: str = Field("", max_length=100, description="What the token is for, e.g. a script's name.")
+    name: str = Field("", max_length=100,
+                      description="What the token is for, e.g. a script's name.")
     email: str = Field(None, description="Whose token (admins only; default: yourself).")
 
 

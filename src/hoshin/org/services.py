@@ -11,6 +11,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from hoshin.core.errors import Conflict, DomainError, ErrorCollector, NotFound
+from hoshin.core.keys import claim_key
 from hoshin.okrs.rules import find_cycle
 from hoshin.org import permissions
 from hoshin.org.models import ApiToken, Membership, Organization, Person, Role, Unit
@@ -158,8 +159,8 @@ def create_unit(actor: Person | None, *, name: str, key: str | None = None,
     errors = ErrorCollector()
     if not (name or "").strip():
         errors.add("name", "must not be empty")
-    if key and Unit.objects.filter(key=key).exists():
-        raise Conflict.field("key", f'a unit "{key}" already exists')
+    # Units share the plan elements' id rules: the id is used in URLs and plan files.
+    key = claim_key(key)
     parent_obj = lead_obj = None
     if parent:
         parent_obj = Unit.objects.filter(key=parent).first()

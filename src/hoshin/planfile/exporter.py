@@ -18,6 +18,7 @@ from typing import Any
 import yaml
 
 from hoshin.planfile import schema
+from hoshin.planfile.importer import no_cycle_collection
 
 _NUMBER = re.compile(r"(\d+)")
 
@@ -50,7 +51,8 @@ def item(model: type[schema.Strict], values: dict) -> dict:
     out = {}
     for name, required, default in fields:
         value = values.get(name)
-        if not required and value == default and isinstance(value, bool) == isinstance(default, bool):
+        if (not required and value == default
+                and isinstance(value, bool) == isinstance(default, bool)):
             continue
         out[name] = _number(value)
     return out
@@ -58,6 +60,11 @@ def item(model: type[schema.Strict], values: dict) -> dict:
 
 def export_plan() -> dict:
     """The whole organisation as a plan-file document (plain dicts, lists and dates)."""
+    with no_cycle_collection():
+        return _export()
+
+
+def _export() -> dict:
     from hoshin.org.models import Organization
     from hoshin.strategy.models import Vision
 
@@ -279,7 +286,9 @@ _BaseDumper = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
 
 
 class _Dumper(_BaseDumper):
-    pass
+    def ignore_aliases(self, data) -> bool:
+        # Never `&id001` / `*id001`: every item is written out where it belongs.
+        return True
 
 
 def _represent_str(dumper: yaml.SafeDumper, value: str):
@@ -306,5 +315,23 @@ def dump(doc: dict, fmt: str = "yaml") -> str:
                           allow_nan=False) + "\n"
     if fmt != "yaml":
         raise ValueError(f'unknown format "{fmt}" (expected yaml or json)')
-    return yaml.dump(doc, Dumper=_Dumper, sort_keys=False, allow_unicode=True,
+    with no_cycle_collection():
+        return "".join(_yaml_chunks(doc))
+
+
+def _yaml(value) -> str:
+    return yaml.dump(value, Dumper=_Dumper, sort_keys=False, allow_unicode=True,
                      default_flow_style=False, width=1_000_000)
+
+
+def _yaml_chunks(doc: dict):
+    """The document's YAML a list item at a time: the same text as dumping it whole (a
+    block list under a top-level key is not indented), without holding the emitter's
+    representation of a whole large plan in memory at once."""
+    for key, value in doc.items():
+        if isinstance(value, list) and value:
+            yield _yaml({key: []})[:-len(" []\n")] + "\n"
+            for entry in value:
+                yield _yaml([entry])
+        else:
+            yield _yaml({key: value})

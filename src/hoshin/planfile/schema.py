@@ -35,6 +35,8 @@ Period = Annotated[str, StringConstraints(pattern=r"^\d{4}-(0[1-9]|1[0-2])$")]
 
 class Strict(BaseModel):
     # Unknown keys are an error: a typo in a plan file must never be silently dropped.
+    # `archived` (on archivable elements) and `active` (on people) keep an export
+    # lossless: archived items stay in the file, as they stay in the database.
     model_config = ConfigDict(extra="forbid")
 
 

@@ -5,7 +5,7 @@ from ninja import Query, Router
 from ninja.pagination import paginate
 from ninja.responses import Status
 
-from hoshin.core.api import ERRORS, Listing, Pagination
+from hoshin.core.api import ERRORS, Listing, Pagination, live, one
 from hoshin.core.errors import NotFound
 from hoshin.strategy import services
 from hoshin.strategy.models import (
@@ -23,17 +23,6 @@ router = Router(tags=["strategy"])
 
 ARCHIVED = Query(False, description="Include archived items.")
 OWNER = Query(None, description="Email of the owner.")
-
-
-def _one(model, key: str, *related):
-    obj = model.objects.select_related(*related).filter(key=key).first()
-    if obj is None:
-        raise NotFound.field("id", f'unknown {model._meta.verbose_name} "{key}"')
-    return obj
-
-
-def _live(queryset, archived: bool):
-    return queryset if archived else queryset.filter(archived_at__isnull=True)
 
 
 def _create(saver, actor, payload) -> dict:
@@ -68,7 +57,7 @@ def set_vision(request, payload: VisionIn):
 @router.get("/breakthroughs", response={200: list[BreakthroughOut], **ERRORS})
 @paginate(Pagination)
 def list_breakthroughs(request, owner: str = OWNER, archived: bool = ARCHIVED):
-    rows = _live(Breakthrough.objects.select_related("owner").order_by("key"), archived)
+    rows = live(Breakthrough.objects.select_related("owner").order_by("key"), archived)
     if owner:
         rows = rows.filter(owner__email=owner.lower())
     return Listing(rows, breakthrough_dicts)
@@ -82,18 +71,18 @@ def create_breakthrough(request, payload: BreakthroughCreate):
 
 @router.get("/breakthroughs/{id}", response={200: BreakthroughOut, **ERRORS})
 def get_breakthrough(request, id: str):
-    return breakthrough_dicts([_one(Breakthrough, id, "owner")])[0]
+    return breakthrough_dicts([one(Breakthrough, id, "owner")])[0]
 
 
 @router.patch("/breakthroughs/{id}", response={200: BreakthroughOut, **ERRORS})
 def update_breakthrough(request, id: str, payload: BreakthroughPatch):
-    obj = services.save_breakthrough(request.auth, _one(Breakthrough, id), **payload.given())
+    obj = services.save_breakthrough(request.auth, one(Breakthrough, id), **payload.given())
     return breakthrough_dicts([obj])[0]
 
 
 @router.post("/breakthroughs/{id}/archive", response={200: BreakthroughOut, **ERRORS})
 def archive_breakthrough(request, id: str):
-    obj = _one(Breakthrough, id, "owner")
+    obj = one(Breakthrough, id, "owner")
     services.archive(request.auth, obj)
     return breakthrough_dicts([obj])[0]
 
@@ -105,7 +94,7 @@ def archive_breakthrough(request, id: str):
 @paginate(Pagination)
 def list_annual_objectives(request, year: int = Query(None, **YEAR), owner: str = OWNER,
                            archived: bool = ARCHIVED):
-    rows = _live(AnnualObjective.objects.select_related("owner").order_by("year", "key"), archived)
+    rows = live(AnnualObjective.objects.select_related("owner").order_by("year", "key"), archived)
     if year is not None:
         rows = rows.filter(year=year)
     if owner:
@@ -121,19 +110,19 @@ def create_annual_objective(request, payload: AnnualObjectiveCreate):
 
 @router.get("/annual-objectives/{id}", response={200: AnnualObjectiveOut, **ERRORS})
 def get_annual_objective(request, id: str):
-    return annual_objective_dicts([_one(AnnualObjective, id, "owner")])[0]
+    return annual_objective_dicts([one(AnnualObjective, id, "owner")])[0]
 
 
 @router.patch("/annual-objectives/{id}", response={200: AnnualObjectiveOut, **ERRORS})
 def update_annual_objective(request, id: str, payload: AnnualObjectivePatch):
-    obj = services.save_annual_objective(request.auth, _one(AnnualObjective, id),
+    obj = services.save_annual_objective(request.auth, one(AnnualObjective, id),
                                          **payload.given())
     return annual_objective_dicts([obj])[0]
 
 
 @router.post("/annual-objectives/{id}/archive", response={200: AnnualObjectiveOut, **ERRORS})
 def archive_annual_objective(request, id: str):
-    obj = _one(AnnualObjective, id, "owner")
+    obj = one(AnnualObjective, id, "owner")
     services.archive(request.auth, obj)
     return annual_objective_dicts([obj])[0]
 
@@ -146,7 +135,7 @@ def archive_annual_objective(request, id: str):
 def list_improvement_priorities(request, year: int = Query(None, **YEAR),
                                 unit: str = Query(None, description="Id of the unit."),
                                 archived: bool = ARCHIVED):
-    rows = _live(ImprovementPriority.objects.select_related("unit").order_by("year", "key"),
+    rows = live(ImprovementPriority.objects.select_related("unit").order_by("year", "key"),
                  archived)
     if year is not None:
         rows = rows.filter(year=year)
@@ -163,12 +152,12 @@ def create_improvement_priority(request, payload: ImprovementPriorityCreate):
 
 @router.get("/improvement-priorities/{id}", response={200: ImprovementPriorityOut, **ERRORS})
 def get_improvement_priority(request, id: str):
-    return improvement_priority_dicts([_one(ImprovementPriority, id, "unit")])[0]
+    return improvement_priority_dicts([one(ImprovementPriority, id, "unit")])[0]
 
 
 @router.patch("/improvement-priorities/{id}", response={200: ImprovementPriorityOut, **ERRORS})
 def update_improvement_priority(request, id: str, payload: ImprovementPriorityPatch):
-    obj = services.save_improvement_priority(request.auth, _one(ImprovementPriority, id, "unit"),
+    obj = services.save_improvement_priority(request.auth, one(ImprovementPriority, id, "unit"),
                                              **payload.given())
     return improvement_priority_dicts([obj])[0]
 
@@ -176,7 +165,7 @@ def update_improvement_priority(request, id: str, payload: ImprovementPriorityPa
 @router.post("/improvement-priorities/{id}/archive",
              response={200: ImprovementPriorityOut, **ERRORS})
 def archive_improvement_priority(request, id: str):
-    obj = _one(ImprovementPriority, id, "unit")
+    obj = one(ImprovementPriority, id, "unit")
     services.archive(request.auth, obj)
     return improvement_priority_dicts([obj])[0]
 
@@ -190,7 +179,7 @@ def list_metrics(request, owner: str = OWNER,
                  priority: str = Query(None, description="Metrics moved by this improvement "
                                                          "priority."),
                  archived: bool = ARCHIVED):
-    rows = _live(Metric.objects.select_related("owner").order_by("key"), archived)
+    rows = live(Metric.objects.select_related("owner").order_by("key"), archived)
     if owner:
         rows = rows.filter(owner__email=owner.lower())
     if priority:
@@ -206,18 +195,18 @@ def create_metric(request, payload: MetricCreate):
 
 @router.get("/metrics/{id}", response={200: MetricOut, **ERRORS})
 def get_metric(request, id: str):
-    return metric_dicts([_one(Metric, id, "owner")])[0]
+    return metric_dicts([one(Metric, id, "owner")])[0]
 
 
 @router.patch("/metrics/{id}", response={200: MetricOut, **ERRORS})
 def update_metric(request, id: str, payload: MetricPatch):
-    obj = services.save_metric(request.auth, _one(Metric, id), **payload.given())
+    obj = services.save_metric(request.auth, one(Metric, id), **payload.given())
     return metric_dicts([obj])[0]
 
 
 @router.post("/metrics/{id}/archive", response={200: MetricOut, **ERRORS})
 def archive_metric(request, id: str):
-    obj = _one(Metric, id, "owner")
+    obj = one(Metric, id, "owner")
     services.archive(request.auth, obj)
     return metric_dicts([obj])[0]
 
@@ -225,7 +214,7 @@ def archive_metric(request, id: str):
 @router.get("/metrics/{id}/actuals", response={200: list[MetricActualOut], **ERRORS},
             summary="Monthly plan and actual of a metric (the bowling chart)")
 def list_metric_actuals(request, id: str):
-    metric = _one(Metric, id)
+    metric = one(Metric, id)
     return [metric_actual_dict(row)
             for row in MetricActual.objects.filter(metric=metric).order_by("period")]
 
@@ -233,5 +222,5 @@ def list_metric_actuals(request, id: str):
 @router.post("/metrics/{id}/actuals", response={200: MetricActualOut, **ERRORS},
              summary="Set one month's plan and/or actual")
 def record_metric_actual(request, id: str, payload: MetricActualIn):
-    row = services.record_metric_actual(request.auth, _one(Metric, id), **payload.given())
+    row = services.record_metric_actual(request.auth, one(Metric, id), **payload.given())
     return metric_actual_dict(row)

@@ -9,7 +9,7 @@ from typing import Literal
 
 from ninja import Field, Schema
 
-from hoshin.core.api import Input
+from hoshin.core.api import Input, Measure
 from hoshin.strategy.models import (
     AnnualObjective, Breakthrough, BreakthroughCorrelation, ImprovementPriority, Metric,
     MetricActual, MetricCorrelation, PriorityCorrelation, Resource, ResourceRole, Strength,
@@ -194,8 +194,8 @@ class MetricCreate(Input):
     title: str
     unit: str = Field(None, description='Unit of measure, e.g. "%".')
     direction: Direction = Field(None)
-    baseline: float | None = Field(None)
-    target: float | None = Field(None)
+    baseline: Measure | None = Field(None)
+    target: Measure | None = Field(None)
     owner: str | None = Field(None, description="Email of the owner.")
     priorities: dict[str, StrengthName] = Field(None, description=_STRENGTHS)
 
@@ -204,8 +204,8 @@ class MetricPatch(Input):
     title: str = Field(None)
     unit: str = Field(None)
     direction: Direction = Field(None)
-    baseline: float | None = Field(None)
-    target: float | None = Field(None)
+    baseline: Measure | None = Field(None)
+    target: Measure | None = Field(None)
     owner: str | None = Field(None)
     priorities: dict[str, StrengthName] = Field(None, description=_STRENGTHS)
 
@@ -232,9 +232,10 @@ class MetricActualOut(Schema):
 
 class MetricActualIn(Input):
     period: str = Field(..., description="The month, YYYY-MM.", pattern=PERIOD_PATTERN)
-    plan: float = Field(None, description="Left out: kept as it is.")
-    actual: float = Field(None, description="Left out: kept as it is.")
+    plan: Measure = Field(None, description="Left out: kept as it is.")
+    actual: Measure = Field(None, description="Left out: kept as it is.")
 
 
 def metric_actual_dict(row: MetricActual) -> dict:
-    return {"period": f"{row.period.year:04d}-{row.period.month:02d}", "plan": row.plan, "actual": row.actual}
+    return {"period": f"{row.period.year:04d}-{row.period.month:02d}", "plan": row.plan,
+            "actual": row.actual}

@@ -1,7 +1,6 @@
 from __future__ import annotations
 
 import json
-import os
 
 from django.core.management.base import CommandError
 
@@ -117,7 +116,7 @@ class Command(HoshinCommand):
             self.stdout.write(json.dumps(root, indent=2, ensure_ascii=False))
             return
         console = self.console()
-        if not console.is_terminal and "COLUMNS" not in os.environ:
-            # Piped into a file or a pager: do not wrap titles at 80 columns.
-            console.width = 160
+        if not console.is_terminal:
+            # Piped into a file, a pager or grep: one line per item, never wrapped.
+            console.width = 100_000
         console.print(render(root))
