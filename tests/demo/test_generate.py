@@ -43,7 +43,6 @@ def check_plan(doc: dict, today: dt.date) -> list[str]:
     breakthroughs = {b["id"] for b in doc["breakthroughs"]}
     annual = {a["id"]: a for a in doc["annual_objectives"]}
     priorities = {p["id"]: p for p in doc["improvement_priorities"]}
-    metrics = {m["id"] for m in doc["metrics"]}
     themes = {t["id"]: t for t in doc["themes"]}
     objectives = {o["id"]: o for o in doc["objectives"]}
 

@@ -8,7 +8,7 @@ import json
 import pytest
 
 from hoshin.planfile.exporter import dump
-from hoshin.planfile.importer import PlanFileError, load
+from hoshin.planfile.loading import PlanFileError, load
 
 
 def parse_error(name: str, text: str) -> str:

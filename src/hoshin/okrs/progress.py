@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from django.db.models import Count, F, Q, QuerySet
 from django.utils import timezone
 
-from hoshin.engine.progress import clamp, expected_progress, kr_progress, kr_status
+from hoshin.engine.progress import expected_progress, kr_progress, kr_status
 from hoshin.engine.rollup import compute_tree
 from hoshin.engine.types import CheckInPoint, Kind, KRSnapshot, Node, Phase, Status, Step
 from hoshin.okrs.models import CheckIn, Cycle, KeyResult, MilestoneStep, Objective, Phase as PhaseRow, Theme

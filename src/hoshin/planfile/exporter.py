@@ -18,7 +18,7 @@ from typing import Any
 import yaml
 
 from hoshin.planfile import schema
-from hoshin.planfile.importer import no_cycle_collection
+from hoshin.planfile.loading import no_cycle_collection
 
 _NUMBER = re.compile(r"(\d+)")
 
