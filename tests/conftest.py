@@ -1,18 +1,41 @@
-"""Test database: SQLite by default, PostgreSQL when HOSHIN_TEST_POSTGRES=1.
+"""Test database: SQLite by default, PostgreSQL when HOSHIN_TEST_POSTGRES=1
+(the server at 127.0.0.1:5432, database "test", or HOSHIN_TEST_DATABASE_URL).
 
-The settings read HOSHIN_DATABASE_URL at import time, so it is chosen here before
-pytest-django loads them.
+pytest-django imports the settings before this file is read, so the database is
+switched here, before any connection is opened and before the test database is made.
 """
 
 import os
 
-if os.environ.get("HOSHIN_TEST_POSTGRES") == "1":
-    os.environ.setdefault("HOSHIN_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/test")
-else:
-    os.environ["HOSHIN_DATABASE_URL"] = "sqlite:///:memory:"
-os.environ.setdefault("HOSHIN_DATA_DIR", os.path.join(os.path.dirname(__file__), "..", "var", "test"))
+import dj_database_url
+import pytest
+from django.conf import settings
 
-import pytest  # noqa: E402
+POSTGRES = os.environ.get("HOSHIN_TEST_POSTGRES") == "1"
+TEST_DATABASE_URL = os.environ.get(
+    "HOSHIN_TEST_DATABASE_URL",
+    "postgres://postgres@127.0.0.1:5432/test" if POSTGRES else "sqlite:///:memory:")
+
+
+def _use_test_database() -> None:
+    from asgiref.local import Local
+    from django.db import connections
+
+    config = dj_database_url.parse(TEST_DATABASE_URL)
+    if config["ENGINE"] == "django.db.backends.sqlite3":
+        config["OPTIONS"] = settings.DATABASES["default"].get("OPTIONS", {})
+    settings.DATABASES["default"] = config
+    # The connection handler reads DATABASES once; drop that copy so it reads ours.
+    connections.__dict__.pop("settings", None)
+    connections._connections = Local(connections.thread_critical)
+
+
+_use_test_database()
+
+
+def pytest_report_header(config):
+    db = settings.DATABASES["default"]
+    return f"database: {db['ENGINE'].rsplit('.', 1)[-1]} {db.get('HOST') or ''}".rstrip()
 
 
 @pytest.fixture

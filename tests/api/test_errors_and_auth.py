@@ -229,3 +229,26 @@ def test_openapi_document_is_served_and_valid(db):
             assert {"401", "404", "422"} <= set(op["responses"])
     tags = {tag for ops in paths.values() for op in ops.values() for tag in op.get("tags", [])}
     assert {"organisation", "strategy", "objectives", "key results", "check-ins"} <= tags
+
+
+@pytest.mark.parametrize("method, path, body", [
+    ("get", "/api/v1/objectives?unit=sa%00les", None),
+    ("post", "/api/v1/breakthroughs", '{"title": "Nul\\u0000 inside"}'),
+])
+def test_nul_characters_are_refused_with_a_clear_error(plan, method, path, body):
+    # PostgreSQL cannot store NUL in text; both databases must answer the same 400.
+    from django.test import Client
+
+    from hoshin.org.services import create_token
+    from hoshin.strategy.models import Breakthrough
+
+    token = create_token(None, plan.admin)
+    client = Client(HTTP_AUTHORIZATION=f"Bearer {token}", HTTP_HOST="127.0.0.1")
+    before = Breakthrough.objects.count()
+    if body is None:
+        response = client.get(path)
+    else:
+        response = client.post(path, body, content_type="application/json")
+    assert response.status_code == 400
+    assert "NUL" in response.json()["detail"]
+    assert Breakthrough.objects.count() == before

@@ -22,6 +22,21 @@ CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance,
 schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", application)
 
 
+@pytest.fixture(autouse=True)
+def _keep_the_test_connection():
+    """The WSGI app is called in-process, inside the test's transaction. Like Django's own
+    test client, stop the end-of-request handler from closing that connection (SQLite in
+    memory never closes it; PostgreSQL would, and lose the test's data)."""
+    from django.core.signals import request_finished, request_started
+    from django.db import close_old_connections
+
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
+
+
 @pytest.fixture
 def token(plan):
     return org.create_token(None, plan.admin, "schemathesis")

@@ -197,3 +197,13 @@ def test_cycle_dates_are_checked(plan):
         services.save_cycle(None, key="BAD", start=dt.date(2026, 4, 1), end=dt.date(2026, 3, 1))
     assert fields(exc.value) == {"end"}
     assert not Cycle.objects.filter(key="BAD").exists()
+
+
+def test_history_credits_the_acting_person_without_a_web_request(plan):
+    # The CLI, the importer and scheduled jobs call services with no request at hand.
+    services.save_key_result(plan.lead, plan.kr_sales, target=38, reason="Pilot region added")
+    latest = plan.kr_sales.history.first()
+    assert latest.history_user == plan.lead
+    assert latest.history_change_reason == "Pilot region added"
+    services.save_objective(None, plan.objective, title="Installers first")
+    assert plan.objective.history.first().history_user is None

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from django.db import models
 from django.utils import timezone
-from simple_history.models import HistoricalRecords
 
+from hoshin.core.history import History
 from hoshin.core.models import PlanElement
 from hoshin.org.models import Person, Unit
 from hoshin.strategy.models import AnnualObjective, ImprovementPriority
@@ -31,7 +31,7 @@ class Cycle(PlanElement):
     start = models.DateField()
     end = models.DateField()
     state = models.CharField(max_length=10, choices=State.choices, default=State.DRAFT)
-    history = HistoricalRecords()
+    history = History()
 
     class Meta:
         ordering = ["start", "kind"]
@@ -51,7 +51,7 @@ class Theme(PlanElement):
     title = models.CharField(max_length=300)
     success = models.TextField(blank=True, help_text="What success looks like at quarter end.")
     annual_objectives = models.ManyToManyField(AnnualObjective, related_name="themes", blank=True)
-    history = HistoricalRecords(m2m_fields=[annual_objectives])
+    history = History(m2m_fields=[annual_objectives])
 
     class Meta:
         ordering = ["cycle", "key"]
@@ -72,7 +72,7 @@ class TradeOff(models.Model):
     decided_by = models.ForeignKey(Person, null=True, blank=True, on_delete=models.SET_NULL,
                                    related_name="+")
     created_at = models.DateTimeField(default=timezone.now)
-    history = HistoricalRecords()
+    history = History()
 
     class Meta:
         ordering = ["cycle", "id"]
@@ -104,7 +104,7 @@ class Objective(PlanElement):
                                      related_name="objectives")
     parent_objective = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT,
                                          related_name="child_objectives")
-    history = HistoricalRecords()
+    history = History()
 
     PARENT_FIELDS = ("parent_annual", "parent_priority", "parent_theme", "parent_objective")
 
@@ -158,7 +158,7 @@ class KeyResult(PlanElement):
     # alignment tree of a whole cycle needs no scan of every check-in.
     last_checkin = models.ForeignKey("CheckIn", null=True, blank=True, on_delete=models.SET_NULL,
                                      related_name="+")
-    history = HistoricalRecords(excluded_fields=["last_checkin"])
+    history = History(excluded_fields=["last_checkin"])
 
     class Meta:
         ordering = ["objective", "id"]
@@ -172,7 +172,7 @@ class MilestoneStep(models.Model):
     title = models.CharField(max_length=300)
     weight = models.FloatField()
     order = models.PositiveIntegerField(default=0)
-    history = HistoricalRecords()
+    history = History()
 
     class Meta:
         ordering = ["key_result", "order", "id"]
@@ -189,7 +189,7 @@ class Phase(models.Model):
     key_result = models.ForeignKey(KeyResult, on_delete=models.CASCADE, related_name="phases")
     date = models.DateField()
     target = models.FloatField()
-    history = HistoricalRecords()
+    history = History()
 
     class Meta:
         ordering = ["key_result", "date"]
@@ -249,7 +249,7 @@ class Initiative(PlanElement):
                               related_name="initiatives")
     status = models.CharField(max_length=12, choices=Status.choices, default=Status.NOT_STARTED)
     size = models.FloatField(null=True, blank=True)
-    history = HistoricalRecords()
+    history = History()
 
     class Meta:
         ordering = ["key_result", "id"]
@@ -261,7 +261,7 @@ class InitiativeLink(models.Model):
     initiative = models.ForeignKey(Initiative, on_delete=models.CASCADE, related_name="links")
     url = models.URLField(max_length=500)
     title = models.CharField(max_length=200, blank=True)
-    history = HistoricalRecords()
+    history = History()
 
     class Meta:
         ordering = ["initiative", "id"]

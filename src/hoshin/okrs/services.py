@@ -5,14 +5,22 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.db import transaction
 from django.utils import timezone
 
 from hoshin.core.errors import DomainError, ErrorCollector, FieldError, NotFound
+from hoshin.core.history import service
 from hoshin.core.keys import claim_key
 from hoshin.okrs import rules
 from hoshin.okrs.models import (
-    CheckIn, Cycle, Initiative, InitiativeLink, KeyResult, MilestoneStep, Objective, Phase, Theme,
+    CheckIn,
+    Cycle,
+    Initiative,
+    InitiativeLink,
+    KeyResult,
+    MilestoneStep,
+    Objective,
+    Phase,
+    Theme,
     TradeOff,
 )
 from hoshin.org import permissions
@@ -39,7 +47,7 @@ def _require_writable(cycle: Cycle, field: str = "cycle") -> None:
 # Cycles ---------------------------------------------------------------------------------
 
 
-@transaction.atomic
+@service
 def save_cycle(actor: Person | None, cycle: Cycle | None = None, *, key: str | None = None,
                name=_UNSET, kind=_UNSET, start=_UNSET, end=_UNSET) -> Cycle:
     permissions.require(permissions.can_edit_strategy(actor), "edit cycles")
@@ -64,7 +72,7 @@ def save_cycle(actor: Person | None, cycle: Cycle | None = None, *, key: str | N
     return cycle
 
 
-@transaction.atomic
+@service
 def change_cycle_state(actor: Person | None, cycle: Cycle, state: str) -> Cycle:
     permissions.require(permissions.can_edit_strategy(actor), "change a cycle's state")
     if error := rules.cycle_transition_error(cycle.state, state):
@@ -74,7 +82,7 @@ def change_cycle_state(actor: Person | None, cycle: Cycle, state: str) -> Cycle:
     return cycle
 
 
-@transaction.atomic
+@service
 def archive_cycle(actor: Person | None, cycle: Cycle) -> Cycle:
     permissions.require(permissions.can_edit_strategy(actor), "archive cycles")
     if cycle.objectives.filter(archived_at__isnull=True).exists():
@@ -88,7 +96,7 @@ def archive_cycle(actor: Person | None, cycle: Cycle) -> Cycle:
 # Strategic brief ------------------------------------------------------------------------
 
 
-@transaction.atomic
+@service
 def save_theme(actor: Person | None, theme: Theme | None = None, *, key: str | None = None,
                cycle: str | None = None, title=_UNSET, success=_UNSET,
                annual_objectives: list[str] | None = None) -> Theme:
@@ -123,7 +131,7 @@ def save_theme(actor: Person | None, theme: Theme | None = None, *, key: str | N
     return theme
 
 
-@transaction.atomic
+@service
 def archive_theme(actor: Person | None, theme: Theme) -> Theme:
     permissions.require(permissions.can_edit_strategy(actor), "edit the strategic brief")
     _require_writable(theme.cycle)
@@ -132,7 +140,7 @@ def archive_theme(actor: Person | None, theme: Theme) -> Theme:
     return theme
 
 
-@transaction.atomic
+@service
 def add_trade_off(actor: Person | None, *, cycle: str, title: str, reason: str = "",
                   kind: str = TradeOff.Kind.PAUSED, decided_by: str | None = None) -> TradeOff:
     permissions.require(permissions.can_edit_strategy(actor), "record trade-offs")
@@ -206,7 +214,7 @@ def _objective_loop(objective: Objective, parent) -> bool:
     return False
 
 
-@transaction.atomic
+@service
 def save_objective(actor: Person | None, objective: Objective | None = None, *,
                    key: str | None = None, cycle: str | None = None, unit: str | None = None,
                    title=_UNSET, description=_UNSET, kind=_UNSET, parent=_UNSET) -> Objective:
@@ -256,7 +264,7 @@ def save_objective(actor: Person | None, objective: Objective | None = None, *,
     return objective
 
 
-@transaction.atomic
+@service
 def archive_objective(actor: Person | None, objective: Objective) -> Objective:
     permissions.require(permissions.can_edit_unit_plan(actor, objective.unit),
                         f'archive objectives of unit "{objective.unit.key}"')
@@ -301,7 +309,7 @@ def _resolve_owner(errors: ErrorCollector, owner: str | None) -> Person | None:
     return person
 
 
-@transaction.atomic
+@service
 def save_key_result(actor: Person | None, key_result: KeyResult | None = None, *,
                     key: str | None = None, objective: str | None = None, title=_UNSET,
                     owner=_UNSET, kind=_UNSET, baseline=_UNSET, target=_UNSET, unit=_UNSET,
@@ -373,7 +381,7 @@ def save_key_result(actor: Person | None, key_result: KeyResult | None = None, *
     return key_result
 
 
-@transaction.atomic
+@service
 def archive_key_result(actor: Person | None, key_result: KeyResult) -> KeyResult:
     permissions.require(permissions.can_edit_unit_plan(actor, key_result.objective.unit),
                         f'archive key results of unit "{key_result.objective.unit.key}"')
@@ -386,7 +394,7 @@ def archive_key_result(actor: Person | None, key_result: KeyResult) -> KeyResult
 # Check-ins ------------------------------------------------------------------------------
 
 
-@transaction.atomic
+@service
 def record_checkin(actor: Person | None, key_result: KeyResult, *, value: float | None = None,
                    confidence: int | None = None, note: str = "", blockers: str = "",
                    steps_done: list[str] | None = None, date: dt.date | None = None) -> CheckIn:
@@ -424,7 +432,7 @@ def record_checkin(actor: Person | None, key_result: KeyResult, *, value: float 
 # Initiatives ----------------------------------------------------------------------------
 
 
-@transaction.atomic
+@service
 def save_initiative(actor: Person | None, initiative: Initiative | None = None, *,
                     key: str | None = None, key_result: str | None = None, title=_UNSET,
                     owner=_UNSET, status=_UNSET, size=_UNSET,
@@ -475,7 +483,7 @@ def save_initiative(actor: Person | None, initiative: Initiative | None = None, 
     return initiative
 
 
-@transaction.atomic
+@service
 def archive_initiative(actor: Person | None, initiative: Initiative) -> Initiative:
     permissions.require(permissions.can_edit_initiative(actor, initiative=initiative),
                         f'archive initiative "{initiative.key}"')

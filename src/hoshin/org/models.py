@@ -8,8 +8,8 @@ from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
 from django.contrib.auth.models import PermissionsMixin
 from django.db import models
 from django.utils import timezone
-from simple_history.models import HistoricalRecords
 
+from hoshin.core.history import History
 from hoshin.core.models import PlanElement
 
 
@@ -24,7 +24,7 @@ class Organization(models.Model):
         default=True,
         help_text="Roll aligned child objectives into their parent objective's progress.",
     )
-    history = HistoricalRecords()
+    history = History()
 
     def __str__(self) -> str:
         return self.name
@@ -70,7 +70,7 @@ class Person(AbstractBaseUser, PermissionsMixin):
     role = models.CharField(max_length=20, choices=Role.choices, default=Role.MEMBER)
     is_active = models.BooleanField(default=True)
     date_joined = models.DateTimeField(default=timezone.now)
-    history = HistoricalRecords(excluded_fields=["password", "last_login"])
+    history = History(excluded_fields=["password", "last_login"])
 
     objects = PersonManager()
 
@@ -119,7 +119,7 @@ class Unit(PlanElement):
         Person, null=True, blank=True, on_delete=models.SET_NULL, related_name="led_units"
     )
     members = models.ManyToManyField(Person, through="Membership", related_name="units")
-    history = HistoricalRecords()
+    history = History()
 
     class Meta:
         ordering = ["name"]
@@ -128,7 +128,7 @@ class Unit(PlanElement):
 class Membership(models.Model):
     person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="memberships")
     unit = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="memberships")
-    history = HistoricalRecords()
+    history = History()
 
     class Meta:
         constraints = [

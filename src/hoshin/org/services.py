@@ -11,6 +11,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from hoshin.core.errors import Conflict, DomainError, ErrorCollector, NotFound
+from hoshin.core.history import service
 from hoshin.core.keys import claim_key
 from hoshin.okrs.rules import find_cycle
 from hoshin.org import permissions
@@ -33,7 +34,7 @@ def get_unit(key: str, field: str = "unit") -> Unit:
     return unit
 
 
-@transaction.atomic
+@service
 def update_organization(actor: Person | None, *, name: str | None = None,
                         fiscal_year_start: int | None = None,
                         include_child_objectives: bool | None = None) -> Organization:
@@ -68,7 +69,7 @@ def _check_person_fields(errors: ErrorCollector, email: str | None, name: str | 
         errors.add("role", f'unknown role "{role}" (expected one of {", ".join(ROLES)})')
 
 
-@transaction.atomic
+@service
 def create_person(actor: Person | None, *, email: str, name: str, role: str = Role.MEMBER,
                   password: str | None = None, units: list[str] = ()) -> Person:
     permissions.require(permissions.is_admin(actor), "add people")
@@ -100,7 +101,7 @@ def create_person(actor: Person | None, *, email: str, name: str, role: str = Ro
     return person
 
 
-@transaction.atomic
+@service
 def update_person(actor: Person | None, person: Person, *, name: str | None = None,
                   role: str | None = None, is_active: bool | None = None,
                   units: list[str] | None = None) -> Person:
@@ -152,7 +153,7 @@ def _unit_loop_error(unit_id: int | None, parent: Unit | None) -> str | None:
     return None
 
 
-@transaction.atomic
+@service
 def create_unit(actor: Person | None, *, name: str, key: str | None = None,
                 parent: str | None = None, lead: str | None = None) -> Unit:
     permissions.require(permissions.is_admin(actor), "add units")
@@ -180,7 +181,7 @@ def create_unit(actor: Person | None, *, name: str, key: str | None = None,
 _UNSET = object()
 
 
-@transaction.atomic
+@service
 def update_unit(actor: Person | None, unit: Unit, *, name: str | None = None,
                 parent=_UNSET, lead=_UNSET) -> Unit:
     permissions.require(permissions.is_admin(actor), "change units")
@@ -212,7 +213,7 @@ def update_unit(actor: Person | None, unit: Unit, *, name: str | None = None,
     return unit
 
 
-@transaction.atomic
+@service
 def archive_unit(actor: Person | None, unit: Unit) -> Unit:
     permissions.require(permissions.is_admin(actor), "archive units")
     if unit.children.filter(archived_at__isnull=True).exists():
@@ -222,7 +223,7 @@ def archive_unit(actor: Person | None, unit: Unit) -> Unit:
     return unit
 
 
-@transaction.atomic
+@service
 def create_token(actor: Person | None, person: Person, name: str = "") -> str:
     """Create an API token for `person` and return it; only its digest is kept."""
     permissions.require(actor is None or actor.pk == person.pk or permissions.is_admin(actor),
@@ -245,7 +246,7 @@ def authenticate_token(raw: str) -> Person | None:
     return token.person
 
 
-@transaction.atomic
+@service
 def revoke_token(actor: Person | None, token: ApiToken) -> None:
     permissions.require(actor is None or actor.pk == token.person_id or permissions.is_admin(actor),
                         "revoke someone else's token")

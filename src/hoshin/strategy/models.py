@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from django.db import models
-from simple_history.models import HistoricalRecords
 
+from hoshin.core.history import History
 from hoshin.core.models import PlanElement
 from hoshin.org.models import Person, Unit
 
@@ -31,7 +31,7 @@ class Vision(models.Model):
     statement = models.TextField()
     horizon = models.PositiveIntegerField(null=True, blank=True)
     customer_ideal = models.TextField(blank=True)
-    history = HistoricalRecords()
+    history = History()
 
     def __str__(self) -> str:
         return self.statement[:80]
@@ -47,7 +47,7 @@ class Breakthrough(PlanElement):
     horizon = models.PositiveIntegerField(null=True, blank=True)
     owner = models.ForeignKey(Person, null=True, blank=True, on_delete=models.SET_NULL,
                               related_name="+")
-    history = HistoricalRecords()
+    history = History()
 
     class Meta:
         ordering = ["key"]
@@ -65,7 +65,7 @@ class AnnualObjective(PlanElement):
                               related_name="+")
     breakthroughs = models.ManyToManyField(Breakthrough, through="BreakthroughCorrelation",
                                            related_name="annual_objectives")
-    history = HistoricalRecords()
+    history = History()
 
     class Meta:
         ordering = ["year", "key"]
@@ -82,7 +82,7 @@ class ImprovementPriority(PlanElement):
     description = models.TextField(blank=True)
     annual_objectives = models.ManyToManyField(AnnualObjective, through="PriorityCorrelation",
                                                related_name="improvement_priorities")
-    history = HistoricalRecords()
+    history = History()
 
     class Meta:
         ordering = ["year", "key"]
@@ -108,7 +108,7 @@ class Metric(PlanElement):
                               related_name="+")
     priorities = models.ManyToManyField(ImprovementPriority, through="MetricCorrelation",
                                         related_name="metrics")
-    history = HistoricalRecords()
+    history = History()
 
     class Meta:
         ordering = ["key"]
@@ -121,7 +121,7 @@ class MetricActual(models.Model):
     period = models.DateField(help_text="First day of the month.")
     plan = models.FloatField(null=True, blank=True)
     actual = models.FloatField(null=True, blank=True)
-    history = HistoricalRecords()
+    history = History()
 
     class Meta:
         ordering = ["metric", "period"]
@@ -144,7 +144,7 @@ class BreakthroughCorrelation(Correlation):
                                      related_name="correlations")
     annual_objective = models.ForeignKey(AnnualObjective, on_delete=models.CASCADE,
                                          related_name="breakthrough_correlations")
-    history = HistoricalRecords()
+    history = History()
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["breakthrough", "annual_objective"],
@@ -158,7 +158,7 @@ class PriorityCorrelation(Correlation):
                                          related_name="priority_correlations")
     priority = models.ForeignKey(ImprovementPriority, on_delete=models.CASCADE,
                                  related_name="annual_correlations")
-    history = HistoricalRecords()
+    history = History()
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["annual_objective", "priority"],
@@ -171,7 +171,7 @@ class MetricCorrelation(Correlation):
     priority = models.ForeignKey(ImprovementPriority, on_delete=models.CASCADE,
                                  related_name="metric_correlations")
     metric = models.ForeignKey(Metric, on_delete=models.CASCADE, related_name="correlations")
-    history = HistoricalRecords()
+    history = History()
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["priority", "metric"],
@@ -188,7 +188,7 @@ class Resource(models.Model):
     unit = models.ForeignKey(Unit, null=True, blank=True, on_delete=models.CASCADE,
                              related_name="resources")
     role = models.CharField(max_length=10, choices=ResourceRole.choices)
-    history = HistoricalRecords()
+    history = History()
 
     class Meta:
         constraints = [

@@ -5,16 +5,25 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.db import transaction
 from django.utils import timezone
 
 from hoshin.core.errors import DomainError, ErrorCollector, NotFound
+from hoshin.core.history import service
 from hoshin.core.keys import claim_key
 from hoshin.org import permissions
 from hoshin.org.models import Person, Unit
 from hoshin.strategy.models import (
-    AnnualObjective, Breakthrough, BreakthroughCorrelation, ImprovementPriority, Metric,
-    MetricActual, MetricCorrelation, PriorityCorrelation, Resource, ResourceRole, Strength,
+    AnnualObjective,
+    Breakthrough,
+    BreakthroughCorrelation,
+    ImprovementPriority,
+    Metric,
+    MetricActual,
+    MetricCorrelation,
+    PriorityCorrelation,
+    Resource,
+    ResourceRole,
+    Strength,
     Vision,
 )
 
@@ -48,7 +57,7 @@ def get(model, key: str, field: str = "key"):
     return obj
 
 
-@transaction.atomic
+@service
 def set_vision(actor: Person | None, *, statement: str, horizon: int | None = None,
                customer_ideal: str = "") -> Vision:
     _require_editor(actor, "change the vision")
@@ -72,7 +81,7 @@ def _apply(obj, errors: ErrorCollector, fields: dict) -> None:
         setattr(obj, name, value)
 
 
-@transaction.atomic
+@service
 def save_breakthrough(actor: Person | None, breakthrough: Breakthrough | None = None, *,
                       key: str | None = None, title=_UNSET, description=_UNSET, horizon=_UNSET,
                       owner=_UNSET) -> Breakthrough:
@@ -104,7 +113,7 @@ def _set_correlations(errors: ErrorCollector, field: str, links: dict[str, str],
     return resolved
 
 
-@transaction.atomic
+@service
 def save_annual_objective(actor: Person | None, annual: AnnualObjective | None = None, *,
                           key: str | None = None, year=_UNSET, title=_UNSET,
                           description=_UNSET, owner=_UNSET,
@@ -131,7 +140,7 @@ def save_annual_objective(actor: Person | None, annual: AnnualObjective | None =
     return annual
 
 
-@transaction.atomic
+@service
 def save_improvement_priority(actor: Person | None, priority: ImprovementPriority | None = None,
                               *, key: str | None = None, year=_UNSET, unit=_UNSET, title=_UNSET,
                               description=_UNSET, annual_objectives: dict[str, str] | None = None,
@@ -195,7 +204,7 @@ def _resolve_resources(errors: ErrorCollector, resources: dict[str, str]):
     return holders
 
 
-@transaction.atomic
+@service
 def save_metric(actor: Person | None, metric: Metric | None = None, *, key: str | None = None,
                 title=_UNSET, unit=_UNSET, direction=_UNSET, baseline=_UNSET, target=_UNSET,
                 owner=_UNSET, priorities: dict[str, str] | None = None) -> Metric:
@@ -228,7 +237,7 @@ def parse_period(period: str, field: str = "period") -> dt.date:
         raise DomainError.field(field, f'"{period}" is not a month like 2026-01') from None
 
 
-@transaction.atomic
+@service
 def record_metric_actual(actor: Person | None, metric: Metric, *, period: str,
                          plan: float | None = None, actual: float | None = None) -> MetricActual:
     """Set one month's plan and/or actual of a metric (the bowling chart)."""
@@ -245,7 +254,7 @@ def record_metric_actual(actor: Person | None, metric: Metric, *, period: str,
     return row
 
 
-@transaction.atomic
+@service
 def archive(actor: Person | None, obj) -> None:
     """Archive a breakthrough, annual objective, improvement priority or metric."""
     if isinstance(obj, ImprovementPriority):
