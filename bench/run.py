@@ -14,6 +14,7 @@ bench/results/. This is a script, not a test: targets are never asserted in the 
 from __future__ import annotations
 
 import argparse
+import calendar
 import datetime as dt
 import json
 import os
@@ -123,6 +124,12 @@ def worker(args) -> dict:
     return result
 
 
+def _end_of_this_quarter() -> dt.date:
+    today = dt.date.today()
+    last_month = 3 * ((today.month - 1) // 3) + 3
+    return dt.date(today.year, last_month, calendar.monthrange(today.year, last_month)[1])
+
+
 def _count(node: dict) -> int:
     return 1 + sum(_count(c) for c in node["children"])
 
@@ -192,7 +199,10 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--people", type=int, default=20_000)
     parser.add_argument("--db", choices=["sqlite", "postgres", "both"], default="both")
-    parser.add_argument("--today", default=dt.date.today().isoformat())
+    parser.add_argument("--today", default=_end_of_this_quarter().isoformat(),
+                        help="date the synthetic plan is built around (default: the last day "
+                             "of this quarter, when the active quarter holds nearly the whole "
+                             "organisation: the largest tree)")
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--tree-runs", type=int, default=5)
     parser.add_argument("--tree-requests", type=int, default=20)

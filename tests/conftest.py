@@ -30,10 +30,15 @@ def _use_test_database() -> None:
     connections._connections = Local(connections.thread_critical)
 
 
-_use_test_database()
+# Without pytest-django (`-p no:django`) the pure tests (engine, demo) run with no Django.
+DJANGO = bool(os.environ.get("DJANGO_SETTINGS_MODULE"))
+if DJANGO:
+    _use_test_database()
 
 
 def pytest_report_header(config):
+    if not DJANGO:
+        return None
     db = settings.DATABASES["default"]
     return f"database: {db['ENGINE'].rsplit('.', 1)[-1]} {db.get('HOST') or ''}".rstrip()
 

@@ -7,7 +7,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from hoshin.engine.progress import kr_status, snapshot_from_checkins, worse
-from hoshin.engine.types import CheckInPoint, Kind, Phase, Status, StatusPolicy, Step
+from hoshin.engine.types import CheckInPoint, Kind, KRSnapshot, Phase, Status, StatusPolicy, Step
 
 START = dt.date(2025, 1, 1)
 END = dt.date(2025, 4, 11)  # 100 days: elapsed days are percentages
@@ -235,3 +235,22 @@ def test_status_is_always_one_of_the_four(data, age):
     today = MID
     kr = data.draw(any_kr(today - dt.timedelta(days=age)))
     assert kr_status(kr, START, END, today) in set(Status)
+
+
+def test_assess_agrees_with_the_single_functions():
+    from hoshin.engine.progress import assess, expected_progress, kr_progress, kr_status
+
+    start, end = dt.date(2026, 1, 1), dt.date(2026, 3, 31)
+    today = dt.date(2026, 2, 15)
+    for kr in (
+        KRSnapshot(kind=Kind.INCREASE, baseline=0, target=10,
+                   last=CheckInPoint(dt.date(2026, 2, 13), value=4, confidence=6)),
+        KRSnapshot(kind=Kind.STAY_BELOW, target=5, checkins=6, in_zone=5,
+                   last=CheckInPoint(dt.date(2026, 2, 13), value=4)),
+        KRSnapshot(kind=Kind.DECREASE, baseline=10, target=0,
+                   last=CheckInPoint(dt.date(2026, 1, 20), value=9)),
+    ):
+        result = assess(kr, start, end, today)
+        assert result.progress == kr_progress(kr)
+        assert result.expected == expected_progress(kr, start, end, today)
+        assert result.status == kr_status(kr, start, end, today)

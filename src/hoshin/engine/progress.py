@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 from .types import CheckInPoint, Kind, KRSnapshot, Phase, Status, StatusPolicy, Step
 
@@ -197,6 +198,28 @@ def _stay_status(kr: KRSnapshot, share: float, policy: StatusPolicy) -> Status:
     return Status.ON_TRACK
 
 
+@dataclass(frozen=True)
+class Assessment:
+    """Everything said about one key result on one day, each part computed once."""
+
+    progress: float | None  # unclamped
+    expected: float
+    status: Status
+
+
+def assess(
+    kr: KRSnapshot,
+    start: dt.date,
+    end: dt.date,
+    today: dt.date,
+    policy: StatusPolicy = StatusPolicy(),
+) -> Assessment:
+    """Progress, expected progress and status of one key result on `today`."""
+    progress = kr_progress(kr)
+    expected = expected_progress(kr, start, end, today)
+    return Assessment(progress, expected, _status(kr, progress, expected, today, policy))
+
+
 def kr_status(
     kr: KRSnapshot,
     start: dt.date,
@@ -204,24 +227,26 @@ def kr_status(
     today: dt.date,
     policy: StatusPolicy = StatusPolicy(),
 ) -> Status:
-    """Status of one key result on `today`.
+    """Status of one key result on `today`."""
+    return assess(kr, start, end, today, policy).status
 
-    Silence is never green: no check-in, a latest check-in `silence_days` old or older, or
+
+def _status(kr: KRSnapshot, progress: float | None, expected: float, today: dt.date,
+            policy: StatusPolicy) -> Status:
+    """Silence is never green: no check-in, a latest check-in `silence_days` old or older, or
     an unknown progress all give NO_DATA before any number is looked at. The owner's own
     signal (low confidence, blockers) can only make a status worse, never better.
     """
     last = kr.last
     if last is None or (today - last.date).days >= policy.silence_days:
         return Status.NO_DATA
-    progress = kr_progress(kr)
     if progress is None:
         return Status.NO_DATA
 
     if kr.kind in STAY_KINDS:
         status = _stay_status(kr, progress, policy)
     else:
-        gap = expected_progress(kr, start, end, today) - clamp(progress)
-        status = _pace_status(gap, policy)
+        status = _pace_status(expected - clamp(progress), policy)
 
     if last.confidence is not None:
         if last.confidence < policy.very_low_confidence:

@@ -10,16 +10,22 @@ from dataclasses import dataclass
 from django.db.models import Count, F, Q, QuerySet
 from django.utils import timezone
 
-from hoshin.engine.progress import expected_progress, kr_progress, kr_status
+from hoshin.engine.progress import assess
 from hoshin.engine.rollup import compute_tree
 from hoshin.engine.types import CheckInPoint, Kind, KRSnapshot, Node, Phase, Status, Step
-from hoshin.okrs.models import CheckIn, Cycle, KeyResult, MilestoneStep, Objective, Phase as PhaseRow, Theme
+from hoshin.okrs.models import CheckIn, Cycle, KeyResult, MilestoneStep, Objective, Theme
+from hoshin.okrs.models import Phase as PhaseRow
+from hoshin.okrs.rules import fiscal_year_of
 from hoshin.org.models import Organization, Unit
 from hoshin.strategy.models import (
-    STRENGTH_WEIGHT, AnnualObjective, Breakthrough, BreakthroughCorrelation, ImprovementPriority,
-    PriorityCorrelation, Vision,
+    STRENGTH_WEIGHT,
+    AnnualObjective,
+    Breakthrough,
+    BreakthroughCorrelation,
+    ImprovementPriority,
+    PriorityCorrelation,
+    Vision,
 )
-from hoshin.okrs.rules import fiscal_year_of
 
 STAY_KINDS = (KeyResult.Kind.STAY_ABOVE, KeyResult.Kind.STAY_BELOW)
 
@@ -39,61 +45,77 @@ def as_of(cycle: Cycle, today: dt.date | None = None) -> dt.date:
     return min(today, cycle.end)
 
 
-def snapshots(key_results: QuerySet) -> dict[int, KRSnapshot]:
-    """Engine inputs for every key result in the queryset, in four queries."""
-    rows = list(key_results.values(
-        "id", "kind", "baseline", "target", "weight", "last_checkin__date",
-        "last_checkin__value", "last_checkin__confidence", "last_checkin__steps_done",
-        "last_checkin__blockers"))
-    counts = {
-        r["key_result_id"]: r for r in CheckIn.objects
-        .filter(key_result__in=key_results.filter(kind__in=STAY_KINDS).values("id"))
-        .values("key_result_id")
-        .annotate(n=Count("id"),
-                  above=Count("id", filter=Q(value__gte=F("key_result__target"))),
-                  below=Count("id", filter=Q(value__lte=F("key_result__target"))))
-    }
-    steps: dict[int, list[Step]] = defaultdict(list)
-    for kr_id, key, weight in (MilestoneStep.objects
-                               .filter(key_result__in=key_results.filter(kind="milestone").values("id"))
-                               .values_list("key_result_id", "key", "weight")):
-        steps[kr_id].append(Step(key, weight))
-    phases: dict[int, list[Phase]] = defaultdict(list)
-    for kr_id, day, target in (PhaseRow.objects.filter(key_result__in=key_results.values("id"))
-                               .values_list("key_result_id", "date", "target")):
-        phases[kr_id].append(Phase(day, target))
+# The key-result columns every snapshot needs; callers may ask for more in the same query.
+SNAPSHOT_FIELDS = ("id", "kind", "baseline", "target", "weight", "last_checkin__date",
+                   "last_checkin__value", "last_checkin__confidence", "last_checkin__blockers")
+_KINDS = {kind.value: kind for kind in Kind}
 
-    result: dict[int, KRSnapshot] = {}
-    for r in rows:
+
+class SnapshotBuilder:
+    """What the engine needs beyond a key result's own row, for a whole queryset of key
+    results at once: check-in counts of the stay_* kinds, milestone steps and the steps
+    done at the latest check-in, phased targets. Four queries, whatever the size."""
+
+    def __init__(self, key_results: QuerySet):
+        self.counts = {
+            r["key_result_id"]: r for r in CheckIn.objects
+            .filter(key_result__in=key_results.filter(kind__in=STAY_KINDS).values("id"))
+            .values("key_result_id")
+            .annotate(n=Count("id"),
+                      above=Count("id", filter=Q(value__gte=F("key_result__target"))),
+                      below=Count("id", filter=Q(value__lte=F("key_result__target"))))
+        }
+        milestones = key_results.filter(kind=KeyResult.Kind.MILESTONE)
+        self.steps: dict[int, list[Step]] = defaultdict(list)
+        for kr_id, key, weight in (MilestoneStep.objects
+                                   .filter(key_result__in=milestones.values("id"))
+                                   .values_list("key_result_id", "key", "weight")):
+            self.steps[kr_id].append(Step(key, weight))
+        # Only milestones look at the steps done; decoding that JSON for every key result
+        # would cost more than the rest of the row.
+        self.steps_done = dict(milestones.filter(last_checkin__isnull=False)
+                               .values_list("id", "last_checkin__steps_done"))
+        self.phases: dict[int, list[Phase]] = defaultdict(list)
+        for kr_id, day, target in (PhaseRow.objects.filter(key_result__in=key_results.values("id"))
+                                   .order_by("date").values_list("key_result_id", "date", "target")):
+            self.phases[kr_id].append(Phase(day, target))
+
+    def snapshot(self, row: dict) -> KRSnapshot:
+        """The engine's view of one key result from a row with SNAPSHOT_FIELDS."""
+        kr_id = row["id"]
         last = None
-        if r["last_checkin__date"] is not None:
+        if row["last_checkin__date"] is not None:
             last = CheckInPoint(
-                date=r["last_checkin__date"], value=r["last_checkin__value"],
-                confidence=r["last_checkin__confidence"],
-                steps_done=frozenset(r["last_checkin__steps_done"] or ()),
-                has_blockers=bool((r["last_checkin__blockers"] or "").strip()))
-        count = counts.get(r["id"])
+                date=row["last_checkin__date"], value=row["last_checkin__value"],
+                confidence=row["last_checkin__confidence"],
+                steps_done=frozenset(self.steps_done.get(kr_id) or ()),
+                has_blockers=bool(row["last_checkin__blockers"] and
+                                  row["last_checkin__blockers"].strip()))
+        count = self.counts.get(kr_id)
         n = in_zone = 0
         if count:
             n = count["n"]
-            in_zone = count["above"] if r["kind"] == KeyResult.Kind.STAY_ABOVE else count["below"]
+            in_zone = count["above"] if row["kind"] == KeyResult.Kind.STAY_ABOVE else count["below"]
         elif last is not None:
             n = 1
-        result[r["id"]] = KRSnapshot(
-            kind=Kind(r["kind"]), baseline=r["baseline"], target=r["target"],
-            weight=r["weight"], steps=tuple(steps.get(r["id"], ())),
-            phases=tuple(sorted(phases.get(r["id"], ()), key=lambda p: p.date)),
-            last=last, checkins=n, in_zone=in_zone)
-    return result
+        return KRSnapshot(
+            kind=_KINDS[row["kind"]], baseline=row["baseline"], target=row["target"],
+            weight=row["weight"], steps=tuple(self.steps.get(kr_id, ())),
+            phases=tuple(self.phases.get(kr_id, ())), last=last, checkins=n, in_zone=in_zone)
+
+
+def snapshots(key_results: QuerySet) -> dict[int, KRSnapshot]:
+    """Engine inputs for every key result in the queryset, in five queries."""
+    builder = SnapshotBuilder(key_results)
+    return {row["id"]: builder.snapshot(row) for row in key_results.values(*SNAPSHOT_FIELDS)}
 
 
 def evaluate(snapshot: KRSnapshot, cycle: Cycle, today: dt.date | None = None) -> KRState:
-    on = as_of(cycle, today)
-    progress = kr_progress(snapshot)
+    result = assess(snapshot, cycle.start, cycle.end, as_of(cycle, today))
     return KRState(
-        progress=progress,
-        expected=expected_progress(snapshot, cycle.start, cycle.end, on),
-        status=kr_status(snapshot, cycle.start, cycle.end, on),
+        progress=result.progress,
+        expected=result.expected,
+        status=result.status,
         last_checkin=snapshot.last.date if snapshot.last else None,
         confidence=snapshot.last.confidence if snapshot.last else None,
     )
@@ -128,8 +150,6 @@ def alignment_tree(cycle: Cycle, today: dt.date | None = None, unit: Unit | None
         objectives_qs = objectives_qs.filter(unit_id__in=_subtree_ids(unit))
     krs_qs = KeyResult.objects.filter(objective__in=objectives_qs.values("id"),
                                       archived_at__isnull=True)
-    snaps = snapshots(krs_qs)
-    owners = dict(krs_qs.values_list("id", "owner__email"))
 
     objective_nodes: dict[int, Node] = {}
     objective_rows = list(objectives_qs.values(
@@ -139,14 +159,15 @@ def alignment_tree(cycle: Cycle, today: dt.date | None = None, unit: Unit | None
         objective_nodes[o["id"]] = Node(id=o["key"], type="objective", title=o["title"],
                                         extra={"unit": o["unit__key"], "kind": o["kind"]})
     on = as_of(cycle, today)
-    for kr in krs_qs.values("id", "key", "title", "objective_id", "kind", "weight"):
-        snap = snaps[kr["id"]]
-        progress = kr_progress(snap)
+    builder = SnapshotBuilder(krs_qs)
+    for kr in krs_qs.values(*SNAPSHOT_FIELDS, "key", "title", "objective_id", "owner__email"):
+        snap = builder.snapshot(kr)
+        result = assess(snap, cycle.start, cycle.end, on)
         node = Node(
             id=kr["key"], type="key_result", title=kr["title"], weight=kr["weight"],
-            progress=progress, status=kr_status(snap, cycle.start, cycle.end, on), leaf=True,
-            extra={"kind": kr["kind"], "owner": owners.get(kr["id"]),
-                   "expected": _round(expected_progress(snap, cycle.start, cycle.end, on)),
+            progress=result.progress, status=result.status, leaf=True,
+            extra={"kind": kr["kind"], "owner": kr["owner__email"],
+                   "expected": _round(result.expected),
                    "last_checkin": snap.last.date.isoformat() if snap.last else None})
         objective_nodes[kr["objective_id"]].children.append(node)
 
