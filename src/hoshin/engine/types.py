@@ -22,7 +22,7 @@ class Status(StrEnum):
     NO_DATA = "no_data"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Step:
     """One weighted step of a milestone key result."""
 
@@ -30,7 +30,7 @@ class Step:
     weight: float
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Phase:
     """A phased target: the value the key result should have reached by `date`."""
 
@@ -38,7 +38,7 @@ class Phase:
     target: float
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class CheckInPoint:
     date: dt.date
     value: float | None = None
@@ -47,7 +47,7 @@ class CheckInPoint:
     has_blockers: bool = False
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class KRSnapshot:
     """What the engine needs to know about one key result.
 
@@ -67,7 +67,7 @@ class KRSnapshot:
     in_zone: int = 0
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class StatusPolicy:
     """Thresholds of the status rules; an organisation may tune them."""
 
@@ -80,7 +80,7 @@ class StatusPolicy:
     no_data_share: float = 0.5  # roll-up: more than this weight silent makes the parent no_data
 
 
-@dataclass
+@dataclass(slots=True)
 class Node:
     """A node of the alignment tree. Leaves (key results) carry their own progress and
     status; the engine's roll-up fills inner nodes from their children."""

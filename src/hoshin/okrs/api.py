@@ -10,10 +10,9 @@ from ninja.pagination import paginate
 from ninja.responses import NinjaJSONEncoder, Status
 
 from hoshin.core.api import ERRORS, Listing, Pagination, live, one
-from hoshin.engine.rollup import node_to_dict
 from hoshin.okrs import services
 from hoshin.okrs.models import CheckIn, Cycle, Initiative, KeyResult, Objective, Theme, TradeOff
-from hoshin.okrs.progress import alignment_tree
+from hoshin.okrs.progress import alignment_tree_data
 from hoshin.okrs.schemas import (
     INITIATIVE_RELATED, KR_RELATED, OBJECTIVE_RELATED, CheckInIn, CheckInOut, CycleCreate,
     CycleKind, CycleOut, CyclePatch, CycleState, CycleStateIn, FlatNodeOut, InitiativeCreate,
@@ -102,7 +101,7 @@ def cycle_tree(request, id: str,
     """Vision → breakthroughs → annual objectives → improvement priorities and themes →
     objectives → key results. Elements not linked upward hang from the root, so gaps show."""
     cycle = one(Cycle, id)
-    tree = node_to_dict(alignment_tree(cycle, unit=get_unit(unit, "unit") if unit else None))
+    tree = alignment_tree_data(cycle, unit=get_unit(unit, "unit") if unit else None)
     # The tree of a large cycle is big: it is sent as built rather than re-validated node
     # by node (its shape is the documented one, checked by the API tests).
     return JsonResponse(_flatten(tree) if format == "flat" else tree, safe=False,

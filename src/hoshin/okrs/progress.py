@@ -10,8 +10,9 @@ from dataclasses import dataclass
 from django.db.models import Count, F, Q, QuerySet
 from django.utils import timezone
 
+from hoshin.core.memory import no_cycle_collection
 from hoshin.engine.progress import assess
-from hoshin.engine.rollup import compute_tree
+from hoshin.engine.rollup import compute_tree, node_to_dict
 from hoshin.engine.types import CheckInPoint, Kind, KRSnapshot, Node, Phase, Status, Step
 from hoshin.okrs.models import CheckIn, Cycle, KeyResult, MilestoneStep, Objective, Theme
 from hoshin.okrs.models import Phase as PhaseRow
@@ -134,6 +135,7 @@ def _round(value: float | None) -> float | None:
     return None if value is None else round(value, 4)
 
 
+@no_cycle_collection()
 def alignment_tree(cycle: Cycle, today: dt.date | None = None, unit: Unit | None = None) -> Node:
     """The whole chain of a cycle: vision → breakthroughs → annual objectives →
     improvement priorities and themes → objectives → key results, with progress and
@@ -241,6 +243,14 @@ def alignment_tree(cycle: Cycle, today: dt.date | None = None, unit: Unit | None
         _prune(root)
     compute_tree(root)
     return root
+
+
+@no_cycle_collection()
+def alignment_tree_data(cycle: Cycle, today: dt.date | None = None,
+                        unit: Unit | None = None) -> dict:
+    """The alignment tree as nested {"id", "type", "title", "progress", "status",
+    "children"} dicts, ready for JSON (the API, `hoshin tree --format json`)."""
+    return node_to_dict(alignment_tree(cycle, today, unit))
 
 
 def _weighted_view(node: Node, weight: float) -> Node:

@@ -23,7 +23,6 @@ from pydantic import BaseModel, TypeAdapter, ValidationError
 from hoshin.okrs import rules
 from hoshin.planfile import schema
 
-
 # Checked here because the schema is looser than the columns they land in.
 MAX_UNIT_LENGTH = 40
 MAX_CYCLE_NAME_LENGTH = 100

@@ -17,8 +17,8 @@ from typing import Any
 
 import yaml
 
+from hoshin.core.memory import no_cycle_collection
 from hoshin.planfile import schema
-from hoshin.planfile.loading import no_cycle_collection
 
 _NUMBER = re.compile(r"(\d+)")
 
@@ -130,8 +130,15 @@ def _links(rows) -> dict[int, dict[str, str]]:
 
 def _strategy() -> dict[str, list]:
     from hoshin.strategy.models import (
-        AnnualObjective, Breakthrough, BreakthroughCorrelation, ImprovementPriority, Metric,
-        MetricActual, MetricCorrelation, PriorityCorrelation, Resource,
+        AnnualObjective,
+        Breakthrough,
+        BreakthroughCorrelation,
+        ImprovementPriority,
+        Metric,
+        MetricActual,
+        MetricCorrelation,
+        PriorityCorrelation,
+        Resource,
     )
 
     out: dict[str, list] = {}
@@ -219,7 +226,13 @@ def _cycles() -> dict[str, list]:
 
 def _objectives() -> list[dict]:
     from hoshin.okrs.models import (
-        CheckIn, Initiative, InitiativeLink, KeyResult, MilestoneStep, Objective, Phase,
+        CheckIn,
+        Initiative,
+        InitiativeLink,
+        KeyResult,
+        MilestoneStep,
+        Objective,
+        Phase,
     )
     from hoshin.org.models import Person
 

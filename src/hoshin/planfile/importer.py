@@ -15,11 +15,17 @@ from collections import defaultdict
 from collections.abc import Callable
 from typing import Any
 
+from hoshin.core.memory import no_cycle_collection
 from hoshin.planfile import schema
-from hoshin.planfile.checks import PARENT_KINDS, check, format_errors
+
 # Re-exported: callers import the whole plan-file workflow from here.
-from hoshin.planfile.checks import validate  # noqa: F401
-from hoshin.planfile.loading import PlanFileError, load, no_cycle_collection  # noqa: F401
+from hoshin.planfile.checks import (
+    PARENT_KINDS,
+    check,
+    format_errors,
+    validate,  # noqa: F401
+)
+from hoshin.planfile.loading import PlanFileError, load  # noqa: F401
 
 Progress = Callable[[str, int, int], None]
 
@@ -32,7 +38,11 @@ def _plan_counts() -> dict[str, int]:
     from hoshin.okrs.models import Cycle, Objective
     from hoshin.org.models import Unit
     from hoshin.strategy.models import (
-        AnnualObjective, Breakthrough, ImprovementPriority, Metric, Vision,
+        AnnualObjective,
+        Breakthrough,
+        ImprovementPriority,
+        Metric,
+        Vision,
     )
 
     kinds = (("unit", "units", Unit), ("breakthrough", "breakthroughs", Breakthrough),
@@ -94,13 +104,29 @@ def _delete_plan_data(report: Progress) -> None:
     from simple_history.models import HistoricalChanges
 
     from hoshin.okrs.models import (
-        CheckIn, Cycle, Initiative, InitiativeLink, KeyResult, MilestoneStep, Objective, Phase,
-        Theme, TradeOff,
+        CheckIn,
+        Cycle,
+        Initiative,
+        InitiativeLink,
+        KeyResult,
+        MilestoneStep,
+        Objective,
+        Phase,
+        Theme,
+        TradeOff,
     )
     from hoshin.org.models import Membership, Unit
     from hoshin.strategy.models import (
-        AnnualObjective, Breakthrough, BreakthroughCorrelation, ImprovementPriority, Metric,
-        MetricActual, MetricCorrelation, PriorityCorrelation, Resource, Vision,
+        AnnualObjective,
+        Breakthrough,
+        BreakthroughCorrelation,
+        ImprovementPriority,
+        Metric,
+        MetricActual,
+        MetricCorrelation,
+        PriorityCorrelation,
+        Resource,
+        Vision,
     )
 
     # Children before parents.
@@ -314,8 +340,16 @@ class _Writer:
 
     def write_strategy(self) -> None:
         from hoshin.strategy.models import (
-            AnnualObjective, Breakthrough, BreakthroughCorrelation, ImprovementPriority, Metric,
-            MetricActual, MetricCorrelation, PriorityCorrelation, Resource, Vision,
+            AnnualObjective,
+            Breakthrough,
+            BreakthroughCorrelation,
+            ImprovementPriority,
+            Metric,
+            MetricActual,
+            MetricCorrelation,
+            PriorityCorrelation,
+            Resource,
+            Vision,
         )
 
         plan = self.plan
@@ -463,7 +497,12 @@ class _Writer:
         from django.db.models import OuterRef, Subquery
 
         from hoshin.okrs.models import (
-            CheckIn, Initiative, InitiativeLink, KeyResult, MilestoneStep, Phase,
+            CheckIn,
+            Initiative,
+            InitiativeLink,
+            KeyResult,
+            MilestoneStep,
+            Phase,
         )
 
         pairs = [(o, kr) for o in self.plan.objectives for kr in o.key_results]

@@ -3,8 +3,6 @@ given twice is an error instead of silently overwriting the first) or JSON."""
 
 from __future__ import annotations
 
-import contextlib
-import gc
 import json
 import pathlib
 from collections.abc import Iterable
@@ -12,19 +10,7 @@ from typing import Any
 
 import yaml
 
-
-@contextlib.contextmanager
-def no_cycle_collection():
-    """Building a big plan makes millions of objects and no reference cycles worth
-    collecting; the cyclic garbage collector would rescan them all again and again (a
-    20,000-person plan parses three times faster without it)."""
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
+from hoshin.core.memory import no_cycle_collection
 
 
 class PlanFileError(Exception):

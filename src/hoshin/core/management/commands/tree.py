@@ -96,9 +96,8 @@ class Command(HoshinCommand):
                             help="show only N levels below the vision")
 
     def handle(self, *args, cycle, unit, fmt, depth, **options):
-        from hoshin.engine.rollup import node_to_dict
         from hoshin.okrs.models import Cycle
-        from hoshin.okrs.progress import alignment_tree
+        from hoshin.okrs.progress import alignment_tree_data
         from hoshin.org.services import get_unit
 
         self.require_migrated()
@@ -111,7 +110,7 @@ class Command(HoshinCommand):
             hint = f" (cycles: {', '.join(known)})" if known else " (there are no cycles yet)"
             raise CommandError(f'cycle: unknown cycle "{cycle}"{hint}')
         unit_obj = get_unit(unit) if unit else None
-        root = cut(node_to_dict(alignment_tree(cycle_obj, unit=unit_obj)), depth)
+        root = cut(alignment_tree_data(cycle_obj, unit=unit_obj), depth)
         if fmt == "json":
             self.stdout.write(json.dumps(root, indent=2, ensure_ascii=False))
             return
