@@ -7,9 +7,15 @@ from tests.factories import PASSWORD, build_plan
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 
-def test_home_lists_the_cycles(live_server, page, screenshot):
+def test_login_then_home_lists_the_cycles(live_server, page, screenshot):
     plan = build_plan()
     page.goto(live_server.url + "/")
+    assert "/login/" in page.url
+    screenshot("login")
+    page.get_by_label("Email").fill("member@acme.test")
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Log in").click()
+    page.wait_for_url(live_server.url + "/")
     assert page.locator("h1").inner_text() == "Acme Inc."
     assert plan.quarter.key in page.locator("ul.cycles").inner_text()
     screenshot("home")
