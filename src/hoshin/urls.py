@@ -6,5 +6,7 @@ from hoshin.api import api
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
+    path("strategy/", include("hoshin.strategy.urls")),
+    path("", include("hoshin.okrs.urls")),
     path("", include("hoshin.web.urls")),
 ]
