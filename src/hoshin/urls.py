@@ -2,11 +2,13 @@ from django.contrib import admin
 from django.urls import include, path
 
 from hoshin.api import api
+from hoshin.web.alignment import alignment_map
 
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
     path("strategy/", include("hoshin.strategy.urls")),
+    path("alignment/", alignment_map, name="alignment"),
     path("", include("hoshin.okrs.urls")),
     path("", include("hoshin.web.urls")),
 ]
