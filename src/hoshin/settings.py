@@ -87,6 +87,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "hoshin.web.context.roles",
             ],
         },
     },
@@ -133,6 +134,15 @@ SESSION_COOKIE_SAMESITE = "Lax"
 SESSION_COOKIE_SECURE = _env_bool("HOSHIN_SECURE_COOKIES")
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 SESSION_COOKIE_AGE = 60 * 60 * 24 * 14
+SESSION_EXPIRE_AT_BROWSER_CLOSE = False
+AUTHENTICATION_BACKENDS = ["hoshin.web.throttle.ThrottledModelBackend"]
+# Failed log-ins are counted in the database (hoshin.web.throttle), shared by all workers.
+LOGIN_THROTTLE_EMAIL_LIMIT = 5
+LOGIN_THROTTLE_IP_LIMIT = 20
+LOGIN_THROTTLE_WINDOW = 15 * 60
+# Set when a reverse proxy in front of the app appends the client address to X-Forwarded-For.
+LOGIN_THROTTLE_TRUST_FORWARDED = _env_bool("HOSHIN_TRUST_X_FORWARDED_FOR")
+PASSWORD_RESET_TIMEOUT = 60 * 60 * 24
 
 LANGUAGE_CODE = "en"
 TIME_ZONE = os.environ.get("HOSHIN_TIME_ZONE", "UTC")

@@ -1,11 +1,20 @@
-from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from hoshin.web import views
+from hoshin.web import accounts, views
 
 urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
-    path("login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
-    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("login/", accounts.LoginView.as_view(), name="login"),
+    path("logout/", accounts.LogoutView.as_view(), name="logout"),
+    path("account/password/", accounts.PasswordChangeView.as_view(), name="password_change"),
+    path("account/password/done/", accounts.PasswordChangeDoneView.as_view(),
+         name="password_change_done"),
+    path("password-reset/", accounts.PasswordResetView.as_view(), name="password_reset"),
+    path("password-reset/sent/", accounts.PasswordResetDoneView.as_view(),
+         name="password_reset_done"),
+    path("password-reset/<uidb64>/<token>/", accounts.PasswordResetConfirmView.as_view(),
+         name="password_reset_confirm"),
+    path("password-reset/complete/", accounts.PasswordResetCompleteView.as_view(),
+         name="password_reset_complete"),
 ]

@@ -1,0 +1,119 @@
+"""Login throttling, shared by every server worker through the database.
+
+After ``LOGIN_THROTTLE_EMAIL_LIMIT`` failed log-ins for one email (case-insensitive), or
+``LOGIN_THROTTLE_IP_LIMIT`` from one address, within ``LOGIN_THROTTLE_WINDOW`` seconds,
+further attempts are refused for ``LOGIN_THROTTLE_WINDOW`` seconds after the failure that
+reached the limit. Refused attempts are not recorded, so hammering a locked account does
+not keep it locked forever, and the lock ends on its own without an operator.
+
+The log-in page checks `lockout()` itself to answer 429 with a clear message; the
+authentication backend below enforces the same lock for every other way in (the admin
+log-in), and the signal handlers record failures and clear an email's count on success.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.contrib.auth.backends import ModelBackend
+from django.contrib.auth.signals import user_logged_in, user_login_failed
+from django.dispatch import receiver
+from django.utils import timezone
+
+from hoshin.web.models import LoginAttempt
+
+
+def _window() -> timedelta:
+    return timedelta(seconds=getattr(settings, "LOGIN_THROTTLE_WINDOW", 15 * 60))
+
+
+def normalize_email(email: str | None) -> str:
+    return (email or "").strip().lower()[:254]
+
+
+def client_ip(request) -> str:
+    if request is None:
+        return ""
+    if getattr(settings, "LOGIN_THROTTLE_TRUST_FORWARDED", False):
+        # Behind one reverse proxy the last hop it appends is the only address it vouches for.
+        forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
+        hops = [hop.strip() for hop in forwarded.split(",") if hop.strip()]
+        if hops:
+            return hops[-1][:45]
+    return (request.META.get("REMOTE_ADDR") or "")[:45]
+
+
+@dataclass(frozen=True)
+class Lockout:
+    until: datetime
+    reason: str  # "email" or "ip"
+
+    @property
+    def minutes_left(self) -> int:
+        seconds = (self.until - timezone.now()).total_seconds()
+        return max(1, int(-(-seconds // 60)))
+
+
+def _locked_until(times: list[datetime], limit: int, now: datetime) -> datetime | None:
+    """`times` newest first. Locked while some run of `limit` failures that fit in one
+    window ended less than a window ago."""
+    window = _window()
+    for i in range(len(times) - limit + 1):
+        newest, oldest = times[i], times[i + limit - 1]
+        if newest <= now - window:
+            break
+        if newest - oldest <= window:
+            return newest + window
+    return None
+
+
+def lockout(email: str | None, ip: str, now: datetime | None = None) -> Lockout | None:
+    now = now or timezone.now()
+    # Two windows back covers every run of failures whose lock could still be running.
+    since = now - 2 * _window()
+    checks = [("email", {"email": normalize_email(email)},
+               getattr(settings, "LOGIN_THROTTLE_EMAIL_LIMIT", 5)),
+              ("ip", {"ip": ip}, getattr(settings, "LOGIN_THROTTLE_IP_LIMIT", 20))]
+    for reason, match, limit in checks:
+        if not next(iter(match.values())):
+            continue
+        times = list(LoginAttempt.objects.filter(at__gt=since, **match)
+                     .order_by("-at").values_list("at", flat=True)[: limit * 4])
+        if until := _locked_until(times, limit, now):
+            return Lockout(until=until, reason=reason)
+    return None
+
+
+def record_failure(email: str | None, ip: str) -> None:
+    now = timezone.now()
+    # Keep the table small without a scheduled job: old rows can no longer lock anyone.
+    LoginAttempt.objects.filter(at__lt=now - 4 * _window()).delete()
+    LoginAttempt.objects.create(email=normalize_email(email), ip=ip, at=now)
+
+
+def clear_email(email: str | None) -> None:
+    LoginAttempt.objects.filter(email=normalize_email(email)).delete()
+
+
+class ThrottledModelBackend(ModelBackend):
+    """The usual email + password check, refused while the email or address is locked."""
+
+    def authenticate(self, request, username=None, password=None, **kwargs):
+        if request is not None and lockout(username, client_ip(request)):
+            request._hoshin_throttled = True
+            return None
+        return super().authenticate(request, username=username, password=password, **kwargs)
+
+
+@receiver(user_login_failed, dispatch_uid="hoshin.web.throttle.failed")
+def _on_failure(sender, credentials, request=None, **kwargs):
+    if request is None or getattr(request, "_hoshin_throttled", False):
+        return
+    record_failure(credentials.get("username"), client_ip(request))
+
+
+@receiver(user_logged_in, dispatch_uid="hoshin.web.throttle.success")
+def _on_success(sender, request, user, **kwargs):
+    clear_email(getattr(user, "email", None))
