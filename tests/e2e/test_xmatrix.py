@@ -1,0 +1,28 @@
+"""The X-matrix in a real browser."""
+
+import pytest
+
+from tests.factories import PASSWORD, build_plan
+
+pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
+
+
+def test_the_xmatrix_shows_the_plan(live_server, page, screenshot):
+    build_plan()
+    page.goto(live_server.url + "/login/?next=/strategy/x-matrix/")
+    page.get_by_label("Email").fill("viewer@acme.test")
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Log in").click()
+    page.wait_for_url("**/strategy/x-matrix/")
+    svg = page.locator("#xm-figure svg")
+    assert svg.is_visible()
+    box = svg.bounding_box()
+    assert box["width"] > box["height"] > 200
+    text = svg.text_content()
+    for item in ("B1", "Lead the heat-pump market", "A1", "Double installations", "P1",
+                 "Sell through installers", "M1", "Installations per month"):
+        assert item in text
+    assert svg.locator('[data-row="B1"][data-col="A1"][data-mark="strong"]').count() == 1
+    assert svg.locator('[data-row="P1"][data-col="M1"][data-mark="important"]').count() == 1
+    assert page.get_by_role("link", name="Download PNG").is_visible()
+    screenshot("xmatrix")
