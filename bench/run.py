@@ -136,7 +136,47 @@ def measure_phase(args) -> dict:
     result["unit_objectives_p50_s"] = percentile(latencies, 0.50)
     result["unit_objectives_p95_s"] = percentile(latencies, 0.95)
     result["tree_nodes"] = _count(tree)
+    result["pages"] = _measure_pages(args, cycle, units, rng)
     return result
+
+
+def _measure_pages(args, cycle, units, rng) -> dict:
+    """Server time of the main web pages, through the full Django stack with a logged-in
+    session: p50/p95 of --page-requests each. A page not built yet (404) is left out."""
+    from django.test import Client
+
+    from hoshin.okrs.models import KeyResult
+    from hoshin.org.models import Person
+
+    owner = (KeyResult.objects.filter(objective__cycle=cycle).values_list("owner_id", flat=True)
+             .first())
+    member = Person.objects.get(pk=owner)
+    client = Client(HTTP_HOST="127.0.0.1")
+    client.force_login(member)
+    kr = KeyResult.objects.filter(owner=member).values_list("key", flat=True).first()
+    pages = {
+        "home": lambda: "/",
+        "alignment map, one unit": lambda: f"/alignment/?cycle={cycle.key}&unit={rng.choice(units)}",
+        "alignment map, whole cycle": lambda: f"/alignment/?cycle={cycle.key}",
+        "x-matrix": lambda: "/strategy/x-matrix/",
+        "key result": lambda: f"/key-results/{kr}/",
+    }
+    out = {}
+    for name, url in pages.items():
+        first = client.get(url())
+        if first.status_code == 404:
+            continue
+        assert first.status_code == 200, (name, first.status_code)
+        latencies = []
+        requests = max(3, args.page_requests // 10) if "whole" in name else args.page_requests
+        for _ in range(requests):
+            t0 = time.perf_counter()
+            response = client.get(url())
+            latencies.append(time.perf_counter() - t0)
+            assert response.status_code == 200, (name, response.status_code)
+        out[name] = {"p50_s": percentile(latencies, 0.5), "p95_s": percentile(latencies, 0.95),
+                     "requests": requests, "bytes": len(response.content)}
+    return out
 
 
 def _end_of_this_quarter() -> dt.date:
@@ -172,7 +212,8 @@ def run_database(kind: str, args) -> dict:
                        "--today", args.today, "--seed", str(args.seed),
                        "--tree-runs", str(args.tree_runs),
                        "--tree-requests", str(args.tree_requests),
-                       "--unit-requests", str(args.unit_requests)]
+                       "--unit-requests", str(args.unit_requests),
+                       "--page-requests", str(args.page_requests)]
                 out = subprocess.run(cmd, env=env, check=True, capture_output=True, text=True)
                 result.update(json.loads(out.stdout.strip().splitlines()[-1]))
             return result
@@ -186,6 +227,12 @@ def run_database(kind: str, args) -> dict:
                 with psycopg.connect(PG_ADMIN_URL.replace("postgres://", "postgresql://"),
                                      autocommit=True) as conn:
                     conn.execute(f'DROP DATABASE IF EXISTS "{pg_db}"')
+
+
+def report_pages(result: dict) -> None:
+    for name, figures in result.get("pages", {}).items():
+        print(f"   page {name:29} p50 {figures['p50_s'] * 1000:7.1f} ms   "
+              f"p95 {figures['p95_s'] * 1000:7.1f} ms   ({figures['bytes'] / 1000:.0f} kB)")
 
 
 def report(result: dict) -> None:
@@ -226,6 +273,7 @@ def main() -> int:
     parser.add_argument("--tree-runs", type=int, default=5)
     parser.add_argument("--tree-requests", type=int, default=20)
     parser.add_argument("--unit-requests", type=int, default=200)
+    parser.add_argument("--page-requests", type=int, default=50)
     parser.add_argument("--worker", choices=["import", "measure"], help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.worker:
@@ -241,6 +289,7 @@ def main() -> int:
                              "platform": platform.platform()}
         results.append(result)
         report(result)
+        report_pages(result)
     RESULTS.mkdir(exist_ok=True)
     stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
     out = RESULTS / f"bench-{args.people}-{stamp}.json"

@@ -7,7 +7,7 @@ from tests.factories import PASSWORD, build_plan
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 
-def test_login_then_home_lists_the_cycles(live_server, page, screenshot):
+def test_login_then_home_shows_my_key_results(live_server, page, screenshot):
     plan = build_plan()
     page.goto(live_server.url + "/")
     assert "/login/" in page.url
@@ -16,9 +16,10 @@ def test_login_then_home_lists_the_cycles(live_server, page, screenshot):
     page.get_by_label("Password").fill(PASSWORD)
     page.get_by_role("button", name="Log in").click()
     page.wait_for_url(live_server.url + "/")
-    assert page.locator("h1").inner_text() == "Acme Inc."
-    assert plan.quarter.key in page.locator("ul.cycles").inner_text()
-    screenshot("home")
+    assert page.locator("h1").inner_text() == "My home"
+    assert plan.quarter.key in page.locator(".lead-in").inner_text()
+    assert plan.kr_sales.title in page.locator(f"#kr-{plan.kr_sales.pk}").inner_text()
+    screenshot("home-login")
 
 
 def test_admin_logs_in_and_sees_the_plan(live_server, page, screenshot):
