@@ -49,3 +49,19 @@ def screenshot(page):
         return path
 
     return take
+
+
+@pytest.fixture
+def login(page, live_server):
+    """Log in through the login page and land on `next`: login("viewer@acme.test", "/x/")."""
+    from tests.factories import PASSWORD
+
+    def log_in(email: str, next_path: str = "/", password: str = PASSWORD):
+        page.goto(f"{live_server.url}/login/?next={next_path}")
+        page.get_by_label("Email").fill(email)
+        page.get_by_label("Password").fill(password)
+        page.get_by_role("button", name="Log in").click()
+        page.wait_for_url(f"**{next_path}")
+        return page
+
+    return log_in

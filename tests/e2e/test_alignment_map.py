@@ -3,19 +3,15 @@
 import pytest
 
 from hoshin.okrs import services
-from tests.factories import PASSWORD, build_plan
+from tests.factories import build_plan
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 
-def test_alignment_map_collapses_and_filters(live_server, page, screenshot):
+def test_alignment_map_collapses_and_filters(page, login, screenshot):
     plan = build_plan()
     services.record_checkin(None, plan.kr_sales, value=30, confidence=7)
-    page.goto(live_server.url + "/login/?next=/alignment/")
-    page.get_by_label("Email").fill("viewer@acme.test")
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Log in").click()
-    page.wait_for_url("**/alignment/")
+    login("viewer@acme.test", "/alignment/")
     kr = page.get_by_text("Installer-sold units from 20% to 35%")
     assert kr.is_visible()
     screenshot("alignment-map")

@@ -2,18 +2,14 @@
 
 import pytest
 
-from tests.factories import PASSWORD, build_plan
+from tests.factories import build_plan
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 
-def test_the_xmatrix_shows_the_plan(live_server, page, screenshot):
+def test_the_xmatrix_shows_the_plan(page, login, screenshot):
     build_plan()
-    page.goto(live_server.url + "/login/?next=/strategy/x-matrix/")
-    page.get_by_label("Email").fill("viewer@acme.test")
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Log in").click()
-    page.wait_for_url("**/strategy/x-matrix/")
+    login("viewer@acme.test", "/strategy/x-matrix/")
     svg = page.locator("#xm-figure svg")
     assert svg.is_visible()
     box = svg.bounding_box()
