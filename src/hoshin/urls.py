@@ -3,12 +3,15 @@ from django.urls import include, path
 
 from hoshin.api import api
 from hoshin.web.alignment import alignment_map
+from hoshin.web.transparency import company, tv
 
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
     path("strategy/", include("hoshin.strategy.urls")),
     path("alignment/", alignment_map, name="alignment"),
+    path("company/", company, name="company"),
+    path("tv/", tv, name="tv"),
     path("", include("hoshin.okrs.urls")),
     path("", include("hoshin.web.urls")),
 ]

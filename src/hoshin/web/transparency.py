@@ -1,0 +1,181 @@
+"""Company-wide transparency: every unit's objectives for the active quarter (/company/)
+and the same status cycled full screen, one unit at a time, for a TV on the wall (/tv/)."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils.http import urlencode
+
+from hoshin.engine.rollup import rollup
+from hoshin.engine.types import Status
+from hoshin.okrs.models import Cycle, KeyResult, Objective
+from hoshin.okrs.progress import key_result_states
+from hoshin.org.models import Organization, Unit
+
+STATUSES = [("on_track", "On track"), ("at_risk", "At risk"), ("off_track", "Off track"),
+            ("no_data", "No data")]
+STATUS_LABELS = dict(STATUSES)
+
+TV_DEFAULT_SECONDS = 15
+TV_MIN_SECONDS, TV_MAX_SECONDS = 5, 600
+
+
+@dataclass
+class KRRow:
+    key: str
+    title: str
+    progress: float | None
+    status: str
+
+    @property
+    def label(self) -> str:
+        return STATUS_LABELS[self.status]
+
+    @property
+    def percent(self) -> int | None:
+        return None if self.progress is None else round(self.progress * 100)
+
+    @property
+    def bar(self) -> int:
+        return 0 if self.progress is None else max(0, min(100, round(self.progress * 100)))
+
+
+@dataclass
+class ObjectiveRow(KRRow):
+    key_results: list[KRRow] = field(default_factory=list)
+
+
+@dataclass
+class UnitSection:
+    key: str
+    name: str
+    objectives: list[ObjectiveRow]
+    status: str = "no_data"
+    progress: float | None = None
+
+    @property
+    def label(self) -> str:
+        return STATUS_LABELS[self.status]
+
+    @property
+    def percent(self) -> int | None:
+        return None if self.progress is None else round(self.progress * 100)
+
+    @property
+    def counts(self) -> list[tuple[str, str, int]]:
+        tally = Counter(o.status for o in self.objectives)
+        return [(s, label, tally[s]) for s, label in STATUSES]
+
+
+def _active_quarter() -> Cycle | None:
+    return (Cycle.objects.filter(kind=Cycle.Kind.QUARTER, state=Cycle.State.ACTIVE,
+                                 archived_at__isnull=True).order_by("-start").first())
+
+
+def _tree_order(units: list[dict]) -> list[dict]:
+    """Units depth-first from the top of the organisation, siblings by name, so the
+    company comes before its divisions and a division before its teams."""
+    children: dict[int | None, list[dict]] = {}
+    ids = {u["id"] for u in units}
+    for u in units:
+        parent = u["parent_id"] if u["parent_id"] in ids else None
+        children.setdefault(parent, []).append(u)
+    ordered: list[dict] = []
+    stack = sorted(children.get(None, []), key=lambda u: u["name"].lower(), reverse=True)
+    while stack:
+        u = stack.pop()
+        ordered.append(u)
+        stack.extend(sorted(children.get(u["id"], []), key=lambda c: c["name"].lower(),
+                            reverse=True))
+    return ordered
+
+
+def company_status(cycle: Cycle | None) -> list[UnitSection]:
+    """Units that have objectives in `cycle`, with objective and key-result status, in a
+    fixed number of queries whatever the size of the company."""
+    if cycle is None:
+        return []
+    objectives_qs = Objective.objects.filter(cycle=cycle, archived_at__isnull=True)
+    krs_qs = KeyResult.objects.filter(objective__in=objectives_qs.values("id"),
+                                      archived_at__isnull=True)
+    states = key_result_states(krs_qs)
+    krs_by_objective: dict[int, list[tuple[float, KRRow]]] = {}
+    for pk, objective_id, key, title, weight in krs_qs.order_by("key").values_list(
+            "id", "objective_id", "key", "title", "weight"):
+        state = states.get(pk)
+        row = KRRow(key, title, state.progress if state else None,
+                    str(state.status) if state else Status.NO_DATA.value)
+        krs_by_objective.setdefault(objective_id, []).append((weight, row))
+
+    by_unit: dict[int, list[ObjectiveRow]] = {}
+    for pk, unit_id, key, title in objectives_qs.order_by("key").values_list(
+            "id", "unit_id", "key", "title"):
+        krs = krs_by_objective.get(pk, [])
+        progress, status = rollup([(w, r.progress, Status(r.status)) for w, r in krs])
+        by_unit.setdefault(unit_id, []).append(
+            ObjectiveRow(key, title, progress, str(status), [r for _, r in krs]))
+
+    units = list(Unit.objects.filter(archived_at__isnull=True)
+                 .values("id", "key", "name", "parent_id"))
+    sections = []
+    for u in _tree_order(units):
+        objectives = by_unit.get(u["id"])
+        if not objectives:
+            continue
+        progress, status = rollup([(1.0, o.progress, Status(o.status)) for o in objectives])
+        sections.append(UnitSection(u["key"], u["name"], objectives, str(status), progress))
+    return sections
+
+
+def _summary(sections: list[UnitSection], attr: str = "objectives") -> list[tuple]:
+    tally: Counter = Counter()
+    for s in sections:
+        for o in s.objectives:
+            if attr == "objectives":
+                tally[o.status] += 1
+            else:
+                tally.update(k.status for k in o.key_results)
+    return [(s, label, tally[s]) for s, label in STATUSES]
+
+
+@login_required
+def company(request):
+    cycle = _active_quarter()
+    sections = company_status(cycle)
+    return render(request, "web/company.html", {
+        "nav": "company", "cycle": cycle, "sections": sections,
+        "organization": Organization.current(),
+        "objective_summary": _summary(sections),
+        "kr_summary": _summary(sections, "key_results")})
+
+
+def _seconds(request) -> int:
+    try:
+        seconds = int(request.GET.get("seconds", TV_DEFAULT_SECONDS))
+    except ValueError:
+        return TV_DEFAULT_SECONDS
+    return max(TV_MIN_SECONDS, min(TV_MAX_SECONDS, seconds))
+
+
+@login_required
+def tv(request):
+    cycle = _active_quarter()
+    sections = company_status(cycle)
+    seconds = _seconds(request)
+    keys = [s.key for s in sections]
+    wanted = request.GET.get("unit", "")
+    index = keys.index(wanted) if wanted in keys else 0
+    section = sections[index] if sections else None
+    next_url = None
+    if sections:
+        next_key = keys[(index + 1) % len(keys)]
+        next_url = reverse("tv") + "?" + urlencode({"unit": next_key, "seconds": seconds})
+    return render(request, "web/tv.html", {
+        "cycle": cycle, "section": section, "position": index + 1, "total": len(sections),
+        "seconds": seconds, "next_url": next_url, "organization": Organization.current(),
+        "summary": _summary(sections)})

@@ -1,0 +1,117 @@
+"""The company-wide view (/company/) and the TV mode (/tv/) over the `plan` fixture."""
+
+import re
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from hoshin.okrs import services as okrs
+from hoshin.org import services as org
+from tests.factories import PASSWORD
+
+pytestmark = pytest.mark.django_db
+
+
+def login(client, email="viewer@acme.test"):
+    assert client.login(username=email, password=PASSWORD)
+
+
+def section(html: str, unit: str) -> str:
+    start = html.index(f'id="unit-{unit}"')
+    return html[start:html.index("</section>", start)]
+
+
+def test_login_required(client, plan):
+    for url in ("/company/", "/tv/"):
+        response = client.get(url)
+        assert response.status_code == 302 and response["Location"].startswith("/login/")
+
+
+def test_company_view_for_a_viewer(client, plan):
+    okrs.record_checkin(None, plan.kr_sales, value=35, confidence=8)
+    login(client)
+    response = client.get("/company/")
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert plan.quarter.key in html
+    sales = section(html, "sales")
+    assert "Make installers our best sales channel" in sales
+    assert "Installer-sold units from 20% to 35%" in sales and "100 %" in sales and "On track" in sales
+    assert "Install faster" in section(html, "ops")
+    assert 'id="unit-acme"' not in html  # no objectives of its own: no empty section
+    # Summary: one count per status over the two objectives, and the KR tally.
+    summary = html[html.index('class="co-summary"'):]
+    summary = summary[:summary.index("</ul>")]
+    counts = {status: int(n) for n, status in
+              re.findall(r"<strong>(\d+)</strong><span class=\"status status-(\w+)\"", summary)}
+    assert set(counts) == {"on_track", "at_risk", "off_track", "no_data"}
+    assert sum(counts.values()) == 2
+    assert "1 on track" in html  # KR1 among the key results
+    assert "<form method=\"post\"" not in html.replace(
+        html[html.index('<div class="me">'):html.index("</header>")], "")  # read-only
+
+
+def test_queries_do_not_grow_with_the_company(client, plan):
+    login(client)
+
+    def count(url):
+        with CaptureQueriesContext(connection) as ctx:
+            assert client.get(url).status_code == 200
+        return len(ctx.captured_queries)
+
+    before = {url: count(url) for url in ("/company/", "/tv/")}
+    for i in range(4):
+        org.create_unit(None, key=f"team{i}", name=f"Team {i}", parent="sales")
+        okrs.save_objective(None, key=f"OT{i}", cycle=plan.quarter.key, unit=f"team{i}",
+                            title=f"Team objective {i}", parent="O1")
+        for j in range(3):
+            okrs.save_key_result(None, key=f"KT{i}{j}", objective=f"OT{i}",
+                                 title=f"Result {j}", owner="member@acme.test",
+                                 kind="increase", baseline=0, target=10)
+    after = {url: count(url) for url in ("/company/", "/tv/")}
+    assert after == before
+    assert "Team objective 3" in client.get("/company/").content.decode()
+
+
+def test_company_fixed_queries(client, plan, django_assert_max_num_queries):
+    login(client)
+    with django_assert_max_num_queries(15):
+        client.get("/company/")
+    with django_assert_max_num_queries(15):
+        client.get("/tv/")
+
+
+def test_tv_cycles_through_units(client, plan):
+    login(client)
+    html = client.get("/tv/").content.decode()
+    # Units in organisation order: Operations, then Sales (siblings by name).
+    assert "<h1><span>Operations</span>" in html
+    assert "Unit 1 of 2" in html
+    refresh = re.search(r'<meta http-equiv="refresh" content="(\d+); url=([^"]+)">', html)
+    assert refresh.group(1) == "15"
+    next_url = refresh.group(2).replace("&amp;", "&")
+    assert next_url == "/tv/?unit=sales&seconds=15"
+    html = client.get(next_url).content.decode()
+    assert "<h1><span>Sales</span>" in html and "Unit 2 of 2" in html
+    assert "Make installers our best sales channel" in html
+    assert "No data" in html  # status colours always come with a word
+    assert 'url=/tv/?unit=ops&amp;seconds=15"' in html  # wraps round to the first unit
+    assert "<script" not in html
+
+
+def test_tv_seconds_and_unknown_unit(client, plan):
+    login(client)
+    html = client.get("/tv/?seconds=30&unit=nope").content.decode()
+    assert 'content="30; url=/tv/?unit=sales&amp;seconds=30"' in html
+    assert "<h1><span>Operations</span>" in html
+    assert 'content="5; ' in client.get("/tv/?seconds=1").content.decode()
+    assert 'content="15; ' in client.get("/tv/?seconds=abc").content.decode()
+
+
+def test_no_active_quarter(client, plan):
+    okrs.change_cycle_state(None, plan.quarter, "closed")
+    login(client)
+    assert "no active quarter" in client.get("/company/").content.decode()
+    html = client.get("/tv/").content.decode()
+    assert "no active quarter" in html and "http-equiv" not in html
