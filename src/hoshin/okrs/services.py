@@ -490,3 +490,43 @@ def archive_initiative(actor: Person | None, initiative: Initiative) -> Initiati
     initiative.archived_at = timezone.now()
     initiative.save()
     return initiative
+
+
+# Objective with key results, from one form --------------------------------------------
+
+
+def _add_key_results(actor: Person | None, objective: Objective,
+                     key_results: list[dict]) -> None:
+    from hoshin.core.errors import PermissionDenied as Forbidden
+
+    errors: list[FieldError] = []
+    for i, kr in enumerate(key_results):
+        try:
+            save_key_result(actor, objective=objective.key, **kr)
+        except Forbidden:
+            raise
+        except DomainError as exc:
+            errors.extend(FieldError(f"key_results[{i}].{e.field}" if e.field
+                                     else f"key_results[{i}]", e.message) for e in exc.errors)
+    if errors:
+        raise DomainError(errors)
+
+
+@service
+def create_objective_with_key_results(actor: Person | None, objective: dict,
+                                      key_results: list[dict]) -> Objective:
+    """Create an objective and its key results all-or-nothing. Errors of the i-th key
+    result name their fields `key_results[i].<field>` so a form can show them in place."""
+    created = save_objective(actor, **objective)
+    _add_key_results(actor, created, key_results)
+    return created
+
+
+@service
+def update_objective_with_key_results(actor: Person | None, objective: Objective,
+                                      fields: dict, key_results: list[dict]) -> Objective:
+    """Change an objective and add key results to it, all-or-nothing (errors named as in
+    create_objective_with_key_results)."""
+    saved = save_objective(actor, objective, **fields)
+    _add_key_results(actor, saved, key_results)
+    return saved

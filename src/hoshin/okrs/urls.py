@@ -7,3 +7,12 @@ urlpatterns: list = [
     path("key-results/<int:pk>/", views.key_result, name="key_result"),
     path("key-results/<int:pk>/checkin", views.checkin, name="checkin"),
 ]
+
+from hoshin.okrs import pages
+
+urlpatterns += [
+    path("units/<str:key>/", pages.unit_page, name="unit"),
+    path("objectives/new/", pages.objective_form, name="objective_new"),
+    path("objectives/<str:key>/", pages.objective_page, name="objective"),
+    path("objectives/<str:key>/edit/", pages.objective_form, name="objective_edit"),
+]

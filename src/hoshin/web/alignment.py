@@ -28,6 +28,8 @@ def _default_cycle():
 def _link(node: dict) -> str | None:
     if node["type"] == "key_result":
         return f"/key-results/{node['id']}/"
+    if node["type"] == "objective":
+        return f"/objectives/{node['id']}/"
     return None
 
 

@@ -1,0 +1,57 @@
+"""A unit lead plans an objective with its key results in one form, then reads its page."""
+
+import datetime as dt
+
+import pytest
+
+from hoshin.okrs import services
+from hoshin.okrs.models import Objective
+from tests.factories import PASSWORD, build_plan
+
+pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
+
+
+def log_in(page, live_server, email):
+    page.goto(live_server.url + "/login/")
+    page.get_by_label("Email").fill(email)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Log in").click()
+    page.wait_for_url(live_server.url + "/")
+
+
+def test_lead_creates_objective_with_two_key_results(live_server, page, screenshot):
+    plan = build_plan()
+    log_in(page, live_server, "lead@acme.test")
+    page.goto(live_server.url + "/units/sales/")
+    screenshot("unit")
+    page.get_by_role("link", name="New objective").click()
+    page.locator("#id_title").fill("Win the northern region")
+    page.locator("#id_description").fill("Dealers up north barely know us.")
+    page.locator("#id_parent").select_option("P1")
+    page.locator("#id_kr-0-title").fill("Northern dealers from 0 to 12")
+    page.locator("#id_kr-0-owner").select_option(plan.member.email)
+    page.locator("#id_kr-0-baseline").fill("0")
+    page.locator("#id_kr-0-target").fill("12")
+    page.locator("#id_kr-0-unit").fill("dealers")
+    page.locator("#id_kr-1-title").fill("Return rate stays below 2 %")
+    page.locator("#id_kr-1-owner").select_option(plan.lead.email)
+    page.locator("#id_kr-1-kind").select_option("stay_below")
+    page.locator("#id_kr-1-target").fill("2")
+    page.locator("#id_kr-1-unit").fill("%")
+    screenshot("objective-form")
+    page.get_by_role("button", name="Create objective").click()
+
+    objective = Objective.objects.get(title="Win the northern region")
+    page.wait_for_url(f"{live_server.url}/objectives/{objective.key}/")
+    kr = objective.key_results.get(title="Northern dealers from 0 to 12")
+    start = plan.quarter.start
+    for days, value in ((0, 1), (10, 3), (20, 4)):
+        services.record_checkin(plan.member, kr, value=value, confidence=7,
+                                date=min(start + dt.timedelta(days=days), dt.date.today()))
+    page.reload()
+    assert page.locator("svg.burnup").count() == 2
+    assert page.locator("svg.burnup").first.locator("circle.point").count() >= 1
+    text = page.locator("main").inner_text()
+    assert "Sell through installers" in text and "Lead the heat-pump market" in text
+    assert f"Created objective {objective.key}" in text
+    screenshot("objective")
