@@ -12,7 +12,7 @@ HX = {"HTTP_HX_REQUEST": "true"}
 
 
 def url(kr):
-    return reverse("okrs:checkin", args=[kr.pk])
+    return reverse("okrs:checkin", args=[kr.key])
 
 
 def test_htmx_checkin_returns_the_updated_row(client, plan):
@@ -50,7 +50,7 @@ def test_plain_post_redirects_back(client, plan):
 def test_plain_post_ignores_an_outside_next(client, plan):
     client.force_login(plan.member)
     response = client.post(url(plan.kr_sales), {"value": "30", "next": "https://evil.test/"})
-    assert response["Location"] == reverse("okrs:key_result", args=[plan.kr_sales.pk])
+    assert response["Location"] == reverse("okrs:key_result", args=[plan.kr_sales.key])
 
 
 def test_invalid_confidence_is_shown_next_to_the_field_and_values_kept(client, plan):
@@ -149,13 +149,13 @@ def test_key_result_page_lists_checkins_newest_first(client, plan):
     services.record_checkin(plan.member, plan.kr_sales, value=27, confidence=6,
                             note="second reading")
     client.force_login(plan.viewer)
-    response = client.get(reverse("okrs:key_result", args=[plan.kr_sales.pk]))
+    response = client.get(reverse("okrs:key_result", args=[plan.kr_sales.key]))
     html = response.content.decode()
     assert response.status_code == 200
     assert html.index("second reading") < html.index("first reading")
     assert "<form class=\"checkin\"" not in html  # a viewer sees no check-in form
     client.force_login(plan.member)
-    html = client.get(reverse("okrs:key_result", args=[plan.kr_sales.pk])).content.decode()
+    html = client.get(reverse("okrs:key_result", args=[plan.kr_sales.key])).content.decode()
     assert "<form class=\"checkin\"" in html
 
 

@@ -44,3 +44,14 @@ def test_titles_are_escaped(plan):
 def test_login_required(plan):
     response = Client(HTTP_HOST="127.0.0.1").get("/alignment/")
     assert response.status_code == 302 and "/login/" in response["Location"]
+
+
+def test_every_link_on_the_map_leads_to_a_page(plan):
+    import re
+
+    client = client_for("member@acme.test")
+    html = client.get("/alignment/").content.decode()
+    links = set(re.findall(r'<a href="(/[^"]+)"', html.split('class="alignment"', 1)[1]))
+    assert "/key-results/KR1/" in links and "/objectives/O1/" in links
+    for link in links:
+        assert client.get(link).status_code == 200, link

@@ -29,11 +29,11 @@ def test_home_needs_login(client, plan):
 def test_member_sees_their_key_result_with_a_checkin_form(client, plan):
     html = home(client, plan.member)
     assert "My key results" in html and "KR1" in html and "Installer-sold units" in html
-    assert f'hx-post="/key-results/{plan.kr_sales.pk}/checkin"' in html
+    assert f'hx-post="/key-results/{plan.kr_sales.key}/checkin"' in html
     assert "No data" in html  # status as a word, not only a colour
     assert "1 check-in due this week" in html and "Check-in due" in html
     # KR2 belongs to the lead: shown under the unit's objective, without a form.
-    assert f'hx-post="/key-results/{plan.kr_milestone.pk}/checkin"' not in html
+    assert f'hx-post="/key-results/{plan.kr_milestone.key}/checkin"' not in html
     assert "My units' objectives" in html and "Make installers our best sales channel" in html
     assert "KR2" in html and "Install faster" not in html  # ops is not the member's unit
 

@@ -4,8 +4,8 @@ from hoshin.okrs import views
 
 app_name = "okrs"
 urlpatterns: list = [
-    path("key-results/<int:pk>/", views.key_result, name="key_result"),
-    path("key-results/<int:pk>/checkin", views.checkin, name="checkin"),
+    path("key-results/<str:key>/", views.key_result, name="key_result"),
+    path("key-results/<str:key>/checkin", views.checkin, name="checkin"),
 ]
 
 from hoshin.okrs import pages

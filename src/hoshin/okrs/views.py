@@ -146,9 +146,9 @@ def _key_results():
 
 @login_required
 @require_POST
-def checkin(request, pk: int):
+def checkin(request, key: str):
     kr = get_object_or_404(_key_results().select_related("objective__unit", "objective__cycle"),
-                           pk=pk)
+                           key=key)
     if not permissions.can_check_in(request.user, kr):
         raise PermissionDenied("you may not check in on this key result")
     form = CheckInForm(request.POST, key_result=kr, steps=list(kr.steps.all()))
@@ -162,7 +162,7 @@ def checkin(request, pk: int):
         except errors.DomainError as e:
             form.add_domain_error(e)
     form.mark_errors()
-    detail = reverse("okrs:key_result", args=[kr.pk])
+    detail = reverse("okrs:key_result", args=[kr.key])
     next_url = _next_url(request, detail)
     if request.htmx:
         [row] = build_rows(_key_results().filter(pk=kr.pk), request.user)
@@ -184,8 +184,8 @@ def checkin(request, pk: int):
 
 
 @login_required
-def key_result(request, pk: int):
-    kr = get_object_or_404(_key_results(), pk=pk)
+def key_result(request, key: str):
+    kr = get_object_or_404(_key_results(), key=key)
     return _detail(request, kr)
 
 
@@ -197,7 +197,7 @@ def _detail(request, kr: KeyResult, form: CheckInForm | None = None, status: int
     steps = {s.key: s.title for s in row.kr.steps.all()}
     for c in checkins:
         c.step_titles = [steps.get(k, k) for k in c.steps_done or []]
-    here = reverse("okrs:key_result", args=[kr.pk])
+    here = reverse("okrs:key_result", args=[kr.key])
     next_url = here if form is None else _next_url(request, here)
     return render(request, "okrs/key_result.html",
                   {"row": row, "kr": row.kr, "checkins": checkins, "nav": "home",

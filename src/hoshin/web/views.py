@@ -147,7 +147,7 @@ def _name(person) -> str:
 
 def _url(item) -> str:
     if isinstance(item, KeyResult):
-        return reverse("okrs:key_result", args=[item.pk])
+        return reverse("okrs:key_result", args=[item.key])
     return ""
 
 
