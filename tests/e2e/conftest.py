@@ -61,7 +61,7 @@ def login(page, live_server):
         page.get_by_label("Email").fill(email)
         page.get_by_label("Password").fill(password)
         page.get_by_role("button", name="Log in").click()
-        page.wait_for_url(f"**{next_path}")
+        page.wait_for_url(live_server.url + next_path)
         return page
 
     return log_in

@@ -3,22 +3,14 @@
 import pytest
 
 from hoshin.okrs.models import CheckIn
-from tests.factories import PASSWORD, build_plan
+from tests.factories import build_plan
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 
-def log_in(page, live_server, email):
-    page.goto(live_server.url + "/login/")
-    page.get_by_label("Email").fill(email)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Log in").click()
-    page.wait_for_url(live_server.url + "/")
-
-
-def test_member_checks_in_from_home_in_three_interactions(live_server, page, screenshot):
+def test_member_checks_in_from_home_in_three_interactions(login, live_server, page, screenshot):
     plan = build_plan()
-    log_in(page, live_server, "member@acme.test")
+    login("member@acme.test")
     row = page.locator(f"#kr-{plan.kr_sales.pk}")
     assert row.get_attribute("data-status") == "no_data"
     assert "Check-in due" in row.inner_text()
@@ -43,9 +35,9 @@ def test_member_checks_in_from_home_in_three_interactions(live_server, page, scr
     screenshot("home-after-checkin")
 
 
-def test_checkin_error_is_shown_next_to_the_field(live_server, page):
+def test_checkin_error_is_shown_next_to_the_field(login, live_server, page):
     plan = build_plan()
-    log_in(page, live_server, "member@acme.test")
+    login("member@acme.test")
     row = page.locator(f"#kr-{plan.kr_sales.pk}")
     row.get_by_label("Value (%)").fill("30")
     row.get_by_label("Confidence (0–10)").fill("12")
@@ -59,14 +51,14 @@ def test_checkin_error_is_shown_next_to_the_field(live_server, page):
     assert not CheckIn.objects.exists()
 
 
-def test_viewer_home_is_friendly_and_member_home_fits_a_phone(live_server, page, screenshot):
+def test_viewer_home_is_friendly_and_member_home_fits_a_phone(login, live_server, page, screenshot):
     build_plan()
-    log_in(page, live_server, "viewer@acme.test")
+    login("viewer@acme.test")
     assert "You own no key results this quarter" in page.content()
     assert page.locator("form.checkin").count() == 0
     screenshot("home-viewer")
     page.get_by_role("button", name="Log out").click()
     page.set_viewport_size({"width": 390, "height": 844})
-    log_in(page, live_server, "member@acme.test")
+    login("member@acme.test")
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
     screenshot("home-phone")

@@ -6,22 +6,14 @@ import pytest
 
 from hoshin.okrs import services
 from hoshin.okrs.models import Objective
-from tests.factories import PASSWORD, build_plan
+from tests.factories import build_plan
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 
-def log_in(page, live_server, email):
-    page.goto(live_server.url + "/login/")
-    page.get_by_label("Email").fill(email)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Log in").click()
-    page.wait_for_url(live_server.url + "/")
-
-
-def test_lead_creates_objective_with_two_key_results(live_server, page, screenshot):
+def test_lead_creates_objective_with_two_key_results(login, live_server, page, screenshot):
     plan = build_plan()
-    log_in(page, live_server, "lead@acme.test")
+    login("lead@acme.test")
     page.goto(live_server.url + "/units/sales/")
     screenshot("unit")
     page.get_by_role("link", name="New objective").click()
