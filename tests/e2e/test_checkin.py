@@ -51,7 +51,8 @@ def test_checkin_error_is_shown_next_to_the_field(login, live_server, page):
     assert not CheckIn.objects.exists()
 
 
-def test_viewer_home_is_friendly_and_member_home_fits_a_phone(login, live_server, page, screenshot):
+def test_viewer_home_is_friendly_and_member_home_fits_a_phone(login, live_server, page,
+                                                             screenshot):
     build_plan()
     login("viewer@acme.test")
     assert "You own no key results this quarter" in page.content()
