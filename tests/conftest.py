@@ -24,6 +24,11 @@ def _use_test_database() -> None:
     config = dj_database_url.parse(TEST_DATABASE_URL)
     if config["ENGINE"] == "django.db.backends.sqlite3":
         config["OPTIONS"] = settings.DATABASES["default"].get("OPTIONS", {})
+    # Several runs against one server at once (parallel work on one machine) each need
+    # their own test database; HOSHIN_TEST_DB_SUFFIX names it.
+    suffix = os.environ.get("HOSHIN_TEST_DB_SUFFIX")
+    if suffix and config["ENGINE"] != "django.db.backends.sqlite3":
+        config["TEST"] = {"NAME": f"test_{config['NAME']}_{suffix}"}
     settings.DATABASES["default"] = config
     # The connection handler reads DATABASES once; drop that copy so it reads ours.
     connections.__dict__.pop("settings", None)

@@ -153,6 +153,15 @@ def _mount() -> None:
     api.add_router("", org_router)
     api.add_router("", strategy_router)
     api.add_router("", okrs_router)
+    from hoshin.analyzer.api import router as analyzer_router
+    from hoshin.catchball.api import router as catchball_router
+    from hoshin.notify.api import router as notify_router
+    from hoshin.planning.api import router as planning_router
+
+    api.add_router("", analyzer_router)
+    api.add_router("", planning_router)
+    api.add_router("", catchball_router)
+    api.add_router("", notify_router)
 
 
 _mount()

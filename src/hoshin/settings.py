@@ -57,6 +57,10 @@ INSTALLED_APPS = [
     "hoshin.org",
     "hoshin.strategy",
     "hoshin.okrs",
+    "hoshin.analyzer",
+    "hoshin.planning",
+    "hoshin.catchball",
+    "hoshin.notify",
     "hoshin.web",
 ]
 

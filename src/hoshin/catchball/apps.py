@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class CatchballConfig(AppConfig):
+    name = "hoshin.catchball"
+    label = "catchball"
