@@ -44,7 +44,8 @@ def test_checkin_error_is_shown_next_to_the_field(login, live_server, page):
     row.get_by_role("button", name="Check in").click()
     error = page.locator(f"#kr{plan.kr_sales.pk}-confidence-error")
     error.wait_for()
-    assert "between 0 and 10" in error.inner_text() or "less than or equal to 10" in error.inner_text()
+    message = error.inner_text()
+    assert "between 0 and 10" in message or "less than or equal to 10" in message
     assert page.locator(f"#kr{plan.kr_sales.pk}-value").input_value() == "30"
     # The cursor waits in the field to correct.
     page.wait_for_function(f"document.activeElement.id === 'kr{plan.kr_sales.pk}-confidence'")

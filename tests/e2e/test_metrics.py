@@ -28,8 +28,11 @@ def test_record_an_actual_and_see_the_bowling_chart(page, login, screenshot):
     assert page.get_by_text(f"Recorded M1 for {YEAR}-05").is_visible()
     may = page.locator(f'tr.actual td[data-period="{YEAR}-05"]')
     assert may.text_content().strip() == "152" and "cell-green" in may.get_attribute("class")
-    assert "cell-amber" in page.locator(f'tr.actual td[data-period="{YEAR}-02"]').get_attribute("class")
-    assert "cell-red" in page.locator(f'tr.actual td[data-period="{YEAR}-03"]').get_attribute("class")
+    def cell_class(period: str) -> str:
+        return page.locator(f'tr.actual td[data-period="{YEAR}-{period}"]').get_attribute("class")
+
+    assert "cell-amber" in cell_class("02")
+    assert "cell-red" in cell_class("03")
     chart = page.locator(".chart-frame svg")
     assert chart.is_visible() and chart.locator("circle").count() == 5
     screenshot("metric-bowling")

@@ -159,12 +159,34 @@ def test_key_result_page_lists_checkins_newest_first(client, plan):
     assert "<form class=\"checkin\"" in html
 
 
-def test_the_row_rule_agrees_with_the_permission_the_service_checks(plan):
-    from hoshin.okrs.views import check_in_rule
-    from hoshin.org.permissions import can_check_in
+def test_who_may_check_in_with_and_without_prefetched_lead_rights(plan,
+                                                                django_assert_num_queries):
+    from hoshin.org import services as org
+    from hoshin.org.permissions import can_check_in, led_unit_ids
 
-    people = [plan.admin, plan.office, plan.lead, plan.other_lead, plan.member, plan.viewer]
-    krs = list(KeyResult.objects.select_related("objective__unit"))
-    for who in people:
-        rule = check_in_rule(who)
-        assert [rule(kr) for kr in krs] == [can_check_in(who, kr) for kr in krs], who.email
+    # A team two levels below sales: its lead's rights reach it.
+    org.create_unit(None, key="emea", name="Sales EMEA", parent="sales")
+    org.create_unit(None, key="emea-north", name="EMEA North", parent="emea")
+    services.save_objective(None, key="O9", cycle=plan.quarter.key, unit="emea-north",
+                            title="Nordic installers")
+    services.save_key_result(None, key="KR9", objective="O9", title="Nordic installers signed",
+                             owner=plan.member.email, kind="increase", baseline=0, target=5)
+    krs = {kr.key: kr for kr in KeyResult.objects.select_related("objective")}
+    expected = {  # KR1 sales (member owns), KR2 sales (lead owns), KR3 ops, KR9 emea-north
+        plan.admin: {"KR1", "KR2", "KR3", "KR9"},
+        plan.office: {"KR1", "KR2", "KR3", "KR9"},
+        plan.lead: {"KR1", "KR2", "KR9"},
+        plan.other_lead: {"KR3"},
+        plan.member: {"KR1", "KR9"},
+        plan.viewer: set(),
+    }
+    for who, allowed in expected.items():
+        led = led_unit_ids(who)
+        with django_assert_num_queries(0):
+            prefetched = {k for k, kr in krs.items() if can_check_in(who, kr, led_units=led)}
+        assert prefetched == allowed, who.email
+        assert {k for k, kr in krs.items() if can_check_in(who, kr)} == allowed, who.email
+    plan.lead.is_active = False
+    assert not can_check_in(plan.lead, krs["KR2"], led_units=led_unit_ids(plan.lead))
+    assert can_check_in(None, krs["KR3"])  # the system
+

@@ -22,8 +22,6 @@ from hoshin.okrs.forms import CheckInForm
 from hoshin.okrs.models import Cycle, KeyResult
 from hoshin.okrs.progress import KRState, key_result_states
 from hoshin.org import permissions
-from hoshin.org.models import Role, Unit
-from hoshin.org.permissions import PLAN_EDITORS
 
 STATUS_LABELS = {"on_track": "On track", "at_risk": "At risk", "off_track": "Off track",
                  "no_data": "No data"}
@@ -68,27 +66,10 @@ class KRRow:
 
 
 def check_in_rule(user) -> Callable[[KeyResult], bool]:
-    """permissions.can_check_in for many key results at once, without a query per row.
-    The service checks again when a check-in is posted."""
-    if not user.is_authenticated or not user.is_active or user.role == Role.VIEWER:
-        return lambda kr: False
-    if user.role in PLAN_EDITORS:
-        return lambda kr: True
-    led = set(user.led_units.values_list("id", flat=True))
-    parents = dict(Unit.objects.values_list("id", "parent_id")) if led else {}
-
-    def allowed(kr: KeyResult) -> bool:
-        if kr.owner_id == user.pk:
-            return True
-        unit_id, seen = kr.objective.unit_id, set()
-        while unit_id is not None and unit_id not in seen:
-            if unit_id in led:
-                return True
-            seen.add(unit_id)
-            unit_id = parents.get(unit_id)
-        return False
-
-    return allowed
+    """permissions.can_check_in for many key results at once: the units the person leads
+    are looked up once, not per row. The service checks again when a check-in is posted."""
+    led = permissions.led_unit_ids(user)
+    return lambda kr: permissions.can_check_in(user, kr, led_units=led)
 
 
 def build_rows(key_results: QuerySet, user, *, forms_for: Callable[[KeyResult], bool] | None = None,
