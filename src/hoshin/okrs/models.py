@@ -268,3 +268,39 @@ class InitiativeLink(models.Model):
 
     def __str__(self) -> str:
         return self.url
+
+
+class Dependency(PlanElement):
+    """A key result (or objective) relying on another unit's work (SPEC §5). It is not
+    real until the providing unit accepts it; the analyzer reports it until then."""
+
+    KEY_PREFIX = "D"
+
+    class State(models.TextChoices):
+        REQUESTED = "requested", "Requested"
+        ACCEPTED = "accepted", "Accepted"
+        DECLINED = "declined", "Declined"
+
+    key_result = models.ForeignKey(KeyResult, null=True, blank=True, on_delete=models.PROTECT,
+                                   related_name="dependencies")
+    objective = models.ForeignKey(Objective, null=True, blank=True, on_delete=models.PROTECT,
+                                  related_name="dependencies")
+    providing_unit = models.ForeignKey(Unit, on_delete=models.PROTECT,
+                                       related_name="dependencies_provided")
+    description = models.TextField()
+    state = models.CharField(max_length=10, choices=State.choices, default=State.REQUESTED)
+    note = models.TextField(blank=True, help_text="The providing unit's answer.")
+    requested_by = models.ForeignKey(Person, null=True, blank=True, on_delete=models.SET_NULL,
+                                     related_name="+")
+    decided_by = models.ForeignKey(Person, null=True, blank=True, on_delete=models.SET_NULL,
+                                   related_name="+")
+    requested_at = models.DateTimeField(default=timezone.now)
+    decided_at = models.DateTimeField(null=True, blank=True)
+    history = History()
+
+    class Meta:
+        ordering = ["id"]
+        verbose_name_plural = "dependencies"
+        constraints = [models.CheckConstraint(
+            condition=models.Q(key_result__isnull=False) | models.Q(objective__isnull=False),
+            name="dependency_has_subject")]

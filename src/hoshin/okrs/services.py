@@ -530,3 +530,50 @@ def update_objective_with_key_results(actor: Person | None, objective: Objective
     saved = save_objective(actor, objective, **fields)
     _add_key_results(actor, saved, key_results)
     return saved
+
+
+# Dependencies (SPEC §5: not real until the other unit accepts) --------------------------
+
+
+@service
+def request_dependency(actor: Person | None, *, providing_unit: str, description: str,
+                       key_result: str | None = None, objective: str | None = None,
+                       key: str | None = None):
+    """Ask another unit for the work a key result (or objective) relies on."""
+    from hoshin.okrs.models import Dependency
+
+    errors = ErrorCollector()
+    if bool(key_result) == bool(objective):
+        raise DomainError.field("key_result", "give the key result (or else the objective) "
+                                              "that relies on the other unit")
+    kr = get(KeyResult, key_result, "key_result") if key_result else None
+    obj = kr.objective if kr else get(Objective, objective, "objective")
+    provider = get(Unit, providing_unit, "providing_unit")
+    permissions.require(permissions.can_edit_unit_plan(actor, obj.unit),
+                        f'record dependencies of unit "{obj.unit.key}"')
+    _require_writable(obj.cycle, "key_result" if kr else "objective")
+    if provider.pk == obj.unit_id:
+        errors.add("providing_unit", "is the unit itself; a dependency is on another unit")
+    if not (description or "").strip():
+        errors.add("description", "say what the other unit should provide")
+    errors.raise_if_any()
+    return Dependency.objects.create(key=claim_key(key), key_result=kr,
+                                     objective=None if kr else obj, providing_unit=provider,
+                                     description=description.strip(), requested_by=actor)
+
+
+@service
+def decide_dependency(actor: Person | None, dependency, state: str, note: str = ""):
+    """The providing unit's lead (or the strategy office) accepts or declines."""
+    from hoshin.okrs.models import Dependency
+
+    permissions.require(permissions.can_edit_unit_plan(actor, dependency.providing_unit),
+                        f'answer for unit "{dependency.providing_unit.key}"')
+    if state not in (Dependency.State.ACCEPTED, Dependency.State.DECLINED):
+        raise DomainError.field("state", 'must be "accepted" or "declined"')
+    dependency.state = state
+    dependency.note = note or ""
+    dependency.decided_by = actor
+    dependency.decided_at = timezone.now()
+    dependency.save()
+    return dependency

@@ -1,0 +1,621 @@
+"""The analyzer's rules (SPEC §4): a linter for strategy. Pure Python, no Django.
+
+Every rule has a stable code (a contract: add rules, never rename one), one severity and
+a description in `RULES`. Severities mean:
+
+* ``error``: the plan breaks the OKR model itself (no parent, no single owner, nothing to
+  measure, KRs pulling against each other). `hoshin check` exits with 1 when any exists.
+* ``warning``: a known failure mode (outputs, BAU, focus limits, gaps, overlaps, vague or
+  copied wording, dependencies nobody committed to). Fix before the quarter starts.
+* ``info``: a pattern worth a look in the alignment session, often legitimate (silos).
+
+Text rules (output-kr, bau-okr, vague-objective, ...) are judged by `analyzer.text`; this
+module decides which items they read, adds the structural part and shapes the findings.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter, defaultdict
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+
+from hoshin.analyzer.plan import (
+    ERROR, INFO, WARNING, Finding, Item, KeyResult, Limits, Objective, Owner, Plan,
+)
+
+
+@dataclass(frozen=True)
+class Rule:
+    code: str
+    severity: str
+    description: str
+
+
+RULES: dict[str, Rule] = {r.code: r for r in (
+    Rule("orphan-objective", ERROR, "An objective with no parent: not traceable to strategy, "
+         "so it is business-as-usual or operating-plan work, not an OKR."),
+    Rule("missing-owner", ERROR, "A key result with no owner."),
+    Rule("shared-owner", ERROR, "A key result owned by a group or team (or several people) "
+         "instead of one person."),
+    Rule("unmeasurable-kr", ERROR, "A key result with no number, baseline, target or "
+         "verifiable done-state."),
+    Rule("output-kr", WARNING, "A key result that states an activity or deliverable "
+         "(launch, ship, hold meetings, hire) instead of an outcome."),
+    Rule("bau-okr", WARNING, "Routine work repackaged as an OKR (maintain weekly reporting, "
+         "run governance meetings, keep X up to date)."),
+    Rule("kpi-in-disguise", WARNING, "A key result that only holds a level: a health metric "
+         "belongs in the KPIs unless the quarter changes it."),
+    Rule("vague-objective", WARNING, "An objective too abstract to guide action (generic "
+         "words, no subject or direction)."),
+    Rule("overspecified-objective", WARNING, "An objective that is really a task or a metric."),
+    Rule("fake-cascade", WARNING, "A child objective or key result that copies its parent's "
+         "wording instead of contributing from its own position."),
+    Rule("overlap", WARNING, "Two units' objectives or key results that pursue the same "
+         "outcome (duplication)."),
+    Rule("contradiction", ERROR, "Key results that pull the same measure in opposite "
+         "directions, or whose targets are incompatible."),
+    Rule("gap", WARNING, "A theme, annual objective or improvement priority that no OKR of "
+         "the quarter serves, directly or through child objectives."),
+    Rule("too-many-objectives", WARNING, "A unit with more objectives in a quarter than the "
+         "limit (default 3)."),
+    Rule("too-many-krs", WARNING, "An objective with more key results than the limit "
+         "(default 5)."),
+    Rule("overloaded-owner", WARNING, "A person owning more key results in a quarter than the "
+         "limit (default 5)."),
+    Rule("too-many-themes", WARNING, "More strategic themes in a quarter than the limit "
+         "(default 3)."),
+    Rule("missing-dependency", WARNING, "A key result that relies on another unit's work with "
+         "no commitment from that unit (a dependency requested but not accepted, or the text "
+         "names another unit or a dependency and none is recorded)."),
+    Rule("silos", INFO, "A department whose OKRs share no parent or metric with any other "
+         "department."),
+)}
+
+
+def _text():
+    # Imported late: the text module loads word lists, which the CLI's --rules or --help
+    # never need.
+    from hoshin.analyzer import text
+
+    return text
+
+
+# Items ----------------------------------------------------------------------------------
+
+
+def objective_item(o: Objective) -> Item:
+    return Item("objective", o.id, o.title)
+
+
+def kr_item(kr: KeyResult) -> Item:
+    return Item("key_result", kr.id, kr.title)
+
+
+def _quote(title: str, limit: int = 80) -> str:
+    title = " ".join(title.split())
+    return f'"{title if len(title) <= limit else title[:limit - 1] + "…"}"'
+
+
+def _name(item) -> str:
+    return f"{item.id} {_quote(item.title)}"
+
+
+def finding(code: str, message: str, items: Iterable[Item]) -> Finding:
+    return Finding(code, RULES[code].severity, message, tuple(items))
+
+
+class Context:
+    """Indexes over the plan that several rules share."""
+
+    def __init__(self, plan: Plan, limits: Limits, focus: set[str] | None):
+        self.plan = plan
+        self.limits = limits
+        self.focus = focus
+        self.objectives = {o.id: o for o in plan.objectives}
+        self.all_objectives = {**plan.outside_objectives, **self.objectives}
+        self.themes = {t.id: t for t in plan.themes}
+        self.annual = {a.id: a for a in plan.annual_objectives}
+        self.priorities = {p.id: p for p in plan.priorities}
+        self.cycles = {c.id: c for c in plan.cycles}
+
+    def in_focus(self, *ids: str) -> bool:
+        return self.focus is None or any(i in self.focus for i in ids)
+
+    def parent_item(self, key: str) -> Item | None:
+        if key in self.all_objectives:
+            return objective_item(self.all_objectives[key])
+        for kind, index in (("theme", self.themes), ("annual_objective", self.annual),
+                            ("improvement_priority", self.priorities)):
+            if key in index:
+                return Item(kind, key, index[key].title)
+        return None
+
+    def chain(self, objective: Objective) -> list[str]:
+        """The keys above an objective: parent objectives up to the strategy element."""
+        keys: list[str] = []
+        seen = {objective.id}
+        key = objective.parent
+        while key and key not in seen:
+            keys.append(key)
+            seen.add(key)
+            parent = self.all_objectives.get(key)
+            key = parent.parent if parent else None
+        return keys
+
+    def unit_title(self, unit_id: str) -> str:
+        unit = self.plan.units.get(unit_id)
+        return unit.name if unit else unit_id
+
+
+# Structure ------------------------------------------------------------------------------
+
+
+def orphan_objective(ctx: Context) -> Iterator[Finding]:
+    for o in ctx.plan.objectives:
+        if not o.parent and ctx.in_focus(o.id):
+            yield finding("orphan-objective",
+                          f"Objective {_name(o)} has no parent, so nothing traces it to the "
+                          "strategy: it is business-as-usual or operating-plan work, not an OKR. "
+                          "Link it to a theme, annual objective, improvement priority or parent "
+                          "objective, or move it to the operating plan.", [objective_item(o)])
+
+
+GROUP_WORDS = {"team", "teams", "group", "squad", "crew", "department", "dept", "division",
+               "committee", "tribe", "guild", "everyone", "all", "staff", "leadership",
+               "taskforce", "unit", "board"}
+_SEVERAL = re.compile(r"\s*(?:,|;|&|\+|/|\band\b)\s*", re.IGNORECASE)
+_WORDS = re.compile(r"[a-z0-9]+")
+
+
+def group_owner_reason(owner: Owner, unit_names: dict[str, str]) -> str | None:
+    """Why an owner is a group rather than one person, or None.
+
+    A group is recognised by (1) several names in one owner ("Ana and Raj", "Ana, Raj",
+    "Ana/Raj"), (2) a group word in the name or the email's local part ("Sales Team",
+    "growth-squad@"), or (3) a name or local part that is a unit's id or name
+    ("sales@acme.test", "Operations")."""
+    text = (owner.id or "").strip()
+    local = text.split("@", 1)[0].lower() if "@" in text else ""
+    labels = [s for s in (owner.name.strip(), "" if local else text) if s]
+    for label in labels:
+        parts = [p for p in _SEVERAL.split(label) if p.strip()]
+        if len(parts) > 1:
+            return f'"{label}" names {len(parts)} owners'
+    for label in [*labels, local]:
+        words = _WORDS.findall(label.lower())
+        if GROUP_WORDS & set(words):
+            return f'"{label}" names a group, not a person'
+        normal = " ".join(words)
+        if normal and normal in unit_names:
+            return f'"{label}" is the unit {unit_names[normal]}, not a person'
+    return None
+
+
+def owners(ctx: Context) -> Iterator[Finding]:
+    unit_names: dict[str, str] = {}
+    for unit in ctx.plan.units.values():
+        unit_names.setdefault(" ".join(_WORDS.findall(unit.id.lower())), unit.name)
+        unit_names.setdefault(" ".join(_WORDS.findall(unit.name.lower())), unit.name)
+    unit_names.pop("", None)
+    for kr in ctx.plan.key_results():
+        if not ctx.in_focus(kr.id):
+            continue
+        if kr.owner is None or not (kr.owner.id or "").strip():
+            yield finding("missing-owner",
+                          f"Key result {_name(kr)} has no owner: nobody checks it in or answers "
+                          "for it. Give it exactly one owner, a person.", [kr_item(kr)])
+            continue
+        reason = group_owner_reason(kr.owner, unit_names)
+        if reason:
+            yield finding("shared-owner",
+                          f"Key result {_name(kr)} is owned by a group: {reason}. When everyone "
+                          "owns it, nobody does; name the one person who answers for it (others "
+                          "can own its initiatives).",
+                          [kr_item(kr), Item("person", kr.owner.id, kr.owner.name or kr.owner.id)])
+
+
+def _missing_measure(kr: KeyResult) -> str | None:
+    if kr.kind in ("increase", "decrease"):
+        missing = [n for n, v in (("baseline", kr.baseline), ("target", kr.target)) if v is None]
+        if missing:
+            return (f"an {kr.kind} key result needs a baseline and a target, and it has no "
+                    f"{' and no '.join(missing)}")
+    elif kr.kind in ("stay_above", "stay_below") and kr.target is None:
+        return f"a {kr.kind.replace('_', ' ')} key result needs the threshold to hold (target)"
+    return None
+
+
+def key_result_text(ctx: Context) -> Iterator[Finding]:
+    text = _text()
+    for o in ctx.plan.objectives:
+        for kr in o.key_results:
+            if not ctx.in_focus(kr.id):
+                continue
+            missing = _missing_measure(kr)
+            if missing:
+                yield finding("unmeasurable-kr",
+                              f"Key result {_name(kr)} cannot be measured: {missing}. Add the "
+                              "number where it starts and where it should end.", [kr_item(kr)])
+            verdicts = text.kr_verdicts(kr.title, kind=kr.kind, baseline=kr.baseline,
+                                        target=kr.target, has_steps=kr.steps > 0)
+            for verdict in verdicts:
+                if verdict.code not in RULES or (missing and verdict.code == "unmeasurable-kr"):
+                    continue
+                yield finding(verdict.code, f"Key result {_name(kr)}: {verdict.reason}",
+                              [kr_item(kr)])
+
+
+def objective_text(ctx: Context) -> Iterator[Finding]:
+    text = _text()
+    for o in ctx.plan.objectives:
+        if not ctx.in_focus(o.id):
+            continue
+        for verdict in text.objective_verdicts(o.title):
+            if verdict.code in RULES:
+                yield finding(verdict.code, f"Objective {_name(o)}: {verdict.reason}",
+                              [objective_item(o)])
+
+
+def fake_cascade(ctx: Context) -> Iterator[Finding]:
+    text = _text()
+    for o in ctx.plan.objectives:
+        if o.parent and ctx.in_focus(o.id):
+            parent = ctx.parent_item(o.parent)
+            if parent is not None and (verdict := text.copies_parent(o.title, parent.title)):
+                yield finding("fake-cascade", f"Objective {_name(o)} and its parent "
+                              f"{_name(parent)}: {verdict.reason}", [objective_item(o), parent])
+        for kr in o.key_results:
+            if ctx.in_focus(kr.id) and (verdict := text.copies_parent(kr.title, o.title)):
+                yield finding("fake-cascade", f"Key result {_name(kr)} and its objective "
+                              f"{_name(o)}: {verdict.reason}", [kr_item(kr), objective_item(o)])
+
+
+# Text similarity across units -------------------------------------------------------------
+
+
+def _text_items(ctx: Context):
+    text = _text()
+    items, by_id = [], {}
+    for o in ctx.plan.objectives:
+        items.append(text.TextItem(id=o.id, group=o.unit, text=o.title))
+        by_id[o.id] = objective_item(o)
+        for kr in o.key_results:
+            items.append(text.TextItem(id=kr.id, group=o.unit, text=kr.title, kind=kr.kind))
+            by_id[kr.id] = kr_item(kr)
+    return items, by_id
+
+
+_TOKEN = re.compile(r"[a-z][a-z0-9]{3,}")
+
+
+def _near_focus(items, focus: set[str]):
+    """For a draft: the focus items and the stored items that share two or more words
+    with one of them, so the pairwise text rules read dozens of items, not thousands."""
+    focus_words = [set(_TOKEN.findall(i.text.lower())) for i in items if i.id in focus]
+    keep = []
+    for item in items:
+        if item.id in focus:
+            keep.append(item)
+            continue
+        words = set(_TOKEN.findall(item.text.lower()))
+        if any(len(words & fw) >= 2 for fw in focus_words):
+            keep.append(item)
+    return keep
+
+
+def overlap(ctx: Context) -> Iterator[Finding]:
+    text = _text()
+    items, by_id = _text_items(ctx)
+    if ctx.focus is not None:
+        items = _near_focus(items, ctx.focus)
+    unit_of = {i.id: i.group for i in items}
+    for a, b, _score, reason in text.overlapping_pairs(items, ctx.limits.overlap_threshold):
+        if not ctx.in_focus(a, b):
+            continue
+        ua, ub = ctx.unit_title(unit_of[a]), ctx.unit_title(unit_of[b])
+        yield finding("overlap", f"{_name(by_id[a])} ({ua}) and {_name(by_id[b])} ({ub}) pursue "
+                      f"the same outcome: {reason} Merge them, or agree which unit owns the "
+                      "outcome and let the other contribute to it.", [by_id[a], by_id[b]])
+
+
+def contradiction(ctx: Context) -> Iterator[Finding]:
+    text = _text()
+    items, by_id = _text_items(ctx)
+    items = [i for i in items if by_id[i.id].type == "key_result"]
+    if ctx.focus is not None:
+        items = _near_focus(items, ctx.focus)
+    for a, b, reason in text.contradicting_pairs(items):
+        if ctx.in_focus(a, b):
+            yield finding("contradiction", f"{_name(by_id[a])} and {_name(by_id[b])} pull against "
+                          f"each other: {reason} Decide which way the measure should move, then "
+                          "change or drop one of them.", [by_id[a], by_id[b]])
+
+
+# Strategy coverage ----------------------------------------------------------------------
+
+
+def gap(ctx: Context) -> Iterator[Finding]:
+    if ctx.focus is not None:
+        return
+    for cycle in ctx.plan.cycles:
+        served: set[str] = set()
+        for o in ctx.plan.objectives:
+            if o.cycle == cycle.id:
+                served.update(ctx.chain(o))
+        for key in list(served):
+            if key in ctx.themes:
+                served.update(ctx.themes[key].annual_objectives)
+            elif key in ctx.priorities:
+                served.update(ctx.priorities[key].annual_objectives)
+        elements = ([("theme", "Theme", t) for t in ctx.plan.themes if t.cycle == cycle.id]
+                    + [("annual_objective", "Annual objective", a)
+                       for a in ctx.plan.annual_objectives if a.year == cycle.fiscal_year]
+                    + [("improvement_priority", "Improvement priority", p)
+                       for p in ctx.plan.priorities if p.year == cycle.fiscal_year])
+        for kind, label, element in elements:
+            if element.id not in served:
+                yield finding("gap", f"{label} {_name(element)} is served by no OKR in "
+                              f"{cycle.id}: if every team delivers, it still does not move. Let "
+                              "a unit take it on (an objective with it as parent), or record it "
+                              "as a trade-off if it waits this quarter.",
+                              [Item(kind, element.id, element.title),
+                               Item("cycle", cycle.id, cycle.title)])
+
+
+# Focus limits ---------------------------------------------------------------------------
+
+
+def too_many_objectives(ctx: Context) -> Iterator[Finding]:
+    limit = ctx.limits.max_objectives
+    groups: dict[tuple[str, str], list[Objective]] = defaultdict(list)
+    for o in ctx.plan.objectives:
+        groups[(o.cycle, o.unit)].append(o)
+    for (cycle, unit), objectives in groups.items():
+        if len(objectives) > limit and ctx.in_focus(*(o.id for o in objectives)):
+            yield finding("too-many-objectives",
+                          f"{ctx.unit_title(unit)} has {len(objectives)} objectives in {cycle} "
+                          f"(limit {limit}): too much at once, and nothing gets full attention. "
+                          f"Keep the {limit} that matter most; move the rest to the operating "
+                          "plan or a later quarter.",
+                          [Item("unit", unit, ctx.unit_title(unit)),
+                           *(objective_item(o) for o in objectives)])
+
+
+def too_many_krs(ctx: Context) -> Iterator[Finding]:
+    limit = ctx.limits.max_krs
+    for o in ctx.plan.objectives:
+        if len(o.key_results) > limit and ctx.in_focus(o.id, *(k.id for k in o.key_results)):
+            yield finding("too-many-krs",
+                          f"Objective {_name(o)} has {len(o.key_results)} key results "
+                          f"(limit {limit}): a long list measures activity, not the few outcomes "
+                          f"that prove the objective. Keep the {limit} strongest; health measures "
+                          "belong in the KPIs.",
+                          [objective_item(o), *(kr_item(k) for k in o.key_results)])
+
+
+def overloaded_owner(ctx: Context) -> Iterator[Finding]:
+    limit = ctx.limits.max_owner_krs
+    groups: dict[tuple[str, str], list[KeyResult]] = defaultdict(list)
+    names: dict[str, str] = {}
+    for o in ctx.plan.objectives:
+        for kr in o.key_results:
+            if kr.owner is not None and kr.owner.id:
+                groups[(o.cycle, kr.owner.id.lower())].append(kr)
+                names.setdefault(kr.owner.id.lower(), kr.owner.name or kr.owner.id)
+    for (cycle, owner), krs in groups.items():
+        if len(krs) > limit and ctx.in_focus(*(k.id for k in krs)):
+            yield finding("overloaded-owner",
+                          f"{names[owner]} owns {len(krs)} key results in {cycle} (limit "
+                          f"{limit}): weekly check-ins and real attention do not stretch that "
+                          "far. Hand some to colleagues or drop the least important.",
+                          [Item("person", owner, names[owner]), *(kr_item(k) for k in krs)])
+
+
+def too_many_themes(ctx: Context) -> Iterator[Finding]:
+    if ctx.focus is not None:
+        return
+    limit = ctx.limits.max_themes
+    for cycle in ctx.plan.cycles:
+        themes = [t for t in ctx.plan.themes if t.cycle == cycle.id]
+        if len(themes) > limit:
+            yield finding("too-many-themes",
+                          f"{cycle.id} has {len(themes)} strategic themes (limit {limit}): a "
+                          "brief that names everything sets no direction. Keep the few that "
+                          "matter most this quarter and write the rest down as trade-offs.",
+                          [Item("cycle", cycle.id, cycle.title),
+                           *(Item("theme", t.id, t.title) for t in themes)])
+
+
+# Between units --------------------------------------------------------------------------
+
+
+def _depths(plan: Plan) -> dict[str, list[str]]:
+    """Each unit's path from the root (root first), computed once per unit."""
+    paths: dict[str, list[str]] = {}
+    for uid in plan.units:
+        chain: list[str] = []
+        seen: set[str] = set()
+        node = uid
+        while node and node in plan.units and node not in seen:
+            if node in paths:
+                chain.extend(reversed(paths[node]))
+                break
+            chain.append(node)
+            seen.add(node)
+            node = plan.units[node].parent
+        paths[uid] = chain[::-1]
+    return paths
+
+
+def silos(ctx: Context) -> Iterator[Finding]:
+    if ctx.focus is not None:
+        return
+    paths = _depths(ctx.plan)
+    depth = ctx.limits.department_depth
+    metrics_of: dict[str, set[str]] = defaultdict(set)
+    for m in ctx.plan.metrics:
+        for p in m.priorities:
+            metrics_of[p].add(m.id)
+    for cycle in ctx.plan.cycles:
+        departments: dict[str, list[Objective]] = defaultdict(list)
+        anchors: dict[str, set[str]] = defaultdict(set)
+        for o in ctx.plan.objectives:
+            path = paths.get(o.unit)
+            if o.cycle != cycle.id or not path or len(path) < 2:
+                continue  # the company's own objectives are nobody's department
+            dept = path[min(depth, len(path) - 1)]
+            departments[dept].append(o)
+            keys = {o.id, *ctx.chain(o)}
+            for key in list(keys):
+                if key in ctx.themes:
+                    keys.update(ctx.themes[key].annual_objectives)
+                elif key in ctx.priorities:
+                    keys.update(ctx.priorities[key].annual_objectives)
+                    keys.update(metrics_of[key])
+            anchors[dept] |= keys
+        if len(departments) < 2:
+            continue
+        spread = Counter(key for keys in anchors.values() for key in keys)
+        for dept, objectives in departments.items():
+            if all(spread[key] == 1 for key in anchors[dept]):
+                name = ctx.unit_title(dept)
+                yield finding("silos",
+                              f"{name}'s OKRs in {cycle.id} share no parent and no metric with "
+                              "any other department: it works toward goals nobody else shares. "
+                              "Check in the alignment session whether it should serve a common "
+                              "annual objective or priority, or share a measure with a partner "
+                              "department.",
+                              [Item("unit", dept, name), *(objective_item(o) for o in objectives)])
+
+
+_RELIANCE = re.compile(
+    r"\b(depends? on|dependent on|dependency on|dependencies|relies on|relying on|blocked by|"
+    r"waiting (?:on|for)|with (?:the )?help (?:of|from)|in partnership with|jointly with|"
+    r"together with|hand-?off (?:to|from)|handover (?:to|from))\b", re.IGNORECASE)
+_BEFORE_UNIT = {"with", "from", "by", "alongside", "via", "on", "and"}
+_SKIP = {"the", "our", "a"}
+
+
+def _unit_mentions(title: str, names: dict[tuple[str, ...], str], longest: int) -> set[str]:
+    words = _WORDS.findall(title.lower())
+    found: set[str] = set()
+    for i, word in enumerate(words):
+        if word not in _BEFORE_UNIT:
+            continue
+        j = i + 1
+        while j < len(words) and words[j] in _SKIP:
+            j += 1
+        for n in range(min(longest, len(words) - j), 0, -1):
+            unit = names.get(tuple(words[j:j + n]))
+            if unit:
+                found.add(unit)
+                break
+    for i, word in enumerate(words):
+        if word in ("team", "teams") and i:
+            for n in range(min(longest, i), 0, -1):
+                unit = names.get(tuple(words[i - n:i]))
+                if unit:
+                    found.add(unit)
+                    break
+    return found
+
+
+def missing_dependency(ctx: Context) -> Iterator[Finding]:
+    recorded: set[str] = set()
+    krs = {kr.id: (kr, o) for o in ctx.plan.objectives for kr in o.key_results}
+    for dep in ctx.plan.dependencies:
+        subject = dep.key_result or dep.objective
+        recorded.add(subject or "")
+        if dep.state == "accepted" or not ctx.in_focus(subject or ""):
+            continue
+        if dep.key_result in krs:
+            item = kr_item(krs[dep.key_result][0])
+        elif dep.objective in ctx.objectives:
+            item = objective_item(ctx.objectives[dep.objective])
+        else:
+            continue
+        provider = ctx.unit_title(dep.providing_unit)
+        what = (f"{provider} declined it" if dep.state == "declined"
+                else f"{provider} has not accepted it yet")
+        yield finding("missing-dependency",
+                      f"{item.id} {_quote(item.title)} relies on {provider} "
+                      f"({_quote(dep.description)}), but {what}: a dependency is not real until "
+                      f"the other unit commits. Agree it with {provider}'s lead, or change the "
+                      "plan so it does not rely on them.",
+                      [item, Item("unit", dep.providing_unit, provider),
+                       Item("dependency", dep.id, dep.description)])
+    names: dict[tuple[str, ...], str] = {}
+    for unit in ctx.plan.units.values():
+        for label in (unit.name, unit.id):
+            words = tuple(_WORDS.findall(label.lower()))
+            if words:
+                names.setdefault(words, unit.id)
+    longest = max((len(k) for k in names), default=0)
+    paths = _depths(ctx.plan)
+    for kr, o in krs.values():
+        if kr.id in recorded or o.id in recorded or not ctx.in_focus(kr.id):
+            continue
+        own = set(paths.get(o.unit, [o.unit]))
+        others = sorted(u for u in _unit_mentions(kr.title, names, longest) if u not in own)
+        reliance = _RELIANCE.search(kr.title)
+        if not others and not reliance:
+            continue
+        if others:
+            who = ", ".join(ctx.unit_title(u) for u in others)
+            why = f"it names {who}"
+        else:
+            who = "another unit"
+            why = f'it says "{reliance.group(0)}"'
+        yield finding("missing-dependency",
+                      f"Key result {_name(kr)} seems to rely on {who} ({why}) but no dependency "
+                      "is recorded: a dependency is not real until the other unit accepts it. "
+                      "Request it from that unit so they can commit (or decline) in time.",
+                      [kr_item(kr), *(Item("unit", u, ctx.unit_title(u)) for u in others)])
+
+
+# Running --------------------------------------------------------------------------------
+
+RuleFunction = Callable[[Context], Iterable[Finding]]
+# Each function reports one or more codes (the text ones those `analyzer.text` returns).
+RUNNERS: list[tuple[tuple[str, ...], RuleFunction]] = [
+    (("orphan-objective",), orphan_objective),
+    (("missing-owner", "shared-owner"), owners),
+    (("unmeasurable-kr", "output-kr", "bau-okr", "kpi-in-disguise"), key_result_text),
+    (("vague-objective", "overspecified-objective", "bau-okr"), objective_text),
+    (("fake-cascade",), fake_cascade),
+    (("overlap",), overlap),
+    (("contradiction",), contradiction),
+    (("gap",), gap),
+    (("too-many-objectives",), too_many_objectives),
+    (("too-many-krs",), too_many_krs),
+    (("overloaded-owner",), overloaded_owner),
+    (("too-many-themes",), too_many_themes),
+    (("missing-dependency",), missing_dependency),
+    (("silos",), silos),
+]
+_ORDER = {code: i for i, code in enumerate(RULES)}
+
+
+def analyze(plan: Plan, limits: Limits | None = None, *, codes: Iterable[str] | None = None,
+            focus: set[str] | None = None) -> list[Finding]:
+    """Every finding of the plan, in the rule table's order.
+
+    `codes` limits the run to those rules; `focus` (the ids of a draft's items) reports
+    only findings that involve one of them, and spares the work that cannot."""
+    limits = limits or Limits()
+    wanted = set(codes) if codes is not None else set(RULES)
+    ctx = Context(plan, limits, focus)
+    findings: list[Finding] = []
+    for rule_codes, run in RUNNERS:
+        if wanted & set(rule_codes):
+            findings.extend(f for f in run(ctx) if f.code in wanted)
+    if focus is not None:
+        findings = [f for f in findings if any(i.id in focus for i in f.items)]
+    findings.sort(key=lambda f: (_ORDER[f.code], [i.id for i in f.items]))
+    return findings
+
+
+def counts(findings: Iterable[Finding]) -> dict[str, int]:
+    tally = Counter(f.severity for f in findings)
+    return {severity: tally.get(severity, 0) for severity in (ERROR, WARNING, INFO)}
