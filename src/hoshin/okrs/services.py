@@ -577,3 +577,33 @@ def decide_dependency(actor: Person | None, dependency, state: str, note: str = 
     dependency.decided_at = timezone.now()
     dependency.save()
     return dependency
+
+
+@service
+def update_trade_off(actor: Person | None, trade_off: TradeOff, *, title=_UNSET,
+                     reason=_UNSET, kind=_UNSET) -> TradeOff:
+    """Reword a trade-off of the strategic brief (planning's brief page and API)."""
+    permissions.require(permissions.can_edit_strategy(actor), "record trade-offs")
+    _require_writable(trade_off.cycle)
+    errors = ErrorCollector()
+    if title is not _UNSET:
+        if not (title or "").strip():
+            errors.add("title", "must not be empty")
+        trade_off.title = (title or "").strip()
+    if kind is not _UNSET:
+        if kind not in TradeOff.Kind.values:
+            errors.add("kind", f'must be one of {", ".join(TradeOff.Kind.values)}')
+        trade_off.kind = kind
+    if reason is not _UNSET:
+        trade_off.reason = reason or ""
+    errors.raise_if_any()
+    trade_off.save()
+    return trade_off
+
+
+@service
+def remove_trade_off(actor: Person | None, trade_off: TradeOff) -> None:
+    """Take a trade-off out of the brief; its history keeps that it was there."""
+    permissions.require(permissions.can_edit_strategy(actor), "record trade-offs")
+    _require_writable(trade_off.cycle)
+    trade_off.delete()
