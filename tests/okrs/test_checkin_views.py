@@ -36,7 +36,8 @@ def test_htmx_checkin_returns_the_updated_row(client, plan):
 
 def test_low_value_turns_the_status_off_track(client, plan):
     client.force_login(plan.member)
-    html = client.post(url(plan.kr_sales), {"value": "20", "confidence": "2"}, **HX).content.decode()
+    html = client.post(url(plan.kr_sales), {"value": "20", "confidence": "2"},
+                       **HX).content.decode()
     assert "Off track" in html and 'data-status="off_track"' in html
 
 
@@ -77,7 +78,8 @@ def test_service_errors_land_on_their_field(client, plan):
     client.force_login(plan.lead)
     html = client.post(url(plan.kr_milestone), {"steps_done": ["S9"]}, **HX).content.decode()
     assert "Select a valid choice" in html  # unknown step rejected by the form
-    response = client.post(url(plan.kr_milestone), {"steps_done": ["S1", "S2"], "confidence": "6"}, **HX)
+    response = client.post(url(plan.kr_milestone),
+                           {"steps_done": ["S1", "S2"], "confidence": "6"}, **HX)
     assert "50 %" in response.content.decode()
     assert CheckIn.objects.get(key_result=plan.kr_milestone).steps_done == ["S1", "S2"]
 
@@ -190,3 +192,15 @@ def test_who_may_check_in_with_and_without_prefetched_lead_rights(plan,
     assert not can_check_in(plan.lead, krs["KR2"], led_units=led_unit_ids(plan.lead))
     assert can_check_in(None, krs["KR3"])  # the system
 
+
+
+def test_the_key_result_page_lists_its_changes_with_labels_and_reasons(client, plan):
+    services.save_key_result(plan.lead, plan.kr_sales, target=40, owner=plan.lead.email,
+                             reason="board raised the bar")
+    client.force_login(plan.viewer)
+    html = client.get(reverse("okrs:key_result", args=[plan.kr_sales.key])).content.decode()
+    history = html[html.index("Changes to this key result"):]
+    assert "Reason: board raised the bar" in history
+    assert f'<span class="history-field">Owner</span> {plan.member.name}' in history
+    assert f"{plan.lead.name}</strong> changed" in history
+    assert "owner_id" not in history and "created" in history

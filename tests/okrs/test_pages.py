@@ -63,7 +63,9 @@ def test_objective_page_has_charts_with_checkins_and_history(client, plan):
     kr_chart = kr_chart[:kr_chart.index("</svg>")]
     assert kr_chart.count('class="point"') == 2 and 'class="pace"' in kr_chart
     assert "Sell through installers" in html  # chain up
-    assert "target 35.0 → 40.0" in html and "board raised the bar" in html
+    assert ('<span class="history-field">Target</span> 35 <span aria-label="changed to">→</span> 40'
+            in html and "Reason: board raised the bar" in html and "Lea Lead" in html)
+    assert "target_" not in html and "parent_" not in html  # no raw field names
     assert plan.lead.name in html
     assert "Edit or add key results" not in html
 

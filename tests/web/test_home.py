@@ -83,9 +83,18 @@ def test_recent_changes_name_who_what_and_why(client, plan):
     services.record_checkin(plan.lead, plan.kr_sales, value=24, note="lead checked for Mia")
     html = home(client, plan.member)
     section = html[html.index("Recent changes that concern me"):]
-    assert "Oscar Office" in section and "market grew" in section and "35 → 40" in section
+    assert "Oscar Office" in section and "market grew" in section
+    assert "changed Target: 35 → 40" in section
     assert "Lea Lead" in section and "checked in 24 %" in section
     assert "lead checked for Mia" in section
+
+
+def test_recent_changes_name_parents_by_title_not_by_id(client, plan):
+    services.save_objective(plan.lead, plan.objective, parent="A1")
+    section = home(client, plan.member)
+    section = section[section.index("Recent changes that concern me"):]
+    assert "Parent annual: — → A1 Double installations" in section
+    assert "Parent priority: P1 Sell through installers → —" in section
 
 
 def test_home_takes_a_fixed_number_of_queries(client, plan, django_assert_max_num_queries):

@@ -14,8 +14,9 @@ class CheckInForm(forms.Form):
     """A check-in of one key result. The fields depend on its kind: a number, the
     milestone's steps, or a single "done" box for a milestone without steps."""
 
-    value = forms.FloatField(label="Value", required=False,
-                             widget=forms.NumberInput(attrs={"step": "any", "inputmode": "decimal"}))
+    value = forms.FloatField(
+        label="Value", required=False,
+        widget=forms.NumberInput(attrs={"step": "any", "inputmode": "decimal"}))
     steps_done = forms.MultipleChoiceField(label="Steps done", required=False,
                                            widget=forms.CheckboxSelectMultiple)
     done = forms.BooleanField(label="Done", required=False)
@@ -44,7 +45,8 @@ class CheckInForm(forms.Form):
             self.fields["done"].label = "Milestone done"
             del self.fields["value"], self.fields["steps_done"]
         else:
-            self.fields["value"].label = f"Value{f' ({key_result.unit})' if key_result.unit else ''}"
+            unit = f" ({key_result.unit})" if key_result.unit else ""
+            self.fields["value"].label = f"Value{unit}"
             self.fields["value"].required = True
             self.fields["value"].error_messages["required"] = "Enter the current value."
             del self.fields["steps_done"], self.fields["done"]

@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.safestring import mark_safe
 
 from hoshin.core.errors import DomainError
+from hoshin.core.history_view import history_rows
 from hoshin.okrs import charts, rules, services
 from hoshin.okrs.models import CheckIn, Cycle, Initiative, KeyResult, Objective, Phase, Theme
 from hoshin.okrs.progress import key_result_states
@@ -149,43 +150,9 @@ def _milestone_share(checkin: CheckIn, weights: dict[str, float]) -> float | Non
     return checkin.value
 
 
-def _history(objective: Objective, kr_ids: list[int]) -> list[dict]:
-    records = list(Objective.history.filter(id=objective.pk).select_related("history_user")) + \
-        list(KeyResult.history.filter(id__in=kr_ids).select_related("history_user"))
-    records.sort(key=lambda r: (r.instance_type.__name__, r.id, r.history_date, r.history_id))
-    entries, previous = [], {}
-    for record in records:
-        ident = (type(record).__name__, record.id)
-        is_kr = record.instance_type is KeyResult
-        what = f"key result {record.key}" if is_kr else f"objective {record.key}"
-        prev = previous.get(ident)
-        if record.history_type == "+" or prev is None:
-            text = f"Created {what}"
-        elif record.history_type == "-":
-            text = f"Deleted {what}"
-        else:
-            changes = [c for c in record.diff_against(prev).changes if c.field != "updated_at"]
-            if not changes:
-                previous[ident] = record
-                continue
-            parts = []
-            for c in changes:
-                if c.field == "archived_at":
-                    parts.append("archived" if c.new else "restored")
-                else:
-                    parts.append(f"{c.field.replace('_', ' ')} {_short(c.old)} → {_short(c.new)}")
-            text = f"Changed {what}: " + "; ".join(parts)
-        previous[ident] = record
-        user = record.history_user
-        entries.append({"when": record.history_date, "who": user.name if user else "System",
-                        "text": text, "reason": record.history_change_reason or ""})
-    entries.sort(key=lambda e: e["when"], reverse=True)
-    return entries[:50]
-
-
-def _short(value) -> str:
-    text = "–" if value in (None, "") else str(value)
-    return text if len(text) <= 60 else text[:57] + "…"
+def _history(objective: Objective, kr_ids: list[int]) -> list:
+    return history_rows(list(Objective.history.filter(id=objective.pk))
+                        + list(KeyResult.history.filter(id__in=kr_ids)), limit=50)
 
 
 @login_required

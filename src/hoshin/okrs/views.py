@@ -17,6 +17,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from hoshin.core import errors
+from hoshin.core.history_view import history_rows
 from hoshin.okrs import services
 from hoshin.okrs.forms import CheckInForm
 from hoshin.okrs.models import Cycle, KeyResult
@@ -182,4 +183,5 @@ def _detail(request, kr: KeyResult, form: CheckInForm | None = None, status: int
     next_url = here if form is None else _next_url(request, here)
     return render(request, "okrs/key_result.html",
                   {"row": row, "kr": row.kr, "checkins": checkins, "nav": "home",
-                   "next": next_url}, status=status)
+                   "next": next_url, "history": history_rows(kr.history.all(), limit=50)},
+                  status=status)

@@ -14,14 +14,12 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
 
+from hoshin.core.history_view import history_rows
 from hoshin.okrs.models import CheckIn, KeyResult, Objective
 from hoshin.okrs.views import active_quarters, build_rows
 from hoshin.org.models import Organization, Unit
 
 RECENT_CHANGES = 10
-# Fields whose change is worth naming but whose old and new values are ids, not words.
-_REFERENCE_FIELDS = {"owner", "objective", "unit", "cycle", "parent_annual", "parent_priority",
-                     "parent_theme", "parent_objective"}
 
 
 @dataclass
@@ -70,19 +68,15 @@ def recent_changes(user, my_key_results, objectives, limit: int = RECENT_CHANGES
     krs = {kr.pk: kr for kr in my_key_results}
     objs = {o.pk: o for o in objectives}
     changes: list[Change] = []
+    records = []
     for model, items in ((KeyResult, krs), (Objective, objs)):
-        if not items:
-            continue
-        records = list(model.history.filter(id__in=items).select_related("history_user")
-                       .order_by("-history_date", "-history_id")[:limit])
-        previous = _previous_records(model, [r for r in records if r.history_type == "~"])
-        for r in records:
-            item = items[r.id]
-            changes.append(Change(
-                when=r.history_date, who=_name(r.history_user),
-                subject=f"{item.key} {item.title}", url=_url(item),
-                what=_describe(r, previous.get(r.history_id)),
-                reason=r.history_change_reason or ""))
+        if items:
+            records += list(model.history.filter(id__in=items)
+                            .order_by("-history_date", "-history_id")[:limit])
+    for row in history_rows(records, limit=limit):
+        item = (krs if row.model is KeyResult else objs)[row.object_id]
+        changes.append(Change(when=row.when, who=row.who, subject=f"{item.key} {item.title}",
+                              url=_url(item), what=row.summary, reason=row.reason))
     if krs:
         for c in (CheckIn.objects.filter(key_result_id__in=krs).exclude(author=user)
                   .select_related("author").order_by("-created_at", "-id")[:limit]):
@@ -93,52 +87,6 @@ def recent_changes(user, my_key_results, objectives, limit: int = RECENT_CHANGES
                                   what=f"checked in{reading}", reason=c.note))
     changes.sort(key=lambda c: c.when, reverse=True)
     return changes[:limit]
-
-
-def _previous_records(model, records) -> dict:
-    """The record each change was made to, for all the changes at once."""
-    if not records:
-        return {}
-    older = defaultdict(list)
-    for r in (model.history.filter(id__in={r.id for r in records},
-                                   history_date__lte=max(r.history_date for r in records))
-              .order_by("history_date", "history_id")):
-        older[r.id].append(r)
-    found = {}
-    for r in records:
-        before = [o for o in older[r.id] if (o.history_date, o.history_id) <
-                  (r.history_date, r.history_id)]
-        if before:
-            found[r.history_id] = before[-1]
-    return found
-
-
-def _describe(record, previous) -> str:
-    if record.history_type == "+":
-        return "created"
-    if record.history_type == "-":
-        return "deleted"
-    if previous is None:
-        return "changed"
-    delta = record.diff_against(previous, excluded_fields=["updated_at", "created_at"])
-    if any(c.field == "archived_at" and c.new for c in delta.changes):
-        return "archived"
-    parts = []
-    for c in delta.changes:
-        name = record.instance_type._meta.get_field(c.field).verbose_name
-        if c.field in _REFERENCE_FIELDS or len(str(c.old)) + len(str(c.new)) > 80:
-            parts.append(str(name))
-        else:
-            parts.append(f"{name} {_show(c.old)} → {_show(c.new)}")
-    return "changed " + ", ".join(parts) if parts else "saved without changes"
-
-
-def _show(value) -> str:
-    if value is None or value == "":
-        return "—"
-    if isinstance(value, float):
-        return f"{value:g}"
-    return str(value)
 
 
 def _name(person) -> str:
