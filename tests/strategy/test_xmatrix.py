@@ -208,5 +208,6 @@ def test_empty_plan_still_renders():
 
 def test_wrap_treats_line_breaks_as_spaces_and_keeps_the_separator_at_line_end():
     assert xm.wrap("one\ntwo\r\n three", 500, 2) == ["one two three"]
-    lines = xm.wrap(xm._label_text(Item("P1", "x" * 20, "Sales")), xm.text_width("P1 " + "x" * 22), 2)
+    lines = xm.wrap(xm._label_text(Item("P1", "x" * 20, "Sales")),
+                    xm.text_width("P1 " + "x" * 22), 2)
     assert not lines[-1].startswith("·")

@@ -121,3 +121,19 @@ def test_annual_objectives_and_priorities_show_their_real_status(client, plan):
     # A past year has no active quarter: no status tints.
     html = client.get(f"/strategy/x-matrix/?year={plan.year.start.year - 1}").content.decode()
     assert "Status colours" not in html
+
+
+def test_items_metrics_and_units_link_to_their_pages(client, plan):
+    login(client, "viewer@acme.test")
+    svg = svg_of(client.get("/strategy/x-matrix/").content.decode())
+    root = ET.fromstring(svg)
+    ns = "{http://www.w3.org/2000/svg}"
+    links = {a.find(f"{ns}g").get("data-key"): a.get("href") for a in root.iter(f"{ns}a")}
+    assert links["M1"] == "/strategy/metrics/M1/"
+    assert links["A1"] == "/strategy/annual/A1/"
+    assert links["P1"] == "/strategy/priorities/P1/"
+    assert links["B1"] == "/strategy/breakthroughs/B1/"
+    # People have no page of their own; their names stay plain text.
+    assert plan.lead.email not in links
+    for href in set(links.values()):
+        assert client.get(href).status_code == 200, href

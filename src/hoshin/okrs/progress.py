@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from hoshin.core.memory import no_cycle_collection
 from hoshin.engine.progress import assess
-from hoshin.engine.rollup import compute_tree, node_to_dict
+from hoshin.engine.rollup import compute_tree, node_to_dict, rollup
 from hoshin.engine.types import CheckInPoint, Kind, KRSnapshot, Node, Phase, Status, Step
 from hoshin.okrs.models import CheckIn, Cycle, KeyResult, MilestoneStep, Objective, Theme
 from hoshin.okrs.models import Phase as PhaseRow
@@ -50,6 +50,9 @@ def as_of(cycle: Cycle, today: dt.date | None = None) -> dt.date:
 SNAPSHOT_FIELDS = ("id", "kind", "baseline", "target", "weight", "last_checkin__date",
                    "last_checkin__value", "last_checkin__confidence", "last_checkin__blockers")
 _KINDS = {kind.value: kind for kind in Kind}
+# Up to this many key results are passed to later queries as a list of ids, well under
+# SQLite's limit on query parameters.
+MATERIALIZE_LIMIT = 5000
 
 
 class SnapshotBuilder:
@@ -57,11 +60,20 @@ class SnapshotBuilder:
     results at once: check-in counts of the stay_* kinds, milestone steps and the steps
     done at the latest check-in, phased targets. Four queries, whatever the size."""
 
-    def __init__(self, key_results: QuerySet):
+    def __init__(self, key_results: QuerySet, materialize: bool = True):
+        # The models' default ordering joins cycles and units only to sort; nothing here
+        # needs an order but the steps'. A small selection is read once as ids: its filter
+        # (often an OR no index serves) then runs once instead of in every query below.
+        key_results = key_results.order_by()
+        if materialize:
+            ids = list(key_results.values_list("id", flat=True))
+            if len(ids) <= MATERIALIZE_LIMIT:
+                key_results = KeyResult.objects.filter(id__in=ids).order_by()
+        self.key_results = key_results
         self.counts = {
             r["key_result_id"]: r for r in CheckIn.objects
             .filter(key_result__in=key_results.filter(kind__in=STAY_KINDS).values("id"))
-            .values("key_result_id")
+            .order_by().values("key_result_id")
             .annotate(n=Count("id"),
                       above=Count("id", filter=Q(value__gte=F("key_result__target"))),
                       below=Count("id", filter=Q(value__lte=F("key_result__target"))))
@@ -70,6 +82,7 @@ class SnapshotBuilder:
         self.steps: dict[int, list[Step]] = defaultdict(list)
         for kr_id, key, weight in (MilestoneStep.objects
                                    .filter(key_result__in=milestones.values("id"))
+                                   .order_by("key_result_id", "order", "id")
                                    .values_list("key_result_id", "key", "weight")):
             self.steps[kr_id].append(Step(key, weight))
         # Only milestones look at the steps done; decoding that JSON for every key result
@@ -78,7 +91,8 @@ class SnapshotBuilder:
                                .values_list("id", "last_checkin__steps_done"))
         self.phases: dict[int, list[Phase]] = defaultdict(list)
         for kr_id, day, target in (PhaseRow.objects.filter(key_result__in=key_results.values("id"))
-                                   .order_by("date").values_list("key_result_id", "date", "target")):
+                                   .order_by("key_result_id", "date")
+                                   .values_list("key_result_id", "date", "target")):
             self.phases[kr_id].append(Phase(day, target))
 
     def snapshot(self, row: dict) -> KRSnapshot:
@@ -108,7 +122,8 @@ class SnapshotBuilder:
 def snapshots(key_results: QuerySet) -> dict[int, KRSnapshot]:
     """Engine inputs for every key result in the queryset, in five queries."""
     builder = SnapshotBuilder(key_results)
-    return {row["id"]: builder.snapshot(row) for row in key_results.values(*SNAPSHOT_FIELDS)}
+    return {row["id"]: builder.snapshot(row)
+            for row in builder.key_results.values(*SNAPSHOT_FIELDS)}
 
 
 def evaluate(snapshot: KRSnapshot, cycle: Cycle, today: dt.date | None = None) -> KRState:
@@ -124,11 +139,12 @@ def evaluate(snapshot: KRSnapshot, cycle: Cycle, today: dt.date | None = None) -
 
 def key_result_states(key_results: QuerySet, today: dt.date | None = None) -> dict[int, KRState]:
     """Progress and status of each key result in the queryset (any mix of cycles)."""
-    snaps = snapshots(key_results)
+    builder = SnapshotBuilder(key_results)
+    rows = list(builder.key_results.values(*SNAPSHOT_FIELDS, "objective__cycle_id"))
     cycles = {c.pk: c for c in Cycle.objects.filter(
-        id__in=key_results.values("objective__cycle_id"))}
-    cycle_of = dict(key_results.values_list("id", "objective__cycle_id"))
-    return {kr_id: evaluate(snap, cycles[cycle_of[kr_id]], today) for kr_id, snap in snaps.items()}
+        id__in={row["objective__cycle_id"] for row in rows})}
+    return {row["id"]: evaluate(builder.snapshot(row), cycles[row["objective__cycle_id"]], today)
+            for row in rows}
 
 
 def _round(value: float | None) -> float | None:
@@ -161,8 +177,10 @@ def alignment_tree(cycle: Cycle, today: dt.date | None = None, unit: Unit | None
         objective_nodes[o["id"]] = Node(id=o["key"], type="objective", title=o["title"],
                                         extra={"unit": o["unit__key"], "kind": o["kind"]})
     on = as_of(cycle, today)
-    builder = SnapshotBuilder(krs_qs)
-    for kr in krs_qs.values(*SNAPSHOT_FIELDS, "key", "title", "objective_id", "owner__email"):
+    builder = SnapshotBuilder(krs_qs, materialize=False)
+    # In id order, as the default ordering lists each objective's key results.
+    for kr in krs_qs.order_by("id").values(*SNAPSHOT_FIELDS, "key", "title", "objective_id",
+                                           "owner__email"):
         snap = builder.snapshot(kr)
         result = assess(snap, cycle.start, cycle.end, on)
         node = Node(
@@ -199,7 +217,8 @@ def alignment_tree(cycle: Cycle, today: dt.date | None = None, unit: Unit | None
                                        children=by_priority.get(p["id"], []),
                                        extra={"unit": p["unit__key"]})
     theme_nodes = {}
-    for t in Theme.objects.filter(cycle=cycle, archived_at__isnull=True).values("id", "key", "title"):
+    for t in Theme.objects.filter(cycle=cycle, archived_at__isnull=True).values(
+            "id", "key", "title"):
         theme_nodes[t["id"]] = Node(id=t["key"], type="theme", title=t["title"],
                                     children=by_theme.get(t["id"], []))
     annual_nodes = {}
@@ -243,6 +262,86 @@ def alignment_tree(cycle: Cycle, today: dt.date | None = None, unit: Unit | None
         _prune(root)
     compute_tree(root)
     return root
+
+
+@no_cycle_collection()
+def strategy_statuses(cycle: Cycle, today: dt.date | None = None) -> dict[str, Status]:
+    """Status of each annual objective and improvement priority of the cycle's fiscal year,
+    the same as in `alignment_tree(cycle, today)`, without building the tree: no titles,
+    keys or owners of the thousands of objectives and key results, no nodes, only the
+    numbers the roll-up needs (SPEC §3.8, the X-matrix tints). A fixed number of queries."""
+    org = Organization.current()
+    year = fiscal_year_of(cycle.start, org.fiscal_year_start)
+    child_weight = 1.0 if org.include_child_objectives else 0.0
+    objectives_qs = Objective.objects.filter(cycle=cycle, archived_at__isnull=True)
+    rows = list(objectives_qs.order_by().values_list(
+        "id", "parent_objective_id", "parent_priority_id", "parent_theme_id", "parent_annual_id"))
+    in_cycle = {row[0] for row in rows}
+    child_objectives: dict[int, list[int]] = defaultdict(list)
+    by_priority: dict[int, list[int]] = defaultdict(list)
+    by_theme: dict[int, list[int]] = defaultdict(list)
+    by_annual: dict[int, list[int]] = defaultdict(list)
+    for oid, parent_objective, priority, theme, annual in rows:
+        # The same placement, in the same order of precedence, as alignment_tree.
+        if parent_objective in in_cycle:
+            child_objectives[parent_objective].append(oid)
+        elif priority:
+            by_priority[priority].append(oid)
+        elif theme:
+            by_theme[theme].append(oid)
+        elif annual:
+            by_annual[annual].append(oid)
+
+    krs_qs = KeyResult.objects.filter(objective__in=objectives_qs.values("id"),
+                                      archived_at__isnull=True)
+    builder = SnapshotBuilder(krs_qs, materialize=False)
+    on = as_of(cycle, today)
+    kr_children: dict[int, list[tuple[float, float | None, Status]]] = defaultdict(list)
+    for row in krs_qs.order_by().values(*SNAPSHOT_FIELDS, "objective_id"):
+        result = assess(builder.snapshot(row), cycle.start, cycle.end, on)
+        kr_children[row["objective_id"]].append((row["weight"], result.progress, result.status))
+
+    done: dict[int, tuple[float | None, Status]] = {}
+
+    def objective_result(top: int) -> tuple[float | None, Status]:
+        # Post-order without recursion: a cascade of objectives may be deep.
+        stack = [(top, False)]
+        while stack:
+            oid, expanded = stack.pop()
+            if expanded:
+                children = list(kr_children.get(oid, ()))
+                children.extend((child_weight, *done[c]) for c in child_objectives.get(oid, ()))
+                done[oid] = rollup(children)
+            elif oid not in done:
+                stack.append((oid, True))
+                stack.extend((c, False) for c in child_objectives.get(oid, ()))
+        return done[top]
+
+    def under(objective_ids: list[int]) -> list[tuple[float, float | None, Status]]:
+        return [(1.0, *objective_result(o)) for o in objective_ids]
+
+    statuses: dict[str, Status] = {}
+    priorities: dict[int, tuple[float | None, Status]] = {}
+    for pid, key in ImprovementPriority.objects.filter(
+            year=year, archived_at__isnull=True).values_list("id", "key"):
+        priorities[pid] = rollup(under(by_priority.get(pid, [])))
+        statuses[key] = priorities[pid][1]
+    themes = {tid: rollup(under(by_theme.get(tid, []))) for tid in Theme.objects.filter(
+        cycle=cycle, archived_at__isnull=True).values_list("id", flat=True)}
+    annuals = dict(AnnualObjective.objects.filter(year=year, archived_at__isnull=True)
+                   .values_list("id", "key"))
+    annual_children = {aid: under(by_annual.get(aid, [])) for aid in annuals}
+    for annual_id, priority_id, strength in PriorityCorrelation.objects.filter(
+            annual_objective_id__in=annuals, priority_id__in=priorities).values_list(
+            "annual_objective_id", "priority_id", "strength"):
+        annual_children[annual_id].append((STRENGTH_WEIGHT[strength], *priorities[priority_id]))
+    for theme_id, annual_id in Theme.annual_objectives.through.objects.filter(
+            theme_id__in=themes, annualobjective_id__in=annuals).values_list(
+            "theme_id", "annualobjective_id"):
+        annual_children[annual_id].append((1.0, *themes[theme_id]))
+    for aid, key in annuals.items():
+        statuses[key] = rollup(annual_children[aid])[1]
+    return statuses
 
 
 @no_cycle_collection()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from urllib.parse import quote
 
 from django.contrib.auth.decorators import login_required
 from django.db.models import Q
@@ -11,7 +12,7 @@ from django.shortcuts import render
 from django.utils.safestring import mark_safe
 
 from hoshin.okrs.models import Cycle
-from hoshin.okrs.progress import alignment_tree
+from hoshin.okrs.progress import strategy_statuses
 from hoshin.okrs.rules import fiscal_year_of
 from hoshin.org.models import Organization
 from hoshin.strategy import xmatrix
@@ -66,29 +67,24 @@ def real_statuses(year: int, org: Organization) -> tuple[Cycle | None, dict[str,
     cycle = _active_quarter()
     if cycle is None or fiscal_year_of(cycle.start, org.fiscal_year_start) != year:
         return None, {}
-    statuses: dict[str, str] = {}
-    stack = [alignment_tree(cycle)]
-    while stack:
-        node = stack.pop()
-        if node.type in ("annual_objective", "improvement_priority"):
-            statuses.setdefault(node.id, str(node.status))
-        if node.type in ("vision", "breakthrough", "annual_objective"):
-            stack.extend(node.children)
-    return cycle, statuses
+    return cycle, {key: str(status) for key, status in strategy_statuses(cycle).items()}
 
 
 def xmatrix_data(year: int, statuses: dict[str, str] | None = None) -> xmatrix.XMatrixData:
     """The plain input of the X-matrix for one fiscal year, in a fixed handful of queries."""
     vision = Vision.objects.filter(pk=1).values_list("statement", flat=True).first() or ""
-    breakthroughs = [xmatrix.Item(key, title) for key, title in
+    breakthroughs = [xmatrix.Item(key, title, href=f"/strategy/breakthroughs/{quote(key)}/")
+                     for key, title in
                      Breakthrough.objects.filter(archived_at__isnull=True)
                      .values_list("key", "title")]
     annuals_qs = AnnualObjective.objects.filter(year=year, archived_at__isnull=True)
     statuses = statuses or {}
-    annuals = [xmatrix.Item(key, title, status=statuses.get(key))
+    annuals = [xmatrix.Item(key, title, status=statuses.get(key),
+                            href=f"/strategy/annual/{quote(key)}/")
                for key, title in annuals_qs.values_list("key", "title")]
     priorities_qs = ImprovementPriority.objects.filter(year=year, archived_at__isnull=True)
-    priorities = [xmatrix.Item(key, title, unit_name, statuses.get(key))
+    priorities = [xmatrix.Item(key, title, unit_name, statuses.get(key),
+                               f"/strategy/priorities/{quote(key)}/")
                   for key, title, unit_name in
                   priorities_qs.values_list("key", "title", "unit__name")]
 
@@ -103,7 +99,7 @@ def xmatrix_data(year: int, statuses: dict[str, str] | None = None) -> xmatrix.X
         detail = ""
         if baseline is not None or target is not None:
             detail = f"{_num(baseline)} → {_num(target)} {unit}".strip()
-        metrics.append(xmatrix.Item(key, title, detail))
+        metrics.append(xmatrix.Item(key, title, detail, href=f"/strategy/metrics/{quote(key)}/"))
 
     bt_annual = {(b, a): s for b, a, s in BreakthroughCorrelation.objects
                  .filter(annual_objective__in=annuals_qs, breakthrough__archived_at__isnull=True)
@@ -127,7 +123,8 @@ def xmatrix_data(year: int, statuses: dict[str, str] | None = None) -> xmatrix.X
             people[email] = xmatrix.Holder(email, name, "person")
             roles[(p, email)] = role
         else:
-            units[unit_key] = xmatrix.Holder(unit_key, unit_name, "unit")
+            units[unit_key] = xmatrix.Holder(unit_key, unit_name, "unit",
+                                             f"/units/{quote(unit_key)}/")
             roles[(p, unit_key)] = role
     holders = (sorted(people.values(), key=lambda h: h.name.lower())
                + sorted(units.values(), key=lambda h: h.name.lower()))

@@ -66,6 +66,7 @@ class Item:
     title: str
     detail: str = ""        # e.g. a priority's unit, a metric's unit of measure
     status: str | None = None  # optional real status (SPEC §3.8) to tint the label
+    href: str | None = None    # the item's own page, if it has one
 
 
 @dataclass(frozen=True)
@@ -75,6 +76,7 @@ class Holder:
     key: str
     name: str
     kind: str = "person"
+    href: str | None = None
 
 
 @dataclass
@@ -120,6 +122,7 @@ class Label:
     full: str
     status: str | None = None
     flags: list[Flag] = field(default_factory=list)
+    href: str | None = None
 
     @property
     def width(self) -> float:
@@ -198,7 +201,7 @@ def wrap(text: str, width: float, max_lines: int, size: float = FONT) -> list[st
     words = re.sub(r"[ \t\r\n]+", " ", text).strip().split(" ") if text.strip() else []
     lines: list[str] = []
     current = ""
-    for i, word in enumerate(words):
+    for i, word in enumerate(words):  # noqa: B007 (i tells where the cut is, after the loop)
         candidate = f"{current} {word}".strip()
         if text_width(candidate, size) <= width:
             current = candidate
@@ -326,22 +329,26 @@ def layout(data: XMatrixData) -> Layout:
     text_len = SIDE - 2 * PAD
     labels: list[Label] = []
 
-    def add(arm, key, x, y, rotated, full, status=None):
+    def add(arm, key, x, y, rotated, full, status=None, href=None):
         lines = wrap(full, text_len, 2)
         labels.append(Label(arm, key, x, y, SIDE, CELL, rotated, lines, full, status,
-                            by_target.get((arm, key), [])))
+                            by_target.get((arm, key), []), href))
 
     for i, item in enumerate(west):
-        add("west", item.key, ox + i * CELL, sq.y, True, _label_text(item), item.status)
+        add("west", item.key, ox + i * CELL, sq.y, True, _label_text(item), item.status,
+            item.href)
     for i, item in enumerate(east):
-        add("east", item.key, x_east + i * CELL, sq.y, True, _label_text(item), item.status)
+        add("east", item.key, x_east + i * CELL, sq.y, True, _label_text(item), item.status,
+            item.href)
     for i, holder in enumerate(holders):
         name = holder.name if holder.kind == "person" else f"{holder.name} (unit)"
-        add("resources", holder.key, x_res + i * CELL, sq.y, True, name)
+        add("resources", holder.key, x_res + i * CELL, sq.y, True, name, href=holder.href)
     for j, item in enumerate(north):
-        add("north", item.key, sq.x, oy + j * CELL, False, _label_text(item), item.status)
+        add("north", item.key, sq.x, oy + j * CELL, False, _label_text(item), item.status,
+            item.href)
     for k, item in enumerate(south):
-        add("south", item.key, sq.x, y_south + k * CELL, False, _label_text(item), item.status)
+        add("south", item.key, sq.x, y_south + k * CELL, False, _label_text(item), item.status,
+            item.href)
 
     col_w = {item.key: ox + i * CELL for i, item in enumerate(west)}
     col_e = {item.key: x_east + i * CELL for i, item in enumerate(east)}
@@ -452,6 +459,9 @@ def _label_svg(lb: Label) -> str:
                     f'{escape(line[len(lb.key):])}')
         out.append(f'<text x="{PAD}" y="{_n(y)}" font-size="{FONT}">{body}</text>')
     out.append("</g>")
+    if lb.href:
+        # A plain SVG 2 link: it works inline in the page and in the downloaded file.
+        return f'<a href="{_a(lb.href)}" class="label-link">{"".join(out)}</a>'
     return "".join(out)
 
 
