@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.db.models import Q
 from django.utils import timezone
 
 from hoshin.core.errors import DomainError, ErrorCollector, NotFound
@@ -64,7 +65,8 @@ def set_vision(actor: Person | None, *, statement: str, horizon: int | None = No
     if not (statement or "").strip():
         raise DomainError.field("statement", "must not be empty")
     vision = Vision.objects.filter(pk=1).first() or Vision(pk=1)
-    vision.statement, vision.horizon, vision.customer_ideal = statement.strip(), horizon, customer_ideal
+    vision.statement, vision.horizon = statement.strip(), horizon
+    vision.customer_ideal = customer_ideal
     vision.save()
     return vision
 
@@ -263,4 +265,152 @@ def archive(actor: Person | None, obj) -> None:
     else:
         _require_editor(actor, f"archive {obj._meta.verbose_name_plural}")
     obj.archived_at = timezone.now()
+    obj.save()
+
+
+# Grids: the X-matrix corners edited as a whole, all or nothing -------------------------
+
+# Which correlation a grid edits: its model, and the row and column fields and models.
+GRIDS = {
+    "breakthrough-annual": (BreakthroughCorrelation, "breakthrough", Breakthrough,
+                            "annual_objective", AnnualObjective),
+    "annual-priority": (PriorityCorrelation, "annual_objective", AnnualObjective,
+                        "priority", ImprovementPriority),
+    "priority-metric": (MetricCorrelation, "priority", ImprovementPriority, "metric", Metric),
+}
+
+
+def cell_field(row_key: str, col_key: str) -> str:
+    """The error field of one grid cell; forms put the message next to that cell."""
+    return f"cell.{row_key}.{col_key}"
+
+
+def _by_key(errors: ErrorCollector, model, keys, field) -> dict:
+    found = {o.key: o for o in model.objects.filter(key__in=set(keys))}
+    for key in sorted(set(keys) - found.keys()):
+        errors.add(field(key), f'unknown {model._meta.verbose_name} "{key}"')
+    return found
+
+
+@service
+def save_correlation_grid(actor: Person | None, grid: str,
+                          cells: dict[tuple[str, str], str]) -> int:
+    """Set every given (row key, column key) cell of a correlation grid to a strength, or
+    remove the link where the strength is blank. Cells not given are left alone. Nothing
+    is saved unless every cell is valid. Returns how many links changed."""
+    _require_editor(actor, "edit correlations")
+    if grid not in GRIDS:
+        raise NotFound.field("grid", f'unknown grid "{grid}"')
+    model, row_field, row_model, col_field, col_model = GRIDS[grid]
+    errors = ErrorCollector()
+    for (row_key, col_key), strength in cells.items():
+        if strength and strength not in STRENGTHS:
+            errors.add(cell_field(row_key, col_key),
+                       f'unknown strength "{strength}" (expected blank or one of '
+                       f'{", ".join(STRENGTHS)})')
+    rows = _by_key(errors, row_model, [r for r, _ in cells], lambda k: f"row.{k}")
+    cols = _by_key(errors, col_model, [c for _, c in cells], lambda k: f"column.{k}")
+    errors.raise_if_any()
+    existing = {(getattr(link, f"{row_field}_id"), getattr(link, f"{col_field}_id")): link
+                for link in model.objects.filter(**{f"{row_field}__in": list(rows.values()),
+                                                    f"{col_field}__in": list(cols.values())})}
+    changed = 0
+    for (row_key, col_key), strength in cells.items():
+        row, col = rows[row_key], cols[col_key]
+        link = existing.get((row.pk, col.pk))
+        if not strength:
+            if link is not None:
+                link.delete()
+                changed += 1
+        elif link is None:
+            model.objects.create(**{row_field: row, col_field: col}, strength=strength)
+            changed += 1
+        elif link.strength != strength:
+            link.strength = strength
+            link.save()
+            changed += 1
+    return changed
+
+
+def resource_field(holder: str, priority_key: str) -> str:
+    return f"resource.{holder}.{priority_key}"
+
+
+@service
+def save_resource_grid(actor: Person | None, cells: dict[tuple[str, str], str]) -> int:
+    """Set who works on which improvement priority: {(holder, priority key): role or blank},
+    where a holder is a person's email or a unit's key. A priority with any resource needs
+    exactly one primary (SPEC §1), counted over the whole result, not just the given cells.
+    All or nothing. Returns how many assignments changed."""
+    _require_editor(actor, "edit resources")
+    errors = ErrorCollector()
+    for (holder, priority_key), role in cells.items():
+        if role and role not in RESOURCE_ROLES:
+            errors.add(resource_field(holder, priority_key),
+                       f'unknown role "{role}" (expected blank or one of '
+                       f'{", ".join(RESOURCE_ROLES)})')
+    priorities = _by_key(errors, ImprovementPriority, [p for _, p in cells],
+                         lambda k: f"priority.{k}")
+    emails = {h.lower() for h, _ in cells if "@" in h}
+    match = Q()
+    for email in emails:
+        match |= Q(email__iexact=email)
+    people = {p.email.lower(): p for p in Person.objects.filter(match)} if emails else {}
+    units = {u.key: u for u in Unit.objects.filter(key__in={h for h, _ in cells if "@" not in h})}
+    for holder in sorted({h for h, _ in cells}):
+        if "@" in holder and holder.lower() not in people:
+            errors.add(f"holder.{holder}", f'unknown person "{holder}"')
+        elif "@" not in holder and holder not in units:
+            errors.add(f"holder.{holder}", f'unknown unit "{holder}"')
+    errors.raise_if_any()
+
+    # The outcome, priority by priority: what is there now with the given cells applied.
+    existing = {}
+    for res in Resource.objects.filter(priority__in=list(priorities.values())).select_related(
+            "person", "unit", "priority"):
+        holder = res.person.email.lower() if res.person_id else res.unit.key
+        existing[(holder, res.priority.key)] = res
+    outcome = {k: r.role for k, r in existing.items()}
+    wanted = {((h.lower() if "@" in h else h), p): role for (h, p), role in cells.items()}
+    outcome.update(wanted)
+    for key in sorted(priorities):
+        roles = [role for (_, p), role in outcome.items() if p == key and role]
+        primaries = roles.count(ResourceRole.PRIMARY)
+        if primaries > 1:
+            errors.add(f"priority.{key}", f"has {primaries} primary resources; an improvement "
+                                          "priority has exactly one")
+        elif roles and primaries == 0:
+            errors.add(f"priority.{key}", "has resources but no primary; choose exactly one")
+    errors.raise_if_any()
+
+    # Demote before promoting so the one-primary constraint holds at every step.
+    changed = 0
+    ordered = sorted(wanted.items(), key=lambda item: item[1] == ResourceRole.PRIMARY)
+    for (holder, priority_key), role in ordered:
+        res = existing.get((holder, priority_key))
+        if not role:
+            if res is not None:
+                res.delete()
+                changed += 1
+        elif res is None:
+            Resource.objects.create(priority=priorities[priority_key], role=role,
+                                    person=people.get(holder) if "@" in holder else None,
+                                    unit=units.get(holder) if "@" not in holder else None)
+            changed += 1
+        elif res.role != role:
+            res.role = role
+            res.save()
+            changed += 1
+    return changed
+
+
+@service
+def restore(actor: Person | None, obj) -> None:
+    """Bring an archived breakthrough, annual objective, priority or metric back."""
+    if isinstance(obj, ImprovementPriority):
+        permissions.require(permissions.can_edit_unit_plan(actor, obj.unit),
+                            "restore this improvement priority")
+    else:
+        _require_editor(actor, f"restore {obj._meta.verbose_name_plural}")
+    obj.archived_at = None
     obj.save()

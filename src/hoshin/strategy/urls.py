@@ -15,3 +15,17 @@ urlpatterns += [
     path("metrics/", metric_views.metrics_list, name="metrics"),
     path("metrics/<str:key>/", metric_views.metric_detail, name="metric"),
 ]
+
+from hoshin.strategy import strategy_views  # noqa: E402
+
+urlpatterns += [
+    path("", strategy_views.overview, name="overview"),
+    path("vision/edit/", strategy_views.edit_vision, name="vision-edit"),
+    path("grids/<str:grid>/", strategy_views.grid_page, name="grid"),
+    path("breakthroughs/<str:key>/", strategy_views.breakthrough_page, name="breakthrough"),
+    path("annual/<str:key>/", strategy_views.annual_page, name="annual"),
+    path("priorities/<str:key>/", strategy_views.priority_page, name="priority"),
+    path("new/<str:kind>/", strategy_views.edit_item, name="item-new"),
+    path("<str:kind>/<str:key>/edit/", strategy_views.edit_item, name="item-edit"),
+    path("<str:kind>/<str:key>/archive/", strategy_views.archive_item, name="item-archive"),
+]
