@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Install Hoshin into .venv, prepare the SQLite database with the demo organisation and
-# serve the web app on http://127.0.0.1:8000 (the login is printed before the server starts).
+# serve the web app on http://127.0.0.1:8000 (the login is printed before the server starts),
+# with the background worker and the scheduler (reminders, notifications) beside it.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -11,4 +12,11 @@ PYTHON=${PYTHON:-$(command -v python3.11 || command -v python3)}
 export HOSHIN_DATA_DIR=${HOSHIN_DATA_DIR:-$PWD/var}
 .venv/bin/hoshin migrate --noinput
 .venv/bin/hoshin demo --if-empty
-exec .venv/bin/hoshin serve --no-migrate --host "${HOSHIN_HOST:-127.0.0.1}" --port "${HOSHIN_PORT:-8000}"
+# The worker runs queued tasks; the scheduler enqueues periodic jobs. Both stop with the
+# web server.
+.venv/bin/hoshin worker &
+worker=$!
+.venv/bin/hoshin scheduler &
+scheduler=$!
+trap 'kill $worker $scheduler 2>/dev/null; wait $worker $scheduler 2>/dev/null' EXIT INT TERM
+.venv/bin/hoshin serve --no-migrate --host "${HOSHIN_HOST:-127.0.0.1}" --port "${HOSHIN_PORT:-8000}"

@@ -18,10 +18,12 @@ VERBS: list[tuple[str, str]] = [
     ("tree", "Show a cycle's alignment tree with progress and status (--format json)"),
     ("createuser", "Add a person who can log in (password from HOSHIN_PASSWORD or a prompt)"),
     ("token", "Create an API token for a person and print it"),
+    ("worker", "Run background tasks from the database queue (reminders, notifications)"),
+    ("scheduler", "Enqueue periodic jobs when due (run exactly one beside the workers)"),
 ]
 # Verbs that join the overview once their issue lands; Django has its own `check`, so a
 # verb is only listed when Hoshin provides it.
-LATER_VERBS = ["check", "worker", "scheduler"]
+LATER_VERBS = ["check"]
 
 
 def _version() -> str:
@@ -41,7 +43,8 @@ def overview() -> str:
         app = commands.get(name)
         if isinstance(app, str) and app.startswith("hoshin"):
             summary = (load_command_class(app, name).help or "").strip().splitlines()
-            verbs.append((name, summary[0] if summary else ""))
+            first = summary[0].split(". ")[0].split(": ")[0] if summary else ""
+            verbs.append((name, first.rstrip(".")))
     width = max(len(name) for name, _ in verbs) + 3
     lines = [
         f"Hoshin {_version()}: strategy deployment (Hoshin Kanri) executed as quarterly OKRs.",

@@ -53,6 +53,8 @@ INSTALLED_APPS = [
     "django_htmx",
     "ninja",
     "simple_history",
+    "django_tasks",
+    "django_tasks_db",
     "hoshin.core",
     "hoshin.org",
     "hoshin.strategy",
@@ -119,6 +121,10 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     }
     if DATABASES["default"]["NAME"] not in ("", ":memory:"):
         Path(DATABASES["default"]["NAME"]).parent.mkdir(parents=True, exist_ok=True)
+
+# Background work runs on a database-backed queue (`hoshin worker`); `hoshin scheduler`
+# enqueues the periodic jobs. No threads are started from a request.
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "org.Person"

@@ -1,0 +1,15 @@
+"""The periodic jobs. Each registers itself with the scheduler."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from hoshin.notify import outbox
+from hoshin.notify.scheduler import job, minute_slot
+
+
+@job("deliver-outbox", slots=minute_slot, lease=dt.timedelta(minutes=2),
+     atomic=False)
+def deliver_outbox(slot: str, now: dt.datetime) -> None:
+    # Messages are claimed one per transaction inside; this job only triggers it.
+    outbox.deliver_pending(now)
