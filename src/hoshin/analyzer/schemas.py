@@ -1,0 +1,108 @@
+from typing import Literal
+
+from ninja import Field, Schema
+
+from hoshin.core.api import Input, Measure
+
+Severity = Literal["error", "warning", "info"]
+
+
+class ItemOut(Schema):
+    type: str = Field(..., description="objective, key_result, theme, annual_objective, "
+                                        "improvement_priority, unit, person, metric, dependency "
+                                        "or cycle")
+    id: str = Field(..., description="The item's id (people: email).")
+    title: str
+
+
+class FindingOut(Schema):
+    code: str = Field(..., description="The rule's code (hoshin check --rules).")
+    severity: Severity
+    message: str = Field(..., description="What is wrong, why it matters and what to do.")
+    items: list[ItemOut]
+
+
+class CountsOut(Schema):
+    error: int
+    warning: int
+    info: int
+
+
+class ReportOut(Schema):
+    findings: list[FindingOut]
+    cycles: list[str] = Field(..., description="The cycles checked.")
+    counts: CountsOut
+
+
+class DraftOut(Schema):
+    findings: list[FindingOut]
+    counts: CountsOut
+
+
+class DraftKeyResultIn(Input):
+    title: str = ""
+    owner: str = Field(None, description="Email of the owner (any text is checked as given).")
+    kind: Literal["increase", "decrease", "stay_above", "stay_below", "milestone"] = Field(None)
+    baseline: Measure | None = Field(None)
+    target: Measure | None = Field(None)
+
+
+class DraftIn(Input):
+    cycle: str = Field(None, description="The quarter (default: the current one).")
+    id: str = Field(None, description="The objective being edited, if it exists already.")
+    unit: str = Field(None, description="Id of the unit (required for a new objective).")
+    title: str = ""
+    parent: str = Field(None, description="Id of the annual objective, priority, theme or "
+                                          "objective it serves.")
+    kind: Literal["committed", "aspirational"] = Field(None)
+    key_results: list[DraftKeyResultIn] = Field([], max_length=50)
+
+
+class RuleOut(Schema):
+    code: str
+    severity: Severity
+    description: str
+
+
+class SettingsOut(Schema):
+    max_objectives: int
+    max_krs: int
+    max_owner_krs: int
+    max_themes: int
+    department_depth: int
+    overlap_threshold: float | None
+
+
+class SettingsPatch(Input):
+    max_objectives: int = Field(None, ge=1, le=1000)
+    max_krs: int = Field(None, ge=1, le=1000)
+    max_owner_krs: int = Field(None, ge=1, le=1000)
+    max_themes: int = Field(None, ge=1, le=1000)
+    department_depth: int = Field(None, ge=1, le=10)
+    overlap_threshold: float | None = Field(None, ge=0, le=1)
+
+
+class DependencyIn(Input):
+    id: str = Field(None, description="The id (e.g. D1); generated when left out.")
+    key_result: str = Field(None, description="Id of the key result that relies on the work.")
+    objective: str = Field(None, description="Or the objective, when no single KR does.")
+    providing_unit: str = Field(..., description="Id of the unit asked for the work.")
+    description: str
+
+
+class DecisionIn(Input):
+    note: str = ""
+
+
+class DependencyOut(Schema):
+    id: str
+    key_result: str | None
+    objective: str | None
+    providing_unit: str
+    description: str
+    state: Literal["requested", "accepted", "declined"]
+    note: str
+    requested_by: str | None
+    decided_by: str | None
+    requested_at: str
+    decided_at: str | None

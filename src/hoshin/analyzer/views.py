@@ -1,0 +1,128 @@
+"""Web pages of the analyzer: the report of a cycle, the limits form, and the live
+check of an objective draft (an HTMX fragment the objective form asks for as it is typed)."""
+
+from __future__ import annotations
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import redirect, render
+from django.urls import NoReverseMatch, reverse
+from django.views.decorators.http import require_POST
+
+from hoshin.analyzer import report, services
+from hoshin.analyzer.models import LIMIT_FIELDS, AnalyzerSettings
+from hoshin.analyzer.plan import SEVERITIES
+from hoshin.analyzer.rules import RULES, counts
+from hoshin.core.errors import DomainError
+from hoshin.okrs.models import Cycle
+from hoshin.org.models import Role
+from hoshin.web.permissions import role_required
+
+_ITEM_URLS = {  # item type → URL name taking the item's id
+    "objective": "okrs:objective", "key_result": "okrs:key_result", "unit": "okrs:unit",
+    "annual_objective": "strategy:annual", "improvement_priority": "strategy:priority",
+    "metric": "strategy:metric",
+}
+
+
+def item_url(item) -> str | None:
+    name = _ITEM_URLS.get(item.type)
+    if name is None or item.id.startswith(report.DRAFT_ID):
+        return None
+    try:
+        return reverse(name, args=[item.id])
+    except NoReverseMatch:
+        return None
+
+
+def _view(findings, labels: dict | None = None) -> list[dict]:
+    labels = labels or {}
+    return [{"finding": f, "items": [{"item": i, "url": item_url(i),
+                                      "label": labels.get(i.id, i.id)} for i in f.items]}
+            for f in findings]
+
+
+@login_required
+def report_page(request):
+    quarters = list(Cycle.objects.filter(kind=Cycle.Kind.QUARTER, archived_at__isnull=True)
+                    .order_by("-start"))
+    cycle = request.GET.get("cycle") or None
+    severity = request.GET.get("severity")
+    severity = severity if severity in SEVERITIES else "info"
+    error = None
+    try:
+        result = report.check(cycle, severity=severity)
+    except DomainError as exc:
+        error, result = exc.detail, report.Report([], [])
+    groups = []
+    for code, rule in RULES.items():
+        found = [f for f in result.findings if f.code == code]
+        if found:
+            groups.append({"rule": rule, "findings": _view(found)})
+    return render(request, "analyzer/report.html", {
+        "nav": "analyzer", "quarters": quarters, "checked": result.cycles,
+        "selected": cycle or "", "severity": severity, "severities": SEVERITIES,
+        "groups": groups, "counts": counts(result.findings), "total": len(result.findings),
+        "error": error, "can_configure": request.user.role in (Role.ADMIN, Role.STRATEGY_OFFICE),
+    })
+
+
+class SettingsForm(forms.ModelForm):
+    class Meta:
+        model = AnalyzerSettings
+        fields = list(LIMIT_FIELDS)
+
+
+@login_required
+@role_required(Role.ADMIN, Role.STRATEGY_OFFICE)
+def settings_page(request):
+    current = AnalyzerSettings.current()
+    form = SettingsForm(request.POST or None, instance=current)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.update_settings(request.user, **{n: form.cleaned_data[n]
+                                                      for n in LIMIT_FIELDS})
+        except DomainError as exc:
+            for err in exc.errors:
+                form.add_error(err.field if err.field in form.fields else None, err.message)
+        else:
+            messages.success(request, "The analyzer's limits are saved.")
+            return redirect("analyzer:settings")
+    return render(request, "analyzer/settings.html", {"nav": "analyzer", "form": form,
+                                                      "rules": RULES})
+
+
+def _draft_from_form(request) -> dict:
+    """The objective form's fields (formset prefix "kr") as a draft."""
+    data = request.POST
+    rows = []
+    total = data.get("kr-TOTAL_FORMS", "0")
+    for i in range(min(int(total) if total.isdigit() else 0, 50)):
+        rows.append({name: data.get(f"kr-{i}-{name}", "").strip()
+                     for name in ("title", "owner", "kind", "baseline", "target")})
+    return {"cycle": request.GET.get("cycle") or data.get("cycle"),
+            "unit": request.GET.get("unit") or data.get("unit"),
+            "id": request.GET.get("objective") or data.get("objective"),
+            "title": data.get("title", ""), "parent": data.get("parent") or None,
+            "kind": data.get("kind") or None, "key_results": rows}
+
+
+@login_required
+@require_POST
+def draft_check(request):
+    """Findings for the objective being typed, as an HTML fragment (HTMX swaps it in)."""
+    try:
+        findings = report.check_draft(_draft_from_form(request))
+    except DomainError as exc:
+        # Half-typed numbers are the form's business; say it once, quietly.
+        return render(request, "analyzer/_draft_findings.html", {"problem": exc.detail})
+    rows = {}
+    data = request.POST
+    for i in range(50):
+        title = data.get(f"kr-{i}-title", "").strip()
+        if title:
+            rows[f"{report.DRAFT_ID}-kr-{len(rows) + 1}"] = f"Key result {i + 1}"
+    return render(request, "analyzer/_draft_findings.html", {
+        "findings": _view(findings, {**rows, report.DRAFT_ID: "this objective"}),
+    })
