@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import re
 from collections import defaultdict
 
 from django import forms
@@ -234,6 +236,63 @@ class ObjectiveForm(forms.Form):
         self.fields["parent"].choices = parent_choices(cycle, objective)
 
 
+STEP_LINE = re.compile(r"^(?P<title>.*?)(?:\s*\|\s*(?P<weight>[^|]*?)\s*(?P<pct>%)?)?$")
+PHASE_LINE = re.compile(r"^(?P<date>\d{4}-\d{1,2}-\d{1,2})\s*[:,;=→]?\s*(?P<target>\S+)$")
+
+
+def parse_steps(text: str) -> list[dict]:
+    """Milestone steps, one a line: "Pilot with 3 installers | 0.25" (or "| 25%"). With no
+    weight on any line, the steps weigh the same. The service checks the weights sum to 1."""
+    lines = [line.strip() for line in (text or "").splitlines() if line.strip()]
+    steps, problems = [], []
+    for n, line in enumerate(lines, 1):
+        match = STEP_LINE.match(line)
+        title, weight = match["title"].strip(), match["weight"]
+        if weight is not None:
+            try:
+                weight = float(weight.replace(",", ".")) / (100 if match["pct"] else 1)
+            except ValueError:
+                problems.append(f'line {n}: "{match["weight"]}" is not a number')
+        steps.append({"key": f"S{n}", "title": title, "weight": weight})
+    given = [s["weight"] is not None for s in steps]
+    if any(given) and not all(given):
+        problems.append("give every step a weight, or none for equal steps")
+    elif steps and not any(given):
+        for step in steps:
+            step["weight"] = 1 / len(steps)
+    if problems:
+        raise forms.ValidationError(problems)
+    return steps
+
+
+def parse_phases(text: str) -> list[dict]:
+    """Phased targets, one a line: "2026-05-15 25" (date, then where the key result
+    should be by then)."""
+    phases, problems = [], []
+    for n, line in enumerate((x.strip() for x in (text or "").splitlines() if x.strip()), 1):
+        match = PHASE_LINE.match(line)
+        try:
+            if match is None:
+                raise ValueError
+            day = dt.date(*map(int, match["date"].split("-")))
+            phases.append({"date": day.isoformat(),
+                           "target": float(match["target"].replace(",", "."))})
+        except ValueError:
+            problems.append(f'line {n}: "{line}" is not a date and a target, '
+                            "like 2026-05-15 25")
+    if problems:
+        raise forms.ValidationError(problems)
+    return phases
+
+
+def steps_text(steps) -> str:
+    return "\n".join(f"{s.title} | {s.weight:g}" for s in steps)
+
+
+def phases_text(phases) -> str:
+    return "\n".join(f"{p.date.isoformat()} {p.target:g}" for p in phases)
+
+
 class KeyResultForm(forms.Form):
     title = forms.CharField(max_length=300, required=False)
     owner = forms.ChoiceField(required=False)
@@ -241,14 +300,53 @@ class KeyResultForm(forms.Form):
     baseline = forms.FloatField(required=False)
     target = forms.FloatField(required=False)
     unit = forms.CharField(max_length=40, required=False, label="Measured in")
+    steps = forms.CharField(
+        label="Milestone steps", required=False,
+        widget=forms.Textarea(attrs={"rows": 3, "placeholder": "Curriculum | 0.25\n"
+                                     "Pilot | 0.25\nLaunch | 0.5"}),
+        help_text="Milestones only. One step a line; after a | its weight (weights add up "
+                  "to 1, or to 100%). Leave weights out for equal steps.")
+    phases = forms.CharField(
+        label="Phased targets", required=False,
+        widget=forms.Textarea(attrs={"rows": 2, "placeholder": "2026-05-15 25"}),
+        help_text="Increase and decrease only, optional. One a line: a date and where the "
+                  "key result should be by then, instead of a straight line.")
 
     def __init__(self, *args, owners: list = (), **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["owner"].choices = [("", "—")] + list(owners)
 
+    def clean_steps(self) -> list[dict]:
+        return parse_steps(self.cleaned_data.get("steps", ""))
+
+    def clean_phases(self) -> list[dict]:
+        return parse_phases(self.cleaned_data.get("phases", ""))
+
+    def clean(self):
+        data = super().clean()
+        # The service says the same; checked here too so that every row's errors show at once.
+        kind = data.get("kind")
+        if data.get("steps") and kind != "milestone":
+            self.add_error("steps", "only milestone key results have steps")
+        if data.get("phases") and kind not in ("increase", "decrease"):
+            self.add_error("phases", "only increase and decrease key results have phased "
+                                     "targets")
+        return data
+
     @property
     def filled(self) -> bool:
         return bool(getattr(self, "cleaned_data", {}).get("title"))
+
+    def service_row(self) -> dict:
+        data = self.cleaned_data
+        row = {name: data[name] for name in ("title", "owner", "kind", "baseline", "target",
+                                             "unit")}
+        # Leave out what was not given: the service keeps a key result without steps or
+        # phases as it is.
+        for name in ("steps", "phases"):
+            if data.get(name):
+                row[name] = data[name]
+        return row
 
 
 KeyResultFormSet = forms.formset_factory(KeyResultForm, extra=3, max_num=10)
@@ -269,8 +367,11 @@ def _apply_errors(exc: DomainError, form: ObjectiveForm, rows: list[KeyResultFor
             index, _, name = err.field[len("key_results["):].partition("].")
             index = int(index.rstrip("]"))
             target = rows[index] if index < len(rows) else form
+        message = err.message
+        if m := re.match(r"(steps|phases)\[(\d+)\]", name):  # say which line is wrong
+            message = f"line {int(m[2]) + 1}: {message}"
         name = name.split("[")[0]
-        target.add_error(name if name in target.fields else None, err.message)
+        target.add_error(name if name in target.fields else None, message)
 
 
 @login_required
@@ -301,8 +402,7 @@ def objective_form(request, key: str | None = None):
     krs = KeyResultFormSet(data, prefix="kr", form_kwargs={"owners": owners})
     if data is not None and form.is_valid() and krs.is_valid():
         filled = [f for f in krs.forms if f.filled]
-        rows = [{name: f.cleaned_data[name] for name in ("title", "owner", "kind", "baseline",
-                                                         "target", "unit")} for f in filled]
+        rows = [f.service_row() for f in filled]
         fields = {"title": form.cleaned_data["title"],
                   "description": form.cleaned_data["description"],
                   "kind": form.cleaned_data["kind"],
