@@ -94,3 +94,53 @@ def test_tree_queries_do_not_grow_with_the_plan(plan, django_assert_max_num_quer
             services.record_checkin(None, kr, value=6, confidence=7)
     with django_assert_max_num_queries(20):
         alignment_tree(plan.quarter)
+
+
+def _branches(tree: dict):
+    """(type, id, node) of every branch the map can open lazily, first place only."""
+    from hoshin.okrs.progress import BRANCH_TYPES
+
+    seen, stack = set(), [tree]
+    while stack:
+        node = stack.pop()
+        if node["type"] in BRANCH_TYPES and not node.get("ref") and node["children"]:
+            if (node["type"], node["id"]) not in seen:
+                seen.add((node["type"], node["id"]))
+                yield node["type"], node["id"], node
+        stack.extend(reversed(node["children"]))
+
+
+def _same(expected: dict, got: dict) -> bool:
+    """Equal figures everywhere; a place the whole tree lists as "shown above" may be
+    opened in a branch shown on its own."""
+    plain = {k: v for k, v in expected.items() if k not in ("children", "ref")}
+    if plain != {k: v for k, v in got.items() if k not in ("children", "ref")}:
+        return False
+    if expected.get("ref"):
+        return True
+    return len(expected["children"]) == len(got["children"]) and all(
+        _same(e, g) for e, g in zip(expected["children"], got["children"]))
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("by_unit", [False, True])
+def test_a_branch_alone_equals_the_same_branch_of_the_whole_tree(by_unit):
+    from hoshin.demo.generate import demo_plan
+    from hoshin.okrs.models import Cycle
+    from hoshin.okrs.progress import alignment_branch
+    from hoshin.planfile.importer import import_plan
+
+    today = dt.date(2026, 5, 20)
+    import_plan(demo_plan(today))
+    cycle = Cycle.objects.get(kind="quarter", start__lte=today, end__gte=today)
+    # A unit with sub-units: its map drops objectives whose parent lies outside it.
+    unit = Unit.objects.filter(children__isnull=False, parent__isnull=False).first() \
+        if by_unit else None
+    tree = node_to_dict(alignment_tree(cycle, today, unit))
+    checked = set()
+    for node_type, key, expected in _branches(tree):
+        branch = node_to_dict(alignment_branch(cycle, node_type, key, today, unit))
+        assert _same(expected, branch), key
+        checked.add(node_type)
+    assert {"objective", "improvement_priority", "annual_objective"} <= checked
+    assert alignment_branch(cycle, "objective", "no-such-key", today, unit) is None

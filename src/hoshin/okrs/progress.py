@@ -157,6 +157,86 @@ def alignment_tree(cycle: Cycle, today: dt.date | None = None, unit: Unit | None
     improvement priorities and themes → objectives → key results, with progress and
     status rolled up at every node. With `unit`, only that unit's (and its sub-units')
     objectives are kept, and branches left empty are pruned."""
+    return _tree(cycle, today, unit)
+
+
+BRANCH_TYPES = ("annual_objective", "improvement_priority", "theme", "objective")
+
+
+@no_cycle_collection()
+def alignment_branch(cycle: Cycle, node_type: str, key: str, today: dt.date | None = None,
+                     unit: Unit | None = None) -> Node | None:
+    """One branch of `alignment_tree(cycle, today, unit)` (its first place in reading
+    order), with the same progress and status, reading only the key results under it:
+    opening a branch of a large map costs what the branch holds, not the whole cycle.
+    None when the cycle's tree has no such branch."""
+    root = _tree(cycle, today, unit, branch=(node_type, key))
+    stack = [root]
+    while stack:
+        node = stack.pop()
+        if node.type == node_type and node.id == key:
+            return node
+        stack.extend(reversed(node.children))
+    return None
+
+
+def _placement(row: dict, in_cycle) -> tuple[str, int] | None:
+    """Where an objective hangs in the tree, in this order of precedence: under its parent
+    objective of the same cycle, else its priority, theme or annual objective."""
+    if row["parent_objective_id"] in in_cycle:
+        return ("objective", row["parent_objective_id"])
+    if row["parent_priority_id"]:
+        return ("priority", row["parent_priority_id"])
+    if row["parent_theme_id"]:
+        return ("theme", row["parent_theme_id"])
+    if row["parent_annual_id"]:
+        return ("annual", row["parent_annual_id"])
+    return None
+
+
+def _branch_objectives(branch: tuple[str, str], rows: list[dict], places: dict, year: int,
+                       cycle: Cycle) -> set[int] | None:
+    """Ids of the objectives inside a branch (None: the whole cycle's)."""
+    node_type, key = branch
+    tops: set[tuple[str, int]] = set()
+    if node_type == "objective":
+        tops = {("objective-itself", o["id"]) for o in rows if o["key"] == key}
+    elif node_type == "improvement_priority":
+        tops = {("priority", pk) for pk in ImprovementPriority.objects.filter(
+            key=key, year=year, archived_at__isnull=True).values_list("id", flat=True)}
+    elif node_type == "theme":
+        tops = {("theme", pk) for pk in Theme.objects.filter(
+            key=key, cycle=cycle, archived_at__isnull=True).values_list("id", flat=True)}
+    elif node_type == "annual_objective":
+        annual = AnnualObjective.objects.filter(key=key, year=year, archived_at__isnull=True)
+        tops = {("annual", pk) for pk in annual.values_list("id", flat=True)}
+        tops |= {("priority", pk) for pk in PriorityCorrelation.objects.filter(
+            annual_objective__in=annual).values_list("priority_id", flat=True)}
+        tops |= {("theme", pk) for pk in Theme.annual_objectives.through.objects.filter(
+            annualobjective__in=annual).values_list("theme_id", flat=True)}
+    else:
+        return None
+    children: dict[int, list[int]] = defaultdict(list)
+    stack = []
+    for o in rows:
+        place = places[o["id"]]
+        if place is not None and place[0] == "objective":
+            children[place[1]].append(o["id"])
+        if place in tops or ("objective-itself", o["id"]) in tops:
+            stack.append(o["id"])
+    ids: set[int] = set()
+    while stack:
+        oid = stack.pop()
+        if oid not in ids:
+            ids.add(oid)
+            stack.extend(children.get(oid, ()))
+    return ids
+
+
+def _tree(cycle: Cycle, today: dt.date | None, unit: Unit | None,
+          branch: tuple[str, str] | None = None) -> Node:
+    """The alignment tree; with `branch`, key results are read only inside that branch
+    (every other node's figures are then incomplete: callers keep the branch only)."""
     org = Organization.current()
     year = fiscal_year_of(cycle.start, org.fiscal_year_start)
     vision = Vision.objects.filter(pk=1).first()
@@ -176,11 +256,19 @@ def alignment_tree(cycle: Cycle, today: dt.date | None = None, unit: Unit | None
     for o in objective_rows:
         objective_nodes[o["id"]] = Node(id=o["key"], type="objective", title=o["title"],
                                         extra={"unit": o["unit__key"], "kind": o["kind"]})
+    places = {o["id"]: _placement(o, objective_nodes) for o in objective_rows}
+    wanted = None
+    if branch is not None:
+        wanted = _branch_objectives(branch, objective_rows, places, year, cycle)
+        if wanted is not None and len(wanted) <= MATERIALIZE_LIMIT:
+            krs_qs = krs_qs.filter(objective_id__in=wanted)
     on = as_of(cycle, today)
     builder = SnapshotBuilder(krs_qs, materialize=False)
     # In id order, as the default ordering lists each objective's key results.
     for kr in krs_qs.order_by("id").values(*SNAPSHOT_FIELDS, "key", "title", "objective_id",
                                            "owner__email"):
+        if wanted is not None and kr["objective_id"] not in wanted:
+            continue
         snap = builder.snapshot(kr)
         result = assess(snap, cycle.start, cycle.end, on)
         node = Node(
@@ -191,41 +279,37 @@ def alignment_tree(cycle: Cycle, today: dt.date | None = None, unit: Unit | None
                    "last_checkin": snap.last.date.isoformat() if snap.last else None})
         objective_nodes[kr["objective_id"]].children.append(node)
 
-    by_annual: dict[int, list[Node]] = defaultdict(list)
-    by_priority: dict[int, list[Node]] = defaultdict(list)
-    by_theme: dict[int, list[Node]] = defaultdict(list)
+    by_parent: dict[tuple[str, int], list[Node]] = defaultdict(list)
     unlinked: list[Node] = []
     child_weight = 1.0 if org.include_child_objectives else 0.0
     for o in objective_rows:
         node = objective_nodes[o["id"]]
-        if o["parent_objective_id"] in objective_nodes:
-            node.weight = child_weight
-            objective_nodes[o["parent_objective_id"]].children.append(node)
-        elif o["parent_priority_id"]:
-            by_priority[o["parent_priority_id"]].append(node)
-        elif o["parent_theme_id"]:
-            by_theme[o["parent_theme_id"]].append(node)
-        elif o["parent_annual_id"]:
-            by_annual[o["parent_annual_id"]].append(node)
-        else:
+        place = places[o["id"]]
+        if place is None:
             unlinked.append(node)
+            continue
+        if place[0] == "objective":
+            node.weight = child_weight
+            objective_nodes[place[1]].children.append(node)
+        else:
+            by_parent[place].append(node)
 
     priority_nodes = {}
     for p in ImprovementPriority.objects.filter(year=year, archived_at__isnull=True).values(
             "id", "key", "title", "unit__key"):
         priority_nodes[p["id"]] = Node(id=p["key"], type="improvement_priority", title=p["title"],
-                                       children=by_priority.get(p["id"], []),
+                                       children=by_parent.get(("priority", p["id"]), []),
                                        extra={"unit": p["unit__key"]})
     theme_nodes = {}
     for t in Theme.objects.filter(cycle=cycle, archived_at__isnull=True).values(
             "id", "key", "title"):
         theme_nodes[t["id"]] = Node(id=t["key"], type="theme", title=t["title"],
-                                    children=by_theme.get(t["id"], []))
+                                    children=by_parent.get(("theme", t["id"]), []))
     annual_nodes = {}
     for a in AnnualObjective.objects.filter(year=year, archived_at__isnull=True).values(
             "id", "key", "title"):
         annual_nodes[a["id"]] = Node(id=a["key"], type="annual_objective", title=a["title"],
-                                     children=list(by_annual.get(a["id"], [])))
+                                     children=list(by_parent.get(("annual", a["id"]), [])))
     linked_priorities: set[int] = set()
     for annual_id, priority_id, strength in PriorityCorrelation.objects.filter(
             annual_objective_id__in=annual_nodes, priority_id__in=priority_nodes).values_list(
