@@ -35,12 +35,30 @@ class Command(HoshinCommand):
         parser.add_argument("--replace", action="store_true",
                             help="replace the plan already in the database instead of adding "
                                  "to it")
+        # Markdown OKR pages (docs/markdown-import.md) go into an existing cycle.
+        md = parser.add_argument_group("Markdown pages of OKRs (.md)")
+        md.add_argument("--format", choices=["plan", "markdown"], default=None,
+                        help="read FILE as this format instead of by its extension")
+        md.add_argument("--cycle", help="the quarter to import the OKRs into (required)")
+        md.add_argument("--parent", help="id of the parent of the page's top-level objectives")
+        md.add_argument("--unit", help="unit for objectives with no department heading, and "
+                                       "parent of the units the headings create")
+        md.add_argument("--owner", metavar="EMAIL",
+                        help="owner of key results for which the page names none")
+        md.add_argument("--email-domain", default=None,
+                        help="domain of the emails made up for new people (default "
+                             "imported.invalid)")
+        md.add_argument("--dry-run", action="store_true",
+                        help="show what would be imported; store nothing")
 
     def handle(self, *args, file, replace, **options):
         from hoshin.planfile.importer import PlanFileError, import_plan
 
         self.require_migrated()
         path = Path(file)
+        if options.get("format") == "markdown" or (
+                options.get("format") is None and path.suffix.lower() in (".md", ".markdown")):
+            return self.import_markdown(path, options)
         reader = READERS.get(path.suffix.lower())
         if reader is None:
             raise CommandError(f'file: cannot import "{file}": expected a file ending in '
@@ -56,3 +74,24 @@ class Command(HoshinCommand):
             raise CommandError(f"{file}: {n} error{'s' if n != 1 else ''}, nothing was "
                                f"imported:\n{error_lines(exc.errors)}") from None
         self.stdout.write(f"Imported {file}: {counts_summary(counts)}.", self.style.SUCCESS)
+
+    def import_markdown(self, path: Path, options: dict) -> None:
+        from hoshin.planfile.markdown_import import (
+            DEFAULT_EMAIL_DOMAIN, MarkdownImportError, import_markdown,
+        )
+
+        if not options.get("cycle"):
+            raise CommandError("cycle: a Markdown page is imported into a cycle: give --cycle")
+        if not path.is_file():
+            raise CommandError(f'file: "{path}" does not exist')
+        try:
+            report = import_markdown(
+                None, path.read_text(encoding="utf-8"), cycle=options["cycle"],
+                parent=options.get("parent"), unit=options.get("unit"),
+                owner=options.get("owner"), dry_run=options.get("dry_run", False),
+                email_domain=options.get("email_domain") or DEFAULT_EMAIL_DOMAIN)
+        except MarkdownImportError as exc:
+            raise CommandError(exc.report.text()) from None
+        self.stdout.write(report.text())
+        if report.errors:
+            raise CommandError(f"{path}: {len(report.errors)} errors")
