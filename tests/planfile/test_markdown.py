@@ -1,0 +1,212 @@
+"""The Markdown OKR page reader (pure: no database), on real handbook pages and on the
+conventions one at a time."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from hoshin.planfile.markdown import measure, parse
+
+FIXTURES = Path(__file__).parent / "fixtures" / "markdown"
+
+
+def page(name: str):
+    return parse((FIXTURES / name).read_text(encoding="utf-8"))
+
+
+def titles(parsed) -> list[str]:
+    return [o.title for o in parsed.objectives]
+
+
+def find(parsed, start: str):
+    return next(o for o in parsed.objectives if o.title.startswith(start))
+
+
+# Real pages ------------------------------------------------------------------------------
+
+
+def test_sourcegraph_cy19_q4_nested_bold_objectives_and_owner_kr_lines():
+    p = page("sourcegraph-cy19-q4.md")
+    assert p.title == "CY19-Q4 OKRs"
+    assert (len(p.objectives), len(p.key_results)) == (24, 42)
+    assert p.units == []  # no headings: nothing names a department
+    assert p.unparsed == []
+    top = [o for o in p.objectives if o.parent is None]
+    assert [o.title for o in top] == ["Net new ARR", "Standard developer platform",
+                                      "Aspirational team."]
+    assert {o.owner for o in top} == {"ceo"}
+    # Four levels of nesting: CEO → VP Eng → Distribution objective → Distribution KRs.
+    reliability = find(p, "Sourcegraph has world class reliability")
+    automate = find(p, "Automate time-consuming ops")
+    assert p.objectives[automate.parent] is reliability
+    assert p.objectives[reliability.parent].title == "Net new ARR"
+    assert automate.owner == "distribution"
+    assert [kr.owner for kr in automate.key_results] == ["distribution", "distribution"]
+    # "Owner KR:" lines: the prefix is the owner, not part of the title.
+    marketing = find(p, "Build the lead generation engine")
+    assert marketing.owner == "business-marketing"
+    assert marketing.key_results[1].title == "Grow MQLs delivered to sales weekly by 3x."
+    # "=> result" notes are kept apart from the title.
+    product = find(p, "Increase engagement with the product.")
+    swau = product.key_results[0]
+    assert swau.title == "Increase SWAUs by 25%"
+    assert swau.note == "Looker SWAU dashboard"
+    assert (swau.kind, swau.baseline, swau.target, swau.unit) == ("increase", 0, 25, "%")
+    # An objective with no key result stays an objective.
+    assert find(p, "Develop a Sales hiring plan").key_results == []
+    handles = {x.handle: x.name for x in p.people}
+    assert handles["sales-closing-deals"] == "Sales (Closing Deals)"
+    assert handles["vp-eng"] == "VP Eng"
+    assert len(handles) == 14
+
+
+def test_sourcegraph_cy19_q3_plain_owner_prefixes_and_placeholders():
+    p = page("sourcegraph-cy19-q3.md")
+    assert (len(p.objectives), len(p.key_results)) == (8, 26)
+    first = p.objectives[0]
+    assert first.owner == "ceo"
+    assert first.title.startswith("Grow net new ARR consistently: reach $N")
+    # A plain item with sub-items is a (child) objective; a leaf under it is a key result.
+    pipeline = find(p, "Line up the following pipeline for Q4")
+    assert pipeline.owner == "sales" and p.objectives[pipeline.parent] is first
+    assert [kr.title for kr in pipeline.key_results] == ["At least 3 Tier 1 Deals",
+                                                         "At least 10 Tier 2 & 3 Deals"]
+    assert [kr.target for kr in pipeline.key_results] == [3, 10]
+    sales_krs = [kr for kr in first.key_results if kr.owner == "sales"]
+    assert len(sales_krs) == 3
+    web = find(p, "Ship high quality releases").key_results[-1]
+    assert web.owner == "web-app-and-integrations" and web.note == "???"
+    assert [(u.line_no, u.why.split(":")[0]) for u in p.unparsed] == [
+        (7, 'placeholder "$N" where a number should be'),
+        (26, "key result title longer than 300 characters"),
+        (38, 'placeholder "M" where a number should be'),
+    ]
+    placeholder_kr = next(kr for kr in p.key_results if kr.line == 7)
+    assert (placeholder_kr.kind, placeholder_kr.target) == ("milestone", None)
+
+
+def test_sourcegraph_fy21_q1_headings_become_units_and_roles_own_their_sections():
+    p = page("sourcegraph-fy21-q1.md")
+    assert (len(p.objectives), len(p.key_results)) == (29, 73)
+    assert [(u.name, u.parent) for u in p.units] == [
+        ("Sales and marketing", None), ("Product", None), ("Engineering", None),
+        ("Distribution", "Engineering"), ("Code intelligence", "Engineering"),
+        ("Web", "Engineering"), ("Core services", "Engineering"),
+        ("Campaigns", "Engineering"), ("Operations", None), ("People Ops", None)]
+    # "## CEO" and "### VP Eng" name roles: they own objectives, they are not units.
+    ceo = find(p, "Grow ARR consistently")
+    assert (ceo.owner, ceo.unit) == ("ceo", None)
+    team = find(p, "Build a world class engineering team.")
+    assert (team.owner, team.unit) == ("vp-eng", "Engineering")
+    resolve = find(p, "Resolve issues for major customers")
+    assert (resolve.owner, resolve.unit) == (None, "Distribution")
+    # "==>", "== >" and "=>." all end the title and start a note.
+    launch = find(p, "Launch our new category on March 4.")
+    assert launch.note == "Done"
+    assert launch.key_results[0].note == "Done"
+    people_ops = find(p, "Create an inclusive people-ops operating system.")
+    assert people_ops.key_results[-1].note == "Not done."
+    # Reference-style placeholder links: [$N][n].
+    assert [(u.line_no, u.text) for u in p.unparsed] == [
+        (10, "$N IARR"),
+        (28, "Generate at least $M in expansion IARR from existing accounts (per plan)"),
+        (31, "Deliver P MQLs to sales (a 28% increase from CY19-Q4)."),
+    ]
+    latency = next(kr for kr in p.key_results if kr.line == 115)
+    assert (latency.kind, latency.target, latency.unit) == ("stay_below", 10, "ms")
+
+
+def test_gitlab_heading_objectives_kr_lines_and_process_prose_reported():
+    p = page("gitlab-engineering-fy24-q2.md")
+    assert p.title == "Engineering OKRs"  # from the front matter
+    assert (len(p.objectives), len(p.key_results)) == (5, 19)
+    assert titles(p) == [
+        "Continue to win against GitHub with AI in all we do",
+        "Reducing churn and contraction",
+        "Make GitLab easier to do business with",
+        "Continue to build a diverse team of top talent that we retain and grow",
+        "Engineering efficiency and foundations"]
+    assert {o.owner for o in p.objectives} == {"cto"}
+    assert [len(o.key_results) for o in p.objectives] == [4, 4, 2, 3, 6]
+    assert p.units == []  # "Active OKRs FY24-Q2" is generic, the rest holds no OKRs
+    availability = p.objectives[1].key_results[0]
+    assert availability.title.startswith("Achieve >99.95% availability")
+    assert (availability.kind, availability.target, availability.unit) == (
+        "stay_above", 99.95, "%")
+    # The hypothetical OKR trees are examples, and process lists are not OKRs: both are
+    # reported with their lines, none is imported.
+    reasons = [u.why.split(" (")[0] for u in p.unparsed]
+    assert reasons.count("an example") == 2
+    assert reasons.count("a list") == 10
+    assert [u.line_no for u in p.unparsed if u.why.startswith("an example")] == [136, 179]
+    assert not any("Grow the team" in t for t in titles(p))
+
+
+# Conventions -----------------------------------------------------------------------------
+
+
+def test_key_result_lines_in_paragraphs_and_handles():
+    p = parse("""# Q3 goals
+
+**Objective:** Make onboarding effortless
+
+**Key Result:** Activation rate from 20% to 35% - @ana
+**Key Result:** Time to first value under 10 minutes (@raj)
+KR: Publish the onboarding guide => done
+
+Owner: @mia
+""")
+    assert [o.title for o in p.objectives] == ["Make onboarding effortless"]
+    o = p.objectives[0]
+    assert o.owner == "mia"
+    krs = o.key_results
+    assert [(k.title, k.owner) for k in krs] == [
+        ("Activation rate from 20% to 35%", "ana"),
+        ("Time to first value under 10 minutes", "raj"),
+        ("Publish the onboarding guide", None)]
+    assert (krs[0].kind, krs[0].baseline, krs[0].target, krs[0].unit) == ("increase", 20, 35, "%")
+    assert (krs[1].kind, krs[1].target, krs[1].unit) == ("stay_below", 10, "minutes")
+    assert (krs[2].kind, krs[2].note) == ("milestone", "done")
+
+
+def test_a_key_result_with_no_objective_and_a_plain_list_are_reported():
+    p = parse("""KR: Ship it
+
+- buy milk
+- call the plumber
+""")
+    assert p.objectives == []
+    assert [(u.line_no, u.why.split(" (")[0].split(":")[0]) for u in p.unparsed] == [
+        (1, "a key result with no objective above it"), (3, "a list")]
+
+
+def test_line_numbers_count_from_the_top_of_the_file_including_front_matter():
+    p = parse("---\ntitle: Team OKRs\n---\n\n1. **Sales: Grow revenue**\n   1. Close 10 deals\n")
+    assert p.title == "Team OKRs"
+    assert p.objectives[0].line == 5
+    assert p.objectives[0].key_results[0].line == 6
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("Reduce churn from 5% to 3%", ("decrease", 5, 3, "%")),
+    ("Grow ARR from $1.2M to $2M", ("increase", 1.2e6, 2e6, "$")),
+    ("Reach 1,000 trial sign-ups", ("increase", 0, 1000, "")),
+    ("Keep uptime above 99.9%", ("stay_above", None, 99.9, "%")),
+    ("Tickets answered within 2 days", ("stay_below", None, 2, "days")),
+    ("Start these efforts with all Tier 1 customers", ("milestone", None, None, "")),
+    ("Publish the 2020 roadmap", ("milestone", None, None, "")),
+    ("Reach X% adoption", ("milestone", None, None, "")),
+    ("Reduce hosting costs by 5%", ("milestone", None, None, "")),
+])
+def test_measure(text, expected):
+    m = measure(text)
+    assert (m["kind"], m["baseline"], m["target"], m["unit"]) == expected
+
+
+def test_measure_says_what_it_assumed():
+    assert measure("Hire 5 engineers")["assumptions"] == [
+        "baseline 0 assumed (the text gives 5 but no starting value)"]
+    assert measure("TBD new logos")["placeholder"] == "TBD"
+    assert "no starting value" in measure("Reduce hosting costs by 5%")["assumptions"][0]
