@@ -1,4 +1,12 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from hoshin.catchball import views
 
 app_name = "catchball"
-urlpatterns: list = []
+urlpatterns: list = [
+    path("", views.inbox, name="inbox"),
+    path("overview/", views.overview, name="overview"),
+    path("calendar/", views.calendar, name="calendar"),
+    path("propose/", views.propose, name="propose"),
+    path("<int:pk>/", views.thread, name="thread"),
+]

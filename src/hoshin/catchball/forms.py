@@ -1,0 +1,95 @@
+"""Forms of the catchball pages. The services check every rule; these only parse."""
+
+from __future__ import annotations
+
+from django import forms
+
+from hoshin.core.errors import DomainError
+
+TEXTAREA = forms.Textarea(attrs={"rows": 3})
+
+
+class VersionFields(forms.Form):
+    title = forms.CharField(max_length=300, required=False)
+    target = forms.FloatField(required=False, help_text="Leave empty for no numeric target.")
+    description = forms.CharField(required=False, widget=TEXTAREA)
+
+
+class ProposeForm(VersionFields):
+    element = forms.CharField(label="Plan element (id)", max_length=64,
+                              widget=forms.TextInput(attrs={"list": "elements",
+                                                            "autocomplete": "off"}),
+                              help_text="An annual objective, improvement priority, objective "
+                                        "or key result, e.g. P1 or KR12.")
+    unit = forms.ChoiceField(label="Propose to unit")
+    respond_by = forms.DateField(label="Answer by", required=False,
+                                 widget=forms.DateInput(attrs={"type": "date"}),
+                                 help_text="Empty: the date of the planning calendar.")
+    comment = forms.CharField(required=False, widget=TEXTAREA)
+    field_order = ["element", "unit", "title", "target", "description", "respond_by", "comment"]
+
+    def __init__(self, *args, units=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["unit"].choices = [("", "Choose a unit")] + [(u.key, u.name) for u in units]
+        self.fields["title"].help_text = "Empty: the element's current title."
+
+
+class RespondForm(VersionFields):
+    contribution = forms.CharField(label="What we can contribute", required=False,
+                                   widget=TEXTAREA)
+    needs_people = forms.CharField(label="People we need", max_length=300, required=False)
+    needs_budget = forms.CharField(label="Budget we need", max_length=300, required=False)
+    needs_time = forms.CharField(label="Time we need", max_length=300, required=False)
+    help_from = forms.MultipleChoiceField(label="Help we need from other units",
+                                          required=False,
+                                          widget=forms.CheckboxSelectMultiple)
+    conflicts = forms.CharField(label="Conflicts with our other commitments", required=False,
+                                widget=TEXTAREA)
+    comment = forms.CharField(required=False, widget=TEXTAREA)
+    field_order = ["contribution", "needs_people", "needs_budget", "needs_time", "help_from",
+                   "conflicts", "title", "target", "description", "comment"]
+
+    def __init__(self, *args, units=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["help_from"].choices = [(u.key, u.name) for u in units]
+        self.fields["title"].label = "Counter-proposal: title"
+        self.fields["target"].label = "Counter-proposal: target"
+        self.fields["description"].label = "Counter-proposal: description"
+
+
+class ReviseForm(VersionFields):
+    comment = forms.CharField(required=False, widget=TEXTAREA)
+    respond_by = forms.DateField(label="Answer by", required=False,
+                                 widget=forms.DateInput(attrs={"type": "date"}))
+
+
+class CommentForm(forms.Form):
+    comment = forms.CharField(required=False, widget=TEXTAREA)
+
+
+class DelegateForm(forms.Form):
+    person = forms.ChoiceField(label="Who answers for the unit", required=False)
+
+    def __init__(self, *args, people=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["person"].choices = [("", "The unit's lead")] + [
+            (p.email, p.name) for p in people]
+
+
+class DeadlineForm(forms.Form):
+    cycle = forms.ChoiceField()
+    what = forms.ChoiceField(label="Deadline")
+    due = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}))
+    note = forms.CharField(max_length=300, required=False)
+
+    def __init__(self, *args, cycles=(), whats=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["cycle"].choices = [(c.key, c.name or c.key) for c in cycles]
+        self.fields["what"].choices = list(whats)
+
+
+def show_errors(form: forms.Form, exc: DomainError, rename: dict | None = None) -> None:
+    """Put each of a service's errors next to its field (or on top of the form)."""
+    for error in exc.errors:
+        field = (rename or {}).get(error.field, error.field)
+        form.add_error(field if field in form.fields else None, error.message)
