@@ -83,8 +83,8 @@ def overview(request):
             move_form = MoveForm(request.POST, states=_next_states(cycle))
             if move_form.is_valid():
                 try:
-                    services.move_cycle(user, cycle, move_form.cleaned_data["to_state"],
-                                        move_form.cleaned_data["override_reason"])
+                    cycle = services.move_cycle(user, cycle, move_form.cleaned_data["to_state"],
+                                                move_form.cleaned_data["override_reason"])
                 except DomainError as exc:
                     if exc.status_code in (403, 404):
                         raise
