@@ -45,5 +45,5 @@ def test_lead_creates_objective_with_two_key_results(login, live_server, page, s
     assert page.locator("svg.burnup").first.locator("circle.point").count() >= 1
     text = page.locator("main").inner_text()
     assert "Sell through installers" in text and "Lead the heat-pump market" in text
-    assert f"Created objective {objective.key}" in text
+    assert f"created objective {objective.key}" in text
     screenshot("objective")

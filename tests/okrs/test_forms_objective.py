@@ -5,6 +5,7 @@ import datetime as dt
 import pytest
 from django import forms
 
+from hoshin.okrs import services
 from hoshin.okrs.models import KeyResult, Objective
 from hoshin.okrs.pages import parse_phases, parse_steps
 from tests.okrs.test_pages import form_data
@@ -98,3 +99,68 @@ def test_a_step_without_a_title_is_named_by_its_line(client, plan):
         "kr-0-title": "Live", "kr-0-owner": plan.lead.email, "kr-0-kind": "milestone",
         "kr-0-steps": "Curriculum | 0.5\n | 0.5"})).content.decode()
     assert "line 2: must not be empty" in html
+
+
+def edit_data(client, plan, **changes):
+    """What the edit form posts when nothing is touched, with `changes` on top."""
+    import re
+
+    html = client.get("/objectives/O1/edit/").content.decode()
+    data = {}
+    for name, value in re.findall(r'<input type="(?:hidden|text|number)" name="([^"]+)"'
+                                  r'(?: value="([^"]*)")?', html):
+        data[name] = value
+    for name, body in re.findall(r'<textarea name="([^"]+)"[^>]*>\n?(.*?)</textarea>', html,
+                                 re.S):
+        data[name] = body.replace("\n", "\r\n")  # as a browser sends it
+    for name, body in re.findall(r'<select name="([^"]+)"[^>]*>(.*?)</select>', html, re.S):
+        chosen = re.search(r'<option value="([^"]*)"[^>]*selected', body)
+        data[name] = chosen[1] if chosen else ""
+    data.pop("csrfmiddlewaretoken", None)
+    data.update(changes)
+    return data
+
+
+def test_editing_changes_existing_key_results_and_keeps_step_ids(client, plan):
+    services.record_checkin(plan.lead, plan.kr_milestone, steps_done=["S3"])
+    client.force_login(plan.lead)
+    untouched = edit_data(client, plan)
+    rows = {untouched[f"kr-{i}-key"]: i for i in range(2)}
+    assert set(rows) == {"KR1", "KR2"}
+    history_before = KeyResult.history.count()
+    assert client.post("/objectives/O1/edit/", untouched).status_code == 302
+    assert KeyResult.history.count() == history_before  # nothing changed, nothing recorded
+
+    m, s = rows["KR2"], rows["KR1"]
+    response = client.post("/objectives/O1/edit/", edit_data(client, plan, **{
+        f"kr-{m}-steps": "Launch | 0.4\r\nCurriculum | 0.3\r\nField audit | 0.3",
+        f"kr-{s}-target": "40"}))
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert f'id="id_kr-{s}-reason-error"' in html and "needs a reason" in html
+    assert list(plan.kr_milestone.steps.values_list("key", flat=True)) == ["S1", "S2", "S3"]
+
+    response = client.post("/objectives/O1/edit/", edit_data(client, plan, **{
+        f"kr-{m}-steps": "Launch | 0.4\r\nCurriculum | 0.3\r\nField audit | 0.3",
+        f"kr-{s}-target": "40", f"kr-{s}-reason": "Board raised the bar"}))
+    assert response.status_code == 302
+    steps = list(plan.kr_milestone.steps.values_list("key", "title", "weight"))
+    # Launch keeps S3, so the check-in that ticked it still counts; the new step gets a free id.
+    assert steps == [("S3", "Launch", 0.4), ("S1", "Curriculum", 0.3), ("S4", "Field audit", 0.3)]
+    plan.kr_sales.refresh_from_db()
+    assert plan.kr_sales.target == 40
+    assert KeyResult.history.filter(id=plan.kr_sales.pk).first().history_change_reason == \
+        "Board raised the bar"
+
+
+def test_a_row_is_matched_by_its_key_not_its_place(client, plan):
+    client.force_login(plan.lead)
+    data = edit_data(client, plan)
+    first = data["kr-0-key"]
+    # Meanwhile the first key result was archived: its row must not change another one.
+    services.archive_key_result(plan.lead, KeyResult.objects.get(key=first))
+    data["kr-0-title"] = "Renamed in a stale form"
+    response = client.post("/objectives/O1/edit/", data)
+    assert response.status_code == 200
+    assert f"{first} is no longer a key result of this objective" in response.content.decode()
+    assert not KeyResult.objects.filter(title="Renamed in a stale form").exists()

@@ -293,6 +293,18 @@ def phases_text(phases) -> str:
     return "\n".join(f"{p.date.isoformat()} {p.target:g}" for p in phases)
 
 
+class LinesField(forms.CharField):
+    """Text of one item a line; a browser's CRLF or blank lines are not a change."""
+
+    widget = forms.Textarea
+
+    def has_changed(self, initial, data) -> bool:
+        def lines(text):
+            return [x.strip() for x in str(text or "").splitlines() if x.strip()]
+
+        return lines(initial) != lines(data)
+
+
 class KeyResultForm(forms.Form):
     title = forms.CharField(max_length=300, required=False)
     owner = forms.ChoiceField(required=False)
@@ -300,21 +312,33 @@ class KeyResultForm(forms.Form):
     baseline = forms.FloatField(required=False)
     target = forms.FloatField(required=False)
     unit = forms.CharField(max_length=40, required=False, label="Measured in")
-    steps = forms.CharField(
+    steps = LinesField(
         label="Milestone steps", required=False,
         widget=forms.Textarea(attrs={"rows": 3, "placeholder": "Curriculum | 0.25\n"
                                      "Pilot | 0.25\nLaunch | 0.5"}),
         help_text="Milestones only. One step a line; after a | its weight (weights add up "
                   "to 1, or to 100%). Leave weights out for equal steps.")
-    phases = forms.CharField(
+    phases = LinesField(
         label="Phased targets", required=False,
         widget=forms.Textarea(attrs={"rows": 2, "placeholder": "2026-05-15 25"}),
         help_text="Increase and decrease only, optional. One a line: a date and where the "
                   "key result should be by then, instead of a straight line.")
 
-    def __init__(self, *args, owners: list = (), **kwargs):
+    key = forms.CharField(required=False, widget=forms.HiddenInput)
+    reason = forms.CharField(
+        label="Reason for a new target or baseline", required=False, max_length=500,
+        help_text="Kept in the history. Needed only when the target or baseline changes.")
+
+    EDITABLE = ("title", "owner", "kind", "baseline", "target", "unit", "steps", "phases")
+
+    def __init__(self, *args, owners: list = (), unknown_key: str = "", **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["owner"].choices = [("", "—")] + list(owners)
+        self.unknown_key = unknown_key
+
+    @property
+    def existing_key(self) -> str:
+        return self.initial.get("key", "")
 
     def clean_steps(self) -> list[dict]:
         return parse_steps(self.cleaned_data.get("steps", ""))
@@ -324,6 +348,9 @@ class KeyResultForm(forms.Form):
 
     def clean(self):
         data = super().clean()
+        if self.unknown_key:
+            raise forms.ValidationError(f"{self.unknown_key} is no longer a key result of this "
+                                        "objective; reload the page to see it as it is now.")
         # The service says the same; checked here too so that every row's errors show at once.
         kind = data.get("kind")
         if data.get("steps") and kind != "milestone":
@@ -335,21 +362,64 @@ class KeyResultForm(forms.Form):
 
     @property
     def filled(self) -> bool:
-        return bool(getattr(self, "cleaned_data", {}).get("title"))
+        """A new key result typed in, or a change to one that exists."""
+        if not hasattr(self, "cleaned_data"):
+            return False
+        if self.existing_key:
+            return any(name in self.changed_data for name in self.EDITABLE)
+        return bool(self.cleaned_data.get("title"))
 
-    def service_row(self) -> dict:
+    def service_row(self, existing: KeyResult | None = None) -> dict:
         data = self.cleaned_data
-        row = {name: data[name] for name in ("title", "owner", "kind", "baseline", "target",
-                                             "unit")}
-        # Leave out what was not given: the service keeps a key result without steps or
-        # phases as it is.
-        for name in ("steps", "phases"):
-            if data.get(name):
-                row[name] = data[name]
+        if existing is None:
+            row = {name: data[name] for name in ("title", "owner", "kind", "baseline", "target",
+                                                 "unit")}
+            # Left out when not given: a key result without steps or phases.
+            for name in ("steps", "phases"):
+                if data.get(name):
+                    row[name] = data[name]
+            return row
+        # Only what changed: saving the same steps again would be history without a change.
+        row = {"key": existing.key, "reason": data.get("reason", "")}
+        row.update({name: data[name] for name in self.EDITABLE if name in self.changed_data})
+        if "steps" in row:
+            # A step keeps its id when its title stays: check-ins name steps by id.
+            known = {s.title: s.key for s in existing.steps.all()}
+            taken = set(known.values())
+            for n, step in enumerate(row["steps"], 1):
+                step["key"] = known.get(step["title"]) or _free_key(taken, n)
+                taken.add(step["key"])
         return row
 
 
-KeyResultFormSet = forms.formset_factory(KeyResultForm, extra=3, max_num=10)
+def _free_key(taken: set, n: int) -> str:
+    while f"S{n}" in taken:
+        n += 1
+    return f"S{n}"
+
+
+class BaseKeyResultFormSet(forms.BaseFormSet):
+    """Rows of the objective's key results, then empty rows for new ones. A posted row
+    is matched to its key result by the key it carries, not by its place: someone may
+    have added a key result since the form was opened."""
+
+    def __init__(self, *args, existing=(), **kwargs):
+        self.existing = {kr.key: kr for kr in existing}
+        if not args or args[0] is None:
+            kwargs["initial"] = [_kr_initial(kr) for kr in existing]
+        super().__init__(*args, **kwargs)
+
+    def get_form_kwargs(self, index):
+        kwargs = super().get_form_kwargs(index)
+        if self.is_bound:
+            key = self.data.get(f"{self.add_prefix(index)}-key") or ""
+            kwargs["initial"] = _kr_initial(self.existing[key]) if key in self.existing else {}
+            kwargs["unknown_key"] = key if key and key not in self.existing else ""
+        return kwargs
+
+
+KeyResultFormSet = forms.formset_factory(KeyResultForm, formset=BaseKeyResultFormSet, extra=3,
+                                         max_num=25)
 
 
 def _owners(unit: Unit) -> list[tuple[str, str]]:
@@ -391,7 +461,12 @@ def objective_form(request, key: str | None = None):
             raise Http404("no quarter to plan")
     require(can_edit_unit_plan(request.user, unit),
             f"You cannot edit the objectives of {unit.name}.")
+    existing = list(objective.key_results.filter(archived_at__isnull=True)
+                    .select_related("owner").prefetch_related("steps", "phases")
+                    .order_by("id")) if objective else []
     owners = _owners(unit)
+    owners += [(kr.owner.email, kr.owner.name) for kr in existing
+               if kr.owner.email not in {email for email, _ in owners}]
     initial = None
     if objective is not None:
         initial = {"title": objective.title, "description": objective.description,
@@ -399,10 +474,12 @@ def objective_form(request, key: str | None = None):
                    if objective.parent else ""}
     data = request.POST if request.method == "POST" else None
     form = ObjectiveForm(data, initial=initial, cycle=cycle, objective=objective)
-    krs = KeyResultFormSet(data, prefix="kr", form_kwargs={"owners": owners})
+    krs = KeyResultFormSet(data, prefix="kr", form_kwargs={"owners": owners},
+                           existing=existing)
     if data is not None and form.is_valid() and krs.is_valid():
+        by_key = {kr.key: kr for kr in existing}
         filled = [f for f in krs.forms if f.filled]
-        rows = [f.service_row() for f in filled]
+        rows = [f.service_row(by_key.get(f.existing_key)) for f in filled]
         fields = {"title": form.cleaned_data["title"],
                   "description": form.cleaned_data["description"],
                   "kind": form.cleaned_data["kind"],
@@ -422,6 +499,10 @@ def objective_form(request, key: str | None = None):
             return redirect("okrs:objective", key=saved.key)
     return render(request, "okrs/objective_form.html", {
         "form": form, "krs": krs, "unit": unit, "cycle": cycle, "objective": objective,
-        "existing": objective.key_results.filter(archived_at__isnull=True).select_related("owner")
-        if objective else [],
     })
+
+
+def _kr_initial(kr: KeyResult) -> dict:
+    return {"key": kr.key, "title": kr.title, "owner": kr.owner.email, "kind": kr.kind,
+            "baseline": kr.baseline, "target": kr.target, "unit": kr.unit,
+            "steps": steps_text(kr.steps.all()), "phases": phases_text(kr.phases.all())}

@@ -501,8 +501,13 @@ def _add_key_results(actor: Person | None, objective: Objective,
 
     errors: list[FieldError] = []
     for i, kr in enumerate(key_results):
+        # A row with the key of one of this objective's key results changes it.
+        own = objective.key_results.filter(key=kr["key"]).first() if kr.get("key") else None
         try:
-            save_key_result(actor, objective=objective.key, **kr)
+            if own is not None:
+                save_key_result(actor, own, **{k: v for k, v in kr.items() if k != "key"})
+            else:
+                save_key_result(actor, objective=objective.key, **kr)
         except Forbidden:
             raise
         except DomainError as exc:
@@ -525,7 +530,8 @@ def create_objective_with_key_results(actor: Person | None, objective: dict,
 @service
 def update_objective_with_key_results(actor: Person | None, objective: Objective,
                                       fields: dict, key_results: list[dict]) -> Objective:
-    """Change an objective and add key results to it, all-or-nothing (errors named as in
+    """Change an objective, add key results to it and change its own (a row carrying the
+    key of one of them), all-or-nothing (errors named as in
     create_objective_with_key_results)."""
     saved = save_objective(actor, objective, **fields)
     _add_key_results(actor, saved, key_results)
