@@ -1,0 +1,456 @@
+"""The analyzer's text rules (SPEC §4): what the words of an objective or key result say.
+
+Pure Python, standard library only, deterministic and explainable: every verdict quotes the
+words that triggered it. The rules read OKRs as companies publish them (Markdown, links,
+owner prefixes, "=> result" notes, numbers hidden as placeholders), so every rule first
+runs `clean()`.
+
+How each rule decides, its limits and its measured precision and recall on a labelled set
+of published OKRs: docs/analyzer-text-rules.md (bench/analyzer_eval.py reproduces them).
+
+The word lists live in `hoshin.analyzer.textdata` and are stems (see `stem`), so
+"launch", "launched" and "launching" are one entry.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from dataclasses import dataclass
+
+from hoshin.analyzer import textdata as W
+from hoshin.analyzer.textdata.stemming import stem
+
+
+@dataclass(frozen=True)
+class TextVerdict:
+    code: str      # a SPEC §4 rule code, e.g. "output-kr"
+    reason: str    # one plain sentence: why, quoting the words that triggered it, what to do
+
+
+@dataclass(frozen=True)
+class TextItem:
+    id: str        # the item's key
+    group: str     # e.g. the unit key: pairs within one group are not reported as overlap
+    text: str
+    kind: str | None = None   # KR kind (increase/decrease/stay_above/stay_below/milestone)
+
+
+# Cleaning ----------------------------------------------------------------------------------
+
+# A number hidden behind a placeholder: [_N<sub>0</sub>_][n0], [$L][l], [X%][x], $N, X%,
+# ZZZ, [TBD]. Kept apart from clean() because a placeholder still means "there is a number".
+_PLACEHOLDER_LINK = re.compile(
+    r"\[\s*_?\$?(?:[A-Z]{1,3}|TBD)(?:<sub>\w+</sub>|\d+)?%?_?\s*\]\[\w*\]")
+_PLACEHOLDER = re.compile(
+    r"(?<![\w$])(?:\$[A-Z]\b|[A-Z]%|\$?[A-Z]\d?(?=\s*(?:%|x\b))|XXX+|YYY+|ZZZ+|NNN+|"
+    r"\[\s*(?:TBD|TBC|X|N|\?+)\s*\]|\bTBD\b|\bTBC\b|\?\?+)")
+_LONE_LETTER = re.compile(r"(?<![\w$'’-])[NX](?![\w'’-])")
+_RESULT_NOTE = re.compile(r"\s=+>.*$", re.S)
+_MD_LINK = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")
+_REF_LINK = re.compile(r"\[([^\]]+)\]\[[^\]]*\]")
+_URL = re.compile(r"(?:https?://|www\.)\S+")
+_HTML = re.compile(r"</?\w+[^>]*>")
+_LIST_MARK = re.compile(r"^\s*(?:[-*+•]|\d+[.)]|[a-z][.)]|#+)\s+")
+_EMPHASIS = re.compile(r"(\*\*|__|\*|`|~~)")
+_UNDERSCORE_EMPH = re.compile(r"(?<!\w)_([^_]+)_(?!\w)")
+_HANDLE = re.compile(r"(?<![\w.])@[\w.-]+")
+_EMOJI = re.compile("[\U0001F000-\U0001FAFF\u2600-\u27BF\u2B00-\u2BFF\uFE0F\u200D]")
+_SHORTCODE = re.compile(r":[a-z0-9_+-]+:")
+# "CEO: ", "Sales (Closing Deals): ", "VP Marketing: ", "KR: ", "KR1: ", "Objective 1: ".
+# Every word capitalised (or a joining word) so that "Hire engineers: +1" is not an owner.
+_OWNER = re.compile(
+    r"^(?:(?:[A-Z][\w&/.'’-]*|and|of|&|the|for|[A-Z]{1,6}\d*)(?:\s+|(?=[\s(:]))){1,5}"
+    r"(?:\([^)]{1,40}\)\s*)?:\s+")
+_KR_TAG = re.compile(r"^(?:KR|O|Objective|OBJECTIVE|Key Result|Goal)\s*\d*(?:\.\d+)?\s*[:.-]\s+",
+                     re.I)
+_SPACES = re.compile(r"\s+")
+
+
+def _strip_markup(text: str) -> str:
+    text = _RESULT_NOTE.sub("", text)
+    text = _HTML.sub("", text)
+    text = _MD_LINK.sub(r"\1", text)
+    text = _REF_LINK.sub(r"\1", text)
+    text = _URL.sub("", text)
+    text = _EMOJI.sub("", _SHORTCODE.sub("", text))
+    text = _EMPHASIS.sub("", text)
+    text = _UNDERSCORE_EMPH.sub(r"\1", text)
+    text = text.replace("\\", " ")
+    return _SPACES.sub(" ", text).strip()
+
+
+def _strip_prefixes(text: str) -> str:
+    for _ in range(4):
+        before = text
+        text = _LIST_MARK.sub("", text)
+        text = _KR_TAG.sub("", text)
+        text = _OWNER.sub("", text, count=1) if len(text) > 12 else text
+        text = _HANDLE.sub("", text).strip()
+        if text == before:
+            break
+    return text
+
+
+def _analyse(text: str) -> tuple[str, bool]:
+    """(clean text, whether a placeholder stood for a number)."""
+    raw = text or ""
+    raw = _RESULT_NOTE.sub("", raw)
+    placeholder = bool(_PLACEHOLDER_LINK.search(raw))
+    raw = _PLACEHOLDER_LINK.sub(" ", raw)
+    text = _strip_markup(raw)
+    if _PLACEHOLDER.search(text) or _LONE_LETTER.search(text):
+        placeholder = True
+    text = _PLACEHOLDER.sub(" ", text)
+    text = _LONE_LETTER.sub(" ", text)
+    text = _strip_prefixes(_SPACES.sub(" ", text).strip())
+    text = re.sub(r"\(\s*[,;]?\s*\)", "", text)
+    text = re.sub(r"\s+([,.;:)])", r"\1", text)
+    text = _SPACES.sub(" ", text).strip(" -–—:;,")
+    return text, placeholder
+
+
+def clean(text: str) -> str:
+    """The words of an objective or key result without Markdown, links, owner prefixes
+    ("Sales: ", "@handle", "KR: "), "=> result" notes, placeholders ("X%", "[TBD]", "N")
+    and emoji. Numbers stay."""
+    return _analyse(text)[0]
+
+
+# Words -------------------------------------------------------------------------------------
+
+_WORD = re.compile(r"[A-Za-z][A-Za-z'’-]*|\d+(?:[.,]\d+)?[%xkKmMbB+]*")
+
+
+def words(text: str) -> list[str]:
+    return [m.group(0) for m in _WORD.finditer(text)]
+
+
+def stems(text: str) -> list[str]:
+    return [stem(w) for w in words(text) if not w[0].isdigit()]
+
+
+def _content(text: str) -> list[str]:
+    """Stemmed words that carry meaning (no stop words, no numbers)."""
+    return [s for s in stems(text) if s not in W.STOP and len(s) > 1]
+
+
+# Numbers that measure, not numbers that name (Q3, FY22, SOC2, ISO 27001, #9628, v3.16,
+# 2020-03-02, Tier 1, Stage 4) and not numbers in a parenthesised aside.
+_NAMING_NUMBERS = re.compile(
+    r"\b(?:Q[1-4]|H[12]|FY\s?\d{2,4}|CY\s?\d{2,4}|v?\d+\.\d+(?:\.\d+)?(?=\s|$|[,;)])|"
+    r"(?:19|20)\d\d(?:-\d\d(?:-\d\d)?)?|#\d+|[A-Za-z]+\d+[A-Za-z]*|\d+(?:st|nd|rd|th)|"
+    r"(?:tier|stage|level|phase|step|version|iso|rfc|asc|p|sev)\s*\d+\+?)\b", re.I)
+_PARENS = re.compile(r"\([^()]*\)")
+_MEASURING_NUMBER = re.compile(r"\d|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|"
+                               r"twelve|twenty|fifty|hundred|thousand|million|half|double|"
+                               r"triple|doubles|doubled|twice|zero)\b", re.I)
+
+
+def _has_number(text: str) -> bool:
+    text = _NAMING_NUMBERS.sub(" ", _PARENS.sub(" ", text))
+    return bool(_MEASURING_NUMBER.search(text))
+
+
+def _find(pattern: re.Pattern, text: str) -> str | None:
+    m = pattern.search(text)
+    return m.group(0).strip() if m else None
+
+
+def _lead(text: str, n: int = 1) -> list[str]:
+    """The first n stems after auxiliaries, quantifiers and articles ("Be providing
+    training" -> provid)."""
+    out = []
+    for s in stems(text):
+        if not out and s in W.LEAD_SKIP:
+            continue
+        out.append(s)
+        if len(out) >= n:
+            break
+    return out
+
+
+# Key results -------------------------------------------------------------------------------
+
+
+def _output_trigger(text: str) -> str | None:
+    """The words that make a key result an activity or a deliverable, or None."""
+    if _find(W.OUTCOME_SUBJECT, text) or (_find(W.OUTCOME_MEASURE, text)
+                                          and _has_number(text)):
+        return None
+    lead = _lead(text)
+    if lead and lead[0] in W.OUTPUT_VERBS:
+        first = next(w for w in words(text) if stem(w) == lead[0])
+        return first
+    for pattern in (W.OUTPUT_PHRASE, W.DONE_STATE):
+        hit = _find(pattern, text)
+        if hit:
+            return hit
+    return None
+
+
+def _unmeasurable_trigger(text: str, placeholder: bool) -> str | None:
+    if len(_content(text)) < 2:
+        return "nothing that names a measure"
+    if placeholder or _has_number(text):
+        return None
+    hit = _find(W.SCORE_ONLY, text)
+    if hit:
+        return hit
+    hit = _find(W.VAGUE_VERB, text) or _find(W.PERCEPTION, text)
+    if hit:
+        if W.PERCEPTION.search(text) and not W.VAGUE_VERB.search(text):
+            quantifier = W.QUANTIFIER.search(text)
+            if quantifier and quantifier.start() > W.PERCEPTION.search(text).start():
+                return None
+        return hit
+    if _find(W.QUANTIFIER, text) or _find(W.AGAINST_PLAN, text):
+        return None
+    hit = _find(W.VAGUE_ADJECTIVE, text)
+    if hit and not (_find(W.DONE_STATE, text) or (_lead(text) and _lead(text)[0]
+                                                   in W.OUTPUT_VERBS)):
+        return hit
+    return None
+
+
+def _bau_trigger(text: str) -> str | None:
+    lead = _lead(text)
+    if lead and lead[0] in W.BAU_VERBS:
+        return next(w for w in words(text) if stem(w) == lead[0])
+    return _find(W.BAU_PHRASE, text)
+
+
+def _kpi_trigger(text: str) -> str | None:
+    return _find(W.HOLD_LEVEL, text)
+
+
+def kr_verdicts(title: str, *, kind: str | None = None, baseline: float | None = None,
+                target: float | None = None, has_steps: bool = False) -> list[TextVerdict]:
+    """Text verdicts on one key result: output-kr, bau-okr, unmeasurable-kr,
+    kpi-in-disguise. kind/baseline/target are None for text-only input; when they make the
+    key result measurable, unmeasurable-kr is not returned."""
+    text, placeholder = _analyse(title)
+    out: list[TextVerdict] = []
+    if not text:
+        return [TextVerdict("unmeasurable-kr", "The key result has no words once links, "
+                            "placeholders and owner prefixes are removed; write what will "
+                            "change and the number it should reach.")]
+    hit = _output_trigger(text)
+    if hit:
+        out.append(TextVerdict(
+            "output-kr", f'"{hit}" describes an activity or a deliverable, not an outcome; '
+            "state the result it should cause (for whom, what changes, by how much)."))
+    hit = _bau_trigger(text)
+    if hit:
+        out.append(TextVerdict(
+            "bau-okr", f'"{hit}" is routine work; keep it in the operating plan or KPIs and '
+            "use the key result for what must change this quarter."))
+    measurable = target is not None or has_steps
+    if not measurable:
+        hit = _unmeasurable_trigger(text, placeholder)
+        if hit:
+            out.append(TextVerdict(
+                "unmeasurable-kr", f'"{hit}" cannot be checked at the end of the quarter; '
+                "add a number with its baseline and target, or a verifiable done-state."))
+    hit = None
+    if kind in ("stay_above", "stay_below"):
+        holding = baseline is None or target is None or (
+            baseline >= target if kind == "stay_above" else baseline <= target)
+        if holding:
+            hit = f"a {kind.replace('_', ' ')} threshold already met"
+    else:
+        hit = _kpi_trigger(text)
+    if hit:
+        out.append(TextVerdict(
+            "kpi-in-disguise", f'"{hit}" only holds a level; track it as a KPI and write a key '
+            "result only if this quarter must move it."))
+    return out
+
+
+# Objectives --------------------------------------------------------------------------------
+
+
+def objective_verdicts(title: str) -> list[TextVerdict]:
+    """Text verdicts on one objective: vague-objective, overspecified-objective, bau-okr."""
+    text, placeholder = _analyse(title)
+    out: list[TextVerdict] = []
+    if not text:
+        return [TextVerdict("vague-objective", "The objective has no words once links and "
+                            "prefixes are removed; say what should change and for whom.")]
+    content = _content(text)
+    concrete = [s for s in content if s not in W.GENERIC]
+    lead = _lead(text)
+    task = lead and lead[0] in W.TASK_VERBS and not _find(W.TASK_EXCEPT, text)
+    metric = placeholder or _has_number(text)
+    if task or metric:
+        why = (f'"{next(w for w in words(text) if stem(w) == lead[0])}" makes it a task'
+               if task else "it is a number to reach")
+        out.append(TextVerdict(
+            "overspecified-objective", f"The objective is really a task or a metric ({why}); "
+            "put that in a key result or an initiative and say what it is for."))
+    elif len(concrete) <= W.VAGUE_MAX_CONCRETE:
+        generic = [w for w in words(text) if stem(w) in W.GENERIC][:3]
+        quoted = ", ".join(f'"{w}"' for w in generic) or f'"{text}"'
+        out.append(TextVerdict(
+            "vague-objective", f"Generic words ({quoted}) with no concrete subject or "
+            "direction; name who or what should change and in which direction."))
+    hit = _bau_trigger(text)
+    if hit:
+        out.append(TextVerdict(
+            "bau-okr", f'"{hit}" is routine work; keep it in the operating plan and use '
+            "the objective for what must change this quarter."))
+    return out
+
+
+# Similarity --------------------------------------------------------------------------------
+
+
+def _acronym_expand(tokens: list[str], raw: str, other_raw: str) -> set[str]:
+    """SAOs in one text and "Sales Accepted Opportunities" in the other are one term."""
+    out = set(tokens)
+    other_words = [w for w in words(other_raw) if w[0].isalpha()]
+    for acro in re.findall(r"\b([A-Z]{2,5})s?\b", raw):
+        n = len(acro)
+        for i in range(len(other_words) - n + 1):
+            window = other_words[i:i + n]
+            if "".join(w[0] for w in window).upper() == acro:
+                out.discard(stem(acro))
+                out.update(s for s in (stem(w) for w in window) if s not in W.STOP)
+                break
+    return out
+
+
+def _terms(text: str) -> set[str]:
+    return {s for s in _content(text) if s not in W.SIMILARITY_STOP}
+
+
+def similarity(a: str, b: str) -> tuple[float, float, set[str]]:
+    """(Jaccard, share of a's terms found in b, shared terms) on stemmed content words."""
+    ca, cb = clean(a), clean(b)
+    ta = _acronym_expand(sorted(_terms(ca)), ca, cb)
+    tb = _acronym_expand(sorted(_terms(cb)), cb, ca)
+    if not ta or not tb:
+        return 0.0, 0.0, set()
+    shared = ta & tb
+    return len(shared) / len(ta | tb), len(shared) / len(ta), shared
+
+
+def copies_parent(child: str, parent: str) -> TextVerdict | None:
+    """fake-cascade: the child restates the parent instead of contributing."""
+    jaccard, contained, shared = similarity(child, parent)
+    if len(shared) < 2:
+        return None
+    if jaccard >= W.CASCADE_JACCARD or (contained >= W.CASCADE_CONTAINED
+                                        and jaccard >= W.CASCADE_JACCARD_FLOOR):
+        quoted = ", ".join(f'"{s}"' for s in sorted(shared)[:6])
+        return TextVerdict(
+            "fake-cascade", f"It repeats its parent's wording ({quoted}; "
+            f"{round(contained * 100)}% of its words); say what this unit will change, "
+            "from its own position, that moves the parent.")
+    return None
+
+
+_OPPOSITE_KINDS = {("increase", "decrease"), ("decrease", "increase"),
+                   ("stay_above", "stay_below"), ("stay_below", "stay_above")}
+
+
+def overlapping_pairs(items: list[TextItem], threshold: float | None = None,
+                      ) -> list[tuple[str, str, float, str]]:
+    """overlap: pairs (id_a, id_b, score, reason) from different groups that pursue the
+    same outcome. Candidates come from an inverted index on rare terms, so the work grows
+    with the number of similar pairs, not with the square of the items."""
+    threshold = W.OVERLAP_THRESHOLD if threshold is None else threshold
+    terms: list[frozenset[str]] = []
+    cleaned: list[str] = []
+    index: dict[str, list[int]] = defaultdict(list)
+    exact: dict[tuple[str, ...], list[int]] = defaultdict(list)
+    for i, item in enumerate(items):
+        c = clean(item.text)
+        cleaned.append(c)
+        t = frozenset(_terms(c))
+        terms.append(t)
+        if t:
+            exact[tuple(sorted(t))].append(i)
+        for term in t:
+            index[term].append(i)
+    cap = max(W.OVERLAP_MIN_POSTINGS, int(len(items) * W.OVERLAP_MAX_SHARE))
+    shared_count: dict[tuple[int, int], int] = defaultdict(int)
+    for postings in index.values():
+        if len(postings) > cap or len(postings) < 2:
+            continue
+        for x in range(len(postings)):
+            i = postings[x]
+            for j in postings[x + 1:]:
+                shared_count[(i, j)] += 1
+    candidates = {pair for pair, n in shared_count.items() if n >= 2}
+    for group in exact.values():
+        for x in range(len(group)):
+            for j in group[x + 1:]:
+                candidates.add((group[x], j))
+    out = []
+    for i, j in sorted(candidates):
+        a, b = items[i], items[j]
+        if a.group == b.group or (a.kind, b.kind) in _OPPOSITE_KINDS:
+            continue
+        ta = _acronym_expand(sorted(terms[i]), cleaned[i], cleaned[j])
+        tb = _acronym_expand(sorted(terms[j]), cleaned[j], cleaned[i])
+        if not ta or not tb:
+            continue
+        shared = ta & tb
+        score = len(shared) / len(ta | tb)
+        if score >= threshold and len(shared) >= 2:
+            quoted = ", ".join(f'"{s}"' for s in sorted(shared)[:6])
+            out.append((a.id, b.id, round(score, 2),
+                        f"they share {round(score * 100)}% of their words ({quoted})."))
+    return out
+
+
+def _direction(text: str, kind: str | None) -> tuple[str | None, str | None]:
+    if kind in ("increase", "stay_above"):
+        return "up", None
+    if kind in ("decrease", "stay_below"):
+        return "down", None
+    for m in W.DIRECTION.finditer(text):
+        word = m.group(0)
+        return ("up" if stem(word) in W.UP_WORDS else "down"), word
+    return None, None
+
+
+def _measure(text: str) -> frozenset[str]:
+    text = W.DIRECTION.sub(" ", text)
+    text = re.sub(r"\b(?:by|from|to|below|above|under|over|at least|at most)\b.*$", " ",
+                  text, flags=re.I) if re.search(r"\b(?:by|from|to)\b\s*[\d$]", text) \
+        else text
+    return frozenset(s for s in _terms(text) if s not in W.MEASURE_STOP)
+
+
+def contradicting_pairs(items: list[TextItem]) -> list[tuple[str, str, str]]:
+    """contradiction: pairs (id_a, id_b, reason) that move the same measure in opposite
+    directions, in any groups. Items are grouped by their measure (the words left once the
+    direction, numbers and scaffolding are removed), so only same-measure pairs are read."""
+    by_measure: dict[frozenset[str], list[tuple[int, str, str | None]]] = defaultdict(list)
+    for i, item in enumerate(items):
+        text = clean(item.text)
+        direction, word = _direction(text, item.kind)
+        if direction is None:
+            continue
+        measure = _measure(text)
+        if len(measure) >= 1:
+            by_measure[measure].append((i, direction, word))
+    out = []
+    for measure, members in by_measure.items():
+        ups = [m for m in members if m[1] == "up"]
+        downs = [m for m in members if m[1] == "down"]
+        for i, _, wi in ups:
+            for j, _, wj in downs:
+                a, b = items[i], items[j]
+                if a.id == b.id:
+                    continue
+                what = " ".join(sorted(measure))
+                how_a = f'"{wi}"' if wi else f"a {a.kind} key result"
+                how_b = f'"{wj}"' if wj else f"a {b.kind} key result"
+                first, second = sorted([(a.id, how_a), (b.id, how_b)])
+                out.append((first[0], second[0],
+                            f"{first[0]} says {first[1]} and {second[0]} says {second[1]} "
+                            f"on the same measure ({what})."))
+    return sorted(set(out))
