@@ -1,0 +1,73 @@
+"""Catchball over the REST API: the same exchange, inbox, overview and calendar."""
+
+import pytest
+
+from hoshin.org import services as org
+from hoshin.strategy.models import ImprovementPriority
+from tests.api.conftest import ApiClient
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def as_(plan):
+    return lambda who: ApiClient(org.create_token(None, who))
+
+
+def test_exchange_over_the_api(plan, as_):
+    office, lead = as_(plan.office), as_(plan.lead)
+    response = office.post("/catchball", {"element": "P1", "unit": "sales", "target": 40,
+                                          "comment": "Can you make 40?"})
+    assert response.status_code == 201, response.json()
+    thread = response.json()
+    assert thread["state"] == "open" and thread["waiting_on"] == "unit"
+    assert thread["version"]["target"] == 40 and thread["actions"] == ["withdraw", "delegate"]
+    tid = thread["id"]
+
+    inbox = lead.get("/catchball/inbox").json()
+    assert [t["id"] for t in inbox["awaiting"]] == [tid]
+    assert inbox["awaiting"][0]["actions"] == ["respond", "accept", "delegate"]
+
+    response = lead.post(f"/catchball/{tid}/respond", {
+        "contribution": "30 is realistic", "needs_people": "1 channel manager",
+        "help_from": ["ops"], "target": 30})
+    assert response.status_code == 200, response.json()
+    assert response.json()["rounds"][1]["help_from"] == ["ops"]
+    assert lead.post(f"/catchball/{tid}/accept").status_code == 409  # not their turn
+
+    response = office.post(f"/catchball/{tid}/accept", {"comment": "OK"})
+    assert response.status_code == 200, response.json()
+    body = response.json()
+    assert body["state"] == "agreed" and body["version"]["target"] == 30
+    assert [r["kind"] for r in body["rounds"]] == ["propose", "respond", "accept"]
+    assert office.get("/catchball", state="agreed").json()["count"] == 1
+    assert office.get("/catchball", element="P1").json()["items"][0]["id"] == tid
+    assert ImprovementPriority.objects.get(key="P1").title == "Sell through installers"
+
+
+def test_errors_name_the_field(plan, as_):
+    office = as_(plan.office)
+    response = office.post("/catchball", {"element": "P1", "unit": "mars"})
+    assert response.status_code == 400
+    assert response.json()["errors"] == [{"field": "unit", "message": 'unknown unit "mars"'}]
+    response = office.post("/catchball", {"element": "P1", "unit": "sales", "colour": "red"})
+    assert response.status_code == 422
+    assert as_(plan.member).post("/catchball", {"element": "P1", "unit": "sales"}
+                                 ).status_code == 403
+    assert office.get("/catchball/12345").status_code == 404
+
+
+def test_overview_and_calendar(plan, as_):
+    office = as_(plan.office)
+    response = office.put("/planning-deadlines", {"cycle": plan.year.key,
+                                                  "what": "catchball_response",
+                                                  "due": "2020-02-01"})
+    assert response.status_code == 200, response.json()
+    assert office.get("/planning-deadlines").json()[0]["due"] == "2020-02-01"
+    assert as_(plan.lead).put("/planning-deadlines", {
+        "cycle": plan.year.key, "what": "catchball_response", "due": "2020-02-01"}
+    ).status_code == 403
+    office.post("/catchball", {"element": "P1", "unit": "sales"})
+    [row] = office.get("/catchball/overview").json()
+    assert row["unit"] == "sales" and row["overdue"] == 1 and row["unanswered"] == 1
+    assert as_(plan.lead).get("/catchball/overview").status_code == 403
