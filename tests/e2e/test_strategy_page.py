@@ -1,0 +1,95 @@
+"""The strategy page in a real browser: the office edits, a viewer only reads."""
+
+import datetime as dt
+
+import pytest
+
+from tests.factories import build_plan
+
+pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
+YEAR = dt.date.today().year
+
+
+def test_office_edits_a_correlation_and_sees_it_on_the_xmatrix(page, login, screenshot,
+                                                               live_server):
+    build_plan()
+    login("office@acme.test", "/strategy/")
+    assert page.get_by_role("heading", name=f"Strategy {YEAR}").is_visible()
+    screenshot("strategy-office-1280")
+
+    # Inline (HTMX) add: the form opens in the page, a wrong owner is shown at its field.
+    page.get_by_role("link", name="Add a breakthrough").click()
+    form = page.locator("#slot-breakthroughs form")
+    form.get_by_label("Id").fill("B2")
+    form.get_by_label("Title").fill("Service every install within a day")
+    form.get_by_label("Owner").fill("nobody@acme.test")
+    form.get_by_role("button", name="Save").click()
+    error = page.locator("#slot-breakthroughs #id_owner_error")
+    error.wait_for()
+    assert 'unknown person "nobody@acme.test"' in error.text_content()
+    page.locator("#slot-breakthroughs").get_by_label("Owner").fill("lead@acme.test")
+    page.locator("#slot-breakthroughs").get_by_role("button", name="Save").click()
+    page.get_by_text("Added breakthrough objective B2.").wait_for()
+    assert page.locator("#item-B2").is_visible()
+
+    page.get_by_role("link", name="Breakthroughs × annual objectives").click()
+    page.get_by_label("B2 × A1").select_option("weak")
+    screenshot("strategy-grid-1280")
+    page.get_by_role("button", name="Save the grid").click()
+    page.get_by_text("Saved the grid: 1 link changed.").wait_for()
+
+    page.get_by_role("link", name=f"X-matrix {YEAR}").click()
+    svg = page.locator("#xm-figure svg")
+    svg.wait_for()
+    assert svg.locator('[data-row="B2"][data-col="A1"][data-mark="weak"]').count() == 1
+    page.get_by_role("link", name="Strategy page").click()
+    page.wait_for_url(f"{live_server.url}/strategy/?year={YEAR}")
+
+
+def test_viewer_sees_no_edit_controls(page, login, screenshot):
+    build_plan()
+    login("viewer@acme.test", "/strategy/")
+    assert page.get_by_text("Every home heated without fossil fuel").is_visible()
+    for name in ("Add a breakthrough", "Edit the vision", "Edit"):
+        assert page.get_by_role("link", name=name, exact=True).count() == 0
+    assert page.get_by_role("button", name="Archive").count() == 0
+    page.get_by_role("link", name="Resources: people and units × improvement priorities").click()
+    assert page.locator("table select").count() == 0
+    assert page.get_by_text("Lea Lead").is_visible()
+
+
+def test_phone_layout(page, login, screenshot):
+    build_plan()
+    page.set_viewport_size({"width": 390, "height": 844})
+    login("office@acme.test", "/strategy/")
+    width = page.evaluate("document.documentElement.scrollWidth")
+    wide = page.evaluate("""[...document.querySelectorAll('body *')].filter(
+        e => e.getBoundingClientRect().right > 392 && !e.closest('.st-table-frame, .st-grid-frame')).slice(0, 8).map(
+        e => e.tagName + '.' + e.className + ' ' + Math.round(e.getBoundingClientRect().right))""")
+    assert width <= 390, f"the page scrolls sideways on a phone ({width}px): {wide}"
+    screenshot("strategy-office-390")
+    page.goto(page.url.split("/strategy/")[0] + f"/strategy/grids/resources/?year={YEAR}")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    screenshot("strategy-resources-390")
+    page.goto(page.url.split("/strategy/")[0] + "/strategy/priorities/P1/")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    screenshot("strategy-priority-390")
+
+
+def test_two_primaries_are_refused_at_the_priority_column(page, login, screenshot):
+    build_plan()
+    login("admin@acme.test", f"/strategy/grids/resources/?year={YEAR}")
+    page.get_by_label("Operations on P1").select_option("primary")
+    page.get_by_role("button", name="Save resources").click()
+    column = page.locator("#col-P1")
+    column.get_by_text("2 primary resources").wait_for()
+    assert page.get_by_text("Nothing was saved.").is_visible()
+    screenshot("strategy-resources-error-1280")
+    # Fix it in place: the other changes are still on the page.
+    assert page.get_by_label("Operations on P1").input_value() == "primary"
+    page.get_by_label("Lea Lead on P1").select_option("secondary")
+    page.get_by_role("button", name="Save resources").click()
+    page.get_by_text("Saved the resources: 2 assignments changed.").wait_for()
+    page.goto(page.url.split("/strategy/")[0] + "/strategy/priorities/P1/")
+    screenshot("strategy-priority-1280")
+    assert "Lea Lead: role Primary → Secondary" in page.locator(".st-history").text_content()
