@@ -164,3 +164,10 @@ def test_a_row_is_matched_by_its_key_not_its_place(client, plan):
     assert response.status_code == 200
     assert f"{first} is no longer a key result of this objective" in response.content.decode()
     assert not KeyResult.objects.filter(title="Renamed in a stale form").exists()
+
+
+def test_changing_a_key_result_from_an_old_copy_keeps_its_latest_check_in(plan):
+    stale = KeyResult.objects.get(pk=plan.kr_sales.pk)
+    checkin = services.record_checkin(plan.member, plan.kr_sales, value=30)
+    services.save_key_result(plan.lead, stale, target=40, reason="raised")
+    assert KeyResult.objects.get(pk=plan.kr_sales.pk).last_checkin_id == checkin.pk

@@ -368,6 +368,10 @@ def save_key_result(actor: Person | None, key_result: KeyResult | None = None, *
     errors.raise_if_any()
     if reason:
         key_result._change_reason = reason.strip()
+    if not creating:
+        # Kept by record_checkin alone: the caller's instance may predate the latest check-in.
+        key_result.last_checkin_id = (KeyResult.objects.filter(pk=key_result.pk)
+                                      .values_list("last_checkin_id", flat=True).first())
     key_result.save()
     if step_rows is not None:
         key_result.steps.all().delete()
