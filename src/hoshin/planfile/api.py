@@ -5,8 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 from ninja import Field, Router, Schema
+from ninja.responses import Status
 
-from hoshin.core.api import ERRORS, ErrorOut, FieldErrorOut, Input
+from hoshin.core.api import ErrorOut, FieldErrorOut, Input
 from hoshin.planfile.markdown_import import (
     DEFAULT_EMAIL_DOMAIN, MarkdownImportError, import_markdown,
 )
@@ -53,7 +54,12 @@ class ImportErrorOut(ErrorOut):
     report: ReportOut = Field(..., description="What was read, and every error with its line.")
 
 
-@router.post("/import/markdown", response={200: ReportOut, 400: ImportErrorOut, **ERRORS},
+# 400 answers carry the report; the other errors have the usual shape.
+RESPONSES = {200: ReportOut, 400: ImportErrorOut,
+             frozenset({401, 403, 404, 409, 422}): ErrorOut}
+
+
+@router.post("/import/markdown", response=RESPONSES,
              summary="Import the OKRs of a Markdown page into a cycle (strategy office)")
 def import_markdown_page(request, payload: MarkdownImportIn):
     """All or nothing: on any error nothing is stored and the answer is 400 with the report.
@@ -64,9 +70,9 @@ def import_markdown_page(request, payload: MarkdownImportIn):
             unit=payload.unit, owner=payload.owner, email_domain=payload.email_domain,
             dry_run=payload.dry_run)
     except MarkdownImportError as exc:
-        return 400, {"detail": exc.detail,
+        return Status(400, {"detail": exc.detail,
                      "errors": [{"field": e["field"],
                                  "message": f"line {e['line']}: {e['message']}" if e.get("line")
                                  else e["message"]} for e in exc.report.errors],
-                     "report": exc.report.as_dict()}
+                     "report": exc.report.as_dict()})
     return report.as_dict()
