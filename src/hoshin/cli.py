@@ -16,6 +16,7 @@ VERBS: list[tuple[str, str]] = [
     ("export", "Write the whole plan as a plan file (YAML or JSON) to stdout or -o FILE"),
     ("checkin", "Record a check-in on a key result: value, confidence, note, blockers"),
     ("tree", "Show a cycle's alignment tree with progress and status (--format json)"),
+    ("catchball", "Propose plan elements to units and answer (list, propose, respond, accept)"),
     ("readiness", "A cycle's readiness diagnostic: scores, spread, what to fix before OKRs"),
     ("alignment", "A cycle's executive alignment test: Kendall's W, rank table, disagreements"),
     ("brief", "Print a quarter's strategic brief as Markdown"),

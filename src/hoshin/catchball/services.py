@@ -384,7 +384,7 @@ def propose(actor: Person | None, *, element, unit: str | Unit, title=None, targ
     if unit_obj is None:
         raise DomainError.field("unit", f'unknown unit "{unit}"')
     permissions.require(can_propose(actor, element, unit_obj),
-                        f'propose {ELEMENT_LABELS[field]}s to unit "{unit_obj.key}"')
+                        f'propose this {ELEMENT_LABELS[field]} to unit "{unit_obj.key}"')
     person = actor or proposer
     if person is None:
         raise DomainError.field("proposer", "a proposal is made by a person")
