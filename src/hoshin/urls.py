@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.urls import include, path
 
 from hoshin.api import api
+from hoshin.planfile.views import markdown_import_page
 from hoshin.web.alignment import alignment_map
 from hoshin.web.transparency import company, tv
 
@@ -16,6 +17,7 @@ urlpatterns = [
     path("alignment/", alignment_map, name="alignment"),
     path("company/", company, name="company"),
     path("tv/", tv, name="tv"),
+    path("import/markdown/", markdown_import_page, name="markdown_import"),
     path("", include("hoshin.okrs.urls")),
     path("", include("hoshin.web.urls")),
 ]
