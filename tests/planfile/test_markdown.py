@@ -189,6 +189,22 @@ def test_line_numbers_count_from_the_top_of_the_file_including_front_matter():
     assert p.objectives[0].key_results[0].line == 6
 
 
+def test_the_example_of_the_documentation():
+    p = parse((Path(__file__).parents[2] / "docs" / "markdown-import.md").read_text()
+              .split("```markdown\n")[1].split("```")[0])
+    assert [(u.name, u.parent) for u in p.units] == [("Engineering", None)]
+    boring, train = p.objectives
+    assert (boring.title, boring.owner, boring.unit) == ("Make releases boring", "vp-eng",
+                                                         "Engineering")
+    assert (train.parent, train.owner) == (0, "platform")
+    rate, = boring.key_results
+    assert (rate.kind, rate.baseline, rate.target, rate.unit) == ("decrease", 15, 5, "%")
+    duration, checklist = train.key_results
+    assert (duration.kind, duration.target, duration.note) == ("stay_below", 30,
+                                                               "45 mins today")
+    assert (checklist.kind, checklist.owner) == ("milestone", "sam")
+
+
 @pytest.mark.parametrize("text, expected", [
     ("Reduce churn from 5% to 3%", ("decrease", 5, 3, "%")),
     ("Grow ARR from $1.2M to $2M", ("increase", 1.2e6, 2e6, "$")),
