@@ -62,7 +62,8 @@ _SHORTCODE = re.compile(r":[a-z0-9_+-]+:")
 _OWNER = re.compile(
     r"^(?:(?:[A-Z][\w&/.'’-]*|and|of|&|the|for|[A-Z]{1,6}\d*)(?:\s+|(?=[\s(:]))){1,5}"
     r"(?:\([^)]{1,40}\)\s*)?:\s+")
-_KR_TAG = re.compile(r"^(?:KR|O|Objective|OBJECTIVE|Key Result|Goal)\s*\d*(?:\.\d+)?\s*[:.-]\s+",
+_KR_TAG = re.compile(r"^(?:KR|O|Objective|OBJECTIVE|Key Result|Goal)\s*\d*(?:\.\d+)?\s*[:.-]"
+                     r"(?:\s+|$)",
                      re.I)
 _SPACES = re.compile(r"\s+")
 
@@ -173,13 +174,21 @@ def _lead(text: str, n: int = 1) -> list[str]:
 # Key results -------------------------------------------------------------------------------
 
 
-def _output_trigger(text: str) -> str | None:
+def _starts_with_noun(text: str) -> bool:
+    # "The plan for sales ..." and "Upgrades take ..." name a thing, not an action.
+    first = words(text)[:1]
+    return bool(first) and (first[0].lower() in W.DETERMINERS
+                            or (first[0].endswith("s") and not first[0].endswith("ss")))
+
+
+def _output_trigger(text: str, placeholder: bool) -> str | None:
     """The words that make a key result an activity or a deliverable, or None."""
     if _find(W.OUTCOME_SUBJECT, text) or (_find(W.OUTCOME_MEASURE, text)
-                                          and _has_number(text)):
+                                          and (placeholder or _has_number(text)
+                                               or "%" in text)):
         return None
     lead = _lead(text)
-    if lead and lead[0] in W.OUTPUT_VERBS:
+    if lead and lead[0] in W.OUTPUT_VERBS and not _starts_with_noun(text):
         first = next(w for w in words(text) if stem(w) == lead[0])
         return first
     for pattern in (W.OUTPUT_PHRASE, W.DONE_STATE):
@@ -190,7 +199,7 @@ def _output_trigger(text: str) -> str | None:
 
 
 def _unmeasurable_trigger(text: str, placeholder: bool) -> str | None:
-    if len(_content(text)) < 2:
+    if not _content(text):
         return "nothing that names a measure"
     if placeholder or _has_number(text):
         return None
@@ -235,7 +244,7 @@ def kr_verdicts(title: str, *, kind: str | None = None, baseline: float | None =
         return [TextVerdict("unmeasurable-kr", "The key result has no words once links, "
                             "placeholders and owner prefixes are removed; write what will "
                             "change and the number it should reach.")]
-    hit = _output_trigger(text)
+    hit = _output_trigger(text, placeholder)
     if hit:
         out.append(TextVerdict(
             "output-kr", f'"{hit}" describes an activity or a deliverable, not an outcome; '

@@ -40,9 +40,9 @@ create build design develop define implement roll rollout establish complete run
 host conduct produce compile draft migrate automate redesign track set introduce identify
 choose agree begin start provide execute organize organise attend train transition test
 deploy integrate prepare map research analyze analyse outline deliver send distribute
-instrument refactor rewrite upgrade install configure formalize formalise standardize
-standardise kick schedule review audit plan devote dedicate attribute investigate
-evaluate assess explore collect gather interview survey announce present demo enable""")
+instrument refactor rewrite install configure formalize formalise standardize
+standardise kick schedule audit devote dedicate attribute investigate
+evaluate assess explore collect gather announce present measure do""")
 
 # Deliverable states and typical deliverable phrases anywhere in the text.
 DONE_STATE = _any(
@@ -50,7 +50,16 @@ DONE_STATE = _any(
     r"(?:documented|tracked|implemented|published|launched|released|created|updated|defined|"
     r"completed|automated|shipped|deployed|rolled out|set up|built|built out|written|"
     r"drafted|designed|developed|established|introduced|migrated|delivered|provided|"
-    r"researched|added|enabled by default|available|in place|live|done|ready|set)",
+    r"researched|added|enabled by default|available|in place|live|done|ready|set|public|"
+    r"measured|accessed|hired|brought on)",
+    r"have (?:\w+ ){1,4}(?:published|documented|created|launched|implemented|built|set up|"
+    r"in place)",
+    r"commits? to (?:a|an) (?:\w+ ){0,2}(?:plan|roadmap)",
+    r"(?:improve|update|refresh|revamp|rewrite) (?:\S+ ){0,2}(?:documentation|docs|pages?|"
+    r"website|decks?|materials)",
+    r"enables? (?:\w+ )?features?", r"devotes?|dedicates?",
+    r"(?:handbook|documentation|docs|section|page|wiki)\b.{0,40}\b(?:describes|outlines|"
+    r"contains|documents|lists|explains)",
     r"has been (?:developed|launched|created|implemented|published|documented|built)",
     r"(?:have|has) (?:a|an|its own|their own|our own) (?:[\w-]+ ){0,3}"
     r"(?:process|plan|policy|policies|playbook|dashboard|flow|guide|page|template)",
@@ -67,25 +76,27 @@ DONE_STATE = _any(
     r"boot-?camp", r"(?:blog )?posts? about", r"know (?:cost|the cost)",
     r"value\s*/?\s*prop", r"indicates whether",
 )
-OUTPUT_PHRASE = _any(r"hire\b", r"hiring\b", r"\d+\s+(?:user )?tests?\b",
+OUTPUT_PHRASE = _any(r"hire\b", r"hiring plan", r"\d+\+?\s+(?:[\w-]+\s+)?tests?\b",
                      r"(?:run|hold|host) (?:\w+ ){0,2}(?:sessions|workshops|events|meetings|"
                      r"masterclasses|webinars|trainings?)")
 
 # When a key result counts what other people do (customers, users, the press), or moves a
 # business measure by a number, it is an outcome even if it starts like an activity.
-OUTCOME_SUBJECT = _any(
-    r"(?:customers|users|prospects|companies|developers|organizations|organisations|buyers|"
-    r"applicants|candidates|teammates|team members|the press|thought leaders|"
-    r"influential \w+)\s+(?:have|has|are|is|will|get|getting|join|make|run|running|use|uses|"
-    r"begin|post|provision|report|rely|achieve|convert)",
-    r"\d+%\+?\s+of\s+\w+", r"\bsales uses\b")
+OUTCOME_SUBJECT = re.compile(
+    r"^(?:\S+\s+){0,4}(?:customers|users|prospects|companies|developers|organizations|"
+    r"organisations|buyers|applicants|candidates|teammates|team members|the press|"
+    r"thought leaders|influential \w+)\s+(?:have|has|are|is|will|get|getting|join|make|run|"
+    r"running|use|uses|begin|post|provision|report|rely|achieve|convert)"
+    r"|^\S*\d+%\+?\s+of\s+\w+|^sales uses\b", _I)
 OUTCOME_MEASURE = _any(
     r"conversion", r"retention", r"activation", r"adoption", r"revenue", r"i?arr", r"i?acv",
     r"pipeline", r"mqls?", r"saos?", r"sqos?", r"pqls?", r"[dwm]au", r"nps", r"csat",
     r"score", r"engagement", r"latency", r"traffic", r"sign-?ups?", r"downloads?",
     r"visitors", r"resolution time", r"time (?:to|spent)", r"reduction", r"churn",
-    r"registrants?", r"inquiries", r"testimonials", r"logos", r"deals", r"opportunit(?:y|ies)",
-    r"increase (?:\w+ ){0,4}by", r"from \S+ to \S+", r"\d+(?:\.\d+)?x\b")
+    r"registrants?", r"inquiries", r"indicate", r"survey", r"testimonials", r"logos", r"deals", r"opportunit(?:y|ies)",
+    r"increase (?:\w+ ){0,4}by", r"from \S+ to \S+", r"\d+(?:\.\d+)?x\b",
+    r"(?:take|takes|within|under|less than|below|above) \d+ ?(?:ms|s|sec|seconds|minutes?|"
+    r"hours?|h|days?|weeks?)\b")
 
 # unmeasurable-kr ----------------------------------------------------------------------------
 VAGUE_VERB = _any(r"maximi[sz]e", r"minimi[sz]e", r"optimi[sz]e", r"improve(?!d)",
@@ -93,7 +104,8 @@ VAGUE_VERB = _any(r"maximi[sz]e", r"minimi[sz]e", r"optimi[sz]e", r"improve(?!d)
                   r"activate", r"^identify", r"^begin", r"^measure", r"^be providing",
                   r"be able to", r"evidence", r"^(?:grow|increase|reduce|drive|boost)\b(?!.*\d)",
                   r"help(?:s|ing)?", r"aligned", r"putting into practice", r"get mentioned",
-                  r"working process", r"better")
+                  r"working process", r"better", r"at every opportunity", r"ongoing",
+                  r"continuously", r"regularly")
 PERCEPTION = _any(r"knows?", r"trusts?", r"rel(?:y|ies) on", r"love", r"feel", r"believe",
                   r"are using", r"is using", r"report that", r"proves?", r"understands?")
 VAGUE_ADJECTIVE = _any(r"compelling", r"clear", r"fast", r"easy", r"easily", r"strong",
@@ -111,8 +123,9 @@ SCORE_ONLY = re.compile(r"^%\s+of\b", _I)
 BAU_VERBS = _stems("maintain keep continue sustain upkeep")
 BAU_PHRASE = _any(
     r"up[- ]to[- ]date", r"(?:documented|kept) and maintained", r"maintained in",
-    r"(?:weekly|monthly|quarterly|annual|regular) (?:business )?(?:reviews?|reporting|reports?|"
-    r"meetings?|syncs?|updates?|newsletters?|check-?ins?)",
+    r"(?:run|hold|host|attend|do|organi[sz]e|prepare|send|publish|deliver|produce|write)s? "
+    r"(?:the |our )?(?:weekly|monthly|quarterly|annual|regular) (?:business )?(?:reviews?|"
+    r"reporting|reports?|meetings?|syncs?|updates?|newsletters?|check-?ins?)",
     r"do (?:the )?(?:weekly|monthly|quarterly|regular)",
     r"(?:board-approved|annual|quarterly|yearly|fy\s?\d+ (?:annual|quarterly)[\w ,]*?) budgets?",
     r"budgets? (?:are|is) set", r"plan for (?:each|every)",
@@ -140,7 +153,8 @@ improve enhance accelerate scale ready prepare foundation operational operation 
 organization organisation team world class effective efficient efficiency productivity
 better great best excellent excellence success successful delightful love happy thrive
 thriving aspirational proactive reactive proactively valuable accessible leadership leader
-credibility thought decision decisions result process system quality bar raise value
+credibility thought decision decisions result system quality bar product application development
+personalized personalised project raise value
 data driven growth rapid rapidly massive massively evolution lay demonstrate continue
 foster connection belonging inclusive operating effort business sure path regular next
 level personalized amid strong stronger world-class world high performing performance
@@ -153,15 +167,15 @@ VAGUE_MAX_CONCRETE = 1
 # An objective that starts with one of these is a task, unless TASK_EXCEPT matches.
 TASK_VERBS = _stems("""hire recruit launch ship release publish develop define implement
 execute extend evaluate identify open deploy install migrate write document complete
-finish run hold host organize organise roll introduce redesign rebuild build-out
+finish run hold host roll introduce redesign rebuild build-out
 work""")
-TASK_EXCEPT = _any(r"^(?:\w+ ){0,2}(?:to|that|so)\s+(?:accelerate|increase|grow|reduce)",
+TASK_EXCEPT = _any(r"(?:to|that|so)\s+(?:accel\w*|increase|grow|reduce|improve|achieve)",
                    r"process", r"culture")
 
 # Similarity ----------------------------------------------------------------------------------
 SIMILARITY_STOP = _stems("""kr key result objective okr okrs q1 q2 q3 q4 quarter eoq goal
 target achieve reach via ensure make get""")
-CASCADE_JACCARD = 0.6
+CASCADE_JACCARD = 0.55
 CASCADE_CONTAINED = 0.75
 CASCADE_JACCARD_FLOOR = 0.4
 OVERLAP_THRESHOLD = 0.6
@@ -180,3 +194,5 @@ DIRECTION = _any(r"increas(?:e|es|ed|ing)", r"grow(?:s|ing|n)?", r"rais(?:e|es|e
                  r"lower(?:s|ed|ing)?", r"minimi[sz](?:e|es|ed|ing)", r"shrink(?:s|ing)?",
                  r"halve(?:s|d)?", r"drop(?:s|ped|ping)?", r"decline(?:s|d)?")
 MEASURE_STOP = _stems("percent pct point baseline current level")
+
+DETERMINERS = frozenset("the a an our their its this these those".split())
