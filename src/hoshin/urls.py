@@ -3,7 +3,7 @@ from django.urls import include, path
 
 from hoshin.api import api
 from hoshin.planfile.views import markdown_import_page
-from hoshin.web.alignment import alignment_map
+from hoshin.web.alignment import alignment_branch, alignment_map
 from hoshin.web.transparency import company, tv
 
 urlpatterns = [
@@ -15,6 +15,7 @@ urlpatterns = [
     path("catchball/", include("hoshin.catchball.urls")),
     path("notify/", include("hoshin.notify.urls")),
     path("alignment/", alignment_map, name="alignment"),
+    path("alignment/branch/", alignment_branch, name="alignment-branch"),
     path("company/", company, name="company"),
     path("tv/", tv, name="tv"),
     path("import/markdown/", markdown_import_page, name="markdown_import"),

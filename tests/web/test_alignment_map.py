@@ -55,3 +55,84 @@ def test_every_link_on_the_map_leads_to_a_page(plan):
     assert "/key-results/KR1/" in links and "/objectives/O1/" in links
     for link in links:
         assert client.get(link).status_code == 200, link
+
+
+def _large_map(monkeypatch, size: int):
+    """Make the map count as large from `size` nodes, so the plan fixture shows lazy
+    branches as a large organisation would."""
+    from hoshin.web import alignment
+
+    monkeypatch.setattr(alignment, "LARGE_TREE", size)
+
+
+def test_a_large_map_sends_its_top_levels_and_loads_branches_on_demand(plan, monkeypatch):
+    import re
+
+    _large_map(monkeypatch, 6)
+    client = client_for("member@acme.test")
+    html = client.get("/alignment/").content.decode()
+    assert "load when you open them" in html
+    assert "Installer-sold units" not in html  # a key result, deep below the top levels
+    urls = re.findall(r'hx-get="([^"]+)"', html)
+    assert urls and all(u.startswith("/alignment/branch/?") for u in urls)
+    # Without JavaScript the same URL is a link inside the closed branch.
+    for url in urls:
+        assert f'<a href="{url}">Open this branch' in html
+    fragments = [client.get(u.replace("&amp;", "&"), HTTP_HX_REQUEST="true") for u in urls]
+    assert all(f.status_code == 200 for f in fragments)
+    assert all(f.content.decode().startswith("<li") for f in fragments)
+    assert any("Installer-sold units" in f.content.decode() for f in fragments)
+
+
+def test_a_branch_opens_as_a_page_without_javascript(plan):
+    client = client_for("member@acme.test")
+    response = client.get("/alignment/branch/", {"node": "objective:O1"})
+    html = response.content.decode()
+    assert response.status_code == 200 and "<html" in html
+    assert "One branch of the map" in html and "Back to the whole map" in html
+    assert "Installer-sold units" in html and "Install faster" not in html
+    assert client.get("/alignment/branch/", {"node": "objective:nope"}).status_code == 404
+    assert client.get("/alignment/branch/", {"node": "vision:vision"}).status_code == 404
+
+
+def test_a_branch_keeps_the_filters(plan):
+    services.record_checkin(None, plan.kr_sales, value=35, confidence=9)
+    client = client_for("member@acme.test")
+    fragment = client.get("/alignment/branch/", {"node": "objective:O1", "status": "no_data"},
+                          HTTP_HX_REQUEST="true").content.decode()
+    assert "certification programme" in fragment and "Installer-sold units" not in fragment
+    by_owner = client.get("/alignment/branch/", {"node": "objective:O1",
+                                                  "owner": "nobody@acme.test"},
+                          HTTP_HX_REQUEST="true").content.decode()
+    assert "Nothing matches" in by_owner
+    by_unit = client.get("/alignment/branch/", {"node": "objective:O1", "unit": "ops"})
+    assert by_unit.status_code == 404  # O1 belongs to sales: not in the ops map
+
+
+def test_unit_names_link_to_the_unit_pages(plan):
+    client = client_for("member@acme.test")
+    html = client.get("/alignment/").content.decode()
+    assert '<a href="/units/sales/">' in html
+    assert client.get("/units/sales/").status_code == 200
+
+
+def test_every_link_of_a_large_map_and_its_branches_leads_to_a_page(plan, monkeypatch):
+    import html as html_lib
+    import re
+
+    _large_map(monkeypatch, 6)
+    client = client_for("member@acme.test")
+    pages, seen = ["/alignment/"], set()
+    while pages:
+        page = pages.pop()
+        body = client.get(page).content.decode()
+        for link in re.findall(r'<a href="(/[^"]+)"', body.split('class="alignment"', 1)[1]):
+            link = html_lib.unescape(link)
+            if link in seen:
+                continue
+            seen.add(link)
+            assert client.get(link).status_code == 200, link
+            if link.startswith("/alignment/branch/"):
+                pages.append(link)
+    assert any(link.startswith("/alignment/branch/") for link in seen)
+    assert "/key-results/KR1/" in seen and "/units/sales/" in seen

@@ -1,21 +1,33 @@
 """The alignment map: vision → breakthroughs → annual objectives → priorities and themes →
-objectives → key results, coloured by status, filterable, every branch collapsible."""
+objectives → key results, coloured by status, filterable, every branch collapsible.
+
+A large map is sent as its top levels only: deeper branches come from `alignment_branch`
+when opened (HTMX), or open as a page of their own without JavaScript."""
 
 from __future__ import annotations
 
+from html import escape
+from urllib.parse import urlencode
+
 from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.utils.safestring import mark_safe
 
-from hoshin.okrs.models import Cycle, KeyResult
-from hoshin.okrs.progress import alignment_tree_data
+from hoshin.engine.rollup import node_to_dict
+from hoshin.okrs.models import Cycle
+from hoshin.okrs.progress import BRANCH_TYPES, alignment_tree_data
+from hoshin.okrs.progress import alignment_branch as branch_of
 from hoshin.org.models import Unit
-from hoshin.web.treeview import STATUS_WORDS, count, filter_tree
+from hoshin.web.treeview import STATUS_WORDS, TYPE_LABELS, count, filter_tree, levels_within
 from hoshin.web.treeview import render as render_tree
 
-# Above this many nodes the map opens collapsed below the annual objectives, so a whole
-# large organisation stays usable; a unit filter shows everything open.
-LARGE_TREE = 1500
+# A map (or an opened branch) of more nodes than this is sent down to the level that still
+# fits, its deeper branches loaded when opened: the page stays small and quick to draw.
+LARGE_TREE = 400
+# Above this many key-result owners the owner box offers no list to pick from (typing an
+# email still filters): thousands of options would weigh more than the map itself.
+OWNER_CHOICES = 500
 
 
 def _default_cycle():
@@ -33,37 +45,113 @@ def _link(node: dict) -> str | None:
     return None
 
 
+class _Filters:
+    """The map's filters, read from the query string the same way by the page and by a
+    branch, so an opened branch shows what the page would have shown."""
+
+    def __init__(self, request):
+        self.cycles = list(Cycle.objects.filter(kind=Cycle.Kind.QUARTER,
+                                                archived_at__isnull=True).order_by("-start"))
+        wanted = request.GET.get("cycle")
+        self.cycle = next((c for c in self.cycles if c.key == wanted), None) or _default_cycle()
+        self.unit_key = request.GET.get("unit") or ""
+        self.unit = Unit.objects.filter(key=self.unit_key).first() if self.unit_key else None
+        self.owner = (request.GET.get("owner") or "").strip().lower()
+        self.status = request.GET.get("status") or ""
+        self.units = dict(Unit.objects.filter(archived_at__isnull=True).order_by("name")
+                          .values_list("key", "name"))
+
+    def query(self, **more) -> str:
+        params = {"cycle": self.cycle.key if self.cycle else "", "unit": self.unit_key,
+                  "owner": self.owner, "status": self.status, **more}
+        return urlencode({k: v for k, v in params.items() if v})
+
+    def apply(self, tree: dict | None) -> dict | None:
+        if tree is not None and self.owner:
+            tree = filter_tree(tree, lambda n: (n.get("owner") or "").lower() == self.owner)
+        if tree is not None and self.status in STATUS_WORDS:
+            tree = filter_tree(tree, lambda n: n["type"] == "key_result"
+                               and n["status"] == self.status)
+        return tree
+
+    def branch_url(self, node: dict) -> str | None:
+        if node["type"] not in BRANCH_TYPES or node.get("ref"):
+            return None
+        return "/alignment/branch/?" + self.query(node=f"{node['type']}:{node['id']}")
+
+    def render(self, node: dict, *, children_only: bool = False) -> str:
+        """The tree as list items, down to the level that fits in LARGE_TREE nodes."""
+        lazy_depth = levels_within(node, LARGE_TREE)
+        if children_only:
+            # The branch's own summary is already on the page: count from its children.
+            lazy_depth = None if lazy_depth is None else lazy_depth - 1
+            return "".join(render_tree(child, link=_link, units=self.units,
+                                       lazy=self.branch_url, lazy_depth=lazy_depth)
+                           for child in node["children"])
+        return render_tree(node, link=_link, units=self.units, lazy=self.branch_url,
+                           lazy_depth=lazy_depth)
+
+    def context(self) -> dict:
+        return {"nav": "alignment", "cycles": self.cycles, "cycle": self.cycle,
+                "unit_options": mark_safe(_options(self.units, self.unit_key)),
+                "unit_key": self.unit_key, "owner": self.owner, "status": self.status,
+                "statuses": STATUS_WORDS, "tree_html": None, "nodes": 0, "owners": []}
+
+
+def _options(units: dict[str, str], selected: str) -> str:
+    # Built here, not by a template loop: a large organisation has thousands of units.
+    return "".join(f'<option value="{escape(key)}"{" selected" if key == selected else ""}>'
+                   f"{escape(name)}</option>" for key, name in units.items())
+
+
+def _owners(tree: dict) -> list[str]:
+    owners, stack = set(), [tree]
+    while stack:
+        node = stack.pop()
+        if node.get("owner"):
+            owners.add(node["owner"])
+        stack.extend(node["children"])
+    return sorted(owners) if len(owners) <= OWNER_CHOICES else []
+
+
 @login_required
 def alignment_map(request):
-    cycles = list(Cycle.objects.filter(kind=Cycle.Kind.QUARTER, archived_at__isnull=True)
-                  .order_by("-start"))
-    cycle = next((c for c in cycles if c.key == request.GET.get("cycle")), None) \
-        or _default_cycle()
-    units = list(Unit.objects.filter(archived_at__isnull=True).order_by("name")
-                 .values_list("key", "name"))
-    unit_key = request.GET.get("unit") or ""
-    unit = Unit.objects.filter(key=unit_key).first() if unit_key else None
-    owner = (request.GET.get("owner") or "").strip().lower()
-    status = request.GET.get("status") or ""
-    context = {"nav": "alignment", "cycles": cycles, "cycle": cycle, "units": units,
-               "unit_key": unit_key, "owner": owner, "status": status,
-               "statuses": STATUS_WORDS, "tree_html": None, "nodes": 0}
-    if cycle is not None:
-        tree = alignment_tree_data(cycle, unit=unit)
-        if owner:
-            tree = filter_tree(tree, lambda n: (n.get("owner") or "").lower() == owner)
-        if tree is not None and status in STATUS_WORDS:
-            tree = filter_tree(tree, lambda n: n["type"] == "key_result"
-                               and n["status"] == status)
+    filters = _Filters(request)
+    context = filters.context()
+    if filters.cycle is not None:
+        tree = alignment_tree_data(filters.cycle, unit=filters.unit)
+        context["owners"] = _owners(tree)
+        tree = filters.apply(tree)
         if tree is not None:
-            nodes = count(tree)
-            filtered = bool(unit or owner or status)
-            open_depth = 99 if filtered or nodes <= LARGE_TREE else 2
-            context["nodes"] = nodes
-            context["collapsed"] = open_depth < 99
+            context["nodes"] = count(tree)
+            context["lazy"] = context["nodes"] > LARGE_TREE
             context["tree_html"] = mark_safe(  # built from escaped text in treeview
-                f'<ul class="tree">{render_tree(tree, link=_link, open_depth=open_depth)}</ul>')
-        context["owners"] = list(KeyResult.objects.filter(
-            objective__cycle=cycle, archived_at__isnull=True).values_list(
-            "owner__email", flat=True).distinct().order_by("owner__email"))
+                f'<ul class="tree">{filters.render(tree)}</ul>')
+    return render(request, "web/alignment.html", context)
+
+
+@login_required
+def alignment_branch(request):
+    """One branch of the map: its children as list items for HTMX, or, opened as a link
+    (no JavaScript), a page of its own."""
+    filters = _Filters(request)
+    node_type, _, key = (request.GET.get("node") or "").partition(":")
+    if filters.cycle is None or node_type not in BRANCH_TYPES or not key:
+        raise Http404("No such branch.")
+    node = branch_of(filters.cycle, node_type, key, unit=filters.unit)
+    if node is None:
+        raise Http404("No such branch.")
+    branch = filters.apply(node_to_dict(node))
+    if request.htmx:
+        if branch is None:
+            return HttpResponse('<li class="leaf">Nothing matches these filters.</li>')
+        return HttpResponse(filters.render(branch, children_only=True))
+    context = filters.context()
+    context.update({"branch": {"type": TYPE_LABELS.get(node_type, node_type), "id": key,
+                               "title": node.title},
+                    "map_url": "/alignment/?" + filters.query()})
+    if branch is not None:
+        context["nodes"] = count(branch)
+        context["lazy"] = context["nodes"] > LARGE_TREE
+        context["tree_html"] = mark_safe(f'<ul class="tree">{filters.render(branch)}</ul>')
     return render(request, "web/alignment.html", context)
