@@ -609,7 +609,12 @@ def analyze(plan: Plan, limits: Limits | None = None, *, codes: Iterable[str] | 
     findings: list[Finding] = []
     for rule_codes, run in RUNNERS:
         if wanted & set(rule_codes):
-            findings.extend(f for f in run(ctx) if f.code in wanted)
+            try:
+                findings.extend(f for f in run(ctx) if f.code in wanted)
+            except ModuleNotFoundError as exc:
+                # An installation without the text module still gets the structural rules.
+                if exc.name != "hoshin.analyzer.text":
+                    raise
     if focus is not None:
         findings = [f for f in findings if any(i.id in focus for i in f.items)]
     findings.sort(key=lambda f: (_ORDER[f.code], [i.id for i in f.items]))

@@ -8,7 +8,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
-from django.views.decorators.http import require_POST
 
 from hoshin.analyzer import report, services
 from hoshin.analyzer.models import LIMIT_FIELDS, AnalyzerSettings
@@ -109,9 +108,11 @@ def _draft_from_form(request) -> dict:
 
 
 @login_required
-@require_POST
 def draft_check(request):
-    """Findings for the objective being typed, as an HTML fragment (HTMX swaps it in)."""
+    """Findings for the objective being typed, as an HTML fragment (HTMX swaps it in).
+    A GET (nothing typed yet) answers the empty fragment."""
+    if request.method != "POST":
+        return render(request, "analyzer/_draft_findings.html", {"findings": []})
     try:
         findings = report.check_draft(_draft_from_form(request))
     except DomainError as exc:
