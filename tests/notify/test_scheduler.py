@@ -14,7 +14,8 @@ from hoshin.notify.models import OutboxMessage, ScheduledRun
 # production, so these tests commit for real instead of running in one transaction.
 pytestmark = pytest.mark.django_db(transaction=True)
 
-NOW = dt.datetime(2026, 11, 23, 9, 0, 30, tzinfo=dt.UTC)
+# A Tuesday: no reminder, nudge or digest of the default rhythm falls due.
+NOW = dt.datetime(2026, 11, 24, 9, 0, 30, tzinfo=dt.UTC)
 
 
 def run_worker(max_tasks=None):
@@ -22,10 +23,12 @@ def run_worker(max_tasks=None):
 
 
 def test_each_due_slot_is_enqueued_once_however_often_the_scheduler_ticks(plan):
-    assert ("deliver-outbox", "2026-11-23T09:00") in scheduler.tick(NOW)
+    assert ("deliver-outbox", "2026-11-24T09:00") in scheduler.tick(NOW)
     assert scheduler.tick(NOW + dt.timedelta(seconds=10)) == []
-    assert ("deliver-outbox", "2026-11-23T09:01") in scheduler.tick(NOW + dt.timedelta(minutes=1))
-    assert DBTaskResult.objects.count() == 2
+    assert ("deliver-outbox", "2026-11-24T09:01") in scheduler.tick(NOW + dt.timedelta(minutes=1))
+    assert ScheduledRun.objects.filter(job="deliver-outbox").count() == 2
+    # one queued task per recorded slot (the other jobs have their own slots)
+    assert DBTaskResult.objects.count() == ScheduledRun.objects.count()
 
 
 def test_the_worker_delivers_what_the_scheduler_enqueued(plan, mailoutbox):

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from datetime import time as dt_time
+
 from django.db import models
 from django.utils import timezone
 
+from hoshin.core.history import History
 from hoshin.org.models import Person
 
 
@@ -69,3 +72,90 @@ class ScheduledRun(models.Model):
 
     def __str__(self) -> str:
         return f"{self.job} {self.slot}"
+
+
+def _valid_time_zone(value: str) -> None:
+    import zoneinfo
+
+    from django.core.exceptions import ValidationError
+
+    try:
+        zoneinfo.ZoneInfo(value)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError) as exc:
+        raise ValidationError(f"{value!r} is not a known time zone (e.g. Europe/London)") \
+            from exc
+
+
+class Weekday(models.IntegerChoices):
+    MONDAY = 0, "Monday"
+    TUESDAY = 1, "Tuesday"
+    WEDNESDAY = 2, "Wednesday"
+    THURSDAY = 3, "Thursday"
+    FRIDAY = 4, "Friday"
+    SATURDAY = 5, "Saturday"
+    SUNDAY = 6, "Sunday"
+
+
+class Rhythm(models.Model):
+    """The organisation's drumbeat (one row): when check-ins are due, when the weekly
+    leadership review meets, when digests go out, in the organisation's time zone."""
+
+    time_zone = models.CharField(max_length=60, default="UTC", validators=[_valid_time_zone])
+    checkin_weekday = models.PositiveSmallIntegerField(choices=Weekday.choices,
+                                                       default=Weekday.THURSDAY)
+    checkin_time = models.TimeField(default=dt_time(9, 0),
+                                    help_text="When the weekly check-in reminder goes out.")
+    review_weekday = models.PositiveSmallIntegerField(choices=Weekday.choices,
+                                                      default=Weekday.MONDAY)
+    review_time = models.TimeField(default=dt_time(10, 0),
+                                   help_text="The weekly leadership review.")
+    nudge_hours_before_review = models.PositiveSmallIntegerField(
+        default=20, help_text="A second reminder this many hours before the review, to owners "
+                              "who still have not checked in.")
+    digest_weekday = models.PositiveSmallIntegerField(choices=Weekday.choices,
+                                                      default=Weekday.FRIDAY)
+    digest_time = models.TimeField(default=dt_time(15, 0),
+                                   help_text="The weekly digest to each unit lead.")
+    slack_webhook_url = models.URLField(max_length=500, blank=True,
+                                        help_text="Slack incoming webhook for reminders.")
+    slack_signing_secret = models.CharField(max_length=200, blank=True)
+    slack_bot_token = models.CharField(max_length=200, blank=True,
+                                       help_text="Needed to open the check-in dialog in Slack.")
+    teams_webhook_url = models.URLField(max_length=500, blank=True,
+                                        help_text="Microsoft Teams incoming webhook.")
+    history = History(excluded_fields=["slack_signing_secret", "slack_bot_token"])
+
+    def __str__(self) -> str:
+        return "Rhythm"
+
+    @classmethod
+    def current(cls) -> Rhythm:
+        rhythm = cls.objects.order_by("pk").first()
+        return rhythm if rhythm is not None else cls()
+
+    @property
+    def zone(self):
+        import zoneinfo
+
+        return zoneinfo.ZoneInfo(self.time_zone)
+
+
+class Preference(models.Model):
+    """How a person wants to be reminded."""
+
+    class Channel(models.TextChoices):
+        EMAIL = "email", "Email"
+        SLACK = "slack", "Slack"
+        TEAMS = "teams", "Microsoft Teams"
+        NONE = "none", "No reminders"
+
+    person = models.OneToOneField(Person, on_delete=models.CASCADE,
+                                  related_name="notification_preference")
+    channel = models.CharField(max_length=10, choices=Channel.choices, default=Channel.EMAIL)
+    slack_user_id = models.CharField(max_length=40, blank=True,
+                                     help_text="Slack member id (U…), to mention and to "
+                                               "recognise you in /hoshin.")
+    history = History()
+
+    def __str__(self) -> str:
+        return f"{self.person}: {self.channel}"

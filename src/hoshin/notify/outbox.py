@@ -39,14 +39,32 @@ def queue_email(recipient: Person, *, subject: str, text: str, html: str = "", u
     if dedupe_key and OutboxMessage.objects.filter(dedupe_key=dedupe_key).exists():
         return None
     now = now or timezone.now()
-    fields = dict(channel=OutboxMessage.Channel.EMAIL, recipient=recipient,
-                  address=recipient.email, subject=subject[:300], text=text, html=html,
-                  url=absolute_url(url), kind=kind, dedupe_key=dedupe_key,
-                  created_at=now, next_attempt_at=now)
     try:
         with transaction.atomic():
-            return OutboxMessage.objects.create(**fields)
+            return OutboxMessage.objects.create(
+                channel=OutboxMessage.Channel.EMAIL, recipient=recipient,
+                address=recipient.email, subject=subject[:300], text=text, html=html,
+                url=absolute_url(url), kind=kind, dedupe_key=dedupe_key,
+                created_at=now, next_attempt_at=now)
     except IntegrityError:  # a concurrent writer queued the same dedupe_key first
+        return None
+
+
+def queue_webhook(channel: str, address: str, payload: dict, *, recipient: Person | None = None,
+                  subject: str = "", url: str = "", kind: str = "",
+                  dedupe_key: str | None = None,
+                  now: dt.datetime | None = None) -> OutboxMessage | None:
+    """Store a chat message (Slack or Teams) for its incoming webhook."""
+    if dedupe_key and OutboxMessage.objects.filter(dedupe_key=dedupe_key).exists():
+        return None
+    now = now or timezone.now()
+    try:
+        with transaction.atomic():
+            return OutboxMessage.objects.create(
+                channel=channel, recipient=recipient, address=address, payload=payload,
+                subject=subject[:300], url=absolute_url(url), kind=kind,
+                dedupe_key=dedupe_key, created_at=now, next_attempt_at=now)
+    except IntegrityError:
         return None
 
 
@@ -64,8 +82,16 @@ def _send_email(message: OutboxMessage, mail_connection) -> None:
     email.send()
 
 
+def _post_webhook(message: OutboxMessage, mail_connection) -> None:
+    from hoshin.notify.channels import post_json
+
+    post_json(message.address, message.payload or {})
+
+
 # channel → callable(message, mail_connection); a sender raises on failure.
-SENDERS = {OutboxMessage.Channel.EMAIL: _send_email}
+SENDERS = {OutboxMessage.Channel.EMAIL: _send_email,
+           OutboxMessage.Channel.SLACK: _post_webhook,
+           OutboxMessage.Channel.TEAMS: _post_webhook}
 
 
 def _claim(now: dt.datetime):

@@ -46,12 +46,13 @@ def job(name: str, *, slots: Callable[[dt.datetime], Iterable[str]],
     return register
 
 
-def _enqueue(run: ScheduledRun, now: dt.datetime) -> None:
+def _enqueue(run: ScheduledRun, now: dt.datetime, fresh: bool) -> None:
     from hoshin.notify.tasks import run_job
 
-    run.enqueued_at = now
-    run.attempts += 1
-    run.save(update_fields=["enqueued_at", "attempts"])
+    if not fresh:
+        run.enqueued_at = now
+        run.attempts += 1
+        run.save(update_fields=["enqueued_at", "attempts"])
     run_job.enqueue(run.job, run.slot, now.isoformat())
 
 
@@ -64,15 +65,17 @@ def tick(now: dt.datetime | None = None) -> list[tuple[str, str]]:
             with transaction.atomic():
                 try:
                     with transaction.atomic():
-                        run = ScheduledRun.objects.create(job=name, slot=slot, enqueued_at=now)
+                        run = ScheduledRun.objects.create(job=name, slot=slot, enqueued_at=now,
+                                                          attempts=1)
                     fresh = True
                 except IntegrityError:
                     run = ScheduledRun.objects.select_for_update().get(job=name, slot=slot)
                     fresh = False
                 if fresh or (run.completed_at is None and run.enqueued_at + spec.lease <= now):
-                    _enqueue(run, now)
+                    _enqueue(run, now, fresh)
                     enqueued.append((name, slot))
-    ScheduledRun.objects.filter(completed_at__lt=now - KEEP_RUNS).delete()
+    if now.minute == 0:
+        ScheduledRun.objects.filter(completed_at__lt=now - KEEP_RUNS).delete()
     return enqueued
 
 
