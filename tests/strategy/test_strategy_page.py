@@ -152,7 +152,8 @@ def test_priority_page(client, plan):
     for text in ("Sell through installers", "/strategy/annual/A1/", "Double installations",
                  "Strong", "Lea Lead", "Operations", "Primary", "Secondary",
                  "Installations per month", "Important", "/objectives/O1/",
-                 "Make installers our best sales channel", plan.quarter.key, "Created improvement priority"):
+                 "Make installers our best sales channel", plan.quarter.key,
+                 "Created improvement priority"):
         assert text in html, text
     assert "Edit in the resources grid" not in html and ">Archive<" not in html
 
