@@ -204,8 +204,12 @@ def edit_item(request, kind: str, key: str | None = None):
         if item is None and spec.model is ImprovementPriority and request.GET.get("unit"):
             initial["unit"] = request.GET["unit"]
         form = spec.form(initial=initial, creating=item is None)
-    template = "strategy/strategy_form_fields.html" if _is_htmx(request) else \
-        "strategy/strategy_form.html"
+    template = "strategy/strategy_form.html"
+    if _is_htmx(request):
+        template = "strategy/strategy_form_fields.html"
+        # The form appears in the middle of the page: take the keyboard there.
+        first = next(iter(form.fields.values()))
+        first.widget.attrs["autofocus"] = True
     return render(request, template, {
         "nav": "strategy", "form": form, "kind": spec, "item": item, "year": year,
         "action": request.path + (f"?year={year}" if item is None else ""),
