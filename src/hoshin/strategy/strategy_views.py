@@ -208,8 +208,8 @@ def edit_item(request, kind: str, key: str | None = None):
     if _is_htmx(request):
         template = "strategy/strategy_form_fields.html"
         # The form appears in the middle of the page: take the keyboard there.
-        first = next(iter(form.fields.values()))
-        first.widget.attrs["autofocus"] = True
+        wrong = [name for name in form.fields if name in form.errors]
+        form.fields[(wrong or list(form.fields))[0]].widget.attrs["autofocus"] = True
     return render(request, template, {
         "nav": "strategy", "form": form, "kind": spec, "item": item, "year": year,
         "action": request.path + (f"?year={year}" if item is None else ""),
