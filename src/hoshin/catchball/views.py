@@ -37,7 +37,9 @@ def element_url(thread_or_element) -> str:
         return reverse("okrs:objective", args=[element.key])
     if element.__class__.__name__ == "KeyResult":
         return reverse("okrs:key_result", args=[element.key])
-    return reverse("strategy:xmatrix")
+    if isinstance(element, ImprovementPriority):
+        return reverse("strategy:priority", args=[element.key])
+    return reverse("strategy:annual", args=[element.key])
 
 
 @login_required
