@@ -82,15 +82,24 @@ def _strip_markup(text: str) -> str:
 
 
 def _strip_prefixes(text: str) -> str:
+    if "@" in text:
+        text = _HANDLE.sub("", text).strip()
     for _ in range(4):
         before = text
-        text = _LIST_MARK.sub("", text)
-        text = _KR_TAG.sub("", text)
-        text = _OWNER.sub("", text, count=1) if len(text) > 12 else text
-        text = _HANDLE.sub("", text).strip()
+        if text[:1] in _LIST_START or text[:1].isdigit():
+            text = _LIST_MARK.sub("", text)
+        head = text[:60]
+        if ":" in head or "." in head[:14] or "-" in head[:14]:
+            text = _KR_TAG.sub("", text)
+            if len(text) > 12 and ":" in text[:60]:
+                text = _OWNER.sub("", text, count=1)
+        text = text.strip()
         if text == before:
             break
     return text
+
+
+_LIST_START = frozenset("-*+•#")
 
 
 def _analyse(text: str) -> tuple[str, bool]:
@@ -109,6 +118,23 @@ def _analyse(text: str) -> tuple[str, bool]:
     text = re.sub(r"\s+([,.;:)])", r"\1", text)
     text = _SPACES.sub(" ", text).strip(" -–—:;,")
     return text, placeholder
+
+
+def _clean_for_terms(text: str) -> str:
+    """A faster clean() for the pairwise rules, which only need the words: placeholders,
+    emoji and emphasis marks are not words anyway."""
+    text = text or ""
+    if "=>" in text:
+        text = _RESULT_NOTE.sub("", text)
+    if "<" in text:
+        text = _HTML.sub("", text)
+    if "[" in text:
+        text = _REF_LINK.sub(r"\1", _MD_LINK.sub(r"\1", text))
+    if "://" in text or "www." in text:
+        text = _URL.sub("", text)
+    if "*" in text or "`" in text or "_" in text or "~" in text:
+        text = _EMPHASIS.sub("", text)
+    return _strip_prefixes(text.replace("\\", " ").strip())
 
 
 def clean(text: str) -> str:
@@ -143,12 +169,17 @@ _NAMING_NUMBERS = re.compile(
     r"(?:19|20)\d\d(?:-\d\d(?:-\d\d)?)?|#\d+|[A-Za-z]+\d+[A-Za-z]*|\d+(?:st|nd|rd|th)|"
     r"(?:tier|stage|level|phase|step|version|iso|rfc|asc|p|sev)\s*\d+\+?)\b", re.I)
 _PARENS = re.compile(r"\([^()]*\)")
+_ANY_DIGIT = re.compile(r"\d")
+_NUMBER_WORDS = frozenset("""one two three four five six seven eight nine ten twelve twenty
+fifty hundred thousand million half double triple doubles doubled twice zero""".split())
 _MEASURING_NUMBER = re.compile(r"\d|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|"
                                r"twelve|twenty|fifty|hundred|thousand|million|half|double|"
                                r"triple|doubles|doubled|twice|zero)\b", re.I)
 
 
 def _has_number(text: str) -> bool:
+    if not _ANY_DIGIT.search(text) and not _NUMBER_WORDS & {w.lower() for w in words(text)}:
+        return False
     text = _NAMING_NUMBERS.sub(" ", _PARENS.sub(" ", text))
     return bool(_MEASURING_NUMBER.search(text))
 
@@ -363,54 +394,80 @@ _OPPOSITE_KINDS = {("increase", "decrease"), ("decrease", "increase"),
                    ("stay_above", "stay_below"), ("stay_below", "stay_above")}
 
 
+def _quoted_terms(shared: set[str]) -> str:
+    return ", ".join(f'"{s}"' for s in sorted(shared)[:6])
+
+
 def overlapping_pairs(items: list[TextItem], threshold: float | None = None,
                       ) -> list[tuple[str, str, float, str]]:
     """overlap: pairs (id_a, id_b, score, reason) from different groups that pursue the
-    same outcome. Candidates come from an inverted index on rare terms, so the work grows
-    with the number of similar pairs, not with the square of the items."""
+    same outcome (Jaccard similarity of stemmed content words >= threshold, default
+    `textdata.OVERLAP_THRESHOLD`).
+
+    Items with the same words form one cluster, reported as a star around its first item
+    (n - 1 pairs, not n²/2: seventy units with one copied key result are seventy findings,
+    not 2,415). Clusters are compared through an inverted index on their rarer terms, so
+    the work grows with the number of similar pairs, not with the square of the items."""
     threshold = W.OVERLAP_THRESHOLD if threshold is None else threshold
-    terms: list[frozenset[str]] = []
-    cleaned: list[str] = []
-    index: dict[str, list[int]] = defaultdict(list)
-    exact: dict[tuple[str, ...], list[int]] = defaultdict(list)
+    clusters: dict[frozenset[str], list[int]] = {}
+    cleaned: dict[int, str] = {}
     for i, item in enumerate(items):
-        c = clean(item.text)
-        cleaned.append(c)
+        c = _clean_for_terms(item.text)
         t = frozenset(_terms(c))
-        terms.append(t)
-        if t:
-            exact[tuple(sorted(t))].append(i)
-        for term in t:
-            index[term].append(i)
-    cap = max(W.OVERLAP_MIN_POSTINGS, int(len(items) * W.OVERLAP_MAX_SHARE))
-    shared_count: dict[tuple[int, int], int] = defaultdict(int)
-    for postings in index.values():
-        if len(postings) > cap or len(postings) < 2:
+        if len(t) < 2:
             continue
-        for x in range(len(postings)):
-            i = postings[x]
-            for j in postings[x + 1:]:
-                shared_count[(i, j)] += 1
-    candidates = {pair for pair, n in shared_count.items() if n >= 2}
-    for group in exact.values():
-        for x in range(len(group)):
-            for j in group[x + 1:]:
-                candidates.add((group[x], j))
-    out = []
-    for i, j in sorted(candidates):
+        if t not in clusters:
+            cleaned[i] = c
+        clusters.setdefault(t, []).append(i)
+    out: list[tuple[str, str, float, str]] = []
+    seen: set[tuple[str, str]] = set()
+
+    def emit(i: int, j: int, score: float, reason: str) -> None:
         a, b = items[i], items[j]
         if a.group == b.group or (a.kind, b.kind) in _OPPOSITE_KINDS:
+            return
+        key = (a.id, b.id) if a.id <= b.id else (b.id, a.id)
+        if key not in seen and a.id != b.id:
+            seen.add(key)
+            out.append((key[0], key[1], round(score, 2), reason))
+
+    reps = list(clusters.items())
+    for t, members in reps:
+        if len(members) > 1:
+            reason = f"they say the same thing ({_quoted_terms(set(t))})."
+            for j in members[1:]:
+                emit(members[0], j, 1.0, reason)
+
+    index: dict[str, list[int]] = defaultdict(list)
+    for r, (t, _members) in enumerate(reps):
+        for term in t:
+            index[term].append(r)
+    cap = max(W.OVERLAP_MIN_POSTINGS, int(len(reps) * W.OVERLAP_MAX_SHARE))
+    shared_count: dict[tuple[int, int], int] = defaultdict(int)
+    for postings in index.values():
+        if 2 <= len(postings) <= cap:
+            for x, r in enumerate(postings):
+                for q in postings[x + 1:]:
+                    shared_count[(r, q)] += 1
+    has_acronym = re.compile(r"\b[A-Z]{2,5}s?\b")
+    for (r, q), n in sorted(shared_count.items()):
+        ta, tb = reps[r][0], reps[q][0]
+        if n < 2 or n / len(ta | tb) < threshold * 0.5:
             continue
-        ta = _acronym_expand(sorted(terms[i]), cleaned[i], cleaned[j])
-        tb = _acronym_expand(sorted(terms[j]), cleaned[j], cleaned[i])
-        if not ta or not tb:
-            continue
+        ia, ib = reps[r][1][0], reps[q][1][0]
+        if has_acronym.search(cleaned[ia]) or has_acronym.search(cleaned[ib]):
+            ta = frozenset(_acronym_expand(sorted(ta), cleaned[ia], cleaned[ib]))
+            tb = frozenset(_acronym_expand(sorted(tb), cleaned[ib], cleaned[ia]))
         shared = ta & tb
         score = len(shared) / len(ta | tb)
-        if score >= threshold and len(shared) >= 2:
-            quoted = ", ".join(f'"{s}"' for s in sorted(shared)[:6])
-            out.append((a.id, b.id, round(score, 2),
-                        f"they share {round(score * 100)}% of their words ({quoted})."))
+        if score < threshold or len(shared) < 2:
+            continue
+        reason = f"they share {round(score * 100)}% of their words ({_quoted_terms(shared)})."
+        # The clusters' first items may sit in one unit while other members do not.
+        pair = next(((i, j) for i in reps[r][1] for j in reps[q][1]
+                     if items[i].group != items[j].group), None)
+        if pair:
+            emit(pair[0], pair[1], score, reason)
     return out
 
 
@@ -419,47 +476,56 @@ def _direction(text: str, kind: str | None) -> tuple[str | None, str | None]:
         return "up", None
     if kind in ("decrease", "stay_below"):
         return "down", None
+    if not W.DIRECTION_STARTS & {w[:3].lower() for w in words(text)}:
+        return None, None
     for m in W.DIRECTION.finditer(text):
         word = m.group(0)
         return ("up" if stem(word) in W.UP_WORDS else "down"), word
     return None, None
 
 
+_TARGET_TAIL = re.compile(r"\b(?:by|from|to|below|above|under|over|at least|at most|"
+                          r"of)\s*[<>≤≥~]?\s*[\d$].*$", re.I)
+
+
 def _measure(text: str) -> frozenset[str]:
+    """The measure a key result moves: its words without direction words, numbers and the
+    target tail ("from 30 to 45", "by 20%")."""
     text = W.DIRECTION.sub(" ", text)
-    text = re.sub(r"\b(?:by|from|to|below|above|under|over|at least|at most)\b.*$", " ",
-                  text, flags=re.I) if re.search(r"\b(?:by|from|to)\b\s*[\d$]", text) \
-        else text
+    if _ANY_DIGIT.search(text):
+        text = _TARGET_TAIL.sub(" ", text)
     return frozenset(s for s in _terms(text) if s not in W.MEASURE_STOP)
 
 
 def contradicting_pairs(items: list[TextItem]) -> list[tuple[str, str, str]]:
     """contradiction: pairs (id_a, id_b, reason) that move the same measure in opposite
     directions, in any groups. Items are grouped by their measure (the words left once the
-    direction, numbers and scaffolding are removed), so only same-measure pairs are read."""
+    direction, numbers and target are removed), so only same-measure items are compared.
+    Within one measure every item is paired with the first item pulling the other way, so
+    each contradicting key result is reported without n x m pairs."""
     by_measure: dict[frozenset[str], list[tuple[int, str, str | None]]] = defaultdict(list)
     for i, item in enumerate(items):
-        text = clean(item.text)
+        text = _clean_for_terms(item.text)
         direction, word = _direction(text, item.kind)
         if direction is None:
             continue
         measure = _measure(text)
-        if len(measure) >= 1:
+        if measure:
             by_measure[measure].append((i, direction, word))
-    out = []
+    out = set()
     for measure, members in by_measure.items():
         ups = [m for m in members if m[1] == "up"]
         downs = [m for m in members if m[1] == "down"]
-        for i, _, wi in ups:
-            for j, _, wj in downs:
-                a, b = items[i], items[j]
-                if a.id == b.id:
-                    continue
-                what = " ".join(sorted(measure))
-                how_a = f'"{wi}"' if wi else f"a {a.kind} key result"
-                how_b = f'"{wj}"' if wj else f"a {b.kind} key result"
-                first, second = sorted([(a.id, how_a), (b.id, how_b)])
-                out.append((first[0], second[0],
-                            f"{first[0]} says {first[1]} and {second[0]} says {second[1]} "
-                            f"on the same measure ({what})."))
-    return sorted(set(out))
+        if not ups or not downs:
+            continue
+        pairs = [(ups[0], d) for d in downs] + [(u, downs[0]) for u in ups[1:]]
+        for (i, _, wi), (j, _, wj) in pairs:
+            a, b = items[i], items[j]
+            if a.id == b.id:
+                continue
+            how_a = f'"{wi}"' if wi else f"a {a.kind} key result"
+            how_b = f'"{wj}"' if wj else f"a {b.kind} key result"
+            (ia, ha), (ib, hb) = sorted([(a.id, how_a), (b.id, how_b)])
+            out.add((ia, ib, f"{ia} says {ha} and {ib} says {hb} on the same measure "
+                             f"({' '.join(sorted(measure))})."))
+    return sorted(out)

@@ -1,6 +1,9 @@
 """The text rules' stemmer: no dependency, good enough for English OKR wording."""
 
+from functools import lru_cache
 
+
+@lru_cache(maxsize=100_000)
 def stem(word: str) -> str:
     """A small suffix stripper: enough to make launch/launched/launching one word."""
     w = word.lower().replace("’", "'")
