@@ -42,6 +42,10 @@ def _view(findings, labels: dict | None = None) -> list[dict]:
             for f in findings]
 
 
+# A page of thousands of overlaps helps nobody; the CLI and the API give them all.
+PER_RULE = 100
+
+
 @login_required
 def report_page(request):
     quarters = list(Cycle.objects.filter(kind=Cycle.Kind.QUARTER, archived_at__isnull=True)
@@ -58,7 +62,8 @@ def report_page(request):
     for code, rule in RULES.items():
         found = [f for f in result.findings if f.code == code]
         if found:
-            groups.append({"rule": rule, "findings": _view(found)})
+            groups.append({"rule": rule, "findings": _view(found[:PER_RULE]), "total": len(found),
+                           "more": max(0, len(found) - PER_RULE)})
     return render(request, "analyzer/report.html", {
         "nav": "analyzer", "quarters": quarters, "checked": result.cycles,
         "selected": cycle or "", "severity": severity, "severities": SEVERITIES,
