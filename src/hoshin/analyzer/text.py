@@ -297,12 +297,14 @@ def kr_verdicts(title: str, *, kind: str | None = None, baseline: float | None =
         holding = baseline is None or target is None or (
             baseline >= target if kind == "stay_above" else baseline <= target)
         if holding:
-            hit = f"a {kind.replace('_', ' ')} threshold already met"
+            hit = (f"A {kind.replace('_', ' ')} key result"
+                   + ("" if baseline is None or target is None else " already at its level"))
     else:
         hit = _kpi_trigger(text)
+        hit = f'"{hit}"' if hit else None
     if hit:
         out.append(TextVerdict(
-            "kpi-in-disguise", f'"{hit}" only holds a level; track it as a KPI and write a key '
+            "kpi-in-disguise", f"{hit} only holds a level; track it as a KPI and write a key "
             "result only if this quarter must move it."))
     return out
 
@@ -382,9 +384,9 @@ def copies_parent(child: str, parent: str) -> TextVerdict | None:
         return None
     if jaccard >= W.CASCADE_JACCARD or (contained >= W.CASCADE_CONTAINED
                                         and jaccard >= W.CASCADE_JACCARD_FLOOR):
-        quoted = ", ".join(f'"{s}"' for s in sorted(shared)[:6])
+        quoted = _surface(clean(child), shared)
         return TextVerdict(
-            "fake-cascade", f"It repeats its parent's wording ({quoted}; "
+            "fake-cascade", f"It repeats its parent's wording (\"{quoted}\"; "
             f"{round(contained * 100)}% of its words); say what this unit will change, "
             "from its own position, that moves the parent.")
     return None
@@ -394,8 +396,14 @@ _OPPOSITE_KINDS = {("increase", "decrease"), ("decrease", "increase"),
                    ("stay_above", "stay_below"), ("stay_below", "stay_above")}
 
 
-def _quoted_terms(shared: set[str]) -> str:
-    return ", ".join(f'"{s}"' for s in sorted(shared)[:6])
+def _surface(text: str, terms: set[str] | frozenset[str], limit: int = 6) -> str:
+    """The words of text whose stems are in terms, as written, in order: reasons quote
+    "handle time", not the stems "handl tim"."""
+    out: list[str] = []
+    for w in words(text):
+        if stem(w) in terms and w.lower() not in out:
+            out.append(w.lower())
+    return " ".join(out[:limit]) or " ".join(sorted(terms)[:limit])
 
 
 def overlapping_pairs(items: list[TextItem], threshold: float | None = None,
@@ -434,7 +442,7 @@ def overlapping_pairs(items: list[TextItem], threshold: float | None = None,
     reps = list(clusters.items())
     for t, members in reps:
         if len(members) > 1:
-            reason = f"they say the same thing ({_quoted_terms(set(t))})."
+            reason = f'they say the same thing ("{_surface(cleaned[members[0]], t)}").'
             for j in members[1:]:
                 emit(members[0], j, 1.0, reason)
 
@@ -462,7 +470,8 @@ def overlapping_pairs(items: list[TextItem], threshold: float | None = None,
         score = len(shared) / len(ta | tb)
         if score < threshold or len(shared) < 2:
             continue
-        reason = f"they share {round(score * 100)}% of their words ({_quoted_terms(shared)})."
+        reason = (f"they share {round(score * 100)}% of their words "
+                  f'("{_surface(cleaned[ia], shared)}").')
         # The clusters' first items may sit in one unit while other members do not.
         pair = next(((i, j) for i in reps[r][1] for j in reps[q][1]
                      if items[i].group != items[j].group), None)
@@ -526,6 +535,7 @@ def contradicting_pairs(items: list[TextItem]) -> list[tuple[str, str, str]]:
             how_a = f'"{wi}"' if wi else f"a {a.kind} key result"
             how_b = f'"{wj}"' if wj else f"a {b.kind} key result"
             (ia, ha), (ib, hb) = sorted([(a.id, how_a), (b.id, how_b)])
-            out.add((ia, ib, f"{ia} says {ha} and {ib} says {hb} on the same measure "
-                             f"({' '.join(sorted(measure))})."))
+            what = _surface(_clean_for_terms(a.text), measure)
+            out.add((ia, ib, f'{ia} says {ha} and {ib} says {hb} on the same measure '
+                             f'("{what}").'))
     return sorted(out)

@@ -36,7 +36,7 @@ successfully actively further continue""") - _stems("continue")
 
 # A key result that starts with one of these describes an activity or a deliverable.
 OUTPUT_VERBS = _stems("""launch ship release publish hire recruit onboard write document
-create build design develop define implement roll rollout establish complete run hold
+create build design develop define implement roll rollout establish complete run
 host conduct produce compile draft migrate automate redesign track set introduce identify
 choose agree begin start provide execute organize organise attend train transition test
 deploy integrate prepare map research analyze analyse outline deliver send distribute
@@ -137,7 +137,7 @@ BAU_PHRASE = _any(
 
 # kpi-in-disguise ---------------------------------------------------------------------------
 HOLD_LEVEL = _any(
-    r"(?:maintain|keep|sustain|hold|remain|stay)(?:s|ing)?\s+(?:\w+\s+){0,4}"
+    r"(?:maintain|keep|sustain|remain|stay)(?:s|ing)?\s+(?:\w+\s+){0,4}"
     r"(?:at|above|below|under|over|within|\d)[^,;]*",
     r"(?:maintain|keep|sustain)\s+\d+%[^,;]*",
     r"uptime(?: sla)?(?: of)?", r"\bsla\b(?: achievement)?", r"availability of \d",
@@ -152,7 +152,8 @@ HOLD_LEVEL = _any(
 GENERIC = _stems("""build make get be become create drive enable ensure support help
 improve enhance accelerate scale ready prepare foundation operational operation company
 organization organisation team world class effective efficient efficiency productivity
-better great best excellent excellence success successful delightful love happy thrive
+better great best excellent excellence success successful delightful delight love happy
+thrive
 thriving aspirational proactive reactive proactively valuable accessible leadership leader
 credibility thought decision decisions result system quality bar product application development
 personalized personalised project raise value
