@@ -136,8 +136,46 @@ def measure_phase(args) -> dict:
     result["unit_objectives_p50_s"] = percentile(latencies, 0.50)
     result["unit_objectives_p95_s"] = percentile(latencies, 0.95)
     result["tree_nodes"] = _count(tree)
+    result["analyzer"] = _measure_analyzer(cycle)
     result["pages"] = _measure_pages(args, cycle, units, rng)
     return result
+
+
+def _measure_analyzer(cycle) -> dict:
+    """`hoshin check` of the active quarter (read + every rule), split into reading the
+    plan and running the rules; and the live check of one objective draft."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from hoshin.analyzer.collect import collect
+    from hoshin.analyzer.report import check_draft, limits
+    from hoshin.analyzer.rules import analyze, counts
+
+    with CaptureQueriesContext(connection) as queries:
+        t0 = time.perf_counter()
+        plan = collect([cycle])
+        collect_s = time.perf_counter() - t0
+    t0 = time.perf_counter()
+    findings = analyze(plan, limits())
+    rules_s = time.perf_counter() - t0
+    sample = plan.objectives[0]
+    draft = {"cycle": cycle.key, "unit": sample.unit, "parent": sample.parent,
+             "title": "Customers succeed with us from their first week",
+             "key_results": [{"title": "Launch the new onboarding website", "kind": "milestone",
+                              "owner": sample.key_results[0].owner.id if sample.key_results
+                              else ""},
+                             {"title": "Onboarding time from 10 to 5 days", "kind": "decrease",
+                              "baseline": 10, "target": 5}]}
+    drafts = []
+    for _ in range(5):
+        t0 = time.perf_counter()
+        check_draft(draft)
+        drafts.append(time.perf_counter() - t0)
+    return {"collect_s": collect_s, "collect_queries": len(queries), "rules_s": rules_s,
+            "check_s": collect_s + rules_s, "objectives": len(plan.objectives),
+            "key_results": sum(len(o.key_results) for o in plan.objectives),
+            "findings": counts(findings), "draft_check_p50_s": percentile(drafts, 0.5),
+            "draft_check_max_s": max(drafts)}
 
 
 def _measure_pages(args, cycle, units, rng) -> dict:
