@@ -31,3 +31,17 @@ def catchball_status(context, element, propose=True):
     can_propose = propose and bool(roles and (roles.can_edit_strategy or roles.leads_a_unit))
     return {"show": True, "element": element, "open_threads": open_threads, "agreed": agreed,
             "version": version, "can_propose": can_propose}
+
+
+@register.inclusion_tag("catchball/_awaiting.html", takes_context=True)
+def catchball_awaiting(context, today=None):
+    """What awaits the logged-in person's answer, as a section (for the home page):
+    `{% load catchball %}{% catchball_awaiting %}`."""
+    from django.utils import timezone
+
+    request = context.get("request")
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {"awaiting": [], "show_app": True, "with_style": True}
+    return {"awaiting": services.awaiting_answer(user, today or timezone.localdate()),
+            "show_app": True, "with_style": True}
