@@ -27,7 +27,7 @@ been being has have had do does did will would shall should can could may might 
 as so than then such via per each every all any some no not only also more most less very
 including include e.g i.e etc vs versus which who whom whose what when where why how
 there here out up down off about across after before during between within without
-through new s""".split()) | _stems("including")
+through new s among""".split()) | _stems("including")
 
 # Skipped when looking for the verb a key result starts with.
 LEAD_SKIP = _stems("""be is are will to we our the a an have has had and also then fully
@@ -70,7 +70,8 @@ DONE_STATE = _any(
     r"(?:we have|have) (?:mapped|built|created|defined|documented|published|launched)",
     r"(?:plans?|polic(?:y|ies)|budgets?|process(?:es)?) (?:are|is) (?:in place|set|created|"
     r"approved|agreed|updated|completed)",
-    r"(?:fully )?implemented\.?$", r"added for\b", r"hiring plan", r"(?:grow|expand) (?:the )?team",
+    r"(?:fully )?implemented(?=\W*$)", r"added for\b", r"hiring plan",
+    r"(?:grow|expand) (?:the )?team",
     r"make (?:at least )?(?:one|an?|\d+) improvements?", r"make use of",
     r"compliance\b", r"certification\b", r"pitch decks?", r"analyst decks?",
     r"boot-?camp", r"(?:blog )?posts? about", r"know (?:cost|the cost)",
