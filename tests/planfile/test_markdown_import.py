@@ -154,10 +154,14 @@ def test_cli_imports_a_page_and_prints_the_report(plan, tmp_path):
     out = run("import", str(source), "--cycle", plan.quarter.key, "--unit", "sales",
               "--email-domain", "acme.test")
     assert "Imported:" in out
-    assert "8 objectives, 26 key results, 9 new people, 0 new units; 3 lines not understood" \
+    assert "8 objectives, 26 key results, 8 new people, 0 new units; 3 lines not understood" \
         in out
     assert "line 7: placeholder \"$N\" where a number should be" in out
     assert imported_objectives(plan).count() == 8
+    # "Sales:" names the unit sales, whose lead owns those key results.
+    assert "= lead@acme.test  Lea Lead" in out
+    assert KeyResult.objects.filter(title="Reach at least $N net new ARR in Q3"
+                                    ).get().owner.email == "lead@acme.test"
 
 
 def test_cli_needs_a_cycle_and_dry_run_stores_nothing(plan, tmp_path, row_counts):
@@ -249,3 +253,14 @@ def test_web_page_shows_errors_and_is_for_the_strategy_office_only(plan):
     member.force_login(plan.member)
     assert member.get("/import/markdown/").status_code == 403
     assert member.post("/import/markdown/", {"markdown": "x"}).status_code == 403
+
+
+def test_an_owner_naming_a_unit_puts_the_objective_in_that_unit(plan):
+    import_markdown(plan.office, "1. **Ops: Install twice as fast**\n"
+                                 "   1. Installs scheduled within 2 days\n",
+                    cycle=plan.quarter.key)
+    objective = Objective.objects.get(title="Install twice as fast")
+    assert objective.unit.key == "ops"
+    # "Ops" names a team, not a person: the team's lead owns its key results.
+    assert objective.key_results.get().owner.email == "opslead@acme.test"
+    assert not Person.objects.filter(email="ops@imported.invalid").exists()

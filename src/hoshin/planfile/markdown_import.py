@@ -163,6 +163,12 @@ class _Importer:
         found = (Person.objects.filter(email__iexact=email).first()
                  or _only(Person.objects.filter(name__iexact=who.name))
                  or _only(Person.objects.filter(email__istartswith=f"{handle}@")))
+        if not found:
+            # "Ops: …" names a team: its lead owns the team's key results, rather than a
+            # made-up person standing for the whole team.
+            unit = (self.units.get(who.name) or _only(Unit.objects.filter(name__iexact=who.name))
+                    or Unit.objects.filter(key__iexact=handle).first())
+            found = unit.lead if unit is not None and unit.lead_id else None
         if found:
             self.report.people_matched.append({"email": found.email, "name": found.name,
                                                "as": who.name})
@@ -208,7 +214,8 @@ class _Importer:
             return self.units[obj.unit].key
         if owner_name:
             match = (self.units.get(owner_name)
-                     or _only(Unit.objects.filter(name__iexact=owner_name)))
+                     or _only(Unit.objects.filter(name__iexact=owner_name))
+                     or Unit.objects.filter(key__iexact=md.slug(owner_name)).first())
             if match:
                 return match.key
         return self.default_unit
