@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
+from functools import lru_cache
 from dataclasses import dataclass
 
 from hoshin.analyzer import textdata as W
@@ -120,6 +121,7 @@ def _analyse(text: str) -> tuple[str, bool]:
     return text, placeholder
 
 
+@lru_cache(maxsize=65_536)  # overlap and contradiction read the same titles in one check
 def _clean_for_terms(text: str) -> str:
     """A faster clean() for the pairwise rules, which only need the words: placeholders,
     emoji and emphasis marks are not words anyway."""
