@@ -232,13 +232,10 @@ def _output_trigger(text: str, placeholder: bool) -> str | None:
 
 
 def _unmeasurable_trigger(text: str, placeholder: bool) -> str | None:
-    if not _content(text):
-        return "nothing that names a measure"
+    if not _content(text) or W.SCORE_ONLY.search(text):
+        return ""
     if placeholder or _has_number(text):
         return None
-    hit = _find(W.SCORE_ONLY, text)
-    if hit:
-        return hit
     hit = _find(W.VAGUE_VERB, text) or _find(W.PERCEPTION, text)
     if hit:
         if W.PERCEPTION.search(text) and not W.VAGUE_VERB.search(text):
@@ -290,10 +287,12 @@ def kr_verdicts(title: str, *, kind: str | None = None, baseline: float | None =
     measurable = target is not None or has_steps
     if not measurable:
         hit = _unmeasurable_trigger(text, placeholder)
-        if hit:
+        if hit is not None:
+            what = (f'"{hit}" cannot be checked at the end of the quarter' if hit else
+                    f'"{text}" does not say what is measured')
             out.append(TextVerdict(
-                "unmeasurable-kr", f'"{hit}" cannot be checked at the end of the quarter; '
-                "add a number with its baseline and target, or a verifiable done-state."))
+                "unmeasurable-kr", f"{what}; add a number with its baseline and target, or a "
+                "verifiable done-state."))
     hit = None
     if kind in ("stay_above", "stay_below"):
         holding = baseline is None or target is None or (
