@@ -22,3 +22,28 @@ def test_alignment_map_collapses_and_filters(page, login, screenshot):
     page.wait_for_url("**unit=ops**")
     assert page.get_by_text("Install faster").is_visible()
     assert page.get_by_text("Installer-sold units").count() == 0
+
+
+def test_a_large_map_loads_a_branch_when_it_is_opened(page, login, screenshot, monkeypatch):
+    from hoshin.web import alignment
+
+    build_plan()
+    # The live server runs in this process: the plan's small map now counts as large.
+    monkeypatch.setattr(alignment, "LARGE_TREE", 6)
+    login("viewer@acme.test", "/alignment/")
+    assert page.get_by_text("load when you open them").is_visible()
+    assert page.get_by_text("Installer-sold units from 20% to 35%").count() == 0
+    branch = page.locator("details[hx-get]").first
+    with page.expect_response(lambda r: "/alignment/branch/" in r.url):
+        branch.locator("summary").first.click()
+    kr = page.get_by_text("Installer-sold units from 20% to 35%")
+    kr.wait_for()
+    assert kr.is_visible()
+    assert page.get_by_text("Open this branch").count() < page.locator("details[hx-get]").count()
+    screenshot("alignment-map-lazy-branch")
+    # The keyboard opens a branch too.
+    closed = page.locator("details[hx-get]:not([open]) > summary").first
+    if closed.count():
+        closed.focus()
+        page.keyboard.press("Enter")
+        page.wait_for_function("document.querySelectorAll('details[hx-get][open]').length >= 2")
