@@ -47,3 +47,45 @@ def test_lead_creates_objective_with_two_key_results(login, live_server, page, s
     assert "Sell through installers" in text and "Lead the heat-pump market" in text
     assert f"created objective {objective.key}" in text
     screenshot("objective")
+
+
+def test_milestone_with_steps_from_the_form_then_ticked_from_home_and_its_page(
+        login, live_server, page, screenshot):
+    plan = build_plan()
+    login("lead@acme.test")
+    page.goto(f"{live_server.url}/objectives/new/?unit=sales&cycle={plan.quarter.key}")
+    page.locator("#id_title").fill("Certify northern installers")
+    page.locator("#id_parent").select_option("P1")
+    page.locator("#id_kr-0-title").fill("Northern certification live")
+    page.locator("#id_kr-0-owner").select_option(plan.lead.email)
+    page.locator("#id_kr-0-kind").select_option("milestone")
+    page.locator(".kr-row").first.get_by_text("Steps and phased targets").click()
+    page.get_by_label("Milestone steps").first.fill("Course written | 20%\nPilot class | 30%\n"
+                                                    "First 10 certified | 50%")
+    screenshot("objective-form-milestone")
+    page.get_by_role("button", name="Create objective").click()
+    objective = Objective.objects.get(title="Certify northern installers")
+    page.wait_for_url(f"{live_server.url}/objectives/{objective.key}/")
+    kr = objective.key_results.get()
+    assert list(kr.steps.values_list("title", "weight")) == [
+        ("Course written", 0.2), ("Pilot class", 0.3), ("First 10 certified", 0.5)]
+
+    page.goto(live_server.url + "/")
+    row = page.locator(f"#kr-{kr.pk}")
+    row.get_by_label("Course written").check()
+    row.get_by_label("Pilot class").check()
+    row.get_by_role("button", name="Check in").click()
+    page.wait_for_selector(f"#kr-{kr.pk}:has-text('Checked in')")
+    assert "50 %" in page.locator(f"#kr-{kr.pk}").inner_text()
+
+    page.goto(f"{live_server.url}/key-results/{kr.key}/")
+    row = page.locator(f"#kr-{kr.pk}")
+    assert row.get_by_label("Pilot class").is_checked()  # the form starts from the last reading
+    row.get_by_label("First 10 certified").check()
+    row.get_by_role("button", name="Check in").click()
+    page.wait_for_selector(f"#kr-{kr.pk}:has-text('100 %')")
+    assert kr.checkins.order_by("-id").first().steps_done == ["S1", "S2", "S3"]
+    # The page reloads so the list of check-ins shows the new one too.
+    assert "Course written, Pilot class, First 10 certified" in page.locator(
+        "table.checkins").inner_text()
+    screenshot("key-result-milestone-ticked")
