@@ -231,7 +231,8 @@ def _latest(thread: Catchball) -> Round:
 def _locked(thread: Catchball) -> Catchball:
     """The thread re-read under a row lock: two answers at once are taken one after the
     other, each seeing the state the other left."""
-    return (Catchball.objects.select_for_update()
+    # Only the thread's row: PostgreSQL cannot lock the nullable side of an outer join.
+    return (Catchball.objects.select_for_update(of=("self",))
             .select_related("unit", "proposer_unit", "proposer", "delegate")
             .get(pk=thread.pk))
 
