@@ -59,3 +59,14 @@ def test_saves_that_change_nothing_are_left_out(plan):
     services.save_key_result(plan.lead, plan.kr_sales, title=plan.kr_sales.title)
     rows = history_rows(KeyResult.history.filter(id=plan.kr_sales.pk))
     assert [r.action for r in rows] == ["created"]
+
+
+def test_many_to_many_changes_name_the_items(plan):
+    from hoshin.okrs.models import Theme
+
+    theme = Theme.objects.get(key="T1")
+    services.save_theme(plan.office, theme, annual_objectives=[])
+    rows = history_rows(Theme.history.filter(id=theme.pk))
+    changed = [r for r in rows if r.changes]
+    assert changed, [r.summary for r in rows]
+    assert str(changed[0].changes[0]) == "Annual objectives: A1 Double installations → —"
