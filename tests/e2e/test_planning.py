@@ -93,3 +93,35 @@ def test_readiness_ranking_and_the_drafting_gate(page, login, screenshot, live_s
     page.set_viewport_size({"width": 390, "height": 844})
     screenshot("planning-overview-phone")
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
+
+
+def test_brief_warns_above_three_themes(page, login, screenshot):
+    plan = build_plan()
+    login("office@acme.test", f"/planning/brief/{plan.quarter.key}/")
+    page.get_by_label("What success looks like at quarter end").fill(
+        "Installers sell a third of our units")
+    page.get_by_label("Risks", exact=True).fill("Installer churn")
+    page.get_by_role("button", name="Save the brief").click()
+    page.wait_for_load_state()
+    assert page.get_by_text("The brief is saved.").is_visible()
+    for title in ("Cut install time", "Quiet unit pilot", "Service plans"):
+        page.get_by_label("Theme", exact=True).fill(title)
+        page.get_by_label("A1 Double installations").check()
+        page.get_by_role("button", name="Add theme").click()
+        page.wait_for_load_state()
+    assert page.get_by_text("4 themes: more than 3 dilutes the quarter's focus").is_visible()
+    page.get_by_label("What", exact=True).fill("Partner programme")
+    page.get_by_label("Is", exact=True).select_option("paused")
+    page.get_by_label("Why", exact=True).fill("Installers first")
+    page.get_by_role("button", name="Record").click()
+    page.wait_for_load_state()
+    assert "Paused: Partner programme" in page.locator("#trade-offs").text_content()
+    screenshot("planning-brief")
+    # A member reads the brief without edit controls.
+    page.context.clear_cookies()
+    login("member@acme.test", f"/planning/brief/{plan.quarter.key}/")
+    assert page.get_by_text("Installer churn").is_visible()
+    assert page.get_by_role("button", name="Save the brief").count() == 0
+    page.set_viewport_size({"width": 390, "height": 844})
+    screenshot("planning-brief-phone")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390

@@ -12,6 +12,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 
 from hoshin.core.errors import DomainError
+from hoshin.core.keys import key_owner
 from hoshin.okrs import services as okrs
 from hoshin.okrs.models import Cycle, Theme, TradeOff
 from hoshin.org import permissions
@@ -58,6 +59,14 @@ def _next_states(cycle: Cycle) -> list[tuple[str, str]]:
     here = STATE_ORDER.index(cycle.state)
     return [(s.value, s.label) for s in Cycle.State
             if here < STATE_ORDER.index(s.value) <= STATE_ORDER.index("active")]
+
+
+def _theme_key(cycle: Cycle) -> str:
+    """"2026-Q3-T4": the demo's and the plan file's convention, readable in every list."""
+    n = Theme.objects.filter(cycle=cycle).count() + 1
+    while key_owner(f"{cycle.key}-T{n}"):
+        n += 1
+    return f"{cycle.key}-T{n}"
 
 
 def _dimension_rows(results: readiness.Results | None):
@@ -291,7 +300,8 @@ def brief_page(request, cycle: str):
             elif action == "theme":
                 theme_form = ThemeForm(request.POST, prefix="theme", annuals=annuals)
                 if theme_form.is_valid():
-                    okrs.save_theme(user, cycle=cycle_obj.key, **theme_form.cleaned_data)
+                    okrs.save_theme(user, key=_theme_key(cycle_obj), cycle=cycle_obj.key,
+                                    **theme_form.cleaned_data)
                     messages.success(request, "Theme added.")
                     return redirect(here)
             elif action == "archive-theme":
