@@ -162,6 +162,9 @@ def _mount() -> None:
     api.add_router("", planning_router)
     api.add_router("", catchball_router)
     api.add_router("", notify_router)
+    from hoshin.flags.api import router as flags_router
+
+    api.add_router("", flags_router)
     from hoshin.planfile.api import router as planfile_router
 
     api.add_router("", planfile_router)

@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "hoshin.planning",
     "hoshin.catchball",
     "hoshin.notify",
+    "hoshin.flags",
     "hoshin.web",
 ]
 

@@ -14,6 +14,7 @@ urlpatterns = [
     path("planning/", include("hoshin.planning.urls")),
     path("catchball/", include("hoshin.catchball.urls")),
     path("notify/", include("hoshin.notify.urls")),
+    path("flags/", include("hoshin.flags.urls")),
     path("alignment/", alignment_map, name="alignment"),
     path("alignment/branch/", alignment_branch, name="alignment-branch"),
     path("company/", company, name="company"),

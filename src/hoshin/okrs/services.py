@@ -430,6 +430,10 @@ def record_checkin(actor: Person | None, key_result: KeyResult, *, value: float 
     last = key_result.last_checkin
     if last is None or (checkin.date, checkin.pk) >= (last.date, last.pk):
         KeyResult.objects.filter(pk=key_result.pk).update(last_checkin=checkin)
+    # A flag clears (or is raised) with the check-in that changes its cause.
+    from hoshin.flags.services import evaluate_after_checkin
+
+    evaluate_after_checkin(key_result)
     return checkin
 
 

@@ -1,0 +1,76 @@
+"""The flags page: every open warning, by unit, with its reason."""
+
+from __future__ import annotations
+
+from itertools import groupby
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import redirect, render
+
+from hoshin.core import errors
+from hoshin.flags import services
+from hoshin.flags.models import FlagSettings
+from hoshin.org import permissions
+from hoshin.org.models import Unit
+
+LABELS = {"forecast-miss": "Forecast misses the target", "behind-pace": "Behind pace",
+          "confidence-drop": "Confidence dropped", "low-confidence": "Low confidence",
+          "blockers": "Blocked", "silent": "Silent"}
+
+
+@login_required
+def flag_list(request):
+    flags = services.open_flags()
+    unit_key = request.GET.get("unit") or ""
+    code = request.GET.get("code") or ""
+    if unit_key:
+        flags = flags.filter(key_result__objective__unit__key=unit_key)
+    if code in LABELS:
+        flags = flags.filter(code=code)
+    flags = list(flags[:2000])
+    for flag in flags:
+        flag.label = LABELS.get(flag.code, flag.code)
+    by_unit = [(unit, list(rows)) for unit, rows in
+               groupby(flags, key=lambda f: f.key_result.objective.unit)]
+    units = Unit.objects.filter(archived_at__isnull=True).order_by("name").only("key", "name")
+    return render(request, "flags/list.html", {
+        "nav": "flags", "by_unit": by_unit, "count": len(flags), "units": units,
+        "unit_key": unit_key, "code": code, "labels": LABELS,
+        "can_configure": permissions.can_edit_strategy(request.user)})
+
+
+class SettingsForm(forms.ModelForm):
+    class Meta:
+        model = FlagSettings
+        fields = ["behind_pace_points", "confidence_drop", "low_confidence", "silent_days",
+                  "forecast_shortfall_points"]
+        labels = {"behind_pace_points": "Behind pace by (points of 100)",
+                  "confidence_drop": "Confidence drop of",
+                  "low_confidence": "Low confidence: below",
+                  "silent_days": "Silent after (days)",
+                  "forecast_shortfall_points": "Forecast short of the target by (points)"}
+
+
+@login_required
+def flag_settings(request):
+    if not permissions.can_edit_strategy(request.user):
+        raise PermissionDenied("only the strategy office changes the flag margins")
+    current = FlagSettings.current()
+    form = SettingsForm(request.POST or None, instance=current)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.update_settings(request.user, **{
+                name: form.cleaned_data[name] for name in SettingsForm.Meta.fields})
+        except errors.DomainError as e:
+            for error in e.errors:
+                form.add_error(error.field or None, error.message)
+        else:
+            messages.success(request, "Flag margins saved.")
+            return redirect("flags:list")
+    return render(request, "flags/settings.html", {"nav": "flags", "form": form},
+                  status=400 if form.errors else 200)
+
+
