@@ -52,7 +52,7 @@ def test_a_steady_climb_that_falls_short_of_the_target_is_flagged_with_its_forec
     # 20 → 35 % over the quarter, but rising half a point a week.
     flags = codes(readings=weekly([20, 20.5, 21, 21.5, 22, 22.5]))
     assert "forecast-miss" in flags
-    assert "a week" in flags["forecast-miss"] and "short of the 35%" in flags["forecast-miss"]
+    assert "a week" in flags["forecast-miss"] and "missing the 35%" in flags["forecast-miss"]
 
 
 def test_on_pace_key_results_carry_no_flag():

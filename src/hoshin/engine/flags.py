@@ -49,7 +49,10 @@ class Reading:
 
 
 def _num(value: float) -> str:
-    return f"{value:,.4g}" if abs(value) < 1e6 else f"{value:,.0f}"
+    """Three significant digits, whole numbers from 100 up: what a person reads."""
+    if abs(value) >= 100:
+        return f"{value:,.0f}"
+    return f"{float(f'{value:.3g}'):g}"
 
 
 def _forecast(kr: KRSnapshot, readings: Sequence[Reading], end: dt.date, unit: str,
@@ -71,7 +74,7 @@ def _forecast(kr: KRSnapshot, readings: Sequence[Reading], end: dt.date, unit: s
     direction = "+" if per_week >= 0 else "−"
     return FlagReason("forecast-miss", (
         f"At the trend of its last {len(points)} check-ins ({direction}{_num(abs(per_week))}"
-        f"{unit} a week) it reaches about {_num(projected)}{unit} by {end:%-d %b}, short of "
+        f"{unit} a week) it reaches about {_num(projected)}{unit} by {end:%-d %b}, missing "
         f"the {_num(kr.target)}{unit} target. Decide now: more effort, a different approach, "
         f"or a changed target with a reason."))
 
@@ -117,8 +120,8 @@ def flag_reasons(kr: KRSnapshot, readings: Sequence[Reading], start: dt.date, en
             f"{policy.low_confidence}). Talk about what would raise it.")))
     if last.blockers.strip():
         flags.append(FlagReason("blockers", (
-            f"Blocked: {last.blockers.strip()[:300]}. Unblock it or escalate at the next "
-            f"review.")))
+            f"Blocked: {last.blockers.strip()[:300].rstrip('.!')}. Unblock it or escalate at "
+            f"the next review.")))
     return flags
 
 

@@ -17,6 +17,18 @@ from hoshin.core.management.commands._base import (
 DEFAULT_PASSWORD = "hoshin-demo"
 
 
+# What the plan file does not hold (planning rounds, catchball threads, flags...): each
+# app fills in its part of the demo company through its own services.
+DEMO_EXTRAS = ["hoshin.planning.demo", "hoshin.catchball.demo", "hoshin.flags.demo"]
+
+
+def load_demo_extras(day) -> None:
+    from importlib import import_module
+
+    for name in DEMO_EXTRAS:
+        import_module(name).load_demo(day)
+
+
 def plan_counts() -> dict[str, int]:
     """What of a plan the database already holds. People alone do not count: an operator
     may create an admin before loading anything."""
@@ -92,6 +104,8 @@ class Command(HoshinCommand):
         try:
             with transaction.atomic(), self.progress() as report:
                 counts = import_plan(doc, replace=replace, progress=report)
+                if not people:
+                    load_demo_extras(day)
                 admin = self.first_admin(admin_email)
                 if admin is not None:
                     from hoshin.org.services import set_password
