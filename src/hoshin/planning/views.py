@@ -282,6 +282,8 @@ def brief_page(request, cycle: str):
                                                   year=cycle_obj.start.year).order_by("key")) \
         or list(AnnualObjective.objects.filter(archived_at__isnull=True).order_by("key"))
     view = services.brief_view(cycle_obj)
+    for theme in view.themes:
+        theme.drafts = view.drafts_by_theme.get(theme.id, 0)
     brief = view.brief
     brief_form = BriefForm(initial={"success": brief.success, "risks": brief.risks,
                                     "constraints": brief.constraints} if brief else None)
