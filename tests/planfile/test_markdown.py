@@ -221,6 +221,12 @@ def test_measure(text, expected):
     assert (m["kind"], m["baseline"], m["target"], m["unit"]) == expected
 
 
+def test_placeholders_in_links_but_not_words_in_links():
+    assert measure("Reach $N ARR", ["$N"])["placeholder"] == "$N"
+    assert measure("Deliver M MQLs", ["M"])["placeholder"] == "M"
+    assert measure("Review every PR within 2 days", ["PR"])["placeholder"] == ""
+
+
 def test_measure_says_what_it_assumed():
     assert measure("Hire 5 engineers")["assumptions"] == [
         "baseline 0 assumed (the text gives 5 but no starting value)"]

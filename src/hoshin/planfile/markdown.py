@@ -121,7 +121,9 @@ _GENERIC_HEADING = re.compile(
     r"|previous|current|active|FY\s?\d{2,4}|CY\s?\d{2,4}|Q[1-4]|H[12]|20\d\d)\b", re.IGNORECASE)
 _EXAMPLE = re.compile(r"\b(?:example|hypothetical|for instance|template)\b", re.IGNORECASE)
 
-_PLACEHOLDER_LINK = re.compile(r"^[$€£]?[A-Z]{1,2}[%+]?$")
+# A link whose whole text is "$N", "M", "X%" stands for a number kept elsewhere; two
+# capitals alone ("PR", "UX") are words.
+_PLACEHOLDER_LINK = re.compile(r"^(?:[$€£]?[A-Z][%+]?|[$€£][A-Z]{2}|[A-Z]{2}%)$")
 _PLACEHOLDER = re.compile(r"(?<![\w$€£])[$€£][A-Z](?![\w])|(?<![\w.])[XNY]%|\bTBD\b|\bTBC\b"
                           r"|\?\?\?|(?<![\w$])N(?![\w%/])")
 
