@@ -53,10 +53,10 @@ class Command(HoshinCommand):
         names = dict(round_.executives.values_list("email", "name"))
         width = max(len(t) for t in items.values()) + 2
         self.stdout.write("candidate".ljust(width) + "".join(
-            names.get(e, e)[:10].rjust(12) for e in result.raters) + "mean".rjust(8))
+            names.get(e, e)[:14].rjust(16) for e in result.raters) + "mean".rjust(8))
         for item in result.consensus:
             self.stdout.write(items[item].ljust(width) + "".join(
-                f"{result.ranks[e][item]:g}".rjust(12) for e in result.raters)
+                f"{result.ranks[e][item]:g}".rjust(16) for e in result.raters)
                 + num(result.mean_ranks[item]).rjust(8))
         self.stdout.write("\nMost disagreeing executives (Spearman rho):")
         for p in result.pairs[:3]:

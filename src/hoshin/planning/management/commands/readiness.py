@@ -30,13 +30,13 @@ class Command(HoshinCommand):
                 self.stdout.write(json.dumps([results_out(p.cycle, p.results) for p in points],
                                              indent=2))
                 return
-            header = "cycle".ljust(12) + "".join(d.name[:14].rjust(16)
-                                                 for d in readiness.DIMENSIONS) + "overall".rjust(9)
+            header = "cycle".ljust(12) + "".join(d.key.rjust(11) for d in readiness.DIMENSIONS) \
+                + "overall".rjust(9)
             self.stdout.write(header)
             for p in points:
                 means = {d.key: d.mean for d in p.results.dimensions}
                 self.stdout.write(p.cycle.key.ljust(12) + "".join(
-                    num(means.get(d.key), 1).rjust(16) for d in readiness.DIMENSIONS)
+                    num(means.get(d.key), 1).rjust(11) for d in readiness.DIMENSIONS)
                     + num(p.results.overall, 1).rjust(9))
             return
         if not cycle:
