@@ -41,6 +41,8 @@ SECRET_KEY = _secret_key()
 ALLOWED_HOSTS = _env_list("HOSHIN_ALLOWED_HOSTS", "127.0.0.1,localhost,[::1]")
 CSRF_TRUSTED_ORIGINS = _env_list("HOSHIN_CSRF_TRUSTED_ORIGINS", "")
 BASE_URL = os.environ.get("HOSHIN_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
+# Slack's Web API (views.open for the check-in dialog); tests point it at a local server.
+SLACK_API_URL = os.environ.get("HOSHIN_SLACK_API_URL", "https://slack.com/api")
 
 INSTALLED_APPS = [
     "django.contrib.admin",

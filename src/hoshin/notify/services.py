@@ -1,0 +1,110 @@
+"""Changing the drumbeat and a person's reminder channel."""
+
+from __future__ import annotations
+
+import datetime as dt
+import zoneinfo
+
+from hoshin.core.errors import ErrorCollector
+from hoshin.core.history import service
+from hoshin.notify.models import Preference, Rhythm
+from hoshin.org import permissions
+from hoshin.org.models import Person
+
+RHYTHM_FIELDS = ("time_zone", "checkin_weekday", "checkin_time", "review_weekday",
+                 "review_time", "nudge_hours_before_review", "digest_weekday", "digest_time",
+                 "slack_webhook_url", "slack_signing_secret", "slack_bot_token",
+                 "teams_webhook_url")
+SECRETS = ("slack_signing_secret", "slack_bot_token")
+WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+
+
+def parse_weekday(value) -> int | None:
+    if isinstance(value, int) and 0 <= value <= 6:
+        return value
+    text = str(value).strip().lower()
+    for i, name in enumerate(WEEKDAYS):
+        if len(text) >= 3 and name.startswith(text):
+            return i
+    return None
+
+
+def parse_time(value) -> dt.time | None:
+    if isinstance(value, dt.time):
+        return value
+    try:
+        return dt.time.fromisoformat(str(value).strip())
+    except ValueError:
+        return None
+
+
+@service
+def update_rhythm(actor: Person | None, **values) -> Rhythm:
+    """Change the organisation's drumbeat; secrets are only ever written, never read back.
+    An empty secret keeps the stored one."""
+    permissions.require(permissions.can_edit_strategy(actor), "change the check-in rhythm")
+    rhythm = Rhythm.objects.select_for_update().order_by("pk").first() or Rhythm()
+    errors = ErrorCollector()
+    for name, value in values.items():
+        if name not in RHYTHM_FIELDS:
+            errors.add(name, "unknown setting")
+        elif name == "time_zone":
+            if str(value) not in zoneinfo.available_timezones():
+                errors.add(name, f"{value!r} is not a known time zone (e.g. Europe/London)")
+            else:
+                rhythm.time_zone = str(value)
+        elif name.endswith("_weekday"):
+            day = parse_weekday(value)
+            if day is None:
+                errors.add(name, "a weekday: monday … sunday (or 0-6, Monday = 0)")
+            else:
+                setattr(rhythm, name, day)
+        elif name.endswith("_time"):
+            at = parse_time(value)
+            if at is None:
+                errors.add(name, "a time of day, HH:MM")
+            else:
+                setattr(rhythm, name, at)
+        elif name == "nudge_hours_before_review":
+            if not isinstance(value, int) or not 0 <= value <= 72:
+                errors.add(name, "a whole number of hours from 0 to 72")
+            else:
+                rhythm.nudge_hours_before_review = value
+        elif name in SECRETS:
+            if value:
+                setattr(rhythm, name, str(value).strip())
+        else:
+            url = str(value or "").strip()
+            if url and not url.startswith("https://") and not url.startswith("http://"):
+                errors.add(name, "a web address starting with https://")
+            else:
+                setattr(rhythm, name, url)
+    errors.raise_if_any()
+    rhythm.save()
+    return rhythm
+
+
+@service
+def set_preference(actor: Person | None, person: Person, *, channel: str | None = None,
+                   slack_user_id: str | None = None) -> Preference:
+    permissions.require(actor is None or actor.pk == person.pk or permissions.is_admin(actor),
+                        "change someone else's notifications")
+    pref, _ = Preference.objects.get_or_create(person=person)
+    errors = ErrorCollector()
+    if channel is not None:
+        if channel not in Preference.Channel.values:
+            errors.add("channel", "one of: " + ", ".join(Preference.Channel.values))
+        else:
+            pref.channel = channel
+    if slack_user_id is not None:
+        member = slack_user_id.strip()
+        if member and not (member[:1] in "UW" and member[1:].isalnum() and len(member) <= 20):
+            errors.add("slack_user_id", "a Slack member id looks like U024BE7LH")
+        elif member and Preference.objects.filter(slack_user_id=member).exclude(
+                pk=pref.pk).exists():
+            errors.add("slack_user_id", "another person already uses this Slack member id")
+        else:
+            pref.slack_user_id = member
+    errors.raise_if_any()
+    pref.save()
+    return pref
