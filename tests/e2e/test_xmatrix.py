@@ -22,3 +22,7 @@ def test_the_xmatrix_shows_the_plan(page, login, screenshot):
     assert svg.locator('[data-row="P1"][data-col="M1"][data-mark="important"]').count() == 1
     assert page.get_by_role("link", name="Download PNG").is_visible()
     screenshot("xmatrix")
+    # A metric is a link to its page.
+    page.locator('#xm-figure svg a[href="/strategy/metrics/M1/"]').click()
+    page.wait_for_url("**/strategy/metrics/M1/")
+    assert page.get_by_text("Installations per month").first.is_visible()

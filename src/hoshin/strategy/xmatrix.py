@@ -523,6 +523,11 @@ def render_svg(lay: Layout, title: str = "X-matrix") -> str:
             f'viewBox="0 0 {_n(lay.width)} {_n(lay.height)}" width="{_n(lay.width)}" '
             f'height="{_n(lay.height)}" font-family="{_a(FONT_FAMILY)}" fill="#1f2933">'),
            f"<title>{escape(title)}</title>",
+           # Linked labels show where the pointer or the keyboard focus is.
+           ("<style>a.label-link:hover text{text-decoration:underline}"
+            "a.label-link:focus-visible{outline:none}"
+            "a.label-link:focus-visible rect:first-of-type{stroke:#1d4ed8;stroke-width:3}"
+            "</style>"),
            f'<rect x="0" y="0" width="{_n(lay.width)}" height="{_n(lay.height)}" fill="#fff"/>',
            (f'<text x="{MARGIN}" y="{MARGIN + 16}" font-size="16" font-weight="bold">'
             f"{escape(title)}</text>")]
