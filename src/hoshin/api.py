@@ -165,6 +165,9 @@ def _mount() -> None:
     from hoshin.flags.api import router as flags_router
 
     api.add_router("", flags_router)
+    from hoshin.pdca.api import router as pdca_router
+
+    api.add_router("", pdca_router)
     from hoshin.planfile.api import router as planfile_router
 
     api.add_router("", planfile_router)

@@ -24,6 +24,8 @@ VERBS: list[tuple[str, str]] = [
     ("createuser", "Add a person who can log in (password from HOSHIN_PASSWORD or a prompt)"),
     ("token", "Create an API token for a person and print it"),
     ("flags", "Show the open at-risk flags of key results (--evaluate judges them first)"),
+    ("countermeasures", "PDCA countermeasures, overdue first (--open-due opens new ones)"),
+    ("learnings", "Search the learnings library (words, --tag, --unit)"),
     ("rhythm", "Show or set the check-in rhythm (day, time, time zone, review, channels)"),
     ("worker", "Run background tasks from the database queue (reminders, notifications)"),
     ("scheduler", "Enqueue periodic jobs when due (run exactly one beside the workers)"),

@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "hoshin.catchball",
     "hoshin.notify",
     "hoshin.flags",
+    "hoshin.pdca",
     "hoshin.web",
 ]
 

@@ -15,6 +15,8 @@ urlpatterns = [
     path("catchball/", include("hoshin.catchball.urls")),
     path("notify/", include("hoshin.notify.urls")),
     path("flags/", include("hoshin.flags.urls")),
+    path("pdca/", include("hoshin.pdca.urls")),
+    path("learnings/", include("hoshin.pdca.learning_urls")),
     path("alignment/", alignment_map, name="alignment"),
     path("alignment/branch/", alignment_branch, name="alignment-branch"),
     path("company/", company, name="company"),
