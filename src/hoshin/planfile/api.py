@@ -33,7 +33,9 @@ class MarkdownImportIn(Input):
     dry_run: bool = Field(False, description="Report what would be imported; store nothing.")
 
 
-class ReportOut(Schema):
+# Schema names are global in the OpenAPI document: a second "ReportOut" would replace the
+# analyzer's.
+class MarkdownImportReportOut(Schema):
     cycle: str
     dry_run: bool
     title: str
@@ -49,13 +51,14 @@ class ReportOut(Schema):
     errors: list[dict[str, Any]]
 
 
-class ImportErrorOut(ErrorOut):
+class MarkdownImportErrorOut(ErrorOut):
     errors: list[FieldErrorOut]
-    report: ReportOut = Field(..., description="What was read, and every error with its line.")
+    report: MarkdownImportReportOut = Field(
+        ..., description="What was read, and every error with its line.")
 
 
 # 400 answers carry the report; the other errors have the usual shape.
-RESPONSES = {200: ReportOut, 400: ImportErrorOut,
+RESPONSES = {200: MarkdownImportReportOut, 400: MarkdownImportErrorOut,
              frozenset({401, 403, 404, 409, 422}): ErrorOut}
 
 
