@@ -128,6 +128,8 @@ def _clean_for_terms(text: str) -> str:
     text = text or ""
     if "=>" in text:
         text = _RESULT_NOTE.sub("", text)
+    if "][" in text:
+        text = _PLACEHOLDER_LINK.sub(" ", text)
     if "<" in text:
         text = _HTML.sub("", text)
     if "[" in text:
@@ -148,7 +150,7 @@ def clean(text: str) -> str:
 
 # Words -------------------------------------------------------------------------------------
 
-_WORD = re.compile(r"[A-Za-z][A-Za-z'’-]*|\d+(?:[.,]\d+)?[%xkKmMbB+]*")
+_WORD = re.compile(r"[A-Za-z][A-Za-z0-9'’-]*|\d+(?:[.,]\d+)?[%xkKmMbB+]*")
 
 
 def words(text: str) -> list[str]:
@@ -223,7 +225,9 @@ def _output_trigger(text: str, placeholder: bool) -> str | None:
     lead = _lead(text)
     if lead and lead[0] in W.OUTPUT_VERBS and not _starts_with_noun(text):
         first = next(w for w in words(text) if stem(w) == lead[0])
-        return first
+        # "Installed units on the latest firmware increase" names a measure.
+        if not (first.lower().endswith("ed") and first == words(text)[0]):
+            return first
     for pattern in (W.OUTPUT_PHRASE, W.DONE_STATE):
         hit = _find(pattern, text)
         if hit:
@@ -413,72 +417,80 @@ def overlapping_pairs(items: list[TextItem], threshold: float | None = None,
     same outcome (Jaccard similarity of stemmed content words >= threshold, default
     `textdata.OVERLAP_THRESHOLD`).
 
-    Items with the same words form one cluster, reported as a star around its first item
-    (n - 1 pairs, not n²/2: seventy units with one copied key result are seventy findings,
-    not 2,415). Clusters are compared through an inverted index on their rarer terms, so
-    the work grows with the number of similar pairs, not with the square of the items."""
+    Near-identical items form a cluster around the first of them (leader clustering), and a
+    cluster is reported as a star around its leader: seventy units with one copied key
+    result are 69 findings, not 2,415. Candidates come from an inverted index of terms;
+    terms carried by very many items are skipped. So the work grows with the number of
+    items and of similar pairs, not with the square of the items. The price: an item
+    similar to a cluster member but not to its leader is not reported."""
     threshold = W.OVERLAP_THRESHOLD if threshold is None else threshold
-    clusters: dict[frozenset[str], list[int]] = {}
+    exact: dict[frozenset[str], list[int]] = {}
     cleaned: dict[int, str] = {}
     for i, item in enumerate(items):
         c = _clean_for_terms(item.text)
         t = frozenset(_terms(c))
         if len(t) < 2:
             continue
-        if t not in clusters:
+        if t not in exact:
             cleaned[i] = c
-        clusters.setdefault(t, []).append(i)
-    out: list[tuple[str, str, float, str]] = []
-    seen: set[tuple[str, str]] = set()
-
-    def emit(i: int, j: int, score: float, reason: str) -> None:
-        a, b = items[i], items[j]
-        if a.group == b.group or (a.kind, b.kind) in _OPPOSITE_KINDS:
-            return
-        key = (a.id, b.id) if a.id <= b.id else (b.id, a.id)
-        if key not in seen and a.id != b.id:
-            seen.add(key)
-            out.append((key[0], key[1], round(score, 2), reason))
-
-    reps = list(clusters.items())
-    for t, members in reps:
-        if len(members) > 1:
-            reason = f'they say the same thing ("{_surface(cleaned[members[0]], t)}").'
-            for j in members[1:]:
-                emit(members[0], j, 1.0, reason)
-
+        exact.setdefault(t, []).append(i)
+    reps = list(exact.items())
     index: dict[str, list[int]] = defaultdict(list)
     for r, (t, _members) in enumerate(reps):
         for term in t:
             index[term].append(r)
     cap = max(W.OVERLAP_MIN_POSTINGS, int(len(reps) * W.OVERLAP_MAX_SHARE))
-    shared_count: dict[tuple[int, int], int] = defaultdict(int)
-    for postings in index.values():
-        if 2 <= len(postings) <= cap:
-            for x, r in enumerate(postings):
-                for q in postings[x + 1:]:
-                    shared_count[(r, q)] += 1
     has_acronym = re.compile(r"\b[A-Z]{2,5}s?\b")
-    for (r, q), n in sorted(shared_count.items()):
-        ta, tb = reps[r][0], reps[q][0]
-        if n < 2 or n / len(ta | tb) < threshold * 0.5:
+    assigned = [False] * len(reps)
+    out: list[tuple[str, str, float, str]] = []
+    for r, (ta, members) in enumerate(reps):
+        if assigned[r]:
             continue
-        ia, ib = reps[r][1][0], reps[q][1][0]
-        if has_acronym.search(cleaned[ia]) or has_acronym.search(cleaned[ib]):
-            ta = frozenset(_acronym_expand(sorted(ta), cleaned[ia], cleaned[ib]))
-            tb = frozenset(_acronym_expand(sorted(tb), cleaned[ib], cleaned[ia]))
-        shared = ta & tb
-        score = len(shared) / len(ta | tb)
-        if score < threshold or len(shared) < 2:
-            continue
-        reason = (f"they share {round(score * 100)}% of their words "
-                  f'("{_surface(cleaned[ia], shared)}").')
-        # The clusters' first items may sit in one unit while other members do not.
-        pair = next(((i, j) for i in reps[r][1] for j in reps[q][1]
-                     if items[i].group != items[j].group), None)
-        if pair:
-            emit(pair[0], pair[1], score, reason)
+        counts: dict[int, int] = defaultdict(int)
+        for term in ta:
+            postings = index[term]
+            if len(postings) <= cap:
+                for q in postings:
+                    if q > r and not assigned[q]:
+                        counts[q] += 1
+        ia = members[0]
+        reason = f'they say the same thing ("{_surface(cleaned[ia], ta)}").'
+        cluster = [(i, 1.0, reason) for i in members]
+        for q, n in counts.items():
+            tb = reps[q][0]
+            if n < 2 or n / len(ta | tb) < threshold * 0.5:
+                continue
+            ib = reps[q][1][0]
+            xa, xb = ta, tb
+            if has_acronym.search(cleaned[ia]) or has_acronym.search(cleaned[ib]):
+                xa = frozenset(_acronym_expand(sorted(ta), cleaned[ia], cleaned[ib]))
+                xb = frozenset(_acronym_expand(sorted(tb), cleaned[ib], cleaned[ia]))
+            shared = xa & xb
+            score = len(shared) / len(xa | xb)
+            if score >= threshold and len(shared) >= 2:
+                assigned[q] = True
+                why = (f"they share {round(score * 100)}% of their words "
+                       f'("{_surface(cleaned[ia], shared)}").')
+                cluster.extend((i, score, why) for i in reps[q][1])
+        if len(cluster) > 1:
+            out.extend(_star(items, cluster))
     return out
+
+
+def _star(items: list[TextItem], cluster: list[tuple[int, float, str]]):
+    """Pairs tying every item of a cluster to its leader, or, when the item is in the
+    leader's own group, to the cluster's first item from another group."""
+    root = items[cluster[0][0]]
+    other = next((items[i] for i, _, _ in cluster if items[i].group != root.group), None)
+    for i, score, reason in cluster[1:]:
+        item = items[i]
+        anchor = root if item.group != root.group else other
+        if anchor is None or anchor.id == item.id or anchor.group == item.group:
+            continue
+        if (anchor.kind, item.kind) in _OPPOSITE_KINDS:
+            continue
+        a, b = sorted((anchor.id, item.id))
+        yield a, b, round(score, 2), reason
 
 
 def _direction(text: str, kind: str | None) -> tuple[str | None, str | None]:

@@ -156,7 +156,7 @@ organization organisation team world class effective efficient efficiency produc
 better great best excellent excellence success successful delightful delight love happy
 thrive
 thriving aspirational proactive reactive proactively valuable accessible leadership leader
-credibility thought decision decisions result system quality bar product application development
+credibility thought decision decisions result system bar product application development
 personalized personalised project raise value
 data driven growth rapid rapidly massive massively evolution lay demonstrate continue
 foster connection belonging inclusive operating effort business sure path regular next
