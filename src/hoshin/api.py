@@ -168,6 +168,9 @@ def _mount() -> None:
     from hoshin.pdca.api import router as pdca_router
 
     api.add_router("", pdca_router)
+    from hoshin.reviews.api import router as reviews_router
+
+    api.add_router("", reviews_router)
     from hoshin.planfile.api import router as planfile_router
 
     api.add_router("", planfile_router)

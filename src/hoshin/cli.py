@@ -24,6 +24,7 @@ VERBS: list[tuple[str, str]] = [
     ("brief", "Print a quarter's strategic brief as Markdown"),
     ("cycle", "Show a cycle's state and drafting gate; move it with --to [--override REASON]"),
     ("flags", "Show the open at-risk flags of key results (--evaluate judges them first)"),
+    ("reviews", "The quarter's governance reviews (week 6 included) and the next agenda"),
     ("countermeasures", "PDCA countermeasures, overdue first (--open-due opens new ones)"),
     ("learnings", "Search the learnings library (words, --tag, --unit)"),
     ("rhythm", "Show or set the check-in rhythm (day, time, time zone, review, channels)"),

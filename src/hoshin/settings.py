@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "hoshin.notify",
     "hoshin.flags",
     "hoshin.pdca",
+    "hoshin.reviews",
     "hoshin.web",
 ]
 

@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.urls import include, path
 
 from hoshin.api import api
+from hoshin.reviews import views as review_views
 from hoshin.planfile.views import markdown_import_page
 from hoshin.web.alignment import alignment_branch, alignment_map
 from hoshin.web.transparency import company, tv
@@ -15,6 +16,12 @@ urlpatterns = [
     path("catchball/", include("hoshin.catchball.urls")),
     path("notify/", include("hoshin.notify.urls")),
     path("flags/", include("hoshin.flags.urls")),
+    path("reviews/", include("hoshin.reviews.urls")),
+    path("calendar/", review_views.calendar_page, name="calendar"),
+    path("calendar/regenerate/", review_views.calendar_regenerate, name="calendar-regenerate"),
+    path("calendar/<str:token>.ics", review_views.calendar_person, name="calendar-person"),
+    path("calendar/<str:token>/organisation.ics", review_views.calendar_org,
+         name="calendar-org"),
     path("pdca/", include("hoshin.pdca.urls")),
     path("learnings/", include("hoshin.pdca.learning_urls")),
     path("alignment/", alignment_map, name="alignment"),

@@ -1,0 +1,169 @@
+"""REST API of governance reviews: schedule, agenda, decisions, actions, closing."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from ninja import Field, Query, Router, Schema
+from ninja.responses import Status
+
+from hoshin.core.api import ERRORS, Input
+from hoshin.core.errors import NotFound
+from hoshin.okrs.models import Cycle
+from hoshin.reviews import services
+from hoshin.reviews.models import Action, AgendaItem, Review
+
+router = Router(tags=["reviews"])
+
+
+class DecisionOut(Schema):
+    kind: str
+    rationale: str
+    new_target: float | None
+    decided_by: str | None
+
+
+class ItemOut(Schema):
+    id: int
+    source: str
+    title: str
+    detail: str
+    key_result: str | None
+    decision: DecisionOut | None
+
+
+class ActionOut(Schema):
+    id: int
+    title: str
+    owner: str
+    due: dt.date
+    done_on: dt.date | None
+    item: int | None
+
+
+class ReviewOut(Schema):
+    id: int
+    cycle: str
+    kind: str
+    date: dt.date
+    week: int
+    state: str
+    status_meeting: bool
+
+
+class ReviewDetailOut(ReviewOut):
+    items: list[ItemOut]
+    actions: list[ActionOut]
+
+
+class DecisionIn(Input):
+    kind: str = Field(..., description="continue, reallocate, deprioritise, unblock, escalate "
+                                       "or change_target")
+    rationale: str = Field(..., max_length=5000)
+    new_target: float | None = None
+    trade_off: str = Field("paused", description="paused, slowed or stopped (deprioritise)")
+
+
+class ItemIn(Input):
+    title: str = Field(..., max_length=300)
+    detail: str = Field("", max_length=5000)
+    key_result: str | None = Field(None, max_length=64)
+
+
+class ActionIn(Input):
+    title: str = Field(..., max_length=300)
+    owner: str = Field(..., max_length=254)
+    due: dt.date
+    item: int | None = None
+
+
+class CloseIn(Input):
+    notes: str = Field("", max_length=5000)
+
+
+def _review(r: Review) -> dict:
+    return {"id": r.pk, "cycle": r.cycle.key, "kind": r.kind, "date": r.date, "week": r.week,
+            "state": r.state, "status_meeting": r.status_meeting}
+
+
+def _detail(r: Review) -> dict:
+    items = []
+    for i in r.items.select_related("key_result", "decision__decided_by"):
+        d = getattr(i, "decision", None)
+        items.append({"id": i.pk, "source": i.source, "title": i.title, "detail": i.detail,
+                      "key_result": i.key_result.key if i.key_result else None,
+                      "decision": None if d is None else {
+                          "kind": d.kind, "rationale": d.rationale, "new_target": d.new_target,
+                          "decided_by": d.decided_by.email if d.decided_by else None}})
+    actions = [{"id": a.pk, "title": a.title, "owner": a.owner.email, "due": a.due,
+                "done_on": a.done_on, "item": a.item_id}
+               for a in r.actions.select_related("owner")]
+    return {**_review(r), "items": items, "actions": actions}
+
+
+def _get(pk: int) -> Review:
+    review = Review.objects.select_related("cycle").filter(pk=pk).first()
+    if review is None:
+        raise NotFound.field("id", f"no review {pk}")
+    return review
+
+
+@router.get("/reviews", response={200: list[ReviewOut], **ERRORS})
+def list_reviews(request, cycle: str = Query(..., description="Quarter key.")):
+    row = Cycle.objects.filter(key=cycle, kind=Cycle.Kind.QUARTER).first()
+    if row is None:
+        raise NotFound.field("cycle", f'no quarter "{cycle}"')
+    return [_review(r) for r in services.reviews_of(row)]
+
+
+@router.get("/reviews/{id}", response={200: ReviewDetailOut, **ERRORS})
+def get_review(request, id: int):
+    return _detail(_get(id))
+
+
+@router.post("/reviews/{id}/agenda", response={200: ReviewDetailOut, **ERRORS})
+def build_agenda(request, id: int):
+    review = _get(id)
+    services.build_agenda(request.auth, review)
+    return _detail(_get(id))
+
+
+@router.post("/reviews/{id}/items", response={201: ReviewDetailOut, **ERRORS})
+def add_item(request, id: int, payload: ItemIn):
+    services.add_item(request.auth, _get(id), **payload.given())
+    return Status(201, _detail(_get(id)))
+
+
+@router.post("/agenda-items/{id}/decision", response={200: ReviewDetailOut, **ERRORS})
+def decide(request, id: int, payload: DecisionIn):
+    item = AgendaItem.objects.select_related("review__cycle", "key_result").filter(pk=id).first()
+    if item is None:
+        raise NotFound.field("id", f"no agenda item {id}")
+    services.decide(request.auth, item, **payload.given())
+    return _detail(_get(item.review_id))
+
+
+@router.post("/reviews/{id}/actions", response={201: ReviewDetailOut, **ERRORS})
+def add_action(request, id: int, payload: ActionIn):
+    review = _get(id)
+    data = payload.given()
+    item = review.items.filter(pk=data.pop("item", None)).first() if data.get("item") else None
+    data.pop("item", None)
+    services.add_action(request.auth, review, item=item, **data)
+    return Status(201, _detail(review))
+
+
+@router.post("/actions/{id}/done", response={200: ActionOut, **ERRORS})
+def complete_action(request, id: int):
+    action = Action.objects.select_related("owner").filter(pk=id).first()
+    if action is None:
+        raise NotFound.field("id", f"no action {id}")
+    a = services.complete_action(request.auth, action)
+    return {"id": a.pk, "title": a.title, "owner": a.owner.email, "due": a.due,
+            "done_on": a.done_on, "item": a.item_id}
+
+
+@router.post("/reviews/{id}/close", response={200: ReviewDetailOut, **ERRORS})
+def close_review(request, id: int, payload: CloseIn):
+    services.close_review(request.auth, _get(id), **payload.given())
+    return _detail(_get(id))

@@ -1,0 +1,243 @@
+"""Running governance reviews: schedule them from the cycle, build each agenda from the
+signals (flags, blockers, dependency requests, overdue actions and countermeasures),
+record a decision per item and the actions that follow, and close the review."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.db.models import Q
+from django.utils import timezone
+
+from hoshin.core.errors import DomainError, ErrorCollector
+from hoshin.core.history import service
+from hoshin.notify.models import Rhythm
+from hoshin.okrs import services as okrs
+from hoshin.okrs.models import Cycle, Dependency, KeyResult
+from hoshin.org import permissions
+from hoshin.org.models import Person
+from hoshin.reviews import schedule
+from hoshin.reviews.models import Action, AgendaItem, Decision, Review
+
+FLAG_LABELS = {"forecast-miss": "forecast misses the target", "behind-pace": "behind pace",
+               "confidence-drop": "confidence dropped", "low-confidence": "low confidence",
+               "blockers": "blocked", "silent": "silent"}
+
+
+def can_run_reviews(actor: Person | None) -> bool:
+    """The strategy office, admins and unit leads run reviews; everyone else reads them."""
+    if actor is None:
+        return True
+    if not actor.is_active or actor.role == "viewer":
+        return False
+    return permissions.can_edit_strategy(actor) or actor.led_units.exists()
+
+
+def _require_runner(actor: Person | None) -> None:
+    permissions.require(can_run_reviews(actor), "run reviews")
+
+
+@service
+def schedule_reviews(actor: Person | None, cycle: Cycle) -> list[Review]:
+    """Create the cycle's reviews that do not exist yet (idempotent)."""
+    _require_runner(actor)
+    if cycle.kind != Cycle.Kind.QUARTER:
+        raise DomainError.field("cycle", "reviews are scheduled for quarters")
+    rhythm = Rhythm.current()
+    existing = {r.date: r for r in cycle.reviews.all()}
+    made = []
+    for slot in schedule.schedule(cycle.start, cycle.end, rhythm.review_weekday):
+        review = existing.get(slot.date)
+        if review is None:
+            made.append(Review.objects.create(cycle=cycle, kind=slot.kind, date=slot.date,
+                                              week=slot.week))
+        elif review.state == Review.State.PLANNED and review.kind != slot.kind:
+            review.kind = slot.kind
+            review.save(update_fields=["kind"])
+    return made
+
+
+def reviews_of(cycle: Cycle) -> list[Review]:
+    """The cycle's reviews, scheduled on first use."""
+    if not cycle.reviews.exists() and cycle.kind == Cycle.Kind.QUARTER:
+        schedule_reviews(None, cycle)
+    return list(cycle.reviews.all())
+
+
+def _item(review: Review, ref: str, order: int, **fields) -> AgendaItem | None:
+    item = review.items.filter(source_ref=ref).first()
+    if item is None:
+        return AgendaItem.objects.create(review=review, source_ref=ref, order=order, **fields)
+    if not hasattr(item, "decision") and item.detail != fields.get("detail", item.detail):
+        item.detail = fields["detail"]
+        item.save(update_fields=["detail"])
+    return None
+
+
+@service
+def build_agenda(actor: Person | None, review: Review, today: dt.date | None = None
+                 ) -> list[AgendaItem]:
+    """Add what needs a decision now; items already on the agenda are kept (and their
+    details refreshed until decided). Returns the new items."""
+    _require_runner(actor)
+    if review.state == Review.State.CLOSED:
+        raise DomainError.field("review", "this review is closed")
+    today = today or timezone.localdate()
+    from hoshin.flags.services import open_flags
+
+    new: list[AgendaItem] = []
+    by_kr: dict[int, list] = {}
+    for flag in open_flags(cycle=review.cycle):
+        by_kr.setdefault(flag.key_result_id, []).append(flag)
+    order = review.items.count()
+    for flags in by_kr.values():
+        kr = flags[0].key_result
+        codes = [f.code for f in flags]
+        source = AgendaItem.Source.BLOCKER if "blockers" in codes else AgendaItem.Source.FLAG
+        what = ", ".join(FLAG_LABELS.get(c, c) for c in codes)
+        order += 1
+        item = _item(review, f"kr:{kr.pk}", order, source=source, key_result=kr,
+                     title=f"{kr.key} {kr.title}: {what}"[:300],
+                     detail=f"Owner {kr.owner.name}, {kr.objective.unit.name}. "
+                            + " ".join(f.message for f in flags))
+        if item:
+            new.append(item)
+    requests = (Dependency.objects.filter(state=Dependency.State.REQUESTED)
+                .filter(Q(key_result__objective__cycle=review.cycle)
+                        | Q(objective__cycle=review.cycle))
+                .select_related("providing_unit", "key_result", "objective"))
+    for dep in requests:
+        about = dep.key_result or dep.objective
+        order += 1
+        item = _item(review, f"dependency:{dep.pk}", order, source=AgendaItem.Source.DEPENDENCY,
+                     key_result=dep.key_result, dependency=dep,
+                     title=f"{about.key} needs {dep.providing_unit.name}: not yet accepted"[:300],
+                     detail=dep.description)
+        if item:
+            new.append(item)
+    late_actions = (Action.objects.filter(done_on__isnull=True, due__lt=today,
+                                          review__cycle=review.cycle)
+                    .exclude(review=review).select_related("owner"))
+    for action in late_actions:
+        order += 1
+        item = _item(review, f"action:{action.pk}", order, source=AgendaItem.Source.ACTION,
+                     title=f"Overdue action: {action.title}"[:300],
+                     detail=f"{action.owner.name}, due {action.due:%-d %b}.")
+        if item:
+            new.append(item)
+    try:
+        from hoshin.pdca.services import overdue_countermeasures
+    except ImportError:  # the PDCA app is optional to the reviews
+        overdue_countermeasures = None
+    if overdue_countermeasures is not None:
+        for cm in overdue_countermeasures(today):
+            order += 1
+            owner = cm.owner.name if cm.owner else "no owner"
+            item = _item(review, f"countermeasure:{cm.pk}", order,
+                         source=AgendaItem.Source.COUNTERMEASURE, key_result=cm.key_result,
+                         title=f"Overdue countermeasure: {cm.subject}"[:300],
+                         detail=f"{owner}, due {cm.due:%-d %b}. {cm.problem}")
+            if item:
+                new.append(item)
+    if review.state == Review.State.PLANNED:
+        review.state = Review.State.OPEN
+        review.save(update_fields=["state"])
+    return new
+
+
+@service
+def add_item(actor: Person | None, review: Review, *, title: str, detail: str = "",
+             key_result: str | None = None) -> AgendaItem:
+    _require_runner(actor)
+    _require_open(review)
+    errors = ErrorCollector()
+    if not (title or "").strip():
+        errors.add("title", "say what needs deciding")
+    kr = None
+    if key_result:
+        kr = KeyResult.objects.filter(key=key_result).first()
+        if kr is None:
+            errors.add("key_result", f'no key result "{key_result}"')
+    errors.raise_if_any()
+    return AgendaItem.objects.create(review=review, source=AgendaItem.Source.MANUAL,
+                                     title=title.strip(), detail=detail.strip(), key_result=kr,
+                                     order=review.items.count() + 1)
+
+
+def _require_open(review: Review) -> None:
+    if review.state == Review.State.CLOSED:
+        raise DomainError.field("review", "this review is closed; decisions are final")
+
+
+@service
+def decide(actor: Person | None, item: AgendaItem, *, kind: str, rationale: str,
+           new_target: float | None = None, trade_off: str = "paused") -> Decision:
+    """Record the decision on an agenda item and carry it out: a changed target is written
+    to the key result (its history keeps the reason); a deprioritisation is written to
+    the trade-off register."""
+    _require_runner(actor)
+    _require_open(item.review)
+    errors = ErrorCollector()
+    if kind not in Decision.Kind.values:
+        errors.add("kind", "one of: " + ", ".join(Decision.Kind.values))
+    if not (rationale or "").strip():
+        errors.add("rationale", "a decision needs its reason")
+    if kind == Decision.Kind.CHANGE_TARGET:
+        if item.key_result is None:
+            errors.add("kind", "only an item about a key result can change a target")
+        elif new_target is None:
+            errors.add("new_target", "give the new target")
+    errors.raise_if_any()
+    if kind == Decision.Kind.CHANGE_TARGET:
+        okrs.save_key_result(actor, item.key_result, target=new_target,
+                             reason=f"Decided in the {item.review}: {rationale.strip()}")
+    if kind == Decision.Kind.DEPRIORITISE:
+        okrs.add_trade_off(None, cycle=item.review.cycle.key, title=item.title,
+                           reason=f"{rationale.strip()} (decided in the {item.review})",
+                           kind=trade_off, decided_by=actor.email if actor else None)
+    decision, _ = Decision.objects.update_or_create(
+        item=item, defaults={"kind": kind, "rationale": rationale.strip(),
+                             "new_target": new_target, "decided_by": actor,
+                             "decided_at": timezone.now()})
+    return decision
+
+
+@service
+def add_action(actor: Person | None, review: Review, *, title: str, owner: str,
+               due: dt.date | None, item: AgendaItem | None = None) -> Action:
+    _require_runner(actor)
+    errors = ErrorCollector()
+    if not (title or "").strip():
+        errors.add("title", "say what is to be done")
+    person = Person.objects.filter(email=(owner or "").lower(), is_active=True).first()
+    if person is None:
+        errors.add("owner", f'no active person with email "{owner}"')
+    if due is None:
+        errors.add("due", "an action needs a due date")
+    errors.raise_if_any()
+    return Action.objects.create(review=review, item=item, title=title.strip(), owner=person,
+                                 due=due)
+
+
+@service
+def complete_action(actor: Person | None, action: Action, *,
+                    today: dt.date | None = None) -> Action:
+    permissions.require(actor is None or action.owner_id == actor.pk or can_run_reviews(actor),
+                        "complete this action")
+    action.done_on = today or timezone.localdate()
+    action.save(update_fields=["done_on"])
+    return action
+
+
+@service
+def close_review(actor: Person | None, review: Review, *, notes: str = "") -> Review:
+    """Close the review. One that decided nothing is marked a status meeting."""
+    _require_runner(actor)
+    _require_open(review)
+    review.state = Review.State.CLOSED
+    review.closed_at = timezone.now()
+    review.closed_by = actor
+    review.notes = notes.strip() or review.notes
+    review.status_meeting = not Decision.objects.filter(item__review=review).exists()
+    review.save()
+    return review

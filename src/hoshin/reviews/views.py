@@ -1,0 +1,169 @@
+"""Review pages: the cycle's reviews, and each review's agenda with decisions and actions;
+the calendar feeds."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from hoshin.core import errors
+from hoshin.okrs.models import Cycle
+from hoshin.reviews import ical, services
+from hoshin.reviews.forms import ActionForm, DecisionForm, ItemForm
+from hoshin.reviews.models import Action, AgendaItem, CalendarFeed, Review
+
+
+def _cycle(request) -> Cycle | None:
+    key = request.GET.get("cycle")
+    quarters = Cycle.objects.filter(kind=Cycle.Kind.QUARTER, archived_at__isnull=True)
+    if key:
+        return quarters.filter(key=key).first()
+    return (quarters.filter(state=Cycle.State.ACTIVE).order_by("-start").first()
+            or quarters.order_by("-start").first())
+
+
+@login_required
+def review_list(request):
+    cycle = _cycle(request)
+    reviews = services.reviews_of(cycle) if cycle else []
+    today = timezone.localdate()
+    upcoming = next((r for r in reviews if r.date >= today and r.state != Review.State.CLOSED),
+                    None)
+    cycles = Cycle.objects.filter(kind=Cycle.Kind.QUARTER, archived_at__isnull=True).order_by(
+        "-start")
+    return render(request, "reviews/list.html", {
+        "nav": "reviews", "cycle": cycle, "cycles": cycles, "reviews": reviews,
+        "upcoming": upcoming, "today": today,
+        "status_meetings": sum(r.status_meeting for r in reviews),
+        "open_actions": Action.objects.filter(review__cycle=cycle, done_on__isnull=True)
+        .select_related("owner", "review") if cycle else []})
+
+
+def _domain(view):
+    def wrapper(request, *args, **kwargs):
+        try:
+            return view(request, *args, **kwargs)
+        except errors.PermissionDenied as e:
+            raise PermissionDenied(str(e)) from e
+
+    return wrapper
+
+
+@login_required
+@_domain
+def review_detail(request, pk: int):
+    review = get_object_or_404(Review.objects.select_related("cycle"), pk=pk)
+    can_run = services.can_run_reviews(request.user)
+    items = list(review.items.select_related("key_result", "decision__decided_by"))
+    forms = {}
+    errors_for = None
+    if request.method == "POST":
+        if not can_run:
+            raise PermissionDenied("only leads and the strategy office run reviews")
+        action = request.POST.get("do")
+        try:
+            if action == "agenda":
+                new = services.build_agenda(request.user, review)
+                messages.success(request, f"{len(new)} item{'s' if len(new) != 1 else ''} "
+                                          "added to the agenda.")
+            elif action == "decide":
+                item = get_object_or_404(AgendaItem, pk=request.POST.get("item"), review=review)
+                form = DecisionForm(request.POST, item_id=item.pk)
+                forms[item.pk] = form
+                if form.is_valid():
+                    services.decide(request.user, item, **form.cleaned_data)
+                    messages.success(request, "Decision recorded.")
+                else:
+                    errors_for = item.pk
+            elif action == "action":
+                form = ActionForm(request.POST)
+                if form.is_valid():
+                    data = form.cleaned_data
+                    item = review.items.filter(pk=data.get("item")).first()
+                    services.add_action(request.user, review, title=data["title"],
+                                        owner=data["owner"], due=data["due"], item=item)
+                    messages.success(request, "Action added.")
+                else:
+                    errors_for = "action"
+                    forms["action"] = form
+            elif action == "item":
+                form = ItemForm(request.POST)
+                if form.is_valid():
+                    services.add_item(request.user, review, **form.cleaned_data)
+                else:
+                    errors_for = "item"
+                    forms["item"] = form
+            elif action == "done":
+                done = get_object_or_404(Action, pk=request.POST.get("action"))
+                services.complete_action(request.user, done)
+            elif action == "close":
+                closed = services.close_review(request.user, review,
+                                               notes=request.POST.get("notes", ""))
+                if closed.status_meeting:
+                    messages.warning(request, "Closed without a single decision: this was a "
+                                              "status meeting, not a review.")
+        except errors.DomainError as e:
+            messages.error(request, e.detail)
+            errors_for = errors_for or "domain"
+        if errors_for is None:
+            return redirect("reviews:detail", pk=review.pk)
+        items = list(review.items.select_related("key_result", "decision__decided_by"))
+    for item in items:
+        item.form = forms.get(item.pk) or DecisionForm(item_id=item.pk, initial={
+            "kind": getattr(getattr(item, "decision", None), "kind", "continue")})
+        item.action_form = ActionForm(prefix_id=f"item{item.pk}-action",
+                                      initial={"item": item.pk})
+    return render(request, "reviews/detail.html", {
+        "nav": "reviews", "review": review, "items": items, "can_run": can_run,
+        "open": review.state != Review.State.CLOSED, "today": timezone.localdate(),
+        "actions": review.actions.select_related("owner", "item"),
+        "action_form": forms.get("action") or ActionForm(),
+        "item_form": forms.get("item") or ItemForm()},
+        status=400 if errors_for else 200)
+
+
+@login_required
+def calendar_page(request):
+    feed, _ = CalendarFeed.objects.get_or_create(person=request.user)
+    base = request.build_absolute_uri("/")[:-1]
+    return render(request, "reviews/calendar.html", {
+        "nav": "reviews",
+        "personal": base + reverse("calendar-person", args=[feed.token]),
+        "organisation": base + reverse("calendar-org", args=[feed.token])})
+
+
+@login_required
+@require_POST
+def calendar_regenerate(request):
+    CalendarFeed.objects.filter(person=request.user).delete()
+    CalendarFeed.objects.create(person=request.user)
+    messages.success(request, "New calendar addresses made; the old ones no longer work.")
+    return redirect("calendar")
+
+
+def _feed_person(token: str):
+    feed = CalendarFeed.objects.select_related("person").filter(token=token).first()
+    if feed is None or not feed.person.is_active:
+        raise Http404("no such calendar")
+    return feed.person
+
+
+def _ics(body: bytes, name: str) -> HttpResponse:
+    response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = f'inline; filename="{name}.ics"'
+    return response
+
+
+def calendar_person(request, token: str):
+    return _ics(ical.feed(_feed_person(token)), "hoshin")
+
+
+def calendar_org(request, token: str):
+    _feed_person(token)
+    return _ics(ical.feed(None), "hoshin-organisation")
