@@ -71,3 +71,46 @@ def test_overview_and_calendar(plan, as_):
     [row] = office.get("/catchball/overview").json()
     assert row["unit"] == "sales" and row["overdue"] == 1 and row["unanswered"] == 1
     assert as_(plan.lead).get("/catchball/overview").status_code == 403
+
+
+@pytest.fixture
+def in_process_wsgi():
+    """Calls to the WSGI app run inside the test's transaction: keep its connection open
+    (as in tests/api/test_schemathesis.py)."""
+    from django.core.signals import request_finished, request_started
+    from django.db import close_old_connections
+
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
+
+
+def test_every_catchball_read_matches_the_openapi_document(plan, in_process_wsgi):
+    """Real threads in every state, read through each GET endpoint and checked against the
+    published document (schemathesis)."""
+    from hoshin.catchball import services
+    from tests.api.test_schemathesis import CHECKS, schema
+
+    agreed = services.propose(plan.office, element="P1", unit="sales", target=40)
+    services.respond(plan.lead, agreed, needs_people="1", help_from=["ops"], target=30)
+    services.accept(plan.office, agreed)
+    services.propose(plan.office, element="KR1", unit="ops")
+    services.set_deadline(plan.office, cycle=plan.year.key, what="catchball_agreement",
+                          due="2030-01-01")
+    token = org.create_token(None, plan.office)
+    paths = {"/api/v1/catchball", "/api/v1/catchball/inbox", "/api/v1/catchball/overview",
+             "/api/v1/catchball/{id}", "/api/v1/planning-deadlines"}
+    seen = set()
+    for operation in schema.include(method="GET").get_all_operations():
+        operation = operation.ok()
+        if operation.path not in paths:
+            continue
+        params = {"id": agreed.pk} if "{id}" in operation.path else None
+        case = operation.Case(path_parameters=params)
+        response = case.call_and_validate(headers={"Authorization": f"Bearer {token}"},
+                                          checks=CHECKS)
+        assert response.status_code == 200, (operation.path, response.text)
+        seen.add(operation.path)
+    assert seen == paths
