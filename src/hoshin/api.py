@@ -171,6 +171,9 @@ def _mount() -> None:
     from hoshin.reviews.api import router as reviews_router
 
     api.add_router("", reviews_router)
+    from hoshin.closing.api import router as closing_router
+
+    api.add_router("", closing_router)
     from hoshin.planfile.api import router as planfile_router
 
     api.add_router("", planfile_router)

@@ -25,6 +25,8 @@ VERBS: list[tuple[str, str]] = [
     ("cycle", "Show a cycle's state and drafting gate; move it with --to [--override REASON]"),
     ("flags", "Show the open at-risk flags of key results (--evaluate judges them first)"),
     ("reviews", "The quarter's governance reviews (week 6 included) and the next agenda"),
+    ("close", "Close a quarter after grading (--dry-run lists what blocks it)"),
+    ("hansei", "The annual review: each annual objective's real execution record"),
     ("countermeasures", "PDCA countermeasures, overdue first (--open-due opens new ones)"),
     ("learnings", "Search the learnings library (words, --tag, --unit)"),
     ("rhythm", "Show or set the check-in rhythm (day, time, time zone, review, channels)"),

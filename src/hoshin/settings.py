@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "hoshin.flags",
     "hoshin.pdca",
     "hoshin.reviews",
+    "hoshin.closing",
     "hoshin.web",
 ]
 

@@ -1,0 +1,9 @@
+from django.urls import path
+
+from hoshin.closing import views
+
+app_name = "closing"
+urlpatterns = [
+    path("annual/<int:year>/", views.annual_review, name="annual"),
+    path("<str:key>/", views.quarter_close, name="quarter"),
+]
