@@ -14,6 +14,9 @@ from django.views.decorators.http import require_POST
 
 from hoshin.core import errors
 from hoshin.okrs.models import Cycle
+from hoshin.okrs.rules import fiscal_year_of
+from hoshin.org import permissions
+from hoshin.org.models import Organization
 from hoshin.reviews import ical, services
 from hoshin.reviews.forms import ActionForm, DecisionForm, ItemForm
 from hoshin.reviews.models import Action, AgendaItem, CalendarFeed, Review
@@ -40,6 +43,9 @@ def review_list(request):
     return render(request, "reviews/list.html", {
         "nav": "reviews", "cycle": cycle, "cycles": cycles, "reviews": reviews,
         "upcoming": upcoming, "today": today,
+        "perms_office": permissions.can_edit_strategy(request.user),
+        "fiscal_year": fiscal_year_of(cycle.start, Organization.current().fiscal_year_start)
+        if cycle else None,
         "status_meetings": sum(r.status_meeting for r in reviews),
         "open_actions": Action.objects.filter(review__cycle=cycle, done_on__isnull=True)
         .select_related("owner", "review") if cycle else []})
