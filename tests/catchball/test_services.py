@@ -212,3 +212,18 @@ def test_thread_rounds_show_what_changed(plan):
     assert rows[1]["changes"] == [
         {"field": "title", "old": "Sell through installers", "new": "Sell via installers"},
         {"field": "target", "old": "40", "new": "30"}]
+
+
+def test_a_team_lead_plays_catchball_with_their_team_through_a_member(plan):
+    with pytest.raises(DomainError) as err:
+        services.propose(plan.lead, element="KR1", unit="sales", today=TODAY)
+    assert err.value.errors[0].field == "delegate"
+    thread = services.propose(plan.lead, element="KR1", unit="sales", target=36,
+                              delegate="member@acme.test", today=TODAY)
+    assert mails_to("member@acme.test") == ["Catchball: Lea Lead proposes KR1 to Sales"]
+    assert mails_to("lead@acme.test") == []
+    assert services.awaiting_answer(plan.lead, TODAY) == []  # the lead asked; Mia answers
+    with pytest.raises(Conflict, match="receiving unit's turn"):
+        services.accept(plan.lead, thread)  # the lead is the proposer here, not the unit
+    services.accept(plan.member, thread)
+    assert KeyResult.objects.get(key="KR1").target == 36

@@ -26,7 +26,11 @@ class ProposeForm(VersionFields):
                                  widget=forms.DateInput(attrs={"type": "date"}),
                                  help_text="Empty: the date of the planning calendar.")
     comment = forms.CharField(required=False, widget=TEXTAREA)
-    field_order = ["element", "unit", "title", "target", "description", "respond_by", "comment"]
+    delegate = forms.EmailField(label="Answered by (email)", required=False,
+                                help_text="Needed when you lead the unit yourself: the team "
+                                          "member who answers.")
+    field_order = ["element", "unit", "title", "target", "description", "respond_by", "comment",
+                   "delegate"]
 
     def __init__(self, *args, units=(), **kwargs):
         super().__init__(*args, **kwargs)

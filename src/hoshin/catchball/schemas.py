@@ -67,6 +67,8 @@ class ProposeIn(Input):
     comment: str = Field(None)
     respond_by: dt.date = Field(None, description="Default: the planning calendar's date.")
     proposer_unit: str = Field(None, description="Unit you speak for (unit leads).")
+    delegate: str = Field(None, description="Email of who answers for the unit (required "
+                                            "when you lead the receiving unit yourself).")
 
 
 class RespondIn(Input):

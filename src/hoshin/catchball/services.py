@@ -133,6 +133,8 @@ def can_answer_for_unit(actor: Person | None, thread: Catchball) -> bool:
         return True
     if not _active(actor):
         return False
+    if actor.pk == thread.proposer_id:
+        return False  # nobody answers their own proposal
     unit = thread.unit
     if actor.pk in (unit.lead_id, thread.delegate_id):
         return True
@@ -272,7 +274,8 @@ def describe(thread: Catchball) -> str:
 
 def _unit_side_people(thread: Catchball) -> list[Person]:
     people = [thread.unit.lead, thread.delegate]
-    return [p for i, p in enumerate(people) if p is not None and p not in people[:i]]
+    return [p for i, p in enumerate(people) if p is not None and p not in people[:i]
+            and p.pk != thread.proposer_id]
 
 
 def _proposer_side_people(thread: Catchball) -> list[Person]:
@@ -374,9 +377,10 @@ def _proposer_unit(actor: Person, element, unit: Unit, given: str | None) -> Uni
 def propose(actor: Person | None, *, element, unit: str | Unit, title=None, target=_UNSET,
             description=None, comment: str = "", respond_by: dt.date | None = None,
             proposer_unit: str | None = None, proposer: Person | None = None,
-            today: dt.date | None = None) -> Catchball:
+            delegate: str | None = None, today: dt.date | None = None) -> Catchball:
     """Propose a version of a plan element to a unit. The version starts from what the
-    element says now; `title`, `target` and `description` change it."""
+    element says now; `title`, `target` and `description` change it. A lead proposing to
+    their own team names the team member who answers (`delegate`)."""
     today = today or timezone.localdate()
     if isinstance(element, str):
         element = find_element(element)
@@ -404,11 +408,16 @@ def propose(actor: Person | None, *, element, unit: str | Unit, title=None, targ
     if respond_by is not None and respond_by < today:
         errors.add("respond_by", "must not be in the past")
     errors.raise_if_any()
+    answerer = _delegate_or_error(delegate) if delegate else None
+    if unit_obj.lead_id == person.pk and answerer is None:
+        raise DomainError.field("delegate", "you lead this unit: name the team member who "
+                                            "answers for it")
+    if answerer is not None and answerer.pk == person.pk:
+        raise DomainError.field("delegate", "nobody answers their own proposal")
     speaker = _proposer_unit(person, element, unit_obj, proposer_unit)
-    if speaker is not None and speaker.pk == unit_obj.pk:
-        raise DomainError.field("unit", "a unit does not play catchball with itself")
     thread = Catchball.objects.create(
         **{field: element}, proposer=person, proposer_unit=speaker, unit=unit_obj,
+        delegate=answerer,
         cycle=element_cycle(element), respond_by=respond_by or default_respond_by(element, today),
         waiting_on=Side.UNIT, version_by=Side.PROPOSER)
     _add_round(thread, actor or person, Side.PROPOSER, Round.Kind.PROPOSE, version,
@@ -591,21 +600,24 @@ def withdraw(actor: Person | None, thread: Catchball, *, comment: str = "") -> R
     return round_
 
 
+def _delegate_or_error(email: str) -> Person:
+    person = Person.objects.filter(email__iexact=email.strip()).first()
+    if person is None:
+        raise DomainError.field("delegate", f'unknown person "{email}"')
+    if not _active(person):
+        raise DomainError.field("delegate", f'"{person.email}" cannot answer (viewer or '
+                                            "inactive)")
+    return person
+
+
 @service
 def delegate(actor: Person | None, thread: Catchball, *, person: str | None) -> Catchball:
     """The unit's lead names someone to answer in their place (empty: nobody)."""
     thread = _locked(thread)
     permissions.require(can_delegate(actor, thread), "delegate this thread")
-    if not person:
-        thread.delegate = None
-    else:
-        target = Person.objects.filter(email__iexact=person.strip()).first()
-        if target is None:
-            raise DomainError.field("delegate", f'unknown person "{person}"')
-        if not _active(target):
-            raise DomainError.field("delegate", f'"{target.email}" cannot answer (viewer or '
-                                                "inactive)")
-        thread.delegate = target
+    thread.delegate = _delegate_or_error(person) if person else None
+    if thread.delegate_id == thread.proposer_id and thread.delegate_id is not None:
+        raise DomainError.field("delegate", "nobody answers their own proposal")
     thread.save()
     if thread.delegate is not None and thread.waiting_on == Side.UNIT:
         _tell([thread.delegate], thread,
@@ -661,7 +673,8 @@ def check_change(actor: Person | None, element, *, title=_UNSET, target=_UNSET,
 
 
 def _awaiting_q(person: Person) -> Q:
-    unit_side = Q(waiting_on=Side.UNIT) & (Q(unit__lead=person) | Q(delegate=person))
+    unit_side = (Q(waiting_on=Side.UNIT) & (Q(unit__lead=person) | Q(delegate=person))
+                 & ~Q(proposer=person))
     proposer_side = Q(waiting_on=Side.PROPOSER) & (Q(proposer=person)
                                                    | Q(proposer_unit__lead=person))
     return Q(state=Catchball.State.OPEN) & (unit_side | proposer_side)

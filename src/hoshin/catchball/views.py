@@ -133,7 +133,8 @@ def propose(request):
                 title=data["title"] or None, target=data["target"],
                 description=data["description"] if element is None
                 or data["description"] else None,
-                comment=data["comment"], respond_by=data["respond_by"], today=_today(request))
+                comment=data["comment"], respond_by=data["respond_by"],
+                delegate=data["delegate"] or None, today=_today(request))
         except DomainError as exc:
             if exc.status_code == 403:
                 form.add_error(None, exc.detail)

@@ -40,6 +40,8 @@ class Command(HoshinCommand):
         pr.add_argument("--respond-by", help="answer by, YYYY-MM-DD (default: the calendar)")
         pr.add_argument("--for-unit", dest="proposer_unit", metavar="UNIT_ID",
                         help="the unit you speak for (unit leads)")
+        pr.add_argument("--answered-by", dest="delegate", metavar="EMAIL",
+                        help="who answers for the unit (when you lead it yourself)")
         person(pr, required=True)
         version(pr)
         rs = sub.add_parser("respond", help="answer for the receiving unit")
@@ -137,13 +139,14 @@ class Command(HoshinCommand):
                 "target": options["target"] if options.get("target") is not None else _UNSET}
 
     def do_propose(self, actor, element, unit, respond_by=None, proposer_unit=None, comment="",
-                   **options):
+                   delegate=None, **options):
         from hoshin.catchball import services
 
         thread = services.propose(
             actor, element=element, unit=unit, comment=comment,
             respond_by=parse_date(respond_by, "respond-by") if respond_by else None,
-            proposer_unit=proposer_unit, today=self.today, **self._version(options))
+            proposer_unit=proposer_unit, delegate=delegate, today=self.today,
+            **self._version(options))
         self.stdout.write(f"Proposed {thread.element_key} to {thread.unit.name} as thread "
                           f"#{thread.pk}; answer by {thread.respond_by.isoformat()}.")
 
