@@ -10,8 +10,9 @@ from hoshin.analyzer import report, services
 from hoshin.analyzer.models import LIMIT_FIELDS, AnalyzerSettings
 from hoshin.analyzer.rules import RULES
 from hoshin.analyzer.schemas import (
-    DecisionIn, DependencyIn, DependencyOut, DraftIn, DraftOut, ReportOut, RuleOut, Severity,
-    SettingsOut, SettingsPatch,
+    AnalyzerRuleOut, AnalyzerSettingsOut, AnalyzerSettingsPatch, CheckReportOut,
+    DependencyDecisionIn, DependencyOut, DependencyRequestIn, DraftCheckIn, DraftCheckOut,
+    Severity,
 )
 from hoshin.core.api import ERRORS, Listing, Pagination, live, one
 from hoshin.okrs import services as okrs
@@ -20,7 +21,7 @@ from hoshin.okrs.models import Dependency
 router = Router(tags=["analyzer"])
 
 
-@router.get("/check", response={200: ReportOut, **ERRORS},
+@router.get("/check", response={200: CheckReportOut, **ERRORS},
             summary="The analyzer's findings for a cycle (the same as hoshin check --format json)")
 def check(request, cycle: str = Query(None, description="Id of the quarter (default: every "
                                                         "quarter in planning or active)."),
@@ -28,15 +29,15 @@ def check(request, cycle: str = Query(None, description="Id of the quarter (defa
     return report.check(cycle, severity=severity).as_dict()
 
 
-@router.post("/check/draft", response={200: DraftOut, **ERRORS},
+@router.post("/check/draft", response={200: DraftCheckOut, **ERRORS},
              summary="Findings for an objective draft, in the context of the stored plan")
-def check_draft(request, payload: DraftIn):
+def check_draft(request, payload: DraftCheckIn):
     draft = payload.model_dump()
     draft["key_results"] = [kr.model_dump() for kr in payload.key_results]
     return report.findings_dict(report.check_draft(draft))
 
 
-@router.get("/check/rules", response={200: list[RuleOut], **ERRORS}, summary="Every rule")
+@router.get("/check/rules", response={200: list[AnalyzerRuleOut], **ERRORS}, summary="Every rule")
 def check_rules(request):
     return [{"code": r.code, "severity": r.severity, "description": r.description}
             for r in RULES.values()]
@@ -46,15 +47,15 @@ def _settings_dict(settings: AnalyzerSettings) -> dict:
     return {name: getattr(settings, name) for name in LIMIT_FIELDS}
 
 
-@router.get("/check/settings", response={200: SettingsOut, **ERRORS},
+@router.get("/check/settings", response={200: AnalyzerSettingsOut, **ERRORS},
             summary="The analyzer's limits")
 def get_check_settings(request):
     return _settings_dict(AnalyzerSettings.current())
 
 
-@router.patch("/check/settings", response={200: SettingsOut, **ERRORS},
+@router.patch("/check/settings", response={200: AnalyzerSettingsOut, **ERRORS},
               summary="Change the analyzer's limits (strategy office)")
-def update_check_settings(request, payload: SettingsPatch):
+def update_check_settings(request, payload: AnalyzerSettingsPatch):
     return _settings_dict(services.update_settings(request.auth, **payload.given()))
 
 
@@ -95,7 +96,7 @@ def list_dependencies(request, state: str = Query(None), unit: str = Query(
 
 @router.post("/dependencies", response={201: DependencyOut, **ERRORS}, tags=["dependencies"],
              summary="Ask another unit for work a key result relies on")
-def request_dependency(request, payload: DependencyIn):
+def request_dependency(request, payload: DependencyRequestIn):
     data = payload.given()
     dep = okrs.request_dependency(request.auth, key=data.pop("id", None), **data)
     return Status(201, dependency_dicts([dep])[0])
@@ -109,7 +110,7 @@ def get_dependency(request, id: str):
 
 @router.post("/dependencies/{id}/accept", response={200: DependencyOut, **ERRORS},
              tags=["dependencies"], summary="The providing unit commits to the work")
-def accept_dependency(request, id: str, payload: DecisionIn):
+def accept_dependency(request, id: str, payload: DependencyDecisionIn):
     dep = okrs.decide_dependency(request.auth, one(Dependency, id, *_RELATED), "accepted",
                                  payload.note)
     return dependency_dicts([dep])[0]
@@ -117,7 +118,7 @@ def accept_dependency(request, id: str, payload: DecisionIn):
 
 @router.post("/dependencies/{id}/decline", response={200: DependencyOut, **ERRORS},
              tags=["dependencies"], summary="The providing unit cannot take the work on")
-def decline_dependency(request, id: str, payload: DecisionIn):
+def decline_dependency(request, id: str, payload: DependencyDecisionIn):
     dep = okrs.decide_dependency(request.auth, one(Dependency, id, *_RELATED), "declined",
                                  payload.note)
     return dependency_dicts([dep])[0]

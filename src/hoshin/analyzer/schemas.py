@@ -7,7 +7,7 @@ from hoshin.core.api import Input, Measure
 Severity = Literal["error", "warning", "info"]
 
 
-class ItemOut(Schema):
+class FindingItemOut(Schema):
     type: str = Field(..., description="objective, key_result, theme, annual_objective, "
                                         "improvement_priority, unit, person, metric, dependency "
                                         "or cycle")
@@ -15,31 +15,31 @@ class ItemOut(Schema):
     title: str
 
 
-class FindingOut(Schema):
+class AnalyzerFindingOut(Schema):
     code: str = Field(..., description="The rule's code (hoshin check --rules).")
     severity: Severity
     message: str = Field(..., description="What is wrong, why it matters and what to do.")
-    items: list[ItemOut]
+    items: list[FindingItemOut]
 
 
-class CountsOut(Schema):
+class FindingCountsOut(Schema):
     error: int
     warning: int
     info: int
 
 
-class ReportOut(Schema):
-    findings: list[FindingOut]
+class CheckReportOut(Schema):
+    findings: list[AnalyzerFindingOut]
     cycles: list[str] = Field(..., description="The cycles checked.")
-    counts: CountsOut
+    counts: FindingCountsOut
 
 
-class DraftOut(Schema):
-    findings: list[FindingOut]
-    counts: CountsOut
+class DraftCheckOut(Schema):
+    findings: list[AnalyzerFindingOut]
+    counts: FindingCountsOut
 
 
-class DraftKeyResultIn(Input):
+class DraftCheckKeyResultIn(Input):
     title: str = ""
     owner: str = Field(None, description="Email of the owner (any text is checked as given).")
     kind: Literal["increase", "decrease", "stay_above", "stay_below", "milestone"] = Field(None)
@@ -47,7 +47,7 @@ class DraftKeyResultIn(Input):
     target: Measure | None = Field(None)
 
 
-class DraftIn(Input):
+class DraftCheckIn(Input):
     cycle: str = Field(None, description="The quarter (default: the current one).")
     id: str = Field(None, description="The objective being edited, if it exists already.")
     unit: str = Field(None, description="Id of the unit (required for a new objective).")
@@ -55,16 +55,16 @@ class DraftIn(Input):
     parent: str = Field(None, description="Id of the annual objective, priority, theme or "
                                           "objective it serves.")
     kind: Literal["committed", "aspirational"] = Field(None)
-    key_results: list[DraftKeyResultIn] = Field([], max_length=50)
+    key_results: list[DraftCheckKeyResultIn] = Field([], max_length=50)
 
 
-class RuleOut(Schema):
+class AnalyzerRuleOut(Schema):
     code: str
     severity: Severity
     description: str
 
 
-class SettingsOut(Schema):
+class AnalyzerSettingsOut(Schema):
     max_objectives: int
     max_krs: int
     max_owner_krs: int
@@ -73,7 +73,7 @@ class SettingsOut(Schema):
     overlap_threshold: float | None
 
 
-class SettingsPatch(Input):
+class AnalyzerSettingsPatch(Input):
     max_objectives: int = Field(None, ge=1, le=1000)
     max_krs: int = Field(None, ge=1, le=1000)
     max_owner_krs: int = Field(None, ge=1, le=1000)
@@ -82,7 +82,7 @@ class SettingsPatch(Input):
     overlap_threshold: float | None = Field(None, ge=0, le=1)
 
 
-class DependencyIn(Input):
+class DependencyRequestIn(Input):
     id: str = Field(None, description="The id (e.g. D1); generated when left out.")
     key_result: str = Field(None, description="Id of the key result that relies on the work.")
     objective: str = Field(None, description="Or the objective, when no single KR does.")
@@ -90,7 +90,7 @@ class DependencyIn(Input):
     description: str
 
 
-class DecisionIn(Input):
+class DependencyDecisionIn(Input):
     note: str = ""
 
 
