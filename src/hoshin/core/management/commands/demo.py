@@ -19,7 +19,8 @@ DEFAULT_PASSWORD = "hoshin-demo"
 
 # What the plan file does not hold (planning rounds, catchball threads, flags...): each
 # app fills in its part of the demo company through its own services.
-DEMO_EXTRAS = ["hoshin.planning.demo", "hoshin.catchball.demo", "hoshin.flags.demo"]
+DEMO_EXTRAS = ["hoshin.planning.demo", "hoshin.catchball.demo", "hoshin.flags.demo",
+               "hoshin.pdca.demo", "hoshin.reviews.demo"]
 
 
 def load_demo_extras(day) -> None:
