@@ -53,8 +53,9 @@ class MarkdownImportReportOut(Schema):
 
 class MarkdownImportErrorOut(ErrorOut):
     errors: list[FieldErrorOut]
+    # Absent when the request itself is malformed (not JSON): nothing was read then.
     report: MarkdownImportReportOut = Field(
-        ..., description="What was read, and every error with its line.")
+        None, description="What was read, and every error with its line.")
 
 
 # 400 answers carry the report; the other errors have the usual shape.
