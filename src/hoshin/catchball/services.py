@@ -38,6 +38,8 @@ ELEMENT_LABELS = {"annual": "annual objective", "priority": "improvement priorit
                   "objective": "objective", "key_result": "key result"}
 
 _UNSET = object()
+# Pass as `target` to leave the version's target as it is (None means "no target").
+UNCHANGED = _UNSET
 # Set while an agreement is being applied, so a lock check wired into another app's
 # service lets the agreed change itself through.
 _applying_agreement: contextvars.ContextVar = contextvars.ContextVar("catchball_applying",

@@ -130,9 +130,9 @@ def propose(request):
         try:
             thread = services.propose(
                 request.user, element=data["element"], unit=data["unit"],
-                title=data["title"] or None, target=data["target"],
-                description=data["description"] if element is None
-                or data["description"] else None,
+                # An empty field keeps what the element says now.
+                title=data["title"] or None, description=data["description"] or None,
+                target=data["target"] if data["target"] is not None else services.UNCHANGED,
                 comment=data["comment"], respond_by=data["respond_by"],
                 delegate=data["delegate"] or None, today=_today(request))
         except DomainError as exc:

@@ -133,10 +133,11 @@ class Command(HoshinCommand):
             self.stdout.write("you may: " + (", ".join(actions) or "nothing now"))
 
     def _version(self, options) -> dict:
-        from hoshin.catchball.services import _UNSET
+        from hoshin.catchball.services import UNCHANGED
 
         return {"title": options.get("title"), "description": options.get("description"),
-                "target": options["target"] if options.get("target") is not None else _UNSET}
+                "target": options["target"] if options.get("target") is not None
+                else UNCHANGED}
 
     def do_propose(self, actor, element, unit, respond_by=None, proposer_unit=None, comment="",
                    delegate=None, **options):
