@@ -354,7 +354,7 @@ def test_milestone_progress_within_bounds_and_complete(steps, data):
 def test_expected_progress_is_a_fraction(kind, offset, phase_offsets, phase_values):
     phases = tuple(
         Phase(START + dt.timedelta(days=d), v * 100 if kind == Kind.INCREASE else v)
-        for d, v in zip(phase_offsets, phase_values)
+        for d, v in zip(phase_offsets, phase_values, strict=False)
     )
     kr = snap(kind, 0, 100, phases=phases)
     expected = expected_progress(kr, START, END, START + dt.timedelta(days=offset))

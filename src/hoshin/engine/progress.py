@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
+from itertools import pairwise
 
 from .types import CheckInPoint, Kind, KRSnapshot, Phase, Status, StatusPolicy, Step
 
@@ -160,6 +161,8 @@ def expected_progress(kr: KRSnapshot, start: dt.date, end: dt.date, on: dt.date)
         return 0.0
     if on >= end:
         return 1.0
+    if not kr.phases:  # the usual case, and one key result in a whole cycle's thousands
+        return _elapsed_share(start, end, on)
 
     by_date: dict[dt.date, float] = {}
     for phase in sorted(kr.phases, key=lambda p: p.date):
@@ -171,7 +174,7 @@ def expected_progress(kr: KRSnapshot, start: dt.date, end: dt.date, on: dt.date)
         return _elapsed_share(start, end, on)
 
     points = [(start, 0.0), *sorted(by_date.items()), (end, 1.0)]
-    for (left_date, left_value), (right_date, right_value) in zip(points, points[1:]):
+    for (left_date, left_value), (right_date, right_value) in pairwise(points):
         if on <= right_date:
             share = (on - left_date).days / (right_date - left_date).days
             return left_value + (right_value - left_value) * share

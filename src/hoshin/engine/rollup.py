@@ -52,7 +52,7 @@ def rollup(
     progress_terms: list[float] = []
     silent_weights: list[float] = []
     score_terms: list[float] = []
-    for weight, (_, progress, status) in zip(weights, children):
+    for weight, (_, progress, status) in zip(weights, children, strict=True):
         if progress is not None:
             progress_weights.append(weight)
             clamped = 0.0 if progress < 0 else 1.0 if progress > 1 else progress

@@ -50,6 +50,7 @@ def as_of(cycle: Cycle, today: dt.date | None = None) -> dt.date:
 SNAPSHOT_FIELDS = ("id", "kind", "baseline", "target", "weight", "last_checkin__date",
                    "last_checkin__value", "last_checkin__confidence", "last_checkin__blockers")
 _KINDS = {kind.value: kind for kind in Kind}
+_NONE = ()
 # Up to this many key results are passed to later queries as a list of ids, well under
 # SQLite's limit on query parameters.
 MATERIALIZE_LIMIT = 5000
@@ -103,7 +104,7 @@ class SnapshotBuilder:
             last = CheckInPoint(
                 date=row["last_checkin__date"], value=row["last_checkin__value"],
                 confidence=row["last_checkin__confidence"],
-                steps_done=frozenset(self.steps_done.get(kr_id) or ()),
+                steps_done=frozenset(self.steps_done.get(kr_id) or _NONE),
                 has_blockers=bool(row["last_checkin__blockers"] and
                                   row["last_checkin__blockers"].strip()))
         count = self.counts.get(kr_id)
@@ -115,8 +116,8 @@ class SnapshotBuilder:
             n = 1
         return KRSnapshot(
             kind=_KINDS[row["kind"]], baseline=row["baseline"], target=row["target"],
-            weight=row["weight"], steps=tuple(self.steps.get(kr_id, ())),
-            phases=tuple(self.phases.get(kr_id, ())), last=last, checkins=n, in_zone=in_zone)
+            weight=row["weight"], steps=tuple(self.steps.get(kr_id, _NONE)),
+            phases=tuple(self.phases.get(kr_id, _NONE)), last=last, checkins=n, in_zone=in_zone)
 
 
 def snapshots(key_results: QuerySet) -> dict[int, KRSnapshot]:
