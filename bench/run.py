@@ -505,6 +505,9 @@ def main() -> int:
         return 0
     kinds = ["sqlite", "postgres"] if args.db == "both" else [args.db]
     results = []
+    RESULTS.mkdir(exist_ok=True)
+    stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
+    out = RESULTS / f"bench-{'demo' if args.demo else args.people}-{stamp}.json"
     for kind in kinds:
         print(f"running on {kind} …", flush=True)
         load_before = os.getloadavg()
@@ -518,10 +521,9 @@ def main() -> int:
         report_pages(result)
         print(f"   load average (1, 5, 15 min) before {_load(load_before)}, "
               f"after {_load(result['machine']['load_average_after'])} on {os.cpu_count()} CPUs")
-    RESULTS.mkdir(exist_ok=True)
-    stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
-    out = RESULTS / f"bench-{'demo' if args.demo else args.people}-{stamp}.json"
-    out.write_text(json.dumps({"targets": TARGETS, "results": results}, indent=2, default=str))
+        # Written after each database: a long run cut short keeps what it measured.
+        out.write_text(json.dumps({"targets": TARGETS, "page_target_s": PAGE_TARGET_S,
+                                   "results": results}, indent=2, default=str))
     print(f"\nwritten {out.relative_to(HERE.parent)}")
     return 0
 
