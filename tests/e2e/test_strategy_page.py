@@ -56,6 +56,12 @@ def test_viewer_sees_no_edit_controls(page, login, screenshot):
     page.get_by_role("link", name="Resources: people and units × improvement priorities").click()
     assert page.locator("table select").count() == 0
     assert page.get_by_text("Lea Lead").is_visible()
+    page.get_by_role("link", name=f"Strategy {YEAR}").click()
+    page.get_by_role("link", name="Double installations").click()
+    assert page.get_by_role("heading", name="Quarterly objectives that serve it").is_visible()
+    assert page.get_by_role("link", name="Make installers our best sales channel").is_visible()
+    assert page.get_by_role("link", name="Edit", exact=True).count() == 0
+    screenshot("strategy-annual-viewer-1280")
 
 
 def test_phone_layout(page, login, screenshot):
@@ -95,3 +101,30 @@ def test_two_primaries_are_refused_at_the_priority_column(page, login, screensho
     page.goto(page.url.split("/strategy/")[0] + "/strategy/priorities/P1/")
     screenshot("strategy-priority-1280")
     assert "Lea Lead: role Primary → Secondary" in page.locator(".st-history").text_content()
+
+
+def test_a_big_grid_keeps_its_headers_in_view(page, login, screenshot):
+    from hoshin.strategy import services as strategy
+
+    build_plan()
+    for i in range(2, 16):
+        strategy.save_improvement_priority(None, key=f"P{i}", year=YEAR, unit="ops",
+                                           title=f"Improvement priority number {i}")
+        strategy.save_metric(None, key=f"M{i}", title=f"Metric number {i}")
+    page.set_viewport_size({"width": 390, "height": 844})
+    login("office@acme.test", f"/strategy/grids/priority-metric/?year={YEAR}")
+    frame = page.locator(".st-grid-frame")
+    corner = page.locator(".st-corner")
+    header = page.locator(".st-grid thead th").nth(3)
+    first_row = page.locator(".st-grid tbody th").first
+    before = (header.bounding_box(), first_row.bounding_box())
+    frame.evaluate("f => { f.scrollTop = 400; f.scrollLeft = 600; }")
+    after_header, after_row = header.bounding_box(), first_row.bounding_box()
+    assert abs(after_header["y"] - before[0]["y"]) < 2, "the column headers scrolled away"
+    assert abs(after_row["x"] - before[1]["x"]) < 2, "the row headers scrolled away"
+    assert corner.is_visible()
+    # Keyboard: Tab moves along the row's selects.
+    page.locator("#c-0-0").focus()
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.id") == "c-0-1"
+    screenshot("strategy-grid-big-390")
