@@ -119,7 +119,7 @@ def _same(expected: dict, got: dict) -> bool:
     if expected.get("ref"):
         return True
     return len(expected["children"]) == len(got["children"]) and all(
-        _same(e, g) for e, g in zip(expected["children"], got["children"]))
+        _same(e, g) for e, g in zip(expected["children"], got["children"], strict=True))
 
 
 @pytest.mark.django_db
