@@ -183,3 +183,26 @@ def test_history_in_words(client, plan):
     assert "Link to A1 Double installations: Strong ● → Weak △" in history
     assert "Oscar Office" in history
     assert "owner_id" not in history and "breakthrough_id" not in history
+
+
+def test_editing_from_an_item_page_returns_there(client, plan):
+    login(client, "office@acme.test")
+    html = client.get("/strategy/priorities/P1/").content.decode()
+    assert 'href="/strategy/priorities/P1/edit/?next=/strategy/priorities/P1/"' in html
+    response = client.post("/strategy/priorities/P1/edit/?next=/strategy/priorities/P1/", {
+        "year": YEAR, "unit": "sales", "title": "Sell through certified installers"})
+    assert response.status_code == 302 and response["Location"] == "/strategy/priorities/P1/"
+    # Only a path on this site is followed.
+    response = client.post("/strategy/priorities/P1/edit/?next=https://evil.test/", {
+        "year": YEAR, "unit": "sales", "title": "Sell through installers"})
+    assert response["Location"].startswith("/strategy/?year=")
+
+
+def test_vision_changes_are_listed_in_words(client, plan):
+    strategy.set_vision(plan.admin, statement="Heat for all", horizon=2031,
+                        customer_ideal="Warm, cheap, silent")
+    login(client, "viewer@acme.test")
+    html = client.get("/strategy/").content.decode()
+    history = html[html.index("Changes to the vision"):]
+    assert "Statement: Every home heated without fossil fuel → Heat for all" in history
+    assert "Horizon: 2030 → 2031" in history and "Ana Admin" in history

@@ -13,6 +13,7 @@ from django.db.models import Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from hoshin.core.errors import DomainError
@@ -140,6 +141,7 @@ def overview(request):
                        for p in priorities],
         "metric_rows": metric_rows, "can_edit": can_edit, "archived": archived,
         "grids": GRID_TITLES,
+        "vision_history": item_history(vision, limit=10) if vision else [],
     })
 
 
@@ -148,6 +150,13 @@ def overview(request):
 
 def _is_htmx(request) -> bool:
     return request.headers.get("HX-Request") == "true"
+
+
+def _safe_next(request) -> bool:
+    """Where to go after saving, when the form was opened from an item's own page."""
+    target = request.GET.get("next", "")
+    return target.startswith("/") and url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure())
 
 
 def _initial(kind: Kind, item) -> dict:
@@ -193,6 +202,8 @@ def edit_item(request, kind: str, key: str | None = None):
                 messages.success(request, f"{verb} {spec.label} {saved.key}.")
                 back_year = getattr(saved, "year", year)
                 url = f"{reverse('strategy:overview')}?year={back_year}#{spec.anchor}"
+                if _safe_next(request):
+                    url = request.GET["next"]
                 if _is_htmx(request):
                     # A full page load, so every list, count and flag shows the change.
                     response = HttpResponse(status=200)
@@ -212,7 +223,8 @@ def edit_item(request, kind: str, key: str | None = None):
         form.fields[(wrong or list(form.fields))[0]].widget.attrs["autofocus"] = True
     return render(request, template, {
         "nav": "strategy", "form": form, "kind": spec, "item": item, "year": year,
-        "action": request.path + (f"?year={year}" if item is None else ""),
+        "action": request.get_full_path(),
+        "cancel": request.GET["next"] if _safe_next(request) else None,
     })
 
 
