@@ -224,8 +224,12 @@ def test_metric_actuals(plan, admin_api):
 
 def test_cycle_state_moves_forward_only(plan, admin_api):
     year = plan.year.key
-    assert admin_api.post(f"/cycles/{year}/state", {"state": "planning"}).json()["state"] == \
-        "planning"
+    gated = admin_api.post(f"/cycles/{year}/state", {"state": "planning"})
+    assert gated.status_code == 409  # no alignment round closed: drafting cannot open
+    assert {e["field"] for e in gated.json()["errors"]} == {"state", "override_reason"}
+    assert admin_api.post(f"/cycles/{year}/state", {
+        "state": "planning", "override_reason": "No alignment round this year"}).json()[
+        "state"] == "planning"
     back = admin_api.post(f"/cycles/{year}/state", {"state": "draft"})
     assert back.status_code == 400
     assert back.json()["errors"][0]["field"] == "state"

@@ -35,7 +35,8 @@ ACTIONS = {
                                  {"key_result": "KR1", "title": "Installer portal"}, KR1_WORK),
     "create person": ("post", "/people", {"email": "new@acme.test", "name": "New"}, {"admin"}),
     "create unit": ("post", "/units", {"id": "hr", "name": "People"}, {"admin"}),
-    "change cycle state": ("post", "/cycles/{year}/state", {"state": "planning"}, EDITORS),
+    "change cycle state": ("post", "/cycles/{year}/state",
+                           {"state": "planning", "override_reason": "test"}, EDITORS),
 }
 
 

@@ -74,8 +74,18 @@ def archive_cycle(request, id: str):
 @router.post("/cycles/{id}/state", response={200: CycleOut, **ERRORS}, tags=["cycles"],
              summary="Move a cycle forward: draft → planning → active → closed")
 def change_cycle_state(request, id: str, payload: CycleStateIn):
-    return cycle_dicts([services.change_cycle_state(request.auth, one(Cycle, id),
-                                                    payload.state)])[0]
+    # The same gates as the web and the CLI: the alignment test before drafting opens
+    # (planning app), the quarter close before a quarter closes (closing app).
+    from hoshin.closing.services import close_quarter
+    from hoshin.planning.services import move_cycle
+
+    cycle = one(Cycle, id)
+    if payload.state == Cycle.State.CLOSED and cycle.kind == Cycle.Kind.QUARTER \
+            and cycle.state == Cycle.State.ACTIVE:
+        cycle = close_quarter(request.auth, cycle, override_reason=payload.override_reason or "")
+    else:
+        cycle = move_cycle(request.auth, cycle, payload.state, payload.override_reason)
+    return cycle_dicts([cycle])[0]
 
 
 def _flatten(root: dict) -> list[dict]:

@@ -67,6 +67,12 @@ class CyclePatch(Input):
 class CycleStateIn(Input):
     state: CycleState = Field(..., description="Cycles only move forward: draft → planning → "
                                                "active → closed.")
+    override_reason: str | None = Field(
+        None, max_length=2000,
+        description="Leaving draft needs the executives' agreement (a closed alignment round "
+                    "at its threshold), and closing a quarter needs every key result graded "
+                    "and every unfinished one carried over or dropped; otherwise give the "
+                    "reason for overriding, which is recorded.")
 
 
 def cycle_dicts(rows: list[Cycle]) -> list[dict]:
