@@ -76,6 +76,7 @@ REAL = {
     "/api/v1/key-results/{id}": {"id": "KR2"},
     "/api/v1/key-results/{id}/checkins": {"id": "KR1"},
     "/api/v1/initiatives/{id}": {"id": "I1"},
+    "/api/v1/dependencies/{id}": {"id": "D1"},
 }
 
 
@@ -84,6 +85,8 @@ def test_every_read_with_real_ids_conforms(plan, token):
     okrs.record_checkin(plan.lead, plan.kr_milestone, steps_done=["S1"], confidence=6)
     okrs.save_initiative(None, key="I1", key_result="KR1", title="Portal",
                          owner="member@acme.test", links=[{"url": "https://x.test/1"}])
+    okrs.request_dependency(None, key="D1", key_result="KR1", providing_unit="ops",
+                            description="Install slots")
     strategy.record_metric_actual(None, strategy.get(Metric, "M1"), period="2026-01", plan=1,
                                   actual=2)
 
