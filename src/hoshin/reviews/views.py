@@ -130,8 +130,10 @@ def review_detail(request, pk: int):
         "open": review.state != Review.State.CLOSED, "today": timezone.localdate(),
         "actions": review.actions.select_related("owner", "item"),
         "action_form": forms.get("action") or ActionForm(),
-        "item_form": forms.get("item") or ItemForm()},
-        status=400 if errors_for else 200)
+        "item_form": forms.get("item") or ItemForm(),
+        "decided_count": sum(1 for i in items if getattr(i, "decision", None))},
+        # htmx swaps only 2xx answers: a decision form sent by htmx gets its errors back in place
+        status=400 if errors_for and not request.headers.get("HX-Request") else 200)
 
 
 @login_required
