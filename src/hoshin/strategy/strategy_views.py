@@ -312,7 +312,7 @@ def _posted_cells(post, rows_keys, col_keys) -> dict[tuple[str, str], str]:
     return cells
 
 
-def _split_errors(exc: DomainError, cell_field) -> tuple[dict, dict, list[str]]:
+def _split_errors(exc: DomainError) -> tuple[dict, dict, list[str]]:
     """Cell errors by (row, column), errors by column or row key, and the rest."""
     cells, axis, other = {}, {}, []
     for error in exc.errors:
@@ -352,7 +352,7 @@ def grid_page(request, grid: str):
         except DomainError as exc:
             if exc.status_code == 403:
                 raise
-            cell_errors, axis_errors, other_errors = _split_errors(exc, services.cell_field)
+            cell_errors, axis_errors, other_errors = _split_errors(exc)
             values.update(cells)
         else:
             messages.success(request, f"Saved the grid: {changed} link{'s' * (changed != 1)} "
@@ -420,7 +420,7 @@ def _resource_grid(request):
         except DomainError as exc:
             if exc.status_code == 403:
                 raise
-            c_err, a_err, o_err = _split_errors(exc, services.resource_field)
+            c_err, a_err, o_err = _split_errors(exc)
             cell_errors, axis_errors = c_err, a_err
             other_errors += o_err
             values.update({k: v for k, v in cells.items() if k[0] in people or k[0] in units})
