@@ -42,7 +42,8 @@ def simulate(plan, checkins):
 
 
 @pytest.fixture
-def quarter():
+def quarter(only_jobs):
+    only_jobs("checkin-reminders", "review-nudges", "lead-digests", "deliver-outbox")
     plan = build_plan(today=dt.date(2026, 7, 1))  # 2026-Q3, active
     Rhythm.objects.create(time_zone="Europe/London", checkin_weekday=Weekday.THURSDAY,
                           checkin_time=dt.time(9, 0), review_weekday=Weekday.MONDAY,

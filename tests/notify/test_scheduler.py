@@ -14,6 +14,11 @@ from hoshin.notify.models import OutboxMessage, ScheduledRun
 # production, so these tests commit for real instead of running in one transaction.
 pytestmark = pytest.mark.django_db(transaction=True)
 
+
+@pytest.fixture(autouse=True)
+def _outbox_job_only(only_jobs):
+    only_jobs("deliver-outbox")
+
 # A Tuesday: no reminder, nudge or digest of the default rhythm falls due.
 NOW = dt.datetime(2026, 11, 24, 9, 0, 30, tzinfo=dt.UTC)
 
