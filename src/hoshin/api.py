@@ -26,6 +26,16 @@ class BearerToken(HttpBearer):
 
 
 class HoshinAPI(NinjaAPI):
+    def get_openapi_schema(self, *, path_prefix=None, path_params=None):
+        # The document only changes with the code: build it once per process (it takes
+        # over a second for a hundred paths) instead of on every /openapi.json request.
+        if path_prefix is None:
+            path_prefix = self.get_root_path(path_params or {})
+        cache = self.__dict__.setdefault("_openapi_cache", {})
+        if path_prefix not in cache:
+            cache[path_prefix] = super().get_openapi_schema(path_prefix=path_prefix)
+        return cache[path_prefix]  # shared: callers serialise it, never change it
+
     def get_openapi_operation_id(self, operation) -> str:
         # View names are unique across the apps, and short ids make readable client code.
         return operation.view_func.__name__
