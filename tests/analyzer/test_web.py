@@ -94,7 +94,7 @@ def test_draft_endpoint_returns_the_findings_fragment(plan, client_for):
     html = response.content.decode()
     assert response.status_code == 200
     assert "<html" not in html  # a fragment for HTMX to swap in
-    assert "output-kr" in html and "Key result 2" in html
+    assert "output-kr" in html and "New key result 2" in html
     assert "orphan-objective" not in html  # the draft has a parent
 
     empty = client.post(url, _form(plan)).content.decode()

@@ -20,7 +20,7 @@ def test_typing_an_output_kr_shows_the_finding_live(login, live_server, page, sc
     findings = page.locator("#draft-findings")
     finding = findings.locator(".finding", has_text="output-kr")
     finding.wait_for(timeout=15_000)
-    assert "Key result 1" in finding.inner_text()
+    assert "New key result 1" in finding.inner_text()
     assert "orphan-objective" not in findings.inner_text()
     screenshot("analyzer-live-draft")
 

@@ -13,6 +13,8 @@ WARNING = "warning"
 INFO = "info"
 # Most serious first; `--severity warning` keeps errors and warnings.
 SEVERITIES = (ERROR, WARNING, INFO)
+# Ids of a draft's items (not stored yet): "draft", "draft-kr-1", ...
+DRAFT_PREFIX = "draft"
 
 
 def at_least(severity: str, floor: str) -> bool:

@@ -14,7 +14,7 @@ from hoshin.core.errors import DomainError
 from hoshin.okrs.models import Cycle, Objective
 from hoshin.org.models import Person, Unit
 
-DRAFT_ID = "draft"
+DRAFT_ID = p.DRAFT_PREFIX
 
 
 @dataclass
@@ -58,7 +58,8 @@ def check_draft(draft: dict, *, severity: str = "info") -> list[Finding]:
     """Findings for one objective draft, typed but not saved, in the context of the
     stored plan of its cycle: the draft's own problems and how it sits with the rest
     (limits, overlaps, contradictions). Keys: cycle, unit, title, parent, kind, id (the
-    objective being edited, if any), key_results [{title, owner, kind, baseline, target}]."""
+    objective being edited, if any), key_results [{id (a stored key result being edited),
+    title, owner, kind, baseline, target, steps (their titles)}]."""
     cycles = cycles_to_check(draft.get("cycle") or None)
     if not cycles:
         raise DomainError.field("cycle", "there is no quarter to check the draft against")
@@ -71,21 +72,25 @@ def check_draft(draft: dict, *, severity: str = "info") -> list[Finding]:
         raise DomainError.field("unit", f'unknown unit "{unit_key}"')
     plan = collect([cycle])
     objective_id = editing.key if editing else DRAFT_ID
+    rows = [kr for kr in draft.get("key_results") or [] if (kr.get("title") or "").strip()]
     kept = []
     if editing is not None:
         stored = next((o for o in plan.objectives if o.id == editing.key), None)
-        kept = stored.key_results if stored else []
+        # Rows naming a stored key result replace it; the others stay as stored.
+        edited = {kr.get("id") for kr in rows if kr.get("id")}
+        kept = [k for k in stored.key_results if k.id not in edited] if stored else []
         plan.objectives = [o for o in plan.objectives if o.id != editing.key]
     errors: list[tuple[str, str]] = []
-    rows = [kr for kr in draft.get("key_results") or [] if (kr.get("title") or "").strip()]
     emails = [str(kr.get("owner") or "").strip().lower() for kr in rows]
     names = dict(Person.objects.filter(email__in=[e for e in emails if "@" in e])
                  .values_list("email", "name"))
     krs = []
     for i, (kr, email) in enumerate(zip(rows, emails, strict=True)):
         owner_text = str(kr.get("owner") or "").strip()
+        stored_id = kr.get("id") if editing is not None else None
         krs.append(p.KeyResult(
-            id=f"{DRAFT_ID}-kr-{i + 1}", title=kr["title"].strip(), objective=objective_id,
+            id=stored_id or f"{DRAFT_ID}-kr-{i + 1}", title=kr["title"].strip(),
+            objective=objective_id, steps=len(kr.get("steps") or []),
             owner=p.Owner(id=owner_text, name=names.get(email, "")) if owner_text else None,
             kind=kr.get("kind") or None,
             baseline=_number(kr.get("baseline"), f"key_results[{i}].baseline", errors),

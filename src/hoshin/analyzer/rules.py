@@ -21,7 +21,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 
 from hoshin.analyzer.plan import (
-    ERROR, INFO, WARNING, Finding, Item, KeyResult, Limits, Objective, Owner, Plan,
+    DRAFT_PREFIX, ERROR, INFO, WARNING, Finding, Item, KeyResult, Limits, Objective, Owner, Plan,
 )
 
 
@@ -98,6 +98,9 @@ def _quote(title: str, limit: int = 80) -> str:
 
 
 def _name(item) -> str:
+    # A draft's items have no id yet worth showing; their titles name them.
+    if item.id.startswith(DRAFT_PREFIX):
+        return _quote(item.title)
     return f"{item.id} {_quote(item.title)}"
 
 

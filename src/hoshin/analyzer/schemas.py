@@ -40,11 +40,13 @@ class DraftCheckOut(Schema):
 
 
 class DraftCheckKeyResultIn(Input):
+    id: str = Field(None, description="The stored key result this row edits, if any.")
     title: str = ""
     owner: str = Field(None, description="Email of the owner (any text is checked as given).")
     kind: Literal["increase", "decrease", "stay_above", "stay_below", "milestone"] = Field(None)
     baseline: Measure | None = Field(None)
     target: Measure | None = Field(None)
+    steps: list[str] = Field([], max_length=50, description="Milestone steps' titles.")
 
 
 class DraftCheckIn(Input):

@@ -103,8 +103,12 @@ def _draft_from_form(request) -> dict:
     rows = []
     total = data.get("kr-TOTAL_FORMS", "0")
     for i in range(min(int(total) if total.isdigit() else 0, 50)):
-        rows.append({name: data.get(f"kr-{i}-{name}", "").strip()
-                     for name in ("title", "owner", "kind", "baseline", "target")})
+        row = {name: data.get(f"kr-{i}-{name}", "").strip()
+               for name in ("title", "owner", "kind", "baseline", "target")}
+        row["id"] = data.get(f"kr-{i}-key", "").strip() or None
+        row["steps"] = [line for line in data.get(f"kr-{i}-steps", "").splitlines()
+                        if line.strip()]
+        rows.append(row)
     return {"cycle": request.GET.get("cycle") or data.get("cycle"),
             "unit": request.GET.get("unit") or data.get("unit"),
             "id": request.GET.get("objective") or data.get("objective"),
@@ -123,12 +127,16 @@ def draft_check(request):
     except DomainError as exc:
         # Half-typed numbers are the form's business; say it once, quietly.
         return render(request, "analyzer/_draft_findings.html", {"problem": exc.detail})
-    rows = {}
+    # Name the form's rows as the form does: "KR7" for a stored one, "New key result 2".
+    rows, filled, new = {}, 0, 0
     data = request.POST
     for i in range(50):
-        title = data.get(f"kr-{i}-title", "").strip()
-        if title:
-            rows[f"{report.DRAFT_ID}-kr-{len(rows) + 1}"] = f"Key result {i + 1}"
+        key = data.get(f"kr-{i}-key", "").strip()
+        new += not key
+        if data.get(f"kr-{i}-title", "").strip():
+            filled += 1
+            if not key:
+                rows[f"{report.DRAFT_ID}-kr-{filled}"] = f"New key result {new}"
     return render(request, "analyzer/_draft_findings.html", {
         "findings": _view(findings, {**rows, report.DRAFT_ID: "this objective"}),
     })
