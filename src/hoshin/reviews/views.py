@@ -51,6 +51,13 @@ def review_list(request):
         .select_related("owner", "review") if cycle else []})
 
 
+def _int(value) -> int | None:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
+
+
 def _domain(view):
     def wrapper(request, *args, **kwargs):
         try:
@@ -115,8 +122,16 @@ def review_detail(request, pk: int):
                     messages.warning(request, "Closed without a single decision: this was a "
                                               "status meeting, not a review.")
         except errors.DomainError as e:
-            messages.error(request, e.detail)
-            errors_for = errors_for or "domain"
+            decision_form = forms.get(_int(request.POST.get("item")))
+            if action == "decide" and decision_form is not None:
+                # Next to the field it concerns, so it shows in the item htmx swaps in.
+                for error in e.errors:
+                    field = error.field if error.field in decision_form.fields else None
+                    decision_form.add_error(field, error.message)
+                errors_for = _int(request.POST.get("item"))
+            else:
+                messages.error(request, e.detail)
+                errors_for = errors_for or "domain"
         if errors_for is None:
             return redirect("reviews:detail", pk=review.pk)
         items = list(review.items.select_related("key_result", "decision__decided_by"))
