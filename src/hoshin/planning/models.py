@@ -155,3 +155,64 @@ class GateOverride(models.Model):
 
     class Meta:
         ordering = ["cycle", "at", "id"]
+
+
+class AlignmentSession(models.Model):
+    """The quarter's alignment session: leaders decide on each analyzer finding, then
+    close with the approved OKR set, which makes the quarter active."""
+
+    class State(models.TextChoices):
+        OPEN = "open", "Open"
+        CLOSED = "closed", "Closed"
+
+    cycle = models.OneToOneField(Cycle, on_delete=models.PROTECT,
+                                 related_name="alignment_session")
+    state = models.CharField(max_length=8, choices=State.choices, default=State.OPEN)
+    opened_by = models.ForeignKey(Person, null=True, blank=True, on_delete=models.SET_NULL,
+                                  related_name="+")
+    opened_at = models.DateTimeField(default=timezone.now)
+    closed_by = models.ForeignKey(Person, null=True, blank=True, on_delete=models.SET_NULL,
+                                  related_name="+")
+    closed_at = models.DateTimeField(null=True, blank=True)
+    # The analyzer's findings at opening and at the latest re-run ({findings, counts}).
+    opening_report = models.JSONField(default=dict)
+    report = models.JSONField(default=dict)
+    reruns = models.PositiveIntegerField(default=0)
+    rerun_at = models.DateTimeField(null=True, blank=True)
+    approved = models.JSONField(default=dict)  # {objectives: [keys], key_results: [keys]}
+    history = History()
+
+    def __str__(self) -> str:
+        return f"Alignment session {self.cycle.key}"
+
+
+class SessionDecision(models.Model):
+    """What the leaders decided about one finding, matched across re-runs by fingerprint."""
+
+    class Kind(models.TextChoices):
+        REMOVE = "remove", "Remove"
+        MERGE = "merge", "Merge"
+        REPARENT = "reparent", "Re-parent"
+        ADD_DEPENDENCY = "add_dependency", "Add dependency"
+        ACCEPT = "accept", "Accept"
+
+    session = models.ForeignKey(AlignmentSession, on_delete=models.CASCADE,
+                                related_name="decisions")
+    fingerprint = models.CharField(max_length=500)
+    code = models.CharField(max_length=60)
+    finding = models.TextField(blank=True)  # the finding's message when decided
+    kind = models.CharField(max_length=16, choices=Kind.choices)
+    reason = models.TextField(blank=True)
+    subject = models.CharField(max_length=60, blank=True)  # the objective or KR acted on
+    target = models.CharField(max_length=60, blank=True)   # merge into / new parent
+    providing_unit = models.CharField(max_length=60, blank=True)
+    decided_by = models.ForeignKey(Person, null=True, blank=True, on_delete=models.SET_NULL,
+                                   related_name="+")
+    decided_at = models.DateTimeField(default=timezone.now)
+    applied = models.BooleanField(default=False)
+    history = History()
+
+    class Meta:
+        ordering = ["session", "decided_at", "id"]
+        constraints = [models.UniqueConstraint(fields=["session", "fingerprint"],
+                                               name="session_one_decision_per_finding")]
