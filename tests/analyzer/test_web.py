@@ -114,3 +114,21 @@ def test_draft_endpoint_when_editing_counts_the_stored_key_results(plan, client_
     html = client.post(url, form).content.decode()
 
     assert "too-many-krs" in html
+
+
+def test_draft_endpoint_rows_of_stored_key_results_replace_them(plan, client_for):
+    AnalyzerSettings.objects.create(pk=1, max_krs=2)
+    form = _form(plan, title="Make installers our best sales channel", parent="P1")
+    form.update({"kr-0-key": "KR1", "kr-0-title": "Installer-sold units from 20% to 35%",
+                 "kr-0-owner": plan.member.email, "kr-0-baseline": "20", "kr-0-target": "35",
+                 "kr-1-key": "KR2", "kr-1-title": "Installer certification programme live",
+                 "kr-1-owner": plan.lead.email, "kr-1-kind": "milestone",
+                 "kr-1-steps": "Curriculum | 0.5\nLaunch | 0.5"})
+    client = client_for(plan.lead)
+
+    html = client.post("/analyzer/draft/?objective=O1", form).content.decode()
+    assert "too-many-krs" not in html  # two key results, not four
+
+    form["kr-0-target"] = ""
+    html = client.post("/analyzer/draft/?objective=O1", form).content.decode()
+    assert "unmeasurable-kr" in html and "KR1" in html
