@@ -80,6 +80,9 @@ def test_a_lead_builds_the_week_six_agenda_and_decides_with_the_keyboard(q3, log
     assert page.evaluate("document.activeElement.closest('.agenda-item')?.id") == item_id
     decided = review.items.get(pk=int(item_id.removeprefix("item"))).decision
     assert (decided.kind, decided.decided_by) == ("unblock", q3.lead)
+    # The count and the status-meeting warning follow the decision without a reload.
+    assert page.locator("#agenda-count").inner_text().startswith("1 of ")
+    assert page.locator("#close-warning").inner_text() == ""
     screenshot("execution-agenda-decided")
 
     # An action for that item, without htmx: a plain form post.
