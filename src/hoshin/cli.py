@@ -23,6 +23,7 @@ VERBS: list[tuple[str, str]] = [
     ("alignment", "A cycle's executive alignment test: Kendall's W, rank table, disagreements"),
     ("brief", "Print a quarter's strategic brief as Markdown"),
     ("cycle", "Show a cycle's state and drafting gate; move it with --to [--override REASON]"),
+    ("session", "A quarter's alignment session: findings by question, decisions; --close"),
     ("flags", "Show the open at-risk flags of key results (--evaluate judges them first)"),
     ("reviews", "The quarter's governance reviews (week 6 included) and the next agenda"),
     ("close", "Close a quarter after grading (--dry-run lists what blocks it)"),

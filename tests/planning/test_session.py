@@ -139,3 +139,26 @@ def test_permissions(session, plan):
         sessions.close(plan.lead, session)
     with pytest.raises(PermissionDenied):
         sessions.rerun(plan.member, session)
+
+
+def test_session_verb(session, plan):
+    import io
+    import json
+
+    from django.core.management import call_command
+    from django.core.management.base import CommandError
+
+    def run(*args) -> str:
+        out = io.StringIO()
+        call_command("session", *args, stdout=out, stderr=io.StringIO())
+        return out.getvalue()
+
+    text = run(plan.quarter.key)
+    assert "Does it support the themes?" in text and "orphan-objective:O7 — undecided" in text
+    with pytest.raises(CommandError, match="no decision yet"):
+        run(plan.quarter.key, "--close")
+    for mark in [e.fingerprint for e in sessions.blockers(session)]:
+        sessions.decide(plan.office, session, mark, "accept", reason="kept for now")
+    data = json.loads(run(plan.quarter.key, "--close", "--format", "json"))
+    assert data["state"] == "closed" and "O7" in data["approved"]["objectives"]
+    assert Cycle.objects.get(pk=plan.quarter.pk).state == "active"

@@ -175,3 +175,7 @@ def move_cycle(request, id: str, payload: s.MoveIn):
     cycle = services.move_cycle(request.auth, cycle, payload.state,
                                 payload.given().get("override_reason"))
     return s.gate_out(cycle)
+
+
+# The alignment session's endpoints live beside it and register on this router.
+from hoshin.planning import session_api  # noqa: E402, F401

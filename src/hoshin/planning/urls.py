@@ -1,6 +1,6 @@
 from django.urls import path
 
-from hoshin.planning import views
+from hoshin.planning import session_views, views
 
 app_name = "planning"
 urlpatterns: list = [
@@ -9,4 +9,5 @@ urlpatterns: list = [
     path("alignment/new/", views.round_new, name="round-new"),
     path("alignment/<int:pk>/", views.round_page, name="round"),
     path("brief/<str:cycle>/", views.brief_page, name="brief"),
+    path("session/<str:cycle>/", session_views.session_page, name="session"),
 ]
