@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
-
 from ninja import Field, Router, Schema
 
 from hoshin.core.api import ERRORS, Input
@@ -18,12 +16,12 @@ router = Router(tags=["notifications"])
 class RhythmOut(Schema):
     time_zone: str
     checkin_weekday: str
-    checkin_time: dt.time
+    checkin_time: str = Field(description="HH:MM, in the organisation's time zone.")
     review_weekday: str
-    review_time: dt.time
+    review_time: str = Field(description="HH:MM, in the organisation's time zone.")
     nudge_hours_before_review: int
     digest_weekday: str
-    digest_time: dt.time
+    digest_time: str = Field(description="HH:MM, in the organisation's time zone.")
     slack_webhook_url: str
     slack_signing_secret_set: bool = Field(description="Secrets are never returned.")
     slack_bot_token_set: bool
@@ -58,10 +56,10 @@ class PreferenceIn(Input):
 def _rhythm(r: Rhythm) -> dict:
     days = services.WEEKDAYS
     return {"time_zone": r.time_zone, "checkin_weekday": days[r.checkin_weekday],
-            "checkin_time": r.checkin_time, "review_weekday": days[r.review_weekday],
-            "review_time": r.review_time,
+            "checkin_time": f"{r.checkin_time:%H:%M}", "review_weekday": days[r.review_weekday],
+            "review_time": f"{r.review_time:%H:%M}",
             "nudge_hours_before_review": r.nudge_hours_before_review,
-            "digest_weekday": days[r.digest_weekday], "digest_time": r.digest_time,
+            "digest_weekday": days[r.digest_weekday], "digest_time": f"{r.digest_time:%H:%M}",
             "slack_webhook_url": r.slack_webhook_url,
             "slack_signing_secret_set": bool(r.slack_signing_secret),
             "slack_bot_token_set": bool(r.slack_bot_token),
