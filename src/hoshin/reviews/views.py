@@ -133,7 +133,9 @@ def review_detail(request, pk: int):
                 messages.error(request, e.detail)
                 errors_for = errors_for or "domain"
         if errors_for is None:
-            return redirect("reviews:detail", pk=review.pk)
+            # Without JavaScript the page comes back where the person was working.
+            anchor = f"#item{_int(request.POST.get('item'))}" if action == "decide" else ""
+            return redirect(reverse("reviews:detail", args=[review.pk]) + anchor)
         items = list(review.items.select_related("key_result", "decision__decided_by"))
     for item in items:
         item.form = forms.get(item.pk) or DecisionForm(item_id=item.pk, initial={
