@@ -162,3 +162,15 @@ def test_session_verb(session, plan):
     data = json.loads(run(plan.quarter.key, "--close", "--format", "json"))
     assert data["state"] == "closed" and "O7" in data["approved"]["objectives"]
     assert Cycle.objects.get(pk=plan.quarter.pk).state == "active"
+
+
+def test_a_change_refreshes_the_report(session, plan):
+    assert "bau-okr:O7" in marks(session)
+    sessions.decide(plan.office, session, "orphan-objective:O7", "remove")
+    session.refresh_from_db()
+    assert "bau-okr:O7" not in marks(session)
+    # The decision stays on the agenda, marked resolved, and counts as decided.
+    entry = next(e for e in sessions.agenda(session).entries
+                 if e.fingerprint == "orphan-objective:O7")
+    assert entry.severity == "resolved" and entry.decision.kind == "remove"
+    assert session.reruns == 0

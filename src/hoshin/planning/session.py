@@ -54,6 +54,8 @@ GAP_BY_ITEM = {"theme": THEMES, "annual_objective": BUSINESS, "improvement_prior
 
 # Findings at these severities must each have a decision before the session closes.
 BLOCKING = ("error", "warning")
+# A decided finding the latest run no longer reports (its change took effect).
+RESOLVED = "resolved"
 
 
 def question_of(code: str, item_types: list[str]) -> str:

@@ -89,7 +89,19 @@ def decisions_of(session: AlignmentSession) -> dict[str, SessionDecision]:
 
 
 def agenda(session: AlignmentSession) -> grouping.Agenda:
-    return grouping.group(session.report.get("findings", []), decisions_of(session))
+    """The latest findings with their decisions, plus the decided findings the plan no
+    longer has (a removed objective's orphan finding): the record stays on the agenda."""
+    decisions = decisions_of(session)
+    findings = list(session.report.get("findings", []))
+    current = {grouping.fingerprint(f["code"], [i["id"] for i in f.get("items") or []])
+               for f in findings}
+    for mark, d in decisions.items():
+        if mark not in current:
+            ids = mark.split(":", 1)[1].split(",") if ":" in mark else []
+            findings.append({"code": d.code, "severity": grouping.RESOLVED,
+                             "message": d.finding,
+                             "items": [{"type": "", "id": i, "title": i} for i in ids if i]})
+    return grouping.group(findings, decisions)
 
 
 @service
@@ -196,11 +208,17 @@ def decide(actor: Person | None, session: AlignmentSession, fingerprint: str, ki
         okrs.request_dependency(actor, providing_unit=providing_unit,
                                 description=reason or entry.message,
                                 **{field: element.key})
-    return SessionDecision.objects.create(
+    decision = SessionDecision.objects.create(
         session=session, fingerprint=fingerprint, code=entry.code, finding=entry.message,
         kind=kind, reason=reason, subject=subject if kind != Kind.ACCEPT else "",
         target=target, providing_unit=(providing_unit or "").strip(), decided_by=actor,
         applied=kind != Kind.ACCEPT)
+    if decision.applied:
+        # The plan changed: findings about what was removed or moved go away, so nobody
+        # decides twice on the same item. Not counted as a re-run (nobody asked for one).
+        session.report = _analyze(session.cycle)
+        session.save()
+    return decision
 
 
 def approved_set(cycle: Cycle) -> dict:
