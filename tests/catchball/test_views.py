@@ -116,3 +116,11 @@ def test_nav_count_costs_one_query(plan, as_user, django_assert_num_queries):
     with django_assert_num_queries(1):
         assert awaiting.count == 1 and awaiting.count == 1
     assert ImprovementPriority.objects.get(key="P1")
+
+
+def test_home_shows_what_awaits_my_answer_only_when_something_does(plan, as_user):
+    services.propose(plan.office, element="P1", unit="sales", comment="Over to you")
+    page = as_user(plan.lead).get("/").content.decode()
+    assert "Catchball: awaiting my answer" in page and "Sell through installers" in page
+    page = as_user(plan.member).get("/").content.decode()
+    assert "awaiting my answer" not in page

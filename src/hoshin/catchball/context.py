@@ -1,4 +1,4 @@
-"""Template context: how many catchball threads await the logged-in person's answer."""
+"""Template context: the catchball threads awaiting the logged-in person's answer."""
 
 from __future__ import annotations
 
@@ -6,16 +6,26 @@ from django.utils.functional import cached_property
 
 
 class Awaiting:
-    """Counted on first use only (one query), so pages that never show the nav pay nothing."""
+    """Fetched on first use only, in one query, and shared by the nav's count and the
+    home page's list, so a page that shows both still pays one query."""
 
     def __init__(self, user):
         self._user = user
 
     @cached_property
-    def count(self) -> int:
-        from hoshin.catchball.services import awaiting_count
+    def threads(self) -> list:
+        from django.utils import timezone
 
-        return awaiting_count(self._user)
+        from hoshin.catchball.services import awaiting_answer
+
+        user = self._user
+        if user is None or not getattr(user, "is_authenticated", False):
+            return []
+        return awaiting_answer(user, timezone.localdate())
+
+    @property
+    def count(self) -> int:
+        return len(self.threads)
 
 
 def awaiting(request):

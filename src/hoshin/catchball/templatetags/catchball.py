@@ -42,6 +42,9 @@ def catchball_awaiting(context, today=None):
     request = context.get("request")
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
-        return {"awaiting": [], "show_app": True, "with_style": True}
-    return {"awaiting": services.awaiting_answer(user, today or timezone.localdate()),
-            "show_app": True, "with_style": True}
+        return {"awaiting": [], "hide_empty": True}
+    shared = context.get("catchball_awaiting")  # the nav's, when already fetched
+    rows = (shared.threads if shared is not None and today is None
+            else services.awaiting_answer(user, today or timezone.localdate()))
+    # Shown only when something waits: most people never play catchball.
+    return {"awaiting": rows, "show_app": True, "with_style": True, "hide_empty": True}
