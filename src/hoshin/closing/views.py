@@ -6,6 +6,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.safestring import mark_safe
 
 from hoshin.closing import grading, services
@@ -69,7 +70,9 @@ def quarter_close(request, key: str):
                 user, cycle, override_reason=request.POST.get("override_reason", "")),
                 f"{cycle.key} is closed.")
         if ok:
-            return redirect("closing:quarter", key=cycle.key)
+            # Back at the row just graded or decided, not at the top of a long table.
+            anchor = f"#kr{kr.pk}" if do in ("grade", "carry") else ""
+            return redirect(reverse("closing:quarter", args=[cycle.key]) + anchor)
     suggested = services.suggestions(cycle)
     krs = list(services._key_results(cycle).select_related(
         "objective__unit", "owner").order_by("objective__unit__name", "objective__key", "key"))
