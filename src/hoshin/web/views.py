@@ -51,7 +51,7 @@ def home(request):
     ids = running.filter(owner=user).order_by().values_list("id", flat=True).union(
         running.filter(objective__in=[o.pk for o in objectives]).order_by()
         .values_list("id", flat=True))
-    key_results = KeyResult.objects.filter(id__in=list(ids)).order_by("objective__key", "id")
+    key_results = KeyResult.objects.filter(id__in=ids).order_by("objective__key", "id")
     # Forms only on my own key results: the home page is for my part of the plan.
     rows = build_rows(key_results, user, today=today,
                       forms_for=lambda kr: kr.owner_id == user.pk)
