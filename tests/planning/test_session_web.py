@@ -103,3 +103,14 @@ def test_viewers_read_but_cannot_post(plan, quarter):
     assert "Record decision" not in member.get(url).content.decode()
     assert member.post(url, {"action": "decide", "fingerprint": "orphan-objective:O7",
                              "kind": "remove"}).status_code == 403
+
+
+def test_page_says_when_a_finding_is_gone(plan, quarter):
+    from hoshin.planning import session_services
+
+    session_services.open_session(plan.office, quarter)
+    client = Client()
+    client.login(username=plan.office.email, password=PASSWORD)
+    page = client.post(f"/planning/session/{quarter}/",
+                       {"action": "decide", "fingerprint": "overlap:O1,O9", "kind": "remove"})
+    assert page.status_code == 200 and "no such finding" in page.content.decode()

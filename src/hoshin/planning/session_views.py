@@ -97,6 +97,12 @@ def session_page(request, cycle: str):
             entry.errors = failed.get(entry.fingerprint, {})
             entry.posted = posted if posted.get("fingerprint") == entry.fingerprint else {}
             entry.types = {i["type"] for i in entry.items}
+        # An error about a finding no longer on the agenda (the report moved on) or about
+        # a re-run has no place of its own: say it at the top.
+        shown = {e.fingerprint for e in agenda.entries} | {"close", "open"}
+        for mark, errors in failed.items():
+            if mark not in shown:
+                messages.error(request, " ".join(errors.values()))
     can_run = sessions.can_run(user)
     is_open = session is not None and session.state == "open"
     return render(request, "planning/session.html", {
