@@ -50,3 +50,19 @@ class GateOverrideAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+class DecisionInline(admin.TabularInline):
+    model = models.SessionDecision
+    fields = ("code", "kind", "subject", "target", "reason", "decided_by", "decided_at",
+              "applied")
+    readonly_fields = fields
+    extra = 0
+    can_delete = False  # the decisions' changes are made; deleting would hide them
+
+
+@admin.register(models.AlignmentSession)
+class AlignmentSessionAdmin(SimpleHistoryAdmin):
+    list_display = ("cycle", "state", "opened_at", "closed_at", "reruns")
+    readonly_fields = ("opening_report", "report", "approved", "reruns")
+    inlines = [DecisionInline]
