@@ -10,6 +10,10 @@ from hoshin.engine.flags import CODES, FlagPolicy
 from hoshin.okrs.models import KeyResult
 
 _DEFAULTS = FlagPolicy()
+LABELS = {"forecast-miss": "Forecast misses the target", "behind-pace": "Behind pace",
+          "confidence-drop": "Confidence dropped", "low-confidence": "Low confidence",
+          "blockers": "Blocked", "silent": "Silent"}
+assert set(LABELS) == set(CODES)
 
 
 class Flag(models.Model):
@@ -17,7 +21,7 @@ class Flag(models.Model):
     cause that returns after clearing raises a new flag (and a new notification)."""
 
     key_result = models.ForeignKey(KeyResult, on_delete=models.CASCADE, related_name="flags")
-    code = models.CharField(max_length=30, choices=[(c, c) for c in CODES])
+    code = models.CharField(max_length=30, choices=list(LABELS.items()))
     message = models.TextField()
     raised_on = models.DateField()
     cleared_on = models.DateField(null=True, blank=True)

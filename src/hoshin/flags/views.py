@@ -12,13 +12,10 @@ from django.shortcuts import redirect, render
 
 from hoshin.core import errors
 from hoshin.flags import services
-from hoshin.flags.models import FlagSettings
+from hoshin.flags.models import LABELS, FlagSettings
 from hoshin.org import permissions
 from hoshin.org.models import Unit
 
-LABELS = {"forecast-miss": "Forecast misses the target", "behind-pace": "Behind pace",
-          "confidence-drop": "Confidence dropped", "low-confidence": "Low confidence",
-          "blockers": "Blocked", "silent": "Silent"}
 
 
 @login_required

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.db.models import QuerySet
+from django.db.models import Prefetch, QuerySet
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -77,8 +77,12 @@ def build_rows(key_results: QuerySet, user, *, forms_for: Callable[[KeyResult], 
                today: dt.date | None = None) -> list[KRRow]:
     """Rows for every key result of the queryset in a fixed number of queries."""
     today = today or timezone.localdate()
+    from hoshin.flags.models import Flag  # flags sit on top of the OKR model
+
+    open_flags = Prefetch("flags", queryset=Flag.objects.filter(cleared_on__isnull=True)
+                          .order_by("code"), to_attr="open_flags")
     krs = list(key_results.select_related("objective__unit", "objective__cycle", "owner",
-                                          "last_checkin").prefetch_related("steps"))
+                                          "last_checkin").prefetch_related("steps", open_flags))
     states = key_result_states(key_results, today)
     allowed = check_in_rule(user) if forms_for is None else forms_for
     rows = []

@@ -1,0 +1,26 @@
+"""Open flags show where key results are shown: home rows and the key-result page."""
+
+import datetime as dt
+
+import pytest
+from django.urls import reverse
+
+from hoshin.okrs import services as okrs
+
+pytestmark = pytest.mark.django_db
+
+
+def test_open_flags_show_on_home_and_on_the_key_result_page(client, plan):
+    okrs.record_checkin(None, plan.kr_sales, value=21, confidence=6,
+                        blockers="Price list not signed off",
+                        date=max(plan.quarter.start, dt.date.today()))
+    client.force_login(plan.member)
+    home = client.get(reverse("home")).content.decode()
+    assert '<span class="badge flag" title="Blocked: Price list not signed off.' in home
+    assert ">Blocked</span>" in home
+    page = client.get(reverse("okrs:key_result", args=["KR1"])).content.decode()
+    assert "At risk" in page and "Price list not signed off" in page
+    okrs.record_checkin(None, plan.kr_sales, value=22, confidence=6,
+                        date=max(plan.quarter.start, dt.date.today()))
+    home = client.get(reverse("home")).content.decode()
+    assert ">Blocked</span>" not in home  # cleared by the check-in without blockers
