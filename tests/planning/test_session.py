@@ -174,3 +174,18 @@ def test_a_change_refreshes_the_report(session, plan):
                  if e.fingerprint == "orphan-objective:O7")
     assert entry.severity == "resolved" and entry.decision.kind == "remove"
     assert session.reruns == 0
+
+
+def test_close_from_draft_passes_the_gate_only_with_a_reason(plan):
+    from hoshin.planning.models import GateOverride
+
+    Cycle.objects.filter(pk=plan.quarter.pk).update(state="draft")
+    session = sessions.open_session(plan.office, plan.quarter.key)
+    for mark in [e.fingerprint for e in sessions.blockers(session)]:
+        sessions.decide(plan.office, session, mark, "accept", reason="kept")
+    with pytest.raises(Conflict) as err:
+        sessions.close(plan.office, session)
+    assert "override_reason" in [e.field for e in err.value.errors]
+    session = sessions.close(plan.office, session, "The board set the priorities itself")
+    assert Cycle.objects.get(pk=plan.quarter.pk).state == "active"
+    assert GateOverride.objects.get(cycle=plan.quarter).reason.startswith("The board")
