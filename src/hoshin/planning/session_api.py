@@ -66,31 +66,31 @@ def session_out(session: AlignmentSession) -> dict:
 
 @router.get("/planning/sessions/{cycle}", response={200: dict, **ERRORS}, tags=SESSION,
             summary="The alignment session: findings by question, with their decisions")
-def get_session(request, cycle: str):
+def get_alignment_session(request, cycle: str):
     return session_out(sessions.get_session(cycle))
 
 
 @router.post("/planning/sessions", response={201: dict, **ERRORS}, tags=SESSION,
              summary="Open the quarter's alignment session (runs the analyzer)")
-def open_session(request, payload: OpenIn):
+def open_alignment_session(request, payload: OpenIn):
     return Status(201, session_out(sessions.open_session(request.auth, payload.cycle)))
 
 
 @router.post("/planning/sessions/{cycle}/decisions", response={201: dict, **ERRORS},
              tags=SESSION, summary="Decide on one finding (the change is made at once)")
-def decide(request, cycle: str, payload: DecisionIn):
+def decide_on_finding(request, cycle: str, payload: DecisionIn):
     decision = sessions.decide(request.auth, sessions.get_session(cycle), **payload.dict())
     return Status(201, decision_out(decision))
 
 
 @router.post("/planning/sessions/{cycle}/rerun", response={200: dict, **ERRORS}, tags=SESSION,
              summary="Run the analyzer again; decided findings stay decided")
-def rerun(request, cycle: str):
+def rerun_session(request, cycle: str):
     return session_out(sessions.rerun(request.auth, sessions.get_session(cycle)))
 
 
 @router.post("/planning/sessions/{cycle}/close", response={200: dict, **ERRORS}, tags=SESSION,
              summary="Close with the approved OKR set; the quarter becomes active")
-def close(request, cycle: str, payload: CloseIn | None = None):
+def close_session(request, cycle: str, payload: CloseIn | None = None):
     reason = payload.override_reason if payload else None
     return session_out(sessions.close(request.auth, sessions.get_session(cycle), reason))
