@@ -37,6 +37,17 @@ def get(model, key: str, field: str = "key"):
     return obj
 
 
+def catchball_lock(actor: Person | None, element, **changes) -> None:
+    """An element agreed in catchball keeps its agreed title and target: a unit changes
+    them through a new round; the strategy office's own edit counts as its override (and
+    is kept in the history)."""
+    from hoshin.catchball.services import check_change
+
+    given = {name: value for name, value in changes.items() if value is not _UNSET}
+    if given:
+        check_change(actor, element, override=permissions.can_edit_strategy(actor), **given)
+
+
 def _require_writable(cycle: Cycle, field: str = "cycle") -> None:
     # Read the state afresh: a caller's instance may predate the cycle being closed.
     state = Cycle.objects.filter(pk=cycle.pk).values_list("state", flat=True).first()
@@ -230,6 +241,7 @@ def save_objective(actor: Person | None, objective: Objective | None = None, *,
     else:
         permissions.require(permissions.can_edit_unit_plan(actor, objective.unit),
                             f'edit objectives of unit "{objective.unit.key}"')
+        catchball_lock(actor, objective, title=title)
     if cycle:
         objective.cycle = get(Cycle, cycle, "cycle")
     if unit:
@@ -239,7 +251,8 @@ def save_objective(actor: Person | None, objective: Objective | None = None, *,
                         f'edit objectives of unit "{objective.unit.key}"')
     _require_writable(objective.cycle)
     if objective.cycle.kind != Cycle.Kind.QUARTER and creating:
-        errors.add("cycle", f'"{objective.cycle.key}" is a year; OKR objectives belong to a quarter')
+        errors.add("cycle", f'"{objective.cycle.key}" is a year; OKR objectives belong to a '
+                            "quarter")
     if title is not _UNSET:
         if not (title or "").strip():
             errors.add("title", "must not be empty")
@@ -332,6 +345,8 @@ def save_key_result(actor: Person | None, key_result: KeyResult | None = None, *
     permissions.require(permissions.can_edit_unit_plan(actor, key_result.objective.unit),
                         f'edit key results of unit "{key_result.objective.unit.key}"')
     _require_writable(key_result.objective.cycle, "objective")
+    if not creating:
+        catchball_lock(actor, key_result, title=title, target=target)
     before = (key_result.baseline, key_result.target)
     if title is not _UNSET:
         if not (title or "").strip():

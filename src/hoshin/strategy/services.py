@@ -33,6 +33,12 @@ RESOURCE_ROLES = [r.value for r in ResourceRole]
 _UNSET = object()
 
 
+def catchball_lock(actor: Person | None, element, **changes) -> None:
+    from hoshin.okrs.services import catchball_lock as lock
+
+    lock(actor, element, **{k: v for k, v in changes.items() if v is not _UNSET})
+
+
 def _require_editor(actor: Person | None, what: str) -> None:
     permissions.require(permissions.can_edit_strategy(actor), what)
 
@@ -129,6 +135,8 @@ def save_annual_objective(actor: Person | None, annual: AnnualObjective | None =
                 errors.add(name, "is required")
     if year is not _UNSET and (year is None or not 1900 <= int(year) <= 2200):
         errors.add("year", "must be a year such as 2026")
+    if annual.pk:
+        catchball_lock(actor, annual, title=title)
     _apply(annual, errors, {"title": title, "year": year, "description": description,
                             "owner": owner})
     links = _set_correlations(errors, "breakthroughs", breakthroughs, Breakthrough, None)
@@ -166,6 +174,8 @@ def save_improvement_priority(actor: Person | None, priority: ImprovementPriorit
                 errors.add(name, "is required")
     if unit_obj is not None:
         priority.unit = unit_obj
+    if priority.pk:
+        catchball_lock(actor, priority, title=title)
     _apply(priority, errors, {"title": title, "year": year, "description": description})
     links = _set_correlations(errors, "annual_objectives", annual_objectives, AnnualObjective, None)
     holders = _resolve_resources(errors, resources) if resources is not None else None
