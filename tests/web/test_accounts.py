@@ -267,7 +267,8 @@ def test_roles_context(plan, client, email, strategy, write, viewer):
     login(client, email)
     roles = client.get("/").context["roles"]
     assert (roles.can_edit_strategy, roles.can_write, roles.is_viewer) == (strategy, write, viewer)
-    assert roles.leads_a_unit == (email in ("admin@acme.test", "lead@acme.test"))  # admin leads Acme
+    # The admin leads Acme.
+    assert roles.leads_a_unit == (email in ("admin@acme.test", "lead@acme.test"))
 
 
 def test_anonymous_roles():

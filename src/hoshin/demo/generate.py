@@ -432,7 +432,7 @@ def _checkins(rng: random.Random, spec: _KRSpec, steps: list[dict], days: list[d
 def _steps(rng: random.Random, titles: tuple[str, ...]) -> list[dict]:
     weights = rng.choice(_WEIGHTS[len(titles)])
     return [{"id": f"s{i + 1}", "title": title, "weight": w}
-            for i, (title, w) in enumerate(zip(titles, weights))]
+            for i, (title, w) in enumerate(zip(titles, weights, strict=True))]
 
 
 def _kr_doc(kr_id: str, spec: _KRSpec, owner: str, steps: list[dict], checkins: list[dict],

@@ -26,7 +26,8 @@ def fiscal_year_of(day: dt.date, fiscal_year_start: int) -> int:
 
 def fiscal_year_bounds(year: int, fiscal_year_start: int) -> tuple[dt.date, dt.date]:
     start = dt.date(year, fiscal_year_start, 1)
-    end_year, end_month = (year, 12) if fiscal_year_start == 1 else (year + 1, fiscal_year_start - 1)
+    end_year, end_month = ((year, 12) if fiscal_year_start == 1
+                           else (year + 1, fiscal_year_start - 1))
     return start, dt.date(end_year, end_month, calendar.monthrange(end_year, end_month)[1])
 
 
@@ -48,7 +49,8 @@ def key_result_errors(kind: str, baseline: float | None, target: float | None,
     p = f"{prefix}." if prefix else ""
     errors: list[FieldError] = []
     if kind not in KR_KINDS:
-        return [FieldError(f"{p}kind", f'unknown kind "{kind}" (expected one of {", ".join(KR_KINDS)})')]
+        expected = ", ".join(KR_KINDS)
+        return [FieldError(f"{p}kind", f'unknown kind "{kind}" (expected one of {expected})')]
     if weight is None or weight <= 0:
         errors.append(FieldError(f"{p}weight", "must be greater than 0"))
     if kind in ("increase", "decrease"):
@@ -59,13 +61,16 @@ def key_result_errors(kind: str, baseline: float | None, target: float | None,
         if baseline is not None and target is not None:
             if kind == "increase" and not target > baseline:
                 errors.append(FieldError(f"{p}target",
-                                         f"must be above the baseline ({baseline:g}) for an increase"))
+                                         f"must be above the baseline ({baseline:g}) "
+                                         "for an increase"))
             if kind == "decrease" and not target < baseline:
                 errors.append(FieldError(f"{p}target",
-                                         f"must be below the baseline ({baseline:g}) for a decrease"))
+                                         f"must be below the baseline ({baseline:g}) "
+                                         "for a decrease"))
     elif kind in ("stay_above", "stay_below"):
         if target is None:
-            errors.append(FieldError(f"{p}target", f"a {kind} key result needs its threshold as target"))
+            errors.append(FieldError(f"{p}target",
+                                     f"a {kind} key result needs its threshold as target"))
     if kind == "milestone":
         if steps:
             keys = [k for k, _ in steps]
@@ -77,7 +82,8 @@ def key_result_errors(kind: str, baseline: float | None, target: float | None,
                     errors.append(FieldError(f"{p}steps[{i}].weight", "must be 0 or more"))
             total = sum(w or 0 for _, w in steps)
             if abs(total - 1.0) > WEIGHT_TOLERANCE:
-                errors.append(FieldError(f"{p}steps", f"step weights must sum to 1 (they sum to {total:g})"))
+                errors.append(FieldError(f"{p}steps",
+                                         f"step weights must sum to 1 (they sum to {total:g})"))
     elif steps:
         errors.append(FieldError(f"{p}steps", "only milestone key results have steps"))
     return errors
@@ -107,7 +113,8 @@ def checkin_errors(kind: str, value: float | None, confidence: int | None,
             if steps_done:
                 errors.append(FieldError(f"{p}steps_done", "this milestone has no steps"))
             if value is None or value not in (0, 1):
-                errors.append(FieldError(f"{p}value", "a milestone without steps takes 1 (done) or 0 (not done)"))
+                errors.append(FieldError(f"{p}value", "a milestone without steps takes 1 (done) "
+                                                      "or 0 (not done)"))
     else:
         if value is None:
             errors.append(FieldError(f"{p}value", "a number is required"))

@@ -1,6 +1,7 @@
 from django.urls import path
 
 from hoshin.okrs import views
+from hoshin.okrs import pages
 
 app_name = "okrs"
 urlpatterns: list = [
@@ -8,7 +9,6 @@ urlpatterns: list = [
     path("key-results/<str:key>/checkin", views.checkin, name="checkin"),
 ]
 
-from hoshin.okrs import pages
 
 urlpatterns += [
     path("units/<str:key>/", pages.unit_page, name="unit"),

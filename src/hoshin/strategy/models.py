@@ -58,7 +58,8 @@ class AnnualObjective(PlanElement):
 
     KEY_PREFIX = "A"
 
-    year = models.PositiveIntegerField(help_text="Fiscal year (named by the calendar year it starts in).")
+    year = models.PositiveIntegerField(
+        help_text="Fiscal year (named by the calendar year it starts in).")
     title = models.CharField(max_length=300)
     description = models.TextField(blank=True)
     owner = models.ForeignKey(Person, null=True, blank=True, on_delete=models.SET_NULL,

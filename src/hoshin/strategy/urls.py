@@ -1,6 +1,8 @@
 from django.urls import path
 
 from hoshin.strategy import views
+from hoshin.strategy import metric_views
+from hoshin.strategy import strategy_views
 
 app_name = "strategy"
 urlpatterns: list = [
@@ -9,14 +11,12 @@ urlpatterns: list = [
     path("x-matrix.svg", views.xmatrix_svg, name="xmatrix-svg"),
 ]
 
-from hoshin.strategy import metric_views
 
 urlpatterns += [
     path("metrics/", metric_views.metrics_list, name="metrics"),
     path("metrics/<str:key>/", metric_views.metric_detail, name="metric"),
 ]
 
-from hoshin.strategy import strategy_views  # noqa: E402
 
 urlpatterns += [
     path("", strategy_views.overview, name="overview"),
