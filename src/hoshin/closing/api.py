@@ -52,7 +52,7 @@ class RetroIn(Input):
     share_as_learning: bool = False
 
 
-class CloseIn(Input):
+class QuarterCloseIn(Input):
     override_reason: str = Field("", max_length=5000)
 
 
@@ -135,7 +135,7 @@ def retrospective(request, cycle: str, unit: str, payload: RetroIn):
 
 
 @router.post("/closing/{cycle}/close", response={200: CloseStatus, **ERRORS})
-def close(request, cycle: str, payload: CloseIn):
+def close(request, cycle: str, payload: QuarterCloseIn):
     c = _cycle(cycle)
     services.close_quarter(request.auth, c, **payload.given())
     return _status(c)

@@ -86,7 +86,7 @@ def readiness_responses(request, cycle: str):
 # Alignment ------------------------------------------------------------------------------
 
 
-@router.get("/planning/rounds", response={200: list[s.RoundOut], **ERRORS}, tags=ALIGNMENT)
+@router.get("/planning/rounds", response={200: list[s.AlignmentRoundOut], **ERRORS}, tags=ALIGNMENT)
 def list_rounds(request, cycle: str = Query(None, description="Id of the cycle.")):
     rows = AlignmentRound.objects.select_related("cycle").order_by("opened_at", "id")
     if cycle:
@@ -94,7 +94,7 @@ def list_rounds(request, cycle: str = Query(None, description="Id of the cycle."
     return [s.round_out(r) for r in rows]
 
 
-@router.post("/planning/rounds", response={201: s.RoundOut, **ERRORS}, tags=ALIGNMENT,
+@router.post("/planning/rounds", response={201: s.AlignmentRoundOut, **ERRORS}, tags=ALIGNMENT,
              summary="Open an alignment round (strategy office)")
 def open_round(request, payload: s.RoundIn):
     data = payload.given()
@@ -105,7 +105,7 @@ def open_round(request, payload: s.RoundIn):
     return Status(201, s.round_out(round_))
 
 
-@router.get("/planning/rounds/{id}", response={200: s.RoundOut, **ERRORS}, tags=ALIGNMENT)
+@router.get("/planning/rounds/{id}", response={200: s.AlignmentRoundOut, **ERRORS}, tags=ALIGNMENT)
 def get_round(request, id: int):
     return s.round_out(services.get_round(id))
 
@@ -126,7 +126,7 @@ def rank(request, id: int, payload: s.RankingIn):
                                                payload.positions))
 
 
-@router.post("/planning/rounds/{id}/close", response={200: s.RoundOut, **ERRORS},
+@router.post("/planning/rounds/{id}/close", response={200: s.AlignmentRoundOut, **ERRORS},
              tags=ALIGNMENT, summary="Close the round and keep its W (strategy office)")
 def close_round(request, id: int):
     return s.round_out(services.close_round(request.auth, services.get_round(id)))

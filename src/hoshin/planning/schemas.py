@@ -138,19 +138,19 @@ class RoundIn(Input):
                                                f"(default {concordance.DEFAULT_THRESHOLD}).")
 
 
-class ItemOut(Schema):
+class AlignmentItemOut(Schema):
     id: int
     title: str
     link: str | None
 
 
-class RoundOut(Schema):
+class AlignmentRoundOut(Schema):
     id: int
     cycle: str
     title: str
     threshold: float
     open: bool
-    items: list[ItemOut]
+    items: list[AlignmentItemOut]
     executives: list[str]
     ranked: list[str] = Field(..., description="Who has ranked (not how).")
     w: float | None = Field(..., description="Kendall's W, once the round is closed.")

@@ -16,23 +16,23 @@ from hoshin.reviews.models import Action, AgendaItem, Review
 router = Router(tags=["reviews"])
 
 
-class DecisionOut(Schema):
+class ReviewDecisionOut(Schema):
     kind: str
     rationale: str
     new_target: float | None
     decided_by: str | None
 
 
-class ItemOut(Schema):
+class AgendaItemOut(Schema):
     id: int
     source: str
     title: str
     detail: str
     key_result: str | None
-    decision: DecisionOut | None
+    decision: ReviewDecisionOut | None
 
 
-class ActionOut(Schema):
+class ReviewActionOut(Schema):
     id: int
     title: str
     owner: str
@@ -52,11 +52,11 @@ class ReviewOut(Schema):
 
 
 class ReviewDetailOut(ReviewOut):
-    items: list[ItemOut]
-    actions: list[ActionOut]
+    items: list[AgendaItemOut]
+    actions: list[ReviewActionOut]
 
 
-class DecisionIn(Input):
+class ReviewDecisionIn(Input):
     kind: str = Field(..., description="continue, reallocate, deprioritise, unblock, escalate "
                                        "or change_target")
     rationale: str = Field(..., max_length=5000)
@@ -64,20 +64,20 @@ class DecisionIn(Input):
     trade_off: str = Field("paused", description="paused, slowed or stopped (deprioritise)")
 
 
-class ItemIn(Input):
+class AgendaItemIn(Input):
     title: str = Field(..., max_length=300)
     detail: str = Field("", max_length=5000)
     key_result: str | None = Field(None, max_length=64)
 
 
-class ActionIn(Input):
+class ReviewActionIn(Input):
     title: str = Field(..., max_length=300)
     owner: str = Field(..., max_length=254)
     due: dt.date
     item: int | None = None
 
 
-class CloseIn(Input):
+class ReviewCloseIn(Input):
     notes: str = Field("", max_length=5000)
 
 
@@ -109,10 +109,13 @@ def _get(pk: int) -> Review:
 
 
 @router.get("/reviews", response={200: list[ReviewOut], **ERRORS})
-def list_reviews(request, cycle: str = Query(..., description="Quarter key.")):
-    row = Cycle.objects.filter(key=cycle, kind=Cycle.Kind.QUARTER).first()
+def list_reviews(request, cycle: str | None = Query(
+        None, description="Quarter key (default: the active quarter).")):
+    quarters = Cycle.objects.filter(kind=Cycle.Kind.QUARTER, archived_at__isnull=True)
+    row = (quarters.filter(key=cycle).first() if cycle else
+           quarters.filter(state=Cycle.State.ACTIVE).order_by("-start").first())
     if row is None:
-        raise NotFound.field("cycle", f'no quarter "{cycle}"')
+        raise NotFound.field("cycle", f'no quarter "{cycle}"' if cycle else "no active quarter")
     return [_review(r) for r in services.reviews_of(row)]
 
 
@@ -129,13 +132,13 @@ def build_agenda(request, id: int):
 
 
 @router.post("/reviews/{id}/items", response={201: ReviewDetailOut, **ERRORS})
-def add_item(request, id: int, payload: ItemIn):
+def add_item(request, id: int, payload: AgendaItemIn):
     services.add_item(request.auth, _get(id), **payload.given())
     return Status(201, _detail(_get(id)))
 
 
 @router.post("/agenda-items/{id}/decision", response={200: ReviewDetailOut, **ERRORS})
-def decide(request, id: int, payload: DecisionIn):
+def decide(request, id: int, payload: ReviewDecisionIn):
     item = AgendaItem.objects.select_related("review__cycle", "key_result").filter(pk=id).first()
     if item is None:
         raise NotFound.field("id", f"no agenda item {id}")
@@ -144,7 +147,7 @@ def decide(request, id: int, payload: DecisionIn):
 
 
 @router.post("/reviews/{id}/actions", response={201: ReviewDetailOut, **ERRORS})
-def add_action(request, id: int, payload: ActionIn):
+def add_action(request, id: int, payload: ReviewActionIn):
     review = _get(id)
     data = payload.given()
     item = review.items.filter(pk=data.pop("item", None)).first() if data.get("item") else None
@@ -153,7 +156,7 @@ def add_action(request, id: int, payload: ActionIn):
     return Status(201, _detail(review))
 
 
-@router.post("/actions/{id}/done", response={200: ActionOut, **ERRORS})
+@router.post("/actions/{id}/done", response={200: ReviewActionOut, **ERRORS})
 def complete_action(request, id: int):
     action = Action.objects.select_related("owner").filter(pk=id).first()
     if action is None:
@@ -164,6 +167,6 @@ def complete_action(request, id: int):
 
 
 @router.post("/reviews/{id}/close", response={200: ReviewDetailOut, **ERRORS})
-def close_review(request, id: int, payload: CloseIn):
+def close_review(request, id: int, payload: ReviewCloseIn):
     services.close_review(request.auth, _get(id), **payload.given())
     return _detail(_get(id))
