@@ -24,10 +24,13 @@ export HOSHIN_DATA_DIR="$scratch"
 echo "== migrations are up to date"
 HOSHIN_DATABASE_URL="sqlite:///$scratch/check.sqlite3" .venv/bin/hoshin makemigrations --check --dry-run
 
+# One test process per core (pytest-xdist); HOSHIN_TEST_WORKERS=0 runs in this process.
+WORKERS=${HOSHIN_TEST_WORKERS:-auto}
+
 echo "== test suite on SQLite"
-HOSHIN_TEST_POSTGRES=0 .venv/bin/pytest "$@"
+HOSHIN_TEST_POSTGRES=0 .venv/bin/pytest -n "$WORKERS" "$@"
 
 if [ "${HOSHIN_TEST_POSTGRES:-0}" = 1 ]; then
   echo "== test suite on PostgreSQL"
-  HOSHIN_TEST_POSTGRES=1 .venv/bin/pytest "$@"
+  HOSHIN_TEST_POSTGRES=1 .venv/bin/pytest -n "$WORKERS" "$@"
 fi
