@@ -60,3 +60,11 @@ def test_demo_rejects_a_weak_password_before_loading(db, run, monkeypatch):
     with pytest.raises(CommandError, match="HOSHIN_PASSWORD: This password is too short"):
         run("demo", "--people", "30", "--today", TODAY)
     assert not Objective.objects.exists()
+
+
+def test_the_demo_sends_nothing_to_its_fictional_people(db, run):
+    from hoshin.notify.models import OutboxMessage
+
+    run("demo", "--today", TODAY)
+    assert OutboxMessage.objects.exists()  # the demo's history did notify people
+    assert not OutboxMessage.objects.filter(state="pending").exists()

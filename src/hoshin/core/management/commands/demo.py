@@ -26,8 +26,14 @@ DEMO_EXTRAS = ["hoshin.planning.demo", "hoshin.catchball.demo", "hoshin.flags.de
 def load_demo_extras(day) -> None:
     from importlib import import_module
 
+    from hoshin.notify.models import OutboxMessage
+
     for name in DEMO_EXTRAS:
         import_module(name).load_demo(day)
+    # Building the demo's history queues notifications (catchball rounds, flags) to
+    # fictional people; nobody is there to read them, so they are never sent.
+    OutboxMessage.objects.filter(state=OutboxMessage.State.PENDING).update(
+        state=OutboxMessage.State.FAILED, last_error="demo data: not delivered")
 
 
 def plan_counts() -> dict[str, int]:
