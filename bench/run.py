@@ -247,7 +247,9 @@ def _main_pages(cycle, units, rng) -> list[tuple[str, object, str]]:
 
 
 # Pages of areas still being built: a 404 there means "not there yet", never an error.
-NEW_PREFIXES = ("/strategy/", "/analyzer/", "/planning/", "/catchball/")
+NEW_PREFIXES = ("/strategy/", "/analyzer/", "/planning/", "/catchball/", "/flags/",
+                "/reviews/", "/pdca/", "/learnings/", "/closing/", "/notify/", "/calendar/",
+                "/import/")
 
 
 def _every_page(cycle, units, rng) -> list[tuple[str, object, str]]:
@@ -280,7 +282,8 @@ def _every_page(cycle, units, rng) -> list[tuple[str, object, str]]:
 
     values = _path_values(cycle)
     for route in walk(get_resolver().url_patterns):
-        if not route.startswith(NEW_PREFIXES) or route.endswith(("archive/", ".svg")):
+        if not route.startswith(NEW_PREFIXES) or route.endswith(("archive/", ".svg")) \
+                or "slack/" in route or "regenerate" in route:
             continue
         for url in _fill(route, values):
             if url not in known:
@@ -318,6 +321,17 @@ def _path_values(cycle) -> dict[str, dict[str, list[str]]]:
     values["*"] = {"cycle": [cycle.key], "kind": list(KINDS)}
     values["catchball"] = {"pk": pks("catchball.Catchball")}
     values["planning"] = {"pk": pks("planning.AlignmentRound")}
+    values["reviews"] = {"pk": pks("reviews.Review")}
+    values["pdca"] = {"pk": pks("pdca.Countermeasure")}
+    values["learnings"] = {"pk": pks("pdca.Learning")}
+    from hoshin.okrs.rules import fiscal_year_of
+    from hoshin.org.models import Organization
+
+    values["closing"] = {"key": [cycle.key], "year": [str(fiscal_year_of(
+        cycle.start, Organization.current().fiscal_year_start))]}
+    feeds = apps.get_model("reviews.CalendarFeed")
+    admin = apps.get_model("org.Person").objects.filter(role="admin").order_by("id").first()
+    values["calendar"] = {"token": [feeds.objects.get_or_create(person=admin)[0].token]}
     values["kind-keys"] = {kind: keys(spec.model, archived_at__isnull=True)
                            for kind, spec in KINDS.items()}
     return values

@@ -303,14 +303,58 @@ def _metric_results(annual: AnnualObjective, year: int) -> list[MetricResult]:
     return results
 
 
-def annual_records(year: int, today: dt.date | None = None) -> list[Record]:
+@dataclass
+class Year:
+    """What the annual review reads about one fiscal year, read once: its quarters, each
+    key result's final grade (or the grade its progress suggests), and the objective tree."""
+
+    cycles: list[Cycle]
+    graded: dict[int, float]
+    fallback: dict[int, float]
+    objectives: dict[int, tuple[int, int | None, int | None, int | None]]  # cycle, parents
+    krs_of: dict[int, list[int]]
+
+    def grade(self, kr_id: int) -> float:
+        return self.graded.get(kr_id, self.fallback.get(kr_id, 0.0))
+
+    def below(self, roots: set[int]) -> set[int]:
+        """`roots` and every objective under them."""
+        children: dict[int, list[int]] = {}
+        for pk, (_, _, _, parent) in self.objectives.items():
+            if parent is not None:
+                children.setdefault(parent, []).append(pk)
+        found, level = set(roots), list(roots)
+        while level:
+            level = [c for pk in level for c in children.get(pk, []) if c not in found]
+            found.update(level)
+        return found
+
+
+def read_year(year: int, today: dt.date | None = None) -> Year:
     cycles = _year_quarters(year)
-    grades_by_kr: dict[int, float] = {}
     fallback: dict[int, float] = {}
     for cycle in cycles:
         fallback.update(suggestions(cycle, today))
-    grades_by_kr.update(Grade.objects.filter(key_result__objective__cycle__in=cycles)
-                        .values_list("key_result_id", "grade"))
+    graded = dict(Grade.objects.filter(key_result__objective__cycle__in=cycles)
+                  .values_list("key_result_id", "grade"))
+    objectives = {pk: (cycle, annual, priority, parent) for pk, cycle, annual, priority, parent in
+                  Objective.objects.filter(cycle__in=cycles, archived_at__isnull=True)
+                  .values_list("pk", "cycle_id", "parent_annual_id", "parent_priority_id",
+                               "parent_objective_id")}
+    krs_of: dict[int, list[int]] = {}
+    for pk, objective in KeyResult.objects.filter(objective_id__in=list(objectives),
+                                                  archived_at__isnull=True).values_list(
+            "pk", "objective_id"):
+        krs_of.setdefault(objective, []).append(pk)
+    return Year(cycles, graded, fallback, objectives, krs_of)
+
+
+def annual_records(year: int, today: dt.date | None = None,
+                   data: Year | None = None) -> list[Record]:
+    data = data or read_year(year, today)
+    cycles = data.cycles
+    grades_by_kr = data.graded
+    fallback = data.fallback
     decisions = {(d.item_type, d.item_key): d for d in AnnualDecision.objects.filter(year=year)}
     records: list[Record] = []
     annual_grades: dict[str, list[float]] = {}
@@ -321,8 +365,7 @@ def annual_records(year: int, today: dt.date | None = None) -> list[Record]:
         all_grades = []
         for cycle in cycles:
             objs = [o for o in objectives if o.cycle_id == cycle.pk]
-            krs = list(KeyResult.objects.filter(objective__in=objs, archived_at__isnull=True)
-                       .values_list("pk", flat=True))
+            krs = [kr for o in objs for kr in data.krs_of.get(o.pk, [])]
             grades = [grades_by_kr.get(pk, fallback.get(pk, 0.0)) for pk in krs]
             graded = sum(1 for pk in krs if pk in grades_by_kr)
             all_grades += grades
@@ -383,31 +426,20 @@ def decide_annual(actor: Person | None, *, year: int, item_type: str, item_key: 
 
 
 def annual_statuses(year: int, today: dt.date | None = None,
-                    records: list[Record] | None = None) -> dict[str, str]:
+                    records: list[Record] | None = None,
+                    data: Year | None = None) -> dict[str, str]:
     """Each annual objective's and improvement priority's status from the year's real
     results (final grades, else progress at each quarter's end), to colour the X-matrix."""
     from hoshin.strategy.models import ImprovementPriority
 
-    records = records if records is not None else annual_records(year, today)
+    data = data or read_year(year, today)
+    records = records if records is not None else annual_records(year, today, data)
     statuses = {r.key: r.status for r in records if r.kind == "annual"}
-    cycles = _year_quarters(year)
-    fallback: dict[int, float] = {}
-    for cycle in cycles:
-        fallback.update(suggestions(cycle, today))
-    graded = dict(Grade.objects.filter(key_result__objective__cycle__in=cycles)
-                  .values_list("key_result_id", "grade"))
-    for priority in ImprovementPriority.objects.filter(year=year, archived_at__isnull=True):
-        level = list(Objective.objects.filter(parent_priority=priority, cycle__in=cycles,
-                                              archived_at__isnull=True))
-        found = {o.pk for o in level}
-        while level:
-            level = [o for o in Objective.objects.filter(parent_objective__in=level,
-                                                         archived_at__isnull=True)
-                     if o.pk not in found]
-            found.update(o.pk for o in level)
-        krs = KeyResult.objects.filter(objective_id__in=found, archived_at__isnull=True
-                                       ).values_list("pk", flat=True)
-        grades = [graded.get(pk, fallback.get(pk, 0.0)) for pk in krs]
+    for priority_pk, key in ImprovementPriority.objects.filter(
+            year=year, archived_at__isnull=True).values_list("pk", "key"):
+        roots = {pk for pk, (_, _, p, _) in data.objectives.items() if p == priority_pk}
+        found = data.below(roots)
+        grades = [data.grade(kr) for o in found for kr in data.krs_of.get(o, [])]
         mean = sum(grades) / len(grades) if grades else None
-        statuses[priority.key] = grading.status(None if mean is None else round(mean, 1))
+        statuses[key] = grading.status(None if mean is None else round(mean, 1))
     return statuses

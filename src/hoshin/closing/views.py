@@ -111,12 +111,13 @@ def annual_review(request, year: int):
             new_title=request.POST.get("new_title", "")), "Decision recorded.")
         if ok:
             return redirect("closing:annual", year=year)
-    records = services.annual_records(year)
+    data = services.read_year(year)
+    records = services.annual_records(year, data=data)
     from hoshin.strategy import xmatrix
     from hoshin.strategy.views import xmatrix_data
 
-    data = xmatrix_data(year, services.annual_statuses(year, records=records))
-    svg, _ = xmatrix.build_svg(data, f"X-matrix {year}: coloured by real results")
+    matrix = xmatrix_data(year, services.annual_statuses(year, records=records, data=data))
+    svg, _ = xmatrix.build_svg(matrix, f"X-matrix {year}: coloured by real results")
     return render(request, "closing/annual.html", {
         "nav": "reviews", "year": year, "records": records, "svg": mark_safe(svg),  # noqa: S308
         "can_decide": permissions.can_edit_strategy(user),
