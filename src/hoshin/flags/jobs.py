@@ -4,18 +4,12 @@ from __future__ import annotations
 
 import datetime as dt
 
-from hoshin.notify.models import Rhythm
-from hoshin.notify.scheduler import job
+from hoshin.notify.scheduler import daily_at, job
 
 EVALUATE_AT = dt.time(6, 0)  # local time: before the working day, after overnight check-ins
 
 
-def daily_slots(now: dt.datetime) -> list[str]:
-    local = now.astimezone(Rhythm.current().zone)
-    return [local.date().isoformat()] if local.time() >= EVALUATE_AT else []
-
-
-@job("evaluate-flags", slots=daily_slots, lease=dt.timedelta(minutes=30))
+@job("evaluate-flags", slots=daily_at(EVALUATE_AT), lease=dt.timedelta(minutes=30))
 def evaluate_daily(slot: str, now: dt.datetime) -> None:
     from hoshin.flags.services import evaluate_flags
 

@@ -21,6 +21,7 @@ from hoshin.engine.types import Phase, Step
 from hoshin.flags.models import Flag, FlagSettings
 from hoshin.notify.channels import Link, Notice, notify
 from hoshin.okrs.models import CheckIn, Cycle, KeyResult, MilestoneStep
+from hoshin.okrs.progress import active_key_results
 from hoshin.okrs.models import Phase as PhaseRow
 from hoshin.org import permissions
 from hoshin.org.models import Person
@@ -31,13 +32,6 @@ class Evaluation:
     raised: list[Flag] = field(default_factory=list)
     cleared: list[Flag] = field(default_factory=list)
     key_results: int = 0
-
-
-def active_key_results(today: dt.date) -> QuerySet:
-    cycles = Cycle.objects.filter(kind=Cycle.Kind.QUARTER, state=Cycle.State.ACTIVE,
-                                  start__lte=today, end__gte=today, archived_at__isnull=True)
-    return KeyResult.objects.filter(objective__cycle__in=cycles, archived_at__isnull=True,
-                                    objective__archived_at__isnull=True)
 
 
 def _readings(kr_ids: list[int], today: dt.date) -> dict[int, list[Reading]]:

@@ -13,7 +13,8 @@ from hoshin.notify import rhythm as drumbeat
 from hoshin.notify.channels import Link, Notice, notify
 from hoshin.notify.models import Rhythm
 from hoshin.notify.scheduler import job
-from hoshin.okrs.models import Cycle, KeyResult
+from hoshin.okrs.models import KeyResult
+from hoshin.okrs.progress import active_key_results as running_key_results
 from hoshin.okrs.progress import key_result_states
 from hoshin.org.models import Person, Unit
 
@@ -22,11 +23,8 @@ STATUS_WORDS = {"on_track": "on track", "at_risk": "at risk", "off_track": "off 
 
 
 def active_key_results(today: dt.date):
-    cycles = Cycle.objects.filter(kind=Cycle.Kind.QUARTER, state=Cycle.State.ACTIVE,
-                                  start__lte=today, end__gte=today, archived_at__isnull=True)
-    return KeyResult.objects.filter(objective__cycle__in=cycles, archived_at__isnull=True,
-                                    objective__archived_at__isnull=True,
-                                    owner__is_active=True)
+    """Key results that take reminders: those of running quarters with an active owner."""
+    return running_key_results(today).filter(owner__is_active=True)
 
 
 def due_key_results(today: dt.date):

@@ -102,5 +102,17 @@ def run_slot(name: str, slot: str, now: dt.datetime) -> bool:
     return True
 
 
+def daily_at(at: dt.time) -> Callable[[dt.datetime], list[str]]:
+    """Slots of a daily job: today's date (organisation time) once `at` has passed."""
+
+    def slots(now: dt.datetime) -> list[str]:
+        from hoshin.notify.models import Rhythm
+
+        local = now.astimezone(Rhythm.current().zone)
+        return [local.date().isoformat()] if local.time() >= at else []
+
+    return slots
+
+
 def minute_slot(now: dt.datetime) -> list[str]:
     return [now.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M")]

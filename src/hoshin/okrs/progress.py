@@ -40,6 +40,14 @@ class KRState:
     confidence: int | None
 
 
+def active_key_results(today: dt.date) -> QuerySet:
+    """The live key results of the active quarters that run on `today`."""
+    cycles = Cycle.objects.filter(kind=Cycle.Kind.QUARTER, state=Cycle.State.ACTIVE,
+                                  start__lte=today, end__gte=today, archived_at__isnull=True)
+    return KeyResult.objects.filter(objective__cycle__in=cycles, archived_at__isnull=True,
+                                    objective__archived_at__isnull=True)
+
+
 def as_of(cycle: Cycle, today: dt.date | None = None) -> dt.date:
     """Status of a finished cycle is read at its end, not against today's calendar."""
     today = today or timezone.localdate()

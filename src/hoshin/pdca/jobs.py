@@ -4,18 +4,12 @@ from __future__ import annotations
 
 import datetime as dt
 
-from hoshin.notify.models import Rhythm
-from hoshin.notify.scheduler import job
+from hoshin.notify.scheduler import daily_at, job
 
 OPEN_AT = dt.time(6, 30)  # local time, after the flags are judged
 
 
-def daily_slots(now: dt.datetime) -> list[str]:
-    local = now.astimezone(Rhythm.current().zone)
-    return [local.date().isoformat()] if local.time() >= OPEN_AT else []
-
-
-@job("open-countermeasures", slots=daily_slots, lease=dt.timedelta(minutes=30))
+@job("open-countermeasures", slots=daily_at(OPEN_AT), lease=dt.timedelta(minutes=30))
 def open_daily(slot: str, now: dt.datetime) -> None:
     from hoshin.pdca.services import open_due_countermeasures
 

@@ -11,7 +11,7 @@ from django.utils import timezone
 from hoshin.core.errors import DomainError, ErrorCollector
 from hoshin.core.history import service
 from hoshin.notify.channels import Link, Notice, notify
-from hoshin.okrs.models import Cycle, KeyResult
+from hoshin.okrs.models import KeyResult
 from hoshin.org import permissions
 from hoshin.org.models import Person, Unit
 from hoshin.pdca.models import Countermeasure, Learning, LearningUse
@@ -137,10 +137,9 @@ def update_countermeasure(actor: Person | None, cm: Countermeasure, *,
 def _off_track_key_results(today: dt.date) -> list[tuple[KeyResult, object]]:
     from hoshin.okrs.progress import key_result_states
 
-    cycles = Cycle.objects.filter(kind=Cycle.Kind.QUARTER, state=Cycle.State.ACTIVE,
-                                  start__lte=today, end__gte=today, archived_at__isnull=True)
-    query = KeyResult.objects.filter(objective__cycle__in=cycles, archived_at__isnull=True,
-                                     objective__archived_at__isnull=True).exclude(
+    from hoshin.okrs.progress import active_key_results
+
+    query = active_key_results(today).exclude(
         countermeasures__status__in=Countermeasure.ACTIVE)
     states = key_result_states(query, today)
     off = [pk for pk, state in states.items() if str(state.status) == "off_track"]
