@@ -64,8 +64,9 @@ def reviews_of(cycle: Cycle) -> list[Review]:
     return list(cycle.reviews.all())
 
 
-def _item(review: Review, ref: str, order: int, **fields) -> AgendaItem | None:
-    item = review.items.filter(source_ref=ref).first()
+def _item(review: Review, existing: dict[str, AgendaItem], ref: str, order: int,
+          **fields) -> AgendaItem | None:
+    item = existing.get(ref)
     if item is None:
         return AgendaItem.objects.create(review=review, source_ref=ref, order=order, **fields)
     if not hasattr(item, "decision") and item.detail != fields.get("detail", item.detail):
@@ -89,6 +90,9 @@ def build_agenda(actor: Person | None, review: Review, today: dt.date | None = N
     by_kr: dict[int, list] = {}
     for flag in open_flags(cycle=review.cycle):
         by_kr.setdefault(flag.key_result_id, []).append(flag)
+    # What is on the agenda already, read once: building again only adds what is new.
+    existing = {i.source_ref: i for i in review.items.select_related("decision")
+                if i.source_ref}
     order = review.items.count()
     for flags in by_kr.values():
         kr = flags[0].key_result
@@ -96,7 +100,7 @@ def build_agenda(actor: Person | None, review: Review, today: dt.date | None = N
         source = AgendaItem.Source.BLOCKER if "blockers" in codes else AgendaItem.Source.FLAG
         what = ", ".join(FLAG_LABELS.get(c, c) for c in codes)
         order += 1
-        item = _item(review, f"kr:{kr.pk}", order, source=source, key_result=kr,
+        item = _item(review, existing, f"kr:{kr.pk}", order, source=source, key_result=kr,
                      title=f"{kr.key} {kr.title}: {what}"[:300],
                      detail=f"Owner {kr.owner.name}, {kr.objective.unit.name}. "
                             + " ".join(f.message for f in flags))
@@ -109,7 +113,8 @@ def build_agenda(actor: Person | None, review: Review, today: dt.date | None = N
     for dep in requests:
         about = dep.key_result or dep.objective
         order += 1
-        item = _item(review, f"dependency:{dep.pk}", order, source=AgendaItem.Source.DEPENDENCY,
+        item = _item(review, existing, f"dependency:{dep.pk}", order,
+                     source=AgendaItem.Source.DEPENDENCY,
                      key_result=dep.key_result, dependency=dep,
                      title=f"{about.key} needs {dep.providing_unit.name}: not yet accepted"[:300],
                      detail=dep.description)
@@ -120,7 +125,8 @@ def build_agenda(actor: Person | None, review: Review, today: dt.date | None = N
                     .exclude(review=review).select_related("owner"))
     for action in late_actions:
         order += 1
-        item = _item(review, f"action:{action.pk}", order, source=AgendaItem.Source.ACTION,
+        item = _item(review, existing, f"action:{action.pk}", order,
+                     source=AgendaItem.Source.ACTION,
                      title=f"Overdue action: {action.title}"[:300],
                      detail=f"{action.owner.name}, due {action.due:%-d %b}.")
         if item:
@@ -133,7 +139,7 @@ def build_agenda(actor: Person | None, review: Review, today: dt.date | None = N
         for cm in overdue_countermeasures(today):
             order += 1
             owner = cm.owner.name if cm.owner else "no owner"
-            item = _item(review, f"countermeasure:{cm.pk}", order,
+            item = _item(review, existing, f"countermeasure:{cm.pk}", order,
                          source=AgendaItem.Source.COUNTERMEASURE, key_result=cm.key_result,
                          title=f"Overdue countermeasure: {cm.subject}"[:300],
                          detail=f"{owner}, due {cm.due:%-d %b}. {cm.problem}")
