@@ -7,7 +7,7 @@ cd "$(dirname "$0")/.."
 
 PYTHON=${PYTHON:-$(command -v python3.11 || command -v python3)}
 [ -x .venv/bin/python ] || "$PYTHON" -m venv .venv
-.venv/bin/python -m pip install --quiet --disable-pip-version-check -e .
+.venv/bin/python -m pip install --quiet --disable-pip-version-check -c requirements/constraints.txt -e .
 
 export HOSHIN_DATA_DIR=${HOSHIN_DATA_DIR:-$PWD/var}
 .venv/bin/hoshin migrate --noinput

@@ -54,6 +54,18 @@ def test_a_key_given_twice_is_an_error_not_a_silent_overwrite():
         'plan.json: invalid JSON: the key "hoshin" is given twice in one object')
 
 
+def test_a_merge_list_follows_the_yaml_merge_rule_earlier_maps_win():
+    # The plan file promises the YAML 1.1 merge-key rule (yaml.org/type/merge.html): keys
+    # written in the mapping itself win, and of the merged maps the earlier one wins.
+    # PyYAML changed its own answer in 6.0.4 (the later map wins), so this is tested as a
+    # promise of ours, not by comparing with whatever PyYAML does that day.
+    text = ("base: &b {kind: committed, unit: sales}\n"
+            "y: {<<: [*b, {kind: aspirational, title: t, owner: ana}], title: z}\n")
+
+    assert load("x.yaml", text)["y"] == {"kind": "committed", "unit": "sales",
+                                         "title": "z", "owner": "ana"}
+
+
 def test_yaml_merge_keys_may_override():
     text = ("defaults: &d {kind: committed, unit: sales}\n"
             "objective: {<<: *d, unit: ops}\n")
@@ -84,8 +96,7 @@ def test_a_missing_file(tmp_path):
     "a: 1\nb: 1.5\nc: .inf\nd: 0x1F\ne: 1_000\nf: yes\ng: ~\nh: null\ni: 2026-01-09\n"
     "j: 2026-01-09T10:00:00Z\nk: '2026-01-09'\nl: \"x\\ny\"\nm: |\n  one\n   two\n",
     "items:\n- [1, 2, {a: b}]\n- !!str 12\n- !!float 3\n- ''\n- -0\n- 1e3\n- 1.0e3\n- :x\n",
-    "base: &b {kind: committed, unit: sales}\nx: {<<: *b, unit: ops}\n"
-    "y: {<<: [*b, {kind: aspirational, title: t}], title: z}\nz: *b\n",
+    "base: &b {kind: committed, unit: sales}\nx: {<<: *b, unit: ops}\nz: *b\n",
     "? complex key\n: value\n'quoted: key': 1\n\"u\\u00e9\": é\n",
 ])
 def test_yaml_reads_exactly_like_safe_load(text):
