@@ -2,8 +2,8 @@ from django.contrib import admin
 from django.urls import include, path
 
 from hoshin.api import api
-from hoshin.reviews import views as review_views
 from hoshin.planfile.views import markdown_import_page
+from hoshin.reviews import views as review_views
 from hoshin.web.alignment import alignment_branch, alignment_map
 from hoshin.web.transparency import company, tv
 

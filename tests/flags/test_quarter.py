@@ -108,6 +108,6 @@ def test_flags_of_a_closed_cycle_are_cleared(plan):
     okrs.record_checkin(None, plan.kr_sales, value=21, confidence=2, date=dt.date.today()
                         if dt.date.today() >= plan.quarter.start else plan.quarter.start)
     assert Flag.objects.filter(cleared_on__isnull=True).exists()
-    okrs.change_cycle_state(None, plan.quarter, "closed")
+    okrs.transition_cycle(None, plan.quarter, "closed", override_reason="test")
     evaluate_flags(None)
     assert not Flag.objects.filter(cleared_on__isnull=True).exists()

@@ -124,7 +124,7 @@ def test_the_reminder_links_straight_to_each_key_result(quarter, mailoutbox, set
 
 
 def test_no_reminders_outside_an_active_quarter(quarter):
-    okrs.change_cycle_state(None, quarter.quarter, "closed")
+    okrs.transition_cycle(None, quarter.quarter, "closed", override_reason="test")
     thursday = dt.datetime(2026, 7, 9, 8, 0, tzinfo=dt.UTC)
     for name, slot in scheduler.tick(thursday):
         if name != "deliver-outbox":

@@ -93,7 +93,7 @@ def test_plain_invalid_post_shows_the_key_result_page_with_errors(client, plan):
 
 
 def test_closed_cycle_error_is_shown(client, plan):
-    services.change_cycle_state(None, plan.quarter, "closed")
+    services.transition_cycle(None, plan.quarter, "closed", override_reason="test")
     client.force_login(plan.member)
     response = client.post(url(plan.kr_sales), {"value": "30"}, **HX)
     assert response.status_code == 200

@@ -134,19 +134,19 @@ def test_checkin_value_must_fit_the_kind(plan):
 
 def test_checkins_only_while_active_and_closed_cycles_are_read_only(plan):
     services.record_checkin(None, plan.kr_sales, value=22, confidence=7)
-    services.change_cycle_state(None, plan.quarter, "closed")
+    services.transition_cycle(None, plan.quarter, "closed", override_reason="test")
     with pytest.raises(DomainError) as exc:
         services.record_checkin(None, plan.kr_sales, value=23, confidence=7)
     assert "closed" in str(exc.value)
     with pytest.raises(DomainError):
         services.save_key_result(None, plan.kr_sales, title="Edited after close")
     with pytest.raises(DomainError) as exc:
-        services.change_cycle_state(None, plan.quarter, "active")
+        services.transition_cycle(None, plan.quarter, "active")
     assert "closed" in str(exc.value)
     draft = services.save_cycle(None, key="Q-DRAFT", start=plan.quarter.end + dt.timedelta(days=1),
                                 end=plan.quarter.end + dt.timedelta(days=91))
     with pytest.raises(DomainError):
-        services.change_cycle_state(None, services.change_cycle_state(None, draft, "planning"),
+        services.transition_cycle(None, services.transition_cycle(None, draft, "planning"),
                                     "draft")
 
 

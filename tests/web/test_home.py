@@ -73,7 +73,7 @@ def test_viewer_without_key_results_gets_a_friendly_message(client, plan):
 
 
 def test_no_active_quarter(client, plan):
-    services.change_cycle_state(None, plan.quarter, "closed")
+    services.transition_cycle(None, plan.quarter, "closed", override_reason="test")
     html = home(client, plan.member)
     assert "No quarter is running" in html and 'href="/strategy/x-matrix/"' in html
 

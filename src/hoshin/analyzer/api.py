@@ -10,8 +10,15 @@ from hoshin.analyzer import report, services
 from hoshin.analyzer.models import LIMIT_FIELDS, AnalyzerSettings
 from hoshin.analyzer.rules import RULES
 from hoshin.analyzer.schemas import (
-    AnalyzerRuleOut, AnalyzerSettingsOut, AnalyzerSettingsPatch, CheckReportOut,
-    DependencyDecisionIn, DependencyOut, DependencyRequestIn, DraftCheckIn, DraftCheckOut,
+    AnalyzerRuleOut,
+    AnalyzerSettingsOut,
+    AnalyzerSettingsPatch,
+    CheckReportOut,
+    DependencyDecisionIn,
+    DependencyOut,
+    DependencyRequestIn,
+    DraftCheckIn,
+    DraftCheckOut,
     Severity,
 )
 from hoshin.core.api import ERRORS, Listing, Pagination, live, one

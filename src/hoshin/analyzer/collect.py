@@ -14,7 +14,10 @@ from hoshin.okrs.models import Cycle, Dependency, KeyResult, MilestoneStep, Obje
 from hoshin.okrs.rules import fiscal_year_of
 from hoshin.org.models import Organization, Unit
 from hoshin.strategy.models import (
-    AnnualObjective, ImprovementPriority, MetricCorrelation, PriorityCorrelation,
+    AnnualObjective,
+    ImprovementPriority,
+    MetricCorrelation,
+    PriorityCorrelation,
 )
 
 LIVE = Q(archived_at__isnull=True)

@@ -21,7 +21,17 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 
 from hoshin.analyzer.plan import (
-    DRAFT_PREFIX, ERROR, INFO, WARNING, Finding, Item, KeyResult, Limits, Objective, Owner, Plan,
+    DRAFT_PREFIX,
+    ERROR,
+    INFO,
+    WARNING,
+    Finding,
+    Item,
+    KeyResult,
+    Limits,
+    Objective,
+    Owner,
+    Plan,
 )
 
 

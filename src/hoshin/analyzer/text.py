@@ -16,8 +16,8 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
-from functools import lru_cache
 from dataclasses import dataclass
+from functools import lru_cache
 
 from hoshin.analyzer import textdata as W
 from hoshin.analyzer.textdata.stemming import stem

@@ -3,7 +3,6 @@ planning calendar."""
 
 import datetime as dt
 
-from django.utils import timezone
 from ninja import Query, Router
 from ninja.pagination import paginate
 from ninja.responses import Status
@@ -11,9 +10,21 @@ from ninja.responses import Status
 from hoshin.catchball import services
 from hoshin.catchball.models import ELEMENT_FIELDS, Catchball, PlanningDeadline
 from hoshin.catchball.schemas import (
-    CommentIn, DeadlineIn, DeadlineOut, DelegateIn, InboxOut, OverviewUnitOut, ProposeIn,
-    RespondIn, ReviseIn, State, ThreadOut, deadline_dicts, thread_dicts,
+    CommentIn,
+    DeadlineIn,
+    DeadlineOut,
+    DelegateIn,
+    InboxOut,
+    OverviewUnitOut,
+    ProposeIn,
+    RespondIn,
+    ReviseIn,
+    State,
+    ThreadOut,
+    deadline_dicts,
+    thread_dicts,
 )
+from hoshin.core import clock
 from hoshin.core.api import ERRORS, Listing, Pagination
 from hoshin.org import permissions
 
@@ -23,7 +34,7 @@ TODAY = Query(None, description="The day to judge deadlines by (default: today).
 
 
 def _today(today: dt.date | None) -> dt.date:
-    return today or timezone.localdate()
+    return today or clock.today()
 
 
 def _one(request, thread, today=None) -> dict:

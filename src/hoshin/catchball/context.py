@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from django.utils.functional import cached_property
 
+from hoshin.core import clock
+
 
 class Awaiting:
     """Fetched on first use only, in one query, and shared by the nav's count and the
@@ -14,14 +16,13 @@ class Awaiting:
 
     @cached_property
     def threads(self) -> list:
-        from django.utils import timezone
 
         from hoshin.catchball.services import awaiting_answer
 
         user = self._user
         if user is None or not getattr(user, "is_authenticated", False):
             return []
-        return awaiting_answer(user, timezone.localdate())
+        return awaiting_answer(user, clock.today())
 
     @property
     def count(self) -> int:

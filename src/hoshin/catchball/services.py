@@ -15,9 +15,9 @@ import math
 
 from django.db.models import Q
 from django.urls import reverse
-from django.utils import timezone
 
 from hoshin.catchball.models import ELEMENT_FIELDS, Catchball, PlanningDeadline, Round, Side
+from hoshin.core import clock
 from hoshin.core.errors import Conflict, DomainError, ErrorCollector, NotFound
 from hoshin.core.history import service
 from hoshin.notify.outbox import absolute_url, queue_email
@@ -383,7 +383,7 @@ def propose(actor: Person | None, *, element, unit: str | Unit, title=None, targ
     """Propose a version of a plan element to a unit. The version starts from what the
     element says now; `title`, `target` and `description` change it. A lead proposing to
     their own team names the team member who answers (`delegate`)."""
-    today = today or timezone.localdate()
+    today = today or clock.today()
     if isinstance(element, str):
         element = find_element(element)
     field = element_field(element)
@@ -501,7 +501,7 @@ def revise(actor: Person | None, thread: Catchball, *, title=None, target=_UNSET
            today: dt.date | None = None) -> Round:
     """The proposer's next version (it may stay the same, e.g. granting what the unit
     needs); the unit answers or accepts it next."""
-    today = today or timezone.localdate()
+    today = today or clock.today()
     thread = _locked(thread)
     _require_turn(thread, Side.PROPOSER, actor, "revise this proposal")
     errors = ErrorCollector()
@@ -543,7 +543,7 @@ def accept(actor: Person | None, thread: Catchball, *, comment: str = "") -> Rou
     version = version_of(_latest(thread))
     round_ = _add_round(thread, actor, side, Round.Kind.ACCEPT, version, comment=comment or "")
     thread.state = Catchball.State.AGREED
-    thread.closed_at = timezone.now()
+    thread.closed_at = clock.now()
     thread.save()
     _apply_agreed(thread, version)
     people = _proposer_side_people(thread) + _unit_side_people(thread)
@@ -593,7 +593,7 @@ def withdraw(actor: Person | None, thread: Catchball, *, comment: str = "") -> R
     round_ = _add_round(thread, actor, Side.PROPOSER, Round.Kind.WITHDRAW,
                         version_of(_latest(thread)), comment=comment or "")
     thread.state = Catchball.State.WITHDRAWN
-    thread.closed_at = timezone.now()
+    thread.closed_at = clock.now()
     thread.save()
     _tell(_unit_side_people(thread), thread,
           f"Catchball withdrawn: {thread.element_key}",

@@ -8,13 +8,19 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied as HttpPermissionDenied
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
 
 from hoshin.catchball import services
 from hoshin.catchball.forms import (
-    CommentForm, DelegateForm, DeadlineForm, ProposeForm, RespondForm, ReviseForm, show_errors,
+    CommentForm,
+    DeadlineForm,
+    DelegateForm,
+    ProposeForm,
+    RespondForm,
+    ReviseForm,
+    show_errors,
 )
 from hoshin.catchball.models import Catchball, PlanningDeadline, Side
+from hoshin.core import clock
 from hoshin.core.errors import DomainError
 from hoshin.okrs.models import Cycle, Objective
 from hoshin.org import permissions
@@ -28,7 +34,7 @@ SUGGESTIONS = 300
 
 
 def _today(request):
-    return timezone.localdate()
+    return clock.today()
 
 
 def element_url(thread_or_element) -> str:

@@ -6,10 +6,10 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 from django.db.models import Q
-from django.utils import timezone
 
 from hoshin.closing import grading
 from hoshin.closing.models import AnnualDecision, CarryOver, Grade, QuarterClose, Retrospective
+from hoshin.core import clock, events, gates
 from hoshin.core.errors import DomainError, ErrorCollector
 from hoshin.core.history import service
 from hoshin.okrs import services as okrs
@@ -70,7 +70,7 @@ def grade_key_result(actor: Person | None, kr: KeyResult, *, grade: float, reaso
     errors.raise_if_any()
     row, _ = Grade.objects.update_or_create(key_result=kr, defaults={
         "suggested": suggested, "grade": round(float(grade), 1), "reason": (reason or "").strip(),
-        "graded_by": actor, "graded_at": timezone.now()})
+        "graded_by": actor, "graded_at": clock.now()})
     return row
 
 
@@ -85,7 +85,7 @@ def write_retrospective(actor: Person | None, cycle: Cycle, unit: Unit, *, worke
         raise DomainError.field("worked", "write at least what worked or what did not")
     retro, _ = Retrospective.objects.update_or_create(cycle=cycle, unit=unit, defaults={
         "worked": worked.strip(), "did_not_work": did_not_work.strip(), "change": change.strip(),
-        "author": actor, "updated_at": timezone.now()})
+        "author": actor, "updated_at": clock.now()})
     if share_as_learning:
         from hoshin.pdca.services import create_learning
 
@@ -198,20 +198,47 @@ def close_check(cycle: Cycle) -> CloseCheck:
     return check
 
 
-@service
+CLOSE_GATE = "quarter-close"
+
+
+def close_gate_applies(transition: gates.Transition) -> bool:
+    return (transition.to_state == Cycle.State.CLOSED
+            and transition.cycle.kind == Cycle.Kind.QUARTER)
+
+
+def close_gate_check(transition: gates.Transition) -> gates.GateResult:
+    """A quarter closes when every key result is graded and every unfinished one carried
+    over or dropped, and not before its last day; otherwise only with a reason."""
+    cycle = transition.cycle
+    problems = [line for line in close_check(cycle).lines() if "not required" not in line]
+    today = clock.today()
+    if today < cycle.end:
+        problems.insert(0, f"the quarter runs until {cycle.end.isoformat()} "
+                           f"(today is {today.isoformat()})")
+    if problems:
+        return gates.GateResult(CLOSE_GATE, False, "not ready to close: " + "; ".join(problems))
+    return gates.GateResult(CLOSE_GATE, True, "every key result is graded and decided")
+
+
+def record_close(event: events.CycleTransitioned) -> None:
+    """Every closed quarter has its close record, whichever path closed it (subscribed to
+    the transition): who closed it, when, and the override reason if the checks failed."""
+    if event.to_state != Cycle.State.CLOSED or event.cycle.kind != Cycle.Kind.QUARTER:
+        return
+    refused = event.refused(CLOSE_GATE)
+    QuarterClose.objects.update_or_create(cycle=event.cycle, defaults={
+        "closed_by": event.actor, "closed_at": clock.now(),
+        "override_reason": event.override_reason if refused else ""})
+
+
 def close_quarter(actor: Person | None, cycle: Cycle, *, override_reason: str = "") -> Cycle:
     """Close the quarter: read-only from now on. Every key result must be graded and every
-    unfinished one carried over or dropped, unless the office overrides with a reason."""
+    unfinished one carried over or dropped, and the quarter over, unless the office
+    overrides with a reason (the close gate, run by `transition_cycle`)."""
     permissions.require(permissions.can_edit_strategy(actor), "close a quarter")
     _writable(cycle)
-    check = close_check(cycle)
-    if not check.ready and not override_reason.strip():
-        raise DomainError.field("cycle", "not ready to close: " + "; ".join(
-            line for line in check.lines() if "not required" not in line))
-    okrs.change_cycle_state(actor, cycle, Cycle.State.CLOSED)
-    QuarterClose.objects.update_or_create(cycle=cycle, defaults={
-        "closed_by": actor, "closed_at": timezone.now(),
-        "override_reason": "" if check.ready else override_reason.strip()})
+    cycle = okrs.transition_cycle(actor, cycle, Cycle.State.CLOSED,
+                                  override_reason=override_reason)
     cycle.refresh_from_db()
     return cycle
 

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
+import re
+
 from django.apps import apps
 
 from hoshin.core.errors import Conflict, DomainError
 from hoshin.core.models import KEY_MAX_LENGTH, PlanElement
-
-import re
 
 KEY_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.\-]*$")
 

@@ -12,8 +12,8 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from django.db.models import QuerySet
-from django.utils import timezone
 
+from hoshin.core import clock
 from hoshin.core.errors import DomainError, FieldError
 from hoshin.core.history import service
 from hoshin.engine.flags import Reading, flag_reasons, snapshot_for
@@ -21,8 +21,8 @@ from hoshin.engine.types import Phase, Step
 from hoshin.flags.models import Flag, FlagSettings
 from hoshin.notify.channels import Link, Notice, notify
 from hoshin.okrs.models import CheckIn, Cycle, KeyResult, MilestoneStep
-from hoshin.okrs.progress import active_key_results
 from hoshin.okrs.models import Phase as PhaseRow
+from hoshin.okrs.progress import active_key_results
 from hoshin.org import permissions
 from hoshin.org.models import Person
 
@@ -58,7 +58,7 @@ def evaluate_flags(actor: Person | None, *, today: dt.date | None = None,
     with what holds on `today`."""
     permissions.require(actor is None or permissions.can_edit_strategy(actor),
                         "evaluate flags")
-    today = today or timezone.localdate()
+    today = today or clock.today()
     query = active_key_results(today)
     if key_results is not None:
         query = query.filter(pk__in=key_results.values("pk"))

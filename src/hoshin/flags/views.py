@@ -17,7 +17,6 @@ from hoshin.org import permissions
 from hoshin.org.models import Unit
 
 
-
 @login_required
 def flag_list(request):
     flags = services.open_flags()

@@ -13,8 +13,8 @@ import logging
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives, get_connection
 from django.db import IntegrityError, connection, transaction
-from django.utils import timezone
 
+from hoshin.core import clock
 from hoshin.notify.models import OutboxMessage
 from hoshin.org.models import Person
 
@@ -38,7 +38,7 @@ def queue_email(recipient: Person, *, subject: str, text: str, html: str = "", u
         return None
     if dedupe_key and OutboxMessage.objects.filter(dedupe_key=dedupe_key).exists():
         return None
-    now = now or timezone.now()
+    now = now or clock.now()
     try:
         with transaction.atomic():
             return OutboxMessage.objects.create(
@@ -57,7 +57,7 @@ def queue_webhook(channel: str, address: str, payload: dict, *, recipient: Perso
     """Store a chat message (Slack or Teams) for its incoming webhook."""
     if dedupe_key and OutboxMessage.objects.filter(dedupe_key=dedupe_key).exists():
         return None
-    now = now or timezone.now()
+    now = now or clock.now()
     try:
         with transaction.atomic():
             return OutboxMessage.objects.create(
@@ -104,7 +104,7 @@ def _claim(now: dt.datetime):
 
 def deliver_pending(now: dt.datetime | None = None, limit: int = 500) -> int:
     """Send up to `limit` due messages; returns how many were sent."""
-    now = now or timezone.now()
+    now = now or clock.now()
     sent = 0
     mail_connection = get_connection()
     for _ in range(limit):

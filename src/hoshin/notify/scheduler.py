@@ -14,8 +14,8 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from django.db import IntegrityError, transaction
-from django.utils import timezone
 
+from hoshin.core import clock
 from hoshin.notify.models import ScheduledRun
 
 
@@ -58,7 +58,7 @@ def _enqueue(run: ScheduledRun, now: dt.datetime, fresh: bool) -> None:
 
 def tick(now: dt.datetime | None = None) -> list[tuple[str, str]]:
     """Enqueue every due slot not yet enqueued (or whose lease ran out). Returns them."""
-    now = now or timezone.now()
+    now = now or clock.now()
     enqueued = []
     for name, spec in JOBS.items():
         for slot in spec.slots(now):

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 
 from django.conf import settings
 
+from hoshin.core import clock
 from hoshin.core.errors import DomainError
 from hoshin.notify.models import Preference, Rhythm
 from hoshin.okrs.models import KeyResult
@@ -61,10 +62,10 @@ def person_for(slack_user_id: str) -> Person | None:
 
 
 def _my_key_results(person: Person):
-    from hoshin.notify.reminders import active_key_results
-    from django.utils import timezone
 
-    return (active_key_results(timezone.localdate()).filter(owner=person)
+    from hoshin.notify.reminders import active_key_results
+
+    return (active_key_results(clock.today()).filter(owner=person)
             .select_related("objective", "last_checkin").order_by("key"))
 
 

@@ -6,8 +6,11 @@ import datetime as dt
 
 from django_tasks import task
 
-from hoshin.notify import jobs  # noqa: F401  (registers the periodic jobs)
-from hoshin.notify import outbox, scheduler
+from hoshin.notify import (
+    jobs,  # noqa: F401  (registers the periodic jobs)
+    outbox,
+    scheduler,
+)
 
 
 @task()

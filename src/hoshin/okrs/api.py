@@ -14,12 +14,41 @@ from hoshin.okrs import services
 from hoshin.okrs.models import CheckIn, Cycle, Initiative, KeyResult, Objective, Theme, TradeOff
 from hoshin.okrs.progress import alignment_tree_data
 from hoshin.okrs.schemas import (
-    INITIATIVE_RELATED, KR_RELATED, OBJECTIVE_RELATED, CheckInIn, CheckInOut, CycleCreate,
-    CycleKind, CycleOut, CyclePatch, CycleState, CycleStateIn, FlatNodeOut, InitiativeCreate,
-    InitiativeOut, InitiativePatch, InitiativeStatus, KeyResultCreate, KeyResultOut,
-    KeyResultPatch, ObjectiveCreate, ObjectiveOut, ObjectivePatch, ThemeCreate, ThemeOut,
-    ThemePatch, TradeOffCreate, TradeOffOut, TreeNodeOut, checkin_dicts, cycle_dicts,
-    initiative_dicts, key_result_dicts, objective_dicts, theme_dicts, trade_off_dicts,
+    INITIATIVE_RELATED,
+    KR_RELATED,
+    OBJECTIVE_RELATED,
+    CheckInIn,
+    CheckInOut,
+    CycleCreate,
+    CycleKind,
+    CycleOut,
+    CyclePatch,
+    CycleState,
+    CycleStateIn,
+    FlatNodeOut,
+    InitiativeCreate,
+    InitiativeOut,
+    InitiativePatch,
+    InitiativeStatus,
+    KeyResultCreate,
+    KeyResultOut,
+    KeyResultPatch,
+    ObjectiveCreate,
+    ObjectiveOut,
+    ObjectivePatch,
+    ThemeCreate,
+    ThemeOut,
+    ThemePatch,
+    TradeOffCreate,
+    TradeOffOut,
+    TreeNodeOut,
+    checkin_dicts,
+    cycle_dicts,
+    initiative_dicts,
+    key_result_dicts,
+    objective_dicts,
+    theme_dicts,
+    trade_off_dicts,
 )
 from hoshin.org.services import get_unit
 
@@ -74,17 +103,10 @@ def archive_cycle(request, id: str):
 @router.post("/cycles/{id}/state", response={200: CycleOut, **ERRORS}, tags=["cycles"],
              summary="Move a cycle forward: draft → planning → active → closed")
 def change_cycle_state(request, id: str, payload: CycleStateIn):
-    # The same gates as the web and the CLI: the alignment test before drafting opens
-    # (planning app), the quarter close before a quarter closes (closing app).
-    from hoshin.closing.services import close_quarter
-    from hoshin.planning.services import move_cycle
-
-    cycle = one(Cycle, id)
-    if payload.state == Cycle.State.CLOSED and cycle.kind == Cycle.Kind.QUARTER \
-            and cycle.state == Cycle.State.ACTIVE:
-        cycle = close_quarter(request.auth, cycle, override_reason=payload.override_reason or "")
-    else:
-        cycle = move_cycle(request.auth, cycle, payload.state, payload.override_reason)
+    # The one writer of a cycle's state, with every registered gate (the alignment test
+    # before drafting opens, the close checks before a quarter closes).
+    cycle = services.transition_cycle(request.auth, one(Cycle, id), payload.state,
+                                      override_reason=payload.override_reason)
     return cycle_dicts([cycle])[0]
 
 

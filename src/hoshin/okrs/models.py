@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
+import contextvars
+
 from django.db import models
 from django.utils import timezone
 
@@ -9,6 +12,14 @@ from hoshin.core.history import History
 from hoshin.core.models import PlanElement
 from hoshin.org.models import Person, Unit
 from hoshin.strategy.models import AnnualObjective, ImprovementPriority
+
+
+_TRANSITIONING: contextvars.ContextVar[bool] = contextvars.ContextVar("cycle_transitioning",
+                                                                   default=False)
+
+
+class StateWriteError(RuntimeError):
+    """Code outside transition_cycle tried to change a cycle's state (a programming error)."""
 
 
 class Cycle(PlanElement):
@@ -37,6 +48,37 @@ class Cycle(PlanElement):
         ordering = ["start", "kind"]
         constraints = [models.CheckConstraint(condition=models.Q(end__gte=models.F("start")),
                                               name="cycle_end_after_start")]
+
+    # The state changes only through okrs.services.transition_cycle, which runs the gates
+    # registered for the transition; a save that changes it anywhere else is refused, so
+    # no path (CLI, API, importer, admin) can close a quarter without its checks.
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        instance = super().from_db(db, field_names, values)
+        instance._stored_state = instance.__dict__.get("state")
+        return instance
+
+    @classmethod
+    @contextlib.contextmanager
+    def transitioning(cls):
+        token = _TRANSITIONING.set(True)
+        try:
+            yield
+        finally:
+            _TRANSITIONING.reset(token)
+
+    def refresh_from_db(self, *args, **kwargs):
+        super().refresh_from_db(*args, **kwargs)
+        self._stored_state = self.__dict__.get("state")
+
+    def save(self, *args, **kwargs):
+        stored = getattr(self, "_stored_state", None)
+        if stored is not None and self.state != stored and not _TRANSITIONING.get():
+            raise StateWriteError(
+                f'cycle "{self.key}" changes state only through transition_cycle '
+                f"({stored} → {self.state} was attempted elsewhere)")
+        super().save(*args, **kwargs)
+        self._stored_state = self.state
 
     def encloses(self, other: Cycle) -> bool:
         return self.start <= other.start and other.end <= self.end

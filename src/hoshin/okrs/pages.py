@@ -10,9 +10,9 @@ from django import forms
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
 from django.utils.safestring import mark_safe
 
+from hoshin.core import clock
 from hoshin.core.errors import DomainError
 from hoshin.core.history_view import history_rows
 from hoshin.okrs import charts, rules, services
@@ -176,7 +176,7 @@ def objective_page(request, key: str):
     for i in (Initiative.objects.filter(key_result_id__in=kr_ids, archived_at__isnull=True)
               .select_related("owner").prefetch_related("links")):
         initiatives[i.key_result_id].append(i)
-    today = timezone.localdate()
+    today = clock.today()
     rows = []
     for kr in krs:
         weights = {s.key: s.weight for s in kr.steps.all()}

@@ -8,8 +8,8 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 from django.db.models import Count, F, Q, QuerySet
-from django.utils import timezone
 
+from hoshin.core import clock
 from hoshin.core.memory import no_cycle_collection
 from hoshin.engine.progress import assess
 from hoshin.engine.rollup import compute_tree, node_to_dict, rollup
@@ -50,7 +50,7 @@ def active_key_results(today: dt.date) -> QuerySet:
 
 def as_of(cycle: Cycle, today: dt.date | None = None) -> dt.date:
     """Status of a finished cycle is read at its end, not against today's calendar."""
-    today = today or timezone.localdate()
+    today = today or clock.today()
     return min(today, cycle.end)
 
 

@@ -14,7 +14,15 @@ from hoshin.core.api import Input, Measure, Weight
 from hoshin.engine.rollup import rollup
 from hoshin.engine.types import Status as EngineStatus
 from hoshin.okrs.models import (
-    CheckIn, Cycle, Initiative, InitiativeLink, KeyResult, MilestoneStep, Objective, Phase, Theme,
+    CheckIn,
+    Cycle,
+    Initiative,
+    InitiativeLink,
+    KeyResult,
+    MilestoneStep,
+    Objective,
+    Phase,
+    Theme,
     TradeOff,
 )
 from hoshin.okrs.progress import KRState, evaluate, snapshots

@@ -5,8 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.utils import timezone
-
+from hoshin.core import clock, events, gates
 from hoshin.core.errors import DomainError, ErrorCollector, FieldError, NotFound
 from hoshin.core.history import service
 from hoshin.core.keys import claim_key
@@ -84,12 +83,31 @@ def save_cycle(actor: Person | None, cycle: Cycle | None = None, *, key: str | N
 
 
 @service
-def change_cycle_state(actor: Person | None, cycle: Cycle, state: str) -> Cycle:
+def transition_cycle(actor: Person | None, cycle: Cycle, to_state: str, *,
+                     override_reason: str | None = None) -> Cycle:
+    """Move a cycle to another state: the one writer of `Cycle.state`.
+
+    Cycles only move forward (draft → planning → active → closed). Every gate registered
+    for the transition runs (planning's alignment test before drafting opens, closing's
+    checks before a quarter closes, ...); a refusal stops the move unless an override
+    reason is given, and `CycleTransitioned` carries the gates' results and the reason so
+    their owners record what was overridden. The CLI, both APIs and the web all call this.
+    """
     permissions.require(permissions.can_edit_strategy(actor), "change a cycle's state")
-    if error := rules.cycle_transition_error(cycle.state, state):
+    cycle = Cycle.objects.select_for_update().get(pk=cycle.pk)
+    if error := rules.cycle_transition_error(cycle.state, to_state):
         raise DomainError.field("state", error)
-    cycle.state = state
-    cycle.save()
+    if cycle.state == to_state:
+        return cycle
+    reason = (override_reason or "").strip()
+    from_state = cycle.state
+    results = gates.run_gates(gates.Transition(actor, cycle, from_state, to_state, reason))
+    with Cycle.transitioning():
+        cycle.state = to_state
+        cycle.save()
+    overridden = any(not r.passed for r in results)
+    events.publish(events.CycleTransitioned(actor, cycle, from_state, to_state,
+                                            reason if overridden else "", results))
     return cycle
 
 
@@ -99,7 +117,7 @@ def archive_cycle(actor: Person | None, cycle: Cycle) -> Cycle:
     if cycle.objectives.filter(archived_at__isnull=True).exists():
         raise DomainError.field("cycle", f'cycle "{cycle.key}" still has objectives; '
                                          "archive them first")
-    cycle.archived_at = timezone.now()
+    cycle.archived_at = clock.now()
     cycle.save()
     return cycle
 
@@ -146,7 +164,7 @@ def save_theme(actor: Person | None, theme: Theme | None = None, *, key: str | N
 def archive_theme(actor: Person | None, theme: Theme) -> Theme:
     permissions.require(permissions.can_edit_strategy(actor), "edit the strategic brief")
     _require_writable(theme.cycle)
-    theme.archived_at = timezone.now()
+    theme.archived_at = clock.now()
     theme.save()
     return theme
 
@@ -282,7 +300,7 @@ def archive_objective(actor: Person | None, objective: Objective) -> Objective:
     permissions.require(permissions.can_edit_unit_plan(actor, objective.unit),
                         f'archive objectives of unit "{objective.unit.key}"')
     _require_writable(objective.cycle)
-    now = timezone.now()
+    now = clock.now()
     objective.archived_at = now
     objective.save()
     for kr in objective.key_results.filter(archived_at__isnull=True):
@@ -405,7 +423,7 @@ def archive_key_result(actor: Person | None, key_result: KeyResult) -> KeyResult
     permissions.require(permissions.can_edit_unit_plan(actor, key_result.objective.unit),
                         f'archive key results of unit "{key_result.objective.unit.key}"')
     _require_writable(key_result.objective.cycle, "objective")
-    key_result.archived_at = timezone.now()
+    key_result.archived_at = clock.now()
     key_result.save()
     return key_result
 
@@ -429,13 +447,13 @@ def record_checkin(actor: Person | None, key_result: KeyResult, *, value: float 
                                               "check-ins are taken only while a cycle is active")
     if key_result.archived:
         raise DomainError.field("key_result", f'key result "{key_result.key}" is archived')
-    day = date or timezone.localdate()
+    day = date or clock.today()
     errors = [FieldError(e.field, e.message) for e in rules.checkin_errors(
         key_result.kind, value, confidence, steps_done or [],
         key_result.steps.values_list("key", flat=True))]
     if date_error := rules.checkin_date_error(day, cycle.start, cycle.end):
         errors.append(FieldError("date", date_error))
-    if day > timezone.localdate() + dt.timedelta(days=1):
+    if day > clock.today() + dt.timedelta(days=1):
         errors.append(FieldError("date", "a check-in cannot be in the future"))
     if errors:
         raise DomainError(errors)
@@ -510,7 +528,7 @@ def save_initiative(actor: Person | None, initiative: Initiative | None = None, 
 def archive_initiative(actor: Person | None, initiative: Initiative) -> Initiative:
     permissions.require(permissions.can_edit_initiative(actor, initiative=initiative),
                         f'archive initiative "{initiative.key}"')
-    initiative.archived_at = timezone.now()
+    initiative.archived_at = clock.now()
     initiative.save()
     return initiative
 
@@ -603,7 +621,7 @@ def decide_dependency(actor: Person | None, dependency, state: str, note: str = 
     dependency.state = state
     dependency.note = note or ""
     dependency.decided_by = actor
-    dependency.decided_at = timezone.now()
+    dependency.decided_at = clock.now()
     dependency.save()
     return dependency
 

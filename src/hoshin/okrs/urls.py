@@ -1,7 +1,6 @@
 from django.urls import path
 
-from hoshin.okrs import views
-from hoshin.okrs import pages
+from hoshin.okrs import pages, views
 
 app_name = "okrs"
 urlpatterns: list = [

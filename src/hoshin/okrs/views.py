@@ -12,11 +12,10 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Prefetch, QuerySet
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
-from hoshin.core import errors
+from hoshin.core import clock, errors
 from hoshin.core.history_view import history_rows
 from hoshin.okrs import services
 from hoshin.okrs.forms import CheckInForm
@@ -76,7 +75,7 @@ def check_in_rule(user) -> Callable[[KeyResult], bool]:
 def build_rows(key_results: QuerySet, user, *, forms_for: Callable[[KeyResult], bool] | None = None,
                today: dt.date | None = None) -> list[KRRow]:
     """Rows for every key result of the queryset in a fixed number of queries."""
-    today = today or timezone.localdate()
+    today = today or clock.today()
     from hoshin.flags.models import Flag  # flags sit on top of the OKR model
 
     open_flags = Prefetch("flags", queryset=Flag.objects.filter(cleared_on__isnull=True)

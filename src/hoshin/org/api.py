@@ -9,9 +9,23 @@ from hoshin.core.errors import NotFound
 from hoshin.org import services
 from hoshin.org.models import ApiToken, Organization, Person, Unit
 from hoshin.org.schemas import (
-    UNIT_RELATED, MeOut, NewTokenOut, OrganizationOut, OrganizationPatch, PersonCreate, PersonOut,
-    PersonPatch, RoleName, TokenCreate, TokenOut, UnitCreate, UnitOut, UnitPatch, me_dict,
-    person_dicts, unit_dicts,
+    UNIT_RELATED,
+    MeOut,
+    NewTokenOut,
+    OrganizationOut,
+    OrganizationPatch,
+    PersonCreate,
+    PersonOut,
+    PersonPatch,
+    RoleName,
+    TokenCreate,
+    TokenOut,
+    UnitCreate,
+    UnitOut,
+    UnitPatch,
+    me_dict,
+    person_dicts,
+    unit_dicts,
 )
 
 router = Router(tags=["organisation"])

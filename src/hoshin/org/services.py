@@ -8,8 +8,8 @@ from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.core.validators import validate_email
 from django.db import transaction
-from django.utils import timezone
 
+from hoshin.core import clock
 from hoshin.core.errors import Conflict, DomainError, ErrorCollector, NotFound
 from hoshin.core.history import service
 from hoshin.core.keys import claim_key
@@ -218,7 +218,7 @@ def archive_unit(actor: Person | None, unit: Unit) -> Unit:
     permissions.require(permissions.is_admin(actor), "archive units")
     if unit.children.filter(archived_at__isnull=True).exists():
         raise DomainError.field("unit", "archive or move its child units first")
-    unit.archived_at = timezone.now()
+    unit.archived_at = clock.now()
     unit.save()
     return unit
 
@@ -239,7 +239,7 @@ def authenticate_token(raw: str) -> Person | None:
              .filter(digest=ApiToken.digest_of(raw or ""), revoked_at__isnull=True).first())
     if token is None or not token.person.is_active:
         return None
-    now = timezone.now()
+    now = clock.now()
     # Write at most once a minute per token so reads stay reads.
     if token.last_used_at is None or (now - token.last_used_at).total_seconds() > 60:
         ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
@@ -250,5 +250,5 @@ def authenticate_token(raw: str) -> Person | None:
 def revoke_token(actor: Person | None, token: ApiToken) -> None:
     permissions.require(actor is None or actor.pk == token.person_id or permissions.is_admin(actor),
                         "revoke someone else's token")
-    token.revoked_at = timezone.now()
+    token.revoked_at = clock.now()
     token.save(update_fields=["revoked_at"])

@@ -8,6 +8,7 @@ from ninja import Field, Query, Router, Schema
 from ninja.pagination import paginate
 from ninja.responses import Status
 
+from hoshin.core import clock
 from hoshin.core.api import ERRORS, Input, Listing, Pagination
 from hoshin.core.errors import NotFound
 from hoshin.pdca import services
@@ -85,7 +86,7 @@ class UseIn(Input):
 
 
 def _cm_dicts(rows) -> list[dict]:
-    today = dt.date.today()
+    today = clock.today()
     return [{"id": c.pk, "subject": c.subject, "key_result": c.key_result.key if c.key_result
              else None, "metric": c.metric.key if c.metric else None, "period": c.period,
              "unit": c.unit.key if c.unit else None, "problem": c.problem, "whys": c.whys,
@@ -112,7 +113,7 @@ def _cm(pk: int) -> Countermeasure:
 def list_countermeasures(request, overdue: bool = Query(False),
                          status: str | None = Query(None), unit: str | None = Query(None),
                          owner: str | None = Query(None)):
-    rows = (services.overdue_countermeasures(dt.date.today()) if overdue else
+    rows = (services.overdue_countermeasures(clock.today()) if overdue else
             _cm_query().order_by("-opened_on", "-id"))
     if status:
         rows = rows.filter(status=status)

@@ -6,8 +6,8 @@ import datetime as dt
 import re
 
 from django.db.models import Q, QuerySet
-from django.utils import timezone
 
+from hoshin.core import clock
 from hoshin.core.errors import DomainError, ErrorCollector
 from hoshin.core.history import service
 from hoshin.notify.channels import Link, Notice, notify
@@ -81,7 +81,7 @@ def open_countermeasure(actor: Person | None, *, problem: str, key_result: str |
     errors.raise_if_any()
     cm = Countermeasure.objects.create(
         key_result=kr, unit=unit, problem=problem.strip(), owner=person, due=due,
-        opened_on=today or timezone.localdate(), opened_by=actor)
+        opened_on=today or clock.today(), opened_by=actor)
     _tell_owner(cm)
     return cm
 
@@ -127,7 +127,7 @@ def update_countermeasure(actor: Person | None, cm: Countermeasure, *,
         errors.add("check_on", "check the effect on or after the due date")
     errors.raise_if_any()
     if cm.status in (Countermeasure.Status.CLOSED, Countermeasure.Status.ABANDONED):
-        cm.closed_on = cm.closed_on or today or timezone.localdate()
+        cm.closed_on = cm.closed_on or today or clock.today()
     else:
         cm.closed_on = None
     cm.save()
@@ -135,9 +135,7 @@ def update_countermeasure(actor: Person | None, cm: Countermeasure, *,
 
 
 def _off_track_key_results(today: dt.date) -> list[tuple[KeyResult, object]]:
-    from hoshin.okrs.progress import key_result_states
-
-    from hoshin.okrs.progress import active_key_results
+    from hoshin.okrs.progress import active_key_results, key_result_states
 
     query = active_key_results(today).exclude(
         countermeasures__status__in=Countermeasure.ACTIVE)
@@ -154,7 +152,7 @@ def open_due_countermeasures(actor: Person | None, *, today: dt.date | None = No
     that has none yet; tell each owner once."""
     permissions.require(actor is None or permissions.can_edit_strategy(actor),
                         "open countermeasures for the whole organisation")
-    today = today or timezone.localdate()
+    today = today or clock.today()
     opened = []
     for kr, state in _off_track_key_results(today):
         pace = "" if state.progress is None or state.expected is None else (

@@ -8,9 +8,8 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
 
-from hoshin.core import errors
+from hoshin.core import clock, errors
 from hoshin.org import permissions
 from hoshin.org.models import Unit
 from hoshin.pdca import services
@@ -26,7 +25,7 @@ def _add_errors(form, error: errors.DomainError) -> None:
 
 @login_required
 def countermeasure_list(request):
-    today = timezone.localdate()
+    today = clock.today()
     user = request.user
     query = Countermeasure.objects.select_related("owner", "key_result", "metric", "unit")
     scope = request.GET.get("scope") or ("all" if permissions.can_edit_strategy(user) else "mine")
@@ -80,7 +79,7 @@ def countermeasure_detail(request, pk: int):
                 return redirect("pdca:detail", pk=cm.pk)
     return render(request, "pdca/detail.html", {
         "nav": "pdca", "cm": cm, "form": form, "can_edit": can_edit,
-        "today": timezone.localdate(), "learnings": cm.learnings.all()},
+        "today": clock.today(), "learnings": cm.learnings.all()},
         status=400 if form.errors else 200)
 
 

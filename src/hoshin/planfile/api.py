@@ -9,7 +9,9 @@ from ninja.responses import Status
 
 from hoshin.core.api import ErrorOut, FieldErrorOut, Input
 from hoshin.planfile.markdown_import import (
-    DEFAULT_EMAIL_DOMAIN, MarkdownImportError, import_markdown,
+    DEFAULT_EMAIL_DOMAIN,
+    MarkdownImportError,
+    import_markdown,
 )
 
 router = Router(tags=["import"])

@@ -15,6 +15,7 @@ from collections import defaultdict
 from collections.abc import Callable
 from typing import Any
 
+from hoshin.core import clock
 from hoshin.core.memory import no_cycle_collection
 from hoshin.planfile import schema
 
@@ -100,7 +101,6 @@ def _delete_plan_data(report: Progress) -> None:
     from django.apps import apps
     from django.db import connection
     from django.db.models import CASCADE, DO_NOTHING, PROTECT, RESTRICT, SET_NULL
-    from django.utils import timezone
     from simple_history.models import HistoricalChanges
 
     from hoshin.okrs.models import (
@@ -150,7 +150,7 @@ def _delete_plan_data(report: Progress) -> None:
         report("deleting the old plan", n, steps)
         model._base_manager.all().delete()
 
-    now = timezone.now()
+    now = clock.now()
     reason = "replaced by a plan file import"
     KeyResult.objects.update(last_checkin=None)
     for n, model in enumerate(plan_models, start=len(dependents)):
@@ -229,11 +229,10 @@ def _month(period: str) -> dt.date:
 
 class _Writer:
     def __init__(self, plan: schema.PlanFile, report: Progress):
-        from django.utils import timezone
 
         self.plan = plan
         self.report = report
-        self.now = timezone.now()
+        self.now = clock.now()
         self.counts: dict[str, int] = {}
         self.person_ids: dict[str, int] = {}
         self.ids: dict[str, dict[str, int]] = defaultdict(dict)

@@ -16,7 +16,9 @@ from hoshin.okrs.models import Cycle
 from hoshin.org.models import Role, Unit
 from hoshin.planfile.api import MARKDOWN_LIMIT
 from hoshin.planfile.markdown_import import (
-    DEFAULT_EMAIL_DOMAIN, MarkdownImportError, import_markdown,
+    DEFAULT_EMAIL_DOMAIN,
+    MarkdownImportError,
+    import_markdown,
 )
 from hoshin.web.permissions import role_required
 

@@ -8,17 +8,22 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.db.models import Q
-from django.utils import timezone
 
+from hoshin.core import clock, events, gates
 from hoshin.core.errors import Conflict, DomainError, ErrorCollector, FieldError, NotFound
 from hoshin.core.history import service
-from hoshin.okrs import rules
+from hoshin.okrs import services as okrs_services
 from hoshin.okrs.models import Cycle, Objective, Theme
 from hoshin.org import permissions
 from hoshin.org.models import Person, Role, Unit
 from hoshin.planning import concordance, readiness
 from hoshin.planning.models import (
-    AlignmentItem, AlignmentRound, Brief, GateOverride, Ranking, ReadinessResponse,
+    AlignmentItem,
+    AlignmentRound,
+    Brief,
+    GateOverride,
+    Ranking,
+    ReadinessResponse,
     ReadinessSurvey,
 )
 from hoshin.strategy.models import AnnualObjective, ImprovementPriority
@@ -87,7 +92,7 @@ def open_survey(actor: Person | None, cycle: Cycle | str) -> ReadinessSurvey:
 def close_survey(actor: Person | None, survey: ReadinessSurvey) -> ReadinessSurvey:
     permissions.require(permissions.can_edit_strategy(actor), "close a readiness survey")
     if survey.closed_at is None:
-        survey.closed_at = timezone.now()
+        survey.closed_at = clock.now()
         survey.save()
     return survey
 
@@ -289,7 +294,7 @@ def close_round(actor: Person | None, round_: AlignmentRound) -> AlignmentRound:
     if round_.rankings.count() < 2:
         raise DomainError.field("round", "at least two executives must rank before closing")
     round_.w = round_result(round_).w
-    round_.closed_at = timezone.now()
+    round_.closed_at = clock.now()
     round_.save()
     return round_
 
@@ -361,34 +366,37 @@ def _gated(current: str, new: str) -> bool:
     return current == Cycle.State.DRAFT and _ORDER.index(new) >= _ORDER.index("planning")
 
 
-@service
+ALIGNMENT_GATE = "alignment-test"
+
+
+def alignment_gate_applies(transition: gates.Transition) -> bool:
+    return _gated(transition.from_state, transition.to_state)
+
+
+def alignment_gate_check(transition: gates.Transition) -> gates.GateResult:
+    status = gate(transition.cycle)
+    reason = status.reason if status.passed else f"drafting cannot open: {status.reason}"
+    return gates.GateResult(ALIGNMENT_GATE, status.passed, reason, data=status)
+
+
+def record_gate_override(event: events.CycleTransitioned) -> None:
+    """Keep who overrode the alignment gate, when and why (subscribed to the transition)."""
+    refused = event.refused(ALIGNMENT_GATE)
+    if refused is None:
+        return
+    status = refused.data
+    GateOverride.objects.create(
+        cycle=event.cycle, from_state=event.from_state, to_state=event.to_state,
+        reason=event.override_reason, by=event.actor, round=status.round, w=status.w,
+        threshold=status.threshold)
+
+
 def move_cycle(actor: Person | None, cycle: Cycle, to_state: str,
                override_reason: str | None = None) -> Cycle:
-    """Move a cycle forward. Opening drafting needs the executives' agreement (the
-    latest closed alignment round at or above its threshold) or an override with a
-    reason, which is recorded."""
-    permissions.require(permissions.can_edit_strategy(actor), "change a cycle's state")
-    cycle = Cycle.objects.select_for_update().get(pk=cycle.pk)
-    if error := rules.cycle_transition_error(cycle.state, to_state):
-        raise DomainError.field("state", error)
-    if cycle.state == to_state:
-        return cycle
-    if _gated(cycle.state, to_state):
-        status = gate(cycle)
-        if not status.passed:
-            reason = (override_reason or "").strip()
-            if not reason:
-                raise Conflict([
-                    FieldError("state", f"drafting cannot open: {status.reason}"),
-                    FieldError("override_reason", "to move anyway, give the reason for "
-                                                  "overriding the gate")])
-            GateOverride.objects.create(
-                cycle=cycle, from_state=cycle.state, to_state=to_state, reason=reason,
-                by=actor, round=status.round, w=status.w,
-                threshold=status.threshold)
-    cycle.state = to_state
-    cycle.save()
-    return cycle
+    """Move a cycle forward (kept for callers in this app; the transition itself and its
+    gates are `okrs.services.transition_cycle`)."""
+    return okrs_services.transition_cycle(actor, cycle, to_state,
+                                          override_reason=override_reason)
 
 
 # Strategic brief ------------------------------------------------------------------------

@@ -16,8 +16,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.utils import timezone
-
+from hoshin.core import clock
 from hoshin.core.errors import Conflict, DomainError, FieldError, NotFound
 from hoshin.core.history import service
 from hoshin.okrs import services as okrs
@@ -111,7 +110,7 @@ def rerun(actor: Person | None, session: AlignmentSession) -> AlignmentSession:
     _require_open(session)
     session.report = _analyze(session.cycle)
     session.reruns += 1
-    session.rerun_at = timezone.now()
+    session.rerun_at = clock.now()
     session.save()
     return session
 
@@ -241,7 +240,7 @@ def close(actor: Person | None, session: AlignmentSession,
     _require_open(session)
     session.report = _analyze(session.cycle)
     session.reruns += 1
-    session.rerun_at = timezone.now()
+    session.rerun_at = clock.now()
     open_items = blockers(session)
     if open_items:
         raise Conflict([FieldError("session", f"{len(open_items)} error or warning "
@@ -252,6 +251,6 @@ def close(actor: Person | None, session: AlignmentSession,
     session.approved = approved_set(cycle)
     session.state = AlignmentSession.State.CLOSED
     session.closed_by = actor
-    session.closed_at = timezone.now()
+    session.closed_at = clock.now()
     session.save()
     return session

@@ -18,7 +18,13 @@ from hoshin.okrs.models import Cycle, Theme, TradeOff
 from hoshin.org import permissions
 from hoshin.planning import concordance, readiness, services
 from hoshin.planning.forms import (
-    BriefForm, MoveForm, RankingForm, ReadinessForm, RoundForm, ThemeForm, TradeOffForm,
+    BriefForm,
+    MoveForm,
+    RankingForm,
+    ReadinessForm,
+    RoundForm,
+    ThemeForm,
+    TradeOffForm,
     add_domain_errors,
 )
 from hoshin.planning.models import AlignmentRound, GateOverride

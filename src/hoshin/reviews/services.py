@@ -7,8 +7,8 @@ from __future__ import annotations
 import datetime as dt
 
 from django.db.models import Q
-from django.utils import timezone
 
+from hoshin.core import clock
 from hoshin.core.errors import DomainError, ErrorCollector
 from hoshin.core.history import service
 from hoshin.notify.models import Rhythm
@@ -83,7 +83,7 @@ def build_agenda(actor: Person | None, review: Review, today: dt.date | None = N
     _require_runner(actor)
     if review.state == Review.State.CLOSED:
         raise DomainError.field("review", "this review is closed")
-    today = today or timezone.localdate()
+    today = today or clock.today()
     from hoshin.flags.services import open_flags
 
     new: list[AgendaItem] = []
@@ -204,7 +204,7 @@ def decide(actor: Person | None, item: AgendaItem, *, kind: str, rationale: str,
     decision, _ = Decision.objects.update_or_create(
         item=item, defaults={"kind": kind, "rationale": rationale.strip(),
                              "new_target": new_target, "decided_by": actor,
-                             "decided_at": timezone.now()})
+                             "decided_at": clock.now()})
     return decision
 
 
@@ -230,7 +230,7 @@ def complete_action(actor: Person | None, action: Action, *,
                     today: dt.date | None = None) -> Action:
     permissions.require(actor is None or action.owner_id == actor.pk or can_run_reviews(actor),
                         "complete this action")
-    action.done_on = today or timezone.localdate()
+    action.done_on = today or clock.today()
     action.save(update_fields=["done_on"])
     return action
 
@@ -241,7 +241,7 @@ def close_review(actor: Person | None, review: Review, *, notes: str = "") -> Re
     _require_runner(actor)
     _require_open(review)
     review.state = Review.State.CLOSED
-    review.closed_at = timezone.now()
+    review.closed_at = clock.now()
     review.closed_by = actor
     review.notes = notes.strip() or review.notes
     review.status_meeting = not Decision.objects.filter(item__review=review).exists()

@@ -9,10 +9,9 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from hoshin.core import errors
+from hoshin.core import clock, errors
 from hoshin.okrs.models import Cycle
 from hoshin.okrs.rules import fiscal_year_of
 from hoshin.org import permissions
@@ -35,7 +34,7 @@ def _cycle(request) -> Cycle | None:
 def review_list(request):
     cycle = _cycle(request)
     reviews = services.reviews_of(cycle) if cycle else []
-    today = timezone.localdate()
+    today = clock.today()
     upcoming = next((r for r in reviews if r.date >= today and r.state != Review.State.CLOSED),
                     None)
     cycles = Cycle.objects.filter(kind=Cycle.Kind.QUARTER, archived_at__isnull=True).order_by(
@@ -144,7 +143,7 @@ def review_detail(request, pk: int):
                                       initial={"item": item.pk})
     return render(request, "reviews/detail.html", {
         "nav": "reviews", "review": review, "items": items, "can_run": can_run,
-        "open": review.state != Review.State.CLOSED, "today": timezone.localdate(),
+        "open": review.state != Review.State.CLOSED, "today": clock.today(),
         "actions": review.actions.select_related("owner", "item"),
         "action_form": forms.get("action") or ActionForm(),
         "item_form": forms.get("item") or ItemForm(),

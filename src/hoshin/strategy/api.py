@@ -9,14 +9,36 @@ from hoshin.core.api import ERRORS, Listing, Pagination, live, one
 from hoshin.core.errors import NotFound
 from hoshin.strategy import services
 from hoshin.strategy.models import (
-    AnnualObjective, Breakthrough, ImprovementPriority, Metric, MetricActual, Vision,
+    AnnualObjective,
+    Breakthrough,
+    ImprovementPriority,
+    Metric,
+    MetricActual,
+    Vision,
 )
 from hoshin.strategy.schemas import (
-    YEAR, AnnualObjectiveCreate, AnnualObjectiveOut, AnnualObjectivePatch, BreakthroughCreate,
-    BreakthroughOut, BreakthroughPatch, ImprovementPriorityCreate, ImprovementPriorityOut,
-    ImprovementPriorityPatch, MetricActualIn, MetricActualOut, MetricCreate, MetricOut, MetricPatch,
-    VisionIn, VisionOut, annual_objective_dicts, breakthrough_dicts, improvement_priority_dicts,
-    metric_actual_dict, metric_dicts,
+    YEAR,
+    AnnualObjectiveCreate,
+    AnnualObjectiveOut,
+    AnnualObjectivePatch,
+    BreakthroughCreate,
+    BreakthroughOut,
+    BreakthroughPatch,
+    ImprovementPriorityCreate,
+    ImprovementPriorityOut,
+    ImprovementPriorityPatch,
+    MetricActualIn,
+    MetricActualOut,
+    MetricCreate,
+    MetricOut,
+    MetricPatch,
+    VisionIn,
+    VisionOut,
+    annual_objective_dicts,
+    breakthrough_dicts,
+    improvement_priority_dicts,
+    metric_actual_dict,
+    metric_dicts,
 )
 
 router = Router(tags=["strategy"])

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
-
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -11,6 +9,7 @@ from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.safestring import mark_safe
 
+from hoshin.core import clock
 from hoshin.core.errors import DomainError
 from hoshin.org import permissions
 from hoshin.org.models import Organization
@@ -86,7 +85,7 @@ def metric_detail(request, key: str):
     can_record = _can_record(request.user, metric)
 
     # Most often one records the month that just ended, or this one.
-    this_month = dt.date.today().replace(day=1)
+    this_month = clock.today().replace(day=1)
     form = ActualForm(months=months, initial={"period": this_month.strftime("%Y-%m")}
                       if this_month in months else None)
     if request.method == "POST":

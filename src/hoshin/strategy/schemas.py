@@ -11,8 +11,17 @@ from ninja import Field, Schema
 
 from hoshin.core.api import Input, Measure
 from hoshin.strategy.models import (
-    AnnualObjective, Breakthrough, BreakthroughCorrelation, ImprovementPriority, Metric,
-    MetricActual, MetricCorrelation, PriorityCorrelation, Resource, ResourceRole, Strength,
+    AnnualObjective,
+    Breakthrough,
+    BreakthroughCorrelation,
+    ImprovementPriority,
+    Metric,
+    MetricActual,
+    MetricCorrelation,
+    PriorityCorrelation,
+    Resource,
+    ResourceRole,
+    Strength,
 )
 
 StrengthName = Literal[tuple(Strength.values)]

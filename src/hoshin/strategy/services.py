@@ -6,8 +6,8 @@ from __future__ import annotations
 import datetime as dt
 
 from django.db.models import Q
-from django.utils import timezone
 
+from hoshin.core import clock
 from hoshin.core.errors import DomainError, ErrorCollector, NotFound
 from hoshin.core.history import service
 from hoshin.core.keys import claim_key
@@ -274,7 +274,7 @@ def archive(actor: Person | None, obj) -> None:
                             "archive this improvement priority")
     else:
         _require_editor(actor, f"archive {obj._meta.verbose_name_plural}")
-    obj.archived_at = timezone.now()
+    obj.archived_at = clock.now()
     obj.save()
 
 

@@ -1,8 +1,6 @@
 from django.urls import path
 
-from hoshin.strategy import views
-from hoshin.strategy import metric_views
-from hoshin.strategy import strategy_views
+from hoshin.strategy import metric_views, strategy_views, views
 
 app_name = "strategy"
 urlpatterns: list = [

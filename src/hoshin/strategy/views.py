@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from urllib.parse import quote
 
 from django.contrib.auth.decorators import login_required
@@ -11,6 +10,7 @@ from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils.safestring import mark_safe
 
+from hoshin.core import clock
 from hoshin.okrs.models import Cycle
 from hoshin.okrs.progress import strategy_statuses
 from hoshin.okrs.rules import fiscal_year_of
@@ -36,7 +36,7 @@ def _active_quarter() -> Cycle | None:
 
 def _default_year(org: Organization) -> int:
     active = _active_quarter()
-    day = active.start if active else dt.date.today()
+    day = active.start if active else clock.today()
     return fiscal_year_of(day, org.fiscal_year_start)
 
 

@@ -20,8 +20,8 @@ from django.conf import settings
 from django.contrib.auth.backends import ModelBackend
 from django.contrib.auth.signals import user_logged_in, user_login_failed
 from django.dispatch import receiver
-from django.utils import timezone
 
+from hoshin.core import clock
 from hoshin.web.models import LoginAttempt
 
 
@@ -52,7 +52,7 @@ class Lockout:
 
     @property
     def minutes_left(self) -> int:
-        seconds = (self.until - timezone.now()).total_seconds()
+        seconds = (self.until - clock.now()).total_seconds()
         return max(1, int(-(-seconds // 60)))
 
 
@@ -70,7 +70,7 @@ def _locked_until(times: list[datetime], limit: int, now: datetime) -> datetime 
 
 
 def lockout(email: str | None, ip: str, now: datetime | None = None) -> Lockout | None:
-    now = now or timezone.now()
+    now = now or clock.now()
     # Two windows back covers every run of failures whose lock could still be running.
     since = now - 2 * _window()
     checks = [("email", {"email": normalize_email(email)},
@@ -87,7 +87,7 @@ def lockout(email: str | None, ip: str, now: datetime | None = None) -> Lockout 
 
 
 def record_failure(email: str | None, ip: str) -> None:
-    now = timezone.now()
+    now = clock.now()
     # Keep the table small without a scheduled job: old rows can no longer lock anyone.
     LoginAttempt.objects.filter(at__lt=now - 4 * _window()).delete()
     LoginAttempt.objects.create(email=normalize_email(email), ip=ip, at=now)

@@ -11,8 +11,8 @@ from django.db import connection
 from django.http import JsonResponse
 from django.shortcuts import render
 from django.urls import reverse
-from django.utils import timezone
 
+from hoshin.core import clock
 from hoshin.core.history_view import history_rows
 from hoshin.okrs.models import CheckIn, KeyResult, Objective
 from hoshin.okrs.views import active_quarters, build_rows
@@ -34,7 +34,7 @@ class Change:
 @login_required
 def home(request):
     user = request.user
-    today = timezone.localdate()
+    today = clock.today()
     cycles = list(active_quarters())
     my_unit_ids = (Unit.objects.filter(memberships__person=user).order_by().values("id")
                    .union(Unit.objects.filter(lead=user).order_by().values("id")))

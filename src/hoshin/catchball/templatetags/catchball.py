@@ -7,6 +7,7 @@ from django import template
 
 from hoshin.catchball import services
 from hoshin.catchball.models import Catchball, Round
+from hoshin.core import clock
 
 register = template.Library()
 
@@ -37,7 +38,6 @@ def catchball_status(context, element, propose=True):
 def catchball_awaiting(context, today=None):
     """What awaits the logged-in person's answer, as a section (for the home page):
     `{% load catchball %}{% catchball_awaiting %}`."""
-    from django.utils import timezone
 
     request = context.get("request")
     user = getattr(request, "user", None)
@@ -45,6 +45,6 @@ def catchball_awaiting(context, today=None):
         return {"awaiting": [], "hide_empty": True}
     shared = context.get("catchball_awaiting")  # the nav's, when already fetched
     rows = (shared.threads if shared is not None and today is None
-            else services.awaiting_answer(user, today or timezone.localdate()))
+            else services.awaiting_answer(user, today or clock.today()))
     # Shown only when something waits: most people never play catchball.
     return {"awaiting": rows, "show_app": True, "with_style": True, "hide_empty": True}

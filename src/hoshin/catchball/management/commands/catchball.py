@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from hoshin.core import clock
 from hoshin.core.management.commands._base import HoshinCommand, parse_date
 
 
@@ -67,12 +68,11 @@ class Command(HoshinCommand):
             person(p)
 
     def handle(self, *args, verb, as_person=None, today=None, **options):
-        from django.utils import timezone
 
         from hoshin.org.services import get_person
 
         self.require_migrated()
-        self.today = parse_date(today, "today") if today else timezone.localdate()
+        self.today = parse_date(today, "today") if today else clock.today()
         actor = get_person(as_person, "as") if as_person else None
         getattr(self, f"do_{verb}")(actor, **options)
 

@@ -88,7 +88,11 @@ class HoshinCommand(BaseCommand):
         """A progress callback `(stage, done, total)` drawing one bar per stage on stderr
         when it is a terminal; silent otherwise, so logs and pipes stay clean."""
         from rich.progress import (
-            BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn,
+            BarColumn,
+            MofNCompleteColumn,
+            Progress,
+            TextColumn,
+            TimeElapsedColumn,
         )
 
         console = self.console(self.stderr)

@@ -8,10 +8,13 @@ from django.core.exceptions import ValidationError
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import transaction
-from django.utils import timezone
 
+from hoshin.core import clock
 from hoshin.core.management.commands._base import (
-    HoshinCommand, counts_summary, error_lines, parse_date,
+    HoshinCommand,
+    counts_summary,
+    error_lines,
+    parse_date,
 )
 
 DEFAULT_PASSWORD = "hoshin-demo"
@@ -82,7 +85,7 @@ class Command(HoshinCommand):
             raise CommandError("people: must be at least 1")
         if replace and if_empty:
             raise CommandError("--replace and --if-empty: choose one")
-        day = parse_date(today, "today") if today else timezone.localdate()
+        day = parse_date(today, "today") if today else clock.today()
         if no_migrate:
             self.require_migrated()
         else:

@@ -6,7 +6,9 @@ from pathlib import Path
 from django.core.management.base import CommandError
 
 from hoshin.core.management.commands._base import (
-    HoshinCommand, counts_summary, error_lines,
+    HoshinCommand,
+    counts_summary,
+    error_lines,
 )
 
 
@@ -77,7 +79,9 @@ class Command(HoshinCommand):
 
     def import_markdown(self, path: Path, options: dict) -> None:
         from hoshin.planfile.markdown_import import (
-            DEFAULT_EMAIL_DOMAIN, MarkdownImportError, import_markdown,
+            DEFAULT_EMAIL_DOMAIN,
+            MarkdownImportError,
+            import_markdown,
         )
 
         if not options.get("cycle"):

@@ -4,6 +4,7 @@ import datetime as dt
 
 from django.core.management.base import BaseCommand
 
+from hoshin.core import clock
 from hoshin.pdca import services
 from hoshin.pdca.models import Countermeasure
 
@@ -20,7 +21,7 @@ class Command(BaseCommand):
                             help="YYYY-MM-DD (default: today)")
 
     def handle(self, *args, overdue, open_due, today, **options):
-        today = today or dt.date.today()
+        today = today or clock.today()
         if open_due:
             opened = services.open_due_countermeasures(None, today=today)
             self.stdout.write(f"Opened {len(opened)} countermeasure(s).")

@@ -4,6 +4,7 @@ import datetime as dt
 
 from django.core.management.base import BaseCommand, CommandError
 
+from hoshin.core import clock
 from hoshin.okrs.models import Cycle
 from hoshin.reviews import services
 from hoshin.reviews.models import Review
@@ -19,7 +20,7 @@ class Command(BaseCommand):
         parser.add_argument("--today", type=dt.date.fromisoformat, default=None)
 
     def handle(self, *args, cycle, agenda, today, **options):
-        today = today or dt.date.today()
+        today = today or clock.today()
         quarters = Cycle.objects.filter(kind=Cycle.Kind.QUARTER, archived_at__isnull=True)
         row = (quarters.filter(key=cycle).first() if cycle else
                quarters.filter(state=Cycle.State.ACTIVE).order_by("-start").first())
