@@ -10,7 +10,9 @@ from collections import Counter
 
 import pytest
 
-from hoshin.demo.generate import DEMO_ADMIN_EMAIL, demo_plan, synthetic_plan
+from hoshin.demo.company import demo_plan
+from hoshin.demo.data import DEMO_ADMIN_EMAIL
+from hoshin.demo.synthetic import synthetic_plan
 from hoshin.planfile.schema import PlanFile
 
 MID_Q3 = dt.date(2026, 8, 14)  # a Friday in the middle of Q3
