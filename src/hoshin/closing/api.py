@@ -67,7 +67,7 @@ class RecordOut(Schema):
 
 
 class AnnualDecisionIn(Input):
-    item_type: str = Field(..., description="annual or breakthrough")
+    item_type: str = Field(..., description="annual, priority or breakthrough")
     item_key: str = Field(..., max_length=64)
     decision: str = Field(..., description="carry_over, modify or drop")
     rationale: str = Field(..., max_length=5000)

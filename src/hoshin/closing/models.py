@@ -8,7 +8,7 @@ from django.utils import timezone
 from hoshin.core.history import History
 from hoshin.okrs.models import Cycle, KeyResult
 from hoshin.org.models import Person, Unit
-from hoshin.strategy.models import AnnualObjective
+from hoshin.strategy.models import AnnualObjective, ImprovementPriority
 
 
 class Grade(models.Model):
@@ -74,11 +74,14 @@ class QuarterClose(models.Model):
 
 
 class AnnualDecision(models.Model):
-    """Hansei: what happens next year to an annual objective or breakthrough, decided on
-    its real execution record."""
+    """Hansei: what happens next year to an annual objective, improvement priority or
+    breakthrough, decided on its real execution record. `seeded` / `seeded_priority` is
+    next year's element a carry-over or modification created: the link a key result
+    carried from the last quarter into the next year follows to keep its parent."""
 
     class Item(models.TextChoices):
         ANNUAL = "annual", "Annual objective"
+        PRIORITY = "priority", "Improvement priority"
         BREAKTHROUGH = "breakthrough", "Breakthrough objective"
 
     class Decision(models.TextChoices):
@@ -94,6 +97,8 @@ class AnnualDecision(models.Model):
     new_title = models.CharField(max_length=300, blank=True)
     seeded = models.ForeignKey(AnnualObjective, null=True, blank=True, on_delete=models.SET_NULL,
                                related_name="seeded_by")
+    seeded_priority = models.ForeignKey(ImprovementPriority, null=True, blank=True,
+                                        on_delete=models.SET_NULL, related_name="seeded_by")
     decided_by = models.ForeignKey(Person, null=True, blank=True, on_delete=models.SET_NULL,
                                    related_name="+")
     decided_at = models.DateTimeField(default=timezone.now)

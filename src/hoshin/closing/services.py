@@ -10,10 +10,10 @@ from django.db.models import Q
 from hoshin.closing import grading
 from hoshin.closing.models import AnnualDecision, CarryOver, Grade, QuarterClose, Retrospective
 from hoshin.core import clock, events, gates
-from hoshin.core.errors import DomainError, ErrorCollector
+from hoshin.core.errors import DomainError, ErrorCollector, PermissionDenied
 from hoshin.core.history import service
 from hoshin.okrs import services as okrs
-from hoshin.okrs.models import Cycle, KeyResult, Objective
+from hoshin.okrs.models import Cycle, KeyResult, Objective, Theme
 from hoshin.okrs.progress import as_of, key_result_states
 from hoshin.org import permissions
 from hoshin.org.models import Person, Unit
@@ -23,6 +23,7 @@ from hoshin.strategy.models import (
     AnnualObjective,
     Breakthrough,
     BreakthroughCorrelation,
+    ImprovementPriority,
     MetricActual,
     MetricCorrelation,
     PriorityCorrelation,
@@ -102,24 +103,171 @@ def next_quarter(cycle: Cycle) -> Cycle | None:
             .exclude(state=Cycle.State.CLOSED).order_by("start").first())
 
 
-def _carried_parent(objective: Objective, into: Cycle) -> str | None:
-    """The parent the copy can keep: strategy items stay (if still in their year); themes
-    and objectives of the old quarter do not carry."""
-    if objective.parent_annual_id:
-        return objective.parent_annual.key
-    if objective.parent_priority_id:
-        return objective.parent_priority.key
-    return None
+def _fiscal_year(cycle: Cycle) -> int:
+    from hoshin.okrs.rules import fiscal_year_of
+    from hoshin.org.models import Organization
+
+    return fiscal_year_of(cycle.start, Organization.current().fiscal_year_start)
+
+
+def counterpart(element: AnnualObjective | ImprovementPriority,
+                year: int) -> tuple[AnnualObjective | ImprovementPriority | None, str]:
+    """The annual objective or improvement priority that continues `element` in fiscal
+    `year`, and if there is none, why. Within its own year it is itself; across years it is
+    the element the annual review created when it carried it over or modified it (followed
+    year by year). A dropped or undecided element has no counterpart: the person closing
+    chooses, nothing is guessed from titles."""
+    item_type = ("annual" if isinstance(element, AnnualObjective)
+                 else AnnualDecision.Item.PRIORITY)
+    current = element
+    while current.year < year:
+        decision = AnnualDecision.objects.filter(
+            year=current.year, item_type=item_type, item_key=current.key).first()
+        if decision is None:
+            return None, (f"{current.key} has no decision in the {current.year} annual review "
+                          "yet")
+        seed = decision.seeded if item_type == "annual" else decision.seeded_priority
+        if decision.decision == AnnualDecision.Decision.DROP:
+            return None, f"{current.key} was dropped in the {current.year} annual review"
+        if seed is None or seed.archived_at is not None:
+            return None, f"{current.key}'s successor for {current.year + 1} was archived"
+        current = seed
+    if current.year != year or current.archived_at is not None:
+        return None, f"{current.key} is for {current.year}, not {year}"
+    return current, ""
+
+
+def twin_of(objective: Objective, into: Cycle) -> Objective | None:
+    """The objective that continues `objective` in the quarter `into`: the one its key
+    results were carried into, else (the rule before carry-over links existed) the same
+    unit's objective of the same title."""
+    carried = (CarryOver.objects.filter(key_result__objective=objective,
+                                        carried_to__objective__cycle=into,
+                                        carried_to__objective__archived_at__isnull=True)
+               .select_related("carried_to__objective").first())
+    if carried is not None:
+        return carried.carried_to.objective
+    return Objective.objects.filter(cycle=into, unit_id=objective.unit_id, title=objective.title,
+                                    archived_at__isnull=True).order_by("pk").first()
+
+
+@dataclass
+class Landing:
+    """Where a carried key result lands in the quarter `into`: in its objective's twin if
+    there is one already, else in a new twin under `parent`; when neither can be worked
+    out, `why` says so and `suggested` lists the likeliest parents to choose from."""
+
+    objective: Objective
+    into: Cycle
+    twin: Objective | None = None
+    parent: object | None = None
+    why: str = ""
+    suggested: list = field(default_factory=list)
+
+    @property
+    def needs_parent(self) -> bool:
+        return self.twin is None and self.parent is None
+
+    def describe(self) -> str:
+        if self.twin is not None:
+            return f"joins {self.twin.key} in {self.into.key}"
+        if self.parent is not None:
+            return f"under {self.parent.key} in {self.into.key}"
+        return f"needs a parent in {self.into.key}: {self.why}"
+
+
+def _counterparts(elements, year: int) -> list:
+    found = []
+    for element in elements:
+        other, _ = counterpart(element, year)
+        if other is not None and other not in found:
+            found.append(other)
+    return found
+
+
+def landing(objective: Objective, into: Cycle) -> Landing:
+    """Where a key result of `objective` carried into `into` lands, keeping its place in
+    the chain: an annual objective or priority of the same year stays; across the year end
+    it moves to the counterpart the annual review created; a parent objective is replaced
+    by that objective's twin (so carry a parent's key results before its children's).
+    Themes never carry (each quarter has its own brief)."""
+    out = Landing(objective, into)
+    out.twin = twin_of(objective, into)
+    if out.twin is not None:
+        return out
+    year = _fiscal_year(into)
+    if objective.parent_objective_id:
+        parent = objective.parent_objective
+        out.parent = twin_of(parent, into)
+        if out.parent is None:
+            out.why = (f"its parent objective {parent.key} has no twin in {into.key}: carry "
+                       f"one of {parent.key}'s key results over first, or choose a parent")
+            above = landing(parent, into)
+            out.suggested = [above.parent] if above.parent is not None else above.suggested
+    elif objective.parent_annual_id:
+        out.parent, out.why = counterpart(objective.parent_annual, year)
+    elif objective.parent_priority_id:
+        priority = objective.parent_priority
+        out.parent, out.why = counterpart(priority, year)
+        if out.parent is None:
+            annuals = _counterparts(priority.annual_objectives.all(), year)
+            out.suggested = list(ImprovementPriority.objects.filter(
+                year=year, unit_id=priority.unit_id, annual_objectives__in=annuals,
+                archived_at__isnull=True).distinct().order_by("key")) + annuals
+    elif objective.parent_theme_id:
+        theme = objective.parent_theme
+        out.why = (f"theme {theme.key} belongs to {theme.cycle.key}'s brief; {into.key} has "
+                   "its own")
+        annuals = _counterparts(theme.annual_objectives.all(), year)
+        out.suggested = list(Theme.objects.filter(
+            cycle=into, annual_objectives__in=annuals, archived_at__isnull=True)
+            .distinct().order_by("key")) + annuals
+    else:
+        out.why = f"{objective.key} has no parent"
+    return out
+
+
+def parent_choices(into: Cycle) -> list[tuple[str, str]]:
+    """Every parent an objective of `into` may have, for a picker: the quarter's themes,
+    the year's annual objectives and improvement priorities."""
+    year = _fiscal_year(into)
+    out = [(t.key, f"{t.key} {t.title} (theme)")
+           for t in Theme.objects.filter(cycle=into, archived_at__isnull=True).order_by("key")]
+    out += [(a.key, f"{a.key} {a.title} (annual objective {year})")
+            for a in AnnualObjective.objects.filter(year=year, archived_at__isnull=True)
+            .order_by("key")]
+    out += [(p.key, f"{p.key} {p.title} (priority of {p.unit.name})")
+            for p in ImprovementPriority.objects.filter(year=year, archived_at__isnull=True)
+            .select_related("unit").order_by("key")]
+    return out
+
+
+def _target_cycle(objective: Objective, into: str | None, errors: ErrorCollector
+                  ) -> Cycle | None:
+    target = Cycle.objects.filter(key=into, kind=Cycle.Kind.QUARTER).first() if into \
+        else next_quarter(objective.cycle)
+    if target is None:
+        errors.add("into", f'no quarter "{into}"' if into
+                   else "create the next quarter first (nothing to carry into)")
+    elif target.start <= objective.cycle.end:
+        errors.add("into", "carry over into a later quarter")
+        return None
+    return target
 
 
 @service
 def decide_carry_over(actor: Person | None, kr: KeyResult, *, decision: str, reason: str,
-                      into: str | None = None, today: dt.date | None = None) -> CarryOver:
+                      into: str | None = None, parent: str | None = None,
+                      today: dt.date | None = None) -> CarryOver:
     """Carry an unfinished key result into the next quarter (a copy that starts from where
-    it ended, under a copy of its objective) or drop it, with the reason."""
+    it ended, in its objective's twin there) or drop it, with the reason. The twin keeps
+    the objective's place in the chain (see `landing`); where that cannot be worked out,
+    `parent` (a plan element's key) is required: a carried objective is never an orphan."""
     kr = KeyResult.objects.select_related("objective__cycle", "objective__unit",
                                           "objective__parent_annual",
-                                          "objective__parent_priority", "owner",
+                                          "objective__parent_priority",
+                                          "objective__parent_theme__cycle",
+                                          "objective__parent_objective", "owner",
                                           "last_checkin").get(pk=kr.pk)
     objective = kr.objective
     permissions.require(actor is None or permissions.can_edit_unit_plan(actor, objective.unit),
@@ -130,26 +278,28 @@ def decide_carry_over(actor: Person | None, kr: KeyResult, *, decision: str, rea
         errors.add("decision", "carry_over or drop")
     if not (reason or "").strip():
         errors.add("reason", "say why")
-    target_cycle = None
+    if CarryOver.objects.filter(key_result=kr).exists():
+        done = CarryOver.objects.get(key_result=kr)
+        errors.add("decision", f"already decided: {done.get_decision_display()}")
+    target_cycle = place = None
     if decision == CarryOver.Decision.CARRY_OVER:
-        target_cycle = (Cycle.objects.filter(key=into).first() if into
-                        else next_quarter(objective.cycle))
-        if target_cycle is None:
-            errors.add("into", "create the next quarter first (nothing to carry into)")
-        elif target_cycle.start <= objective.cycle.end:
-            errors.add("into", "carry over into a later quarter")
-    if hasattr(kr, "carry_over"):
-        errors.add("decision", f"already decided: {kr.carry_over.get_decision_display()}")
+        target_cycle = _target_cycle(objective, into, errors)
+        if target_cycle is not None:
+            place = landing(objective, target_cycle)
+            if place.needs_parent and not (parent or "").strip():
+                hint = ", ".join(p.key for p in place.suggested)
+                errors.add("parent", f"{kr.key}: {objective.key} needs a parent in "
+                                     f"{target_cycle.key}: {place.why}"
+                                     + (f" (likely: {hint})" if hint else ""))
     errors.raise_if_any()
     copy = None
     if target_cycle is not None:
-        twin = Objective.objects.filter(cycle=target_cycle, unit=objective.unit,
-                                        title=objective.title, archived_at__isnull=True).first()
+        twin = place.twin
         if twin is None:
+            chosen = (parent or "").strip() or place.parent.key
             twin = okrs.save_objective(actor, cycle=target_cycle.key, unit=objective.unit.key,
                                        title=objective.title, description=objective.description,
-                                       kind=objective.kind,
-                                       parent=_carried_parent(objective, target_cycle))
+                                       kind=objective.kind, parent=chosen)
         last = kr.last_checkin.value if kr.last_checkin else None
         baseline = last if kr.kind in ("increase", "decrease") and last is not None \
             else kr.baseline
@@ -160,6 +310,87 @@ def decide_carry_over(actor: Person | None, kr: KeyResult, *, decision: str, rea
                                     steps=steps or None)
     return CarryOver.objects.create(key_result=kr, decision=decision, reason=reason.strip(),
                                     carried_to=copy, decided_by=actor)
+
+
+@service
+def accept_suggested(actor: Person | None, cycle: Cycle,
+                     today: dt.date | None = None) -> list[Grade]:
+    """Grade every ungraded key result the actor may grade with its suggested grade, in
+    one step (a suggestion needs no reason)."""
+    _writable(cycle)
+    ungraded = list(_key_results(cycle).filter(grade__isnull=True)
+                    .select_related("objective__unit").order_by("key"))
+    krs = [kr for kr in ungraded if can_grade(actor, kr)]
+    permissions.require(bool(krs) or not ungraded, f"grade the key results of {cycle.key}")
+    if not krs:
+        return []
+    suggested = suggestions(cycle, today)
+    now = clock.now()
+    return [Grade.objects.create(key_result=kr, suggested=suggested.get(kr.pk, 0.0),
+                                 grade=suggested.get(kr.pk, 0.0), graded_by=actor,
+                                 graded_at=now) for kr in krs]
+
+
+def _depth(objective: Objective) -> int:
+    depth, node, seen = 0, objective, set()
+    while node.parent_objective_id and node.pk not in seen:
+        seen.add(node.pk)
+        node, depth = node.parent_objective, depth + 1
+    return depth
+
+
+@service
+def carry_over_unfinished(actor: Person | None, cycle: Cycle, *, reason: str = "",
+                          parents: dict[str, str] | None = None, into: str | None = None,
+                          today: dt.date | None = None) -> list[CarryOver]:
+    """Carry over every unfinished key result that has no decision yet. Parent objectives
+    go first, so their twins exist when their children's arrive. `parents` maps a key
+    result's or objective's key to the parent its twin gets where none can be worked out;
+    every key result still needing one is named in one error and nothing is written."""
+    reason = (reason or "").strip() or f"unfinished at the close of {cycle.key}"
+    parents = parents or {}
+    undecided = close_check(cycle).undecided
+    objectives = {o.pk: o for o in Objective.objects.filter(
+        pk__in={kr.objective_id for kr in undecided}).select_related("parent_objective")}
+    undecided.sort(key=lambda kr: (_depth(objectives[kr.objective_id]), kr.key))
+    errors, done = ErrorCollector(), []
+    for kr in undecided:
+        objective = objectives[kr.objective_id]
+        try:
+            done.append(decide_carry_over(actor, kr, decision=CarryOver.Decision.CARRY_OVER,
+                                          reason=reason, into=into, today=today,
+                                          parent=parents.get(kr.key) or parents.get(
+                                              objective.key)))
+        except DomainError as e:
+            if isinstance(e, PermissionDenied):
+                raise
+            errors.errors.extend(e.errors)
+    errors.raise_if_any()
+    return done
+
+
+@dataclass
+class Finished:
+    graded: list[Grade]
+    carried: list[CarryOver]
+    cycle: Cycle
+
+
+@service
+def finish_quarter(actor: Person | None, cycle: Cycle, *, accept: bool = False,
+                   carry_over: bool = False, parents: dict[str, str] | None = None,
+                   reason: str = "", override_reason: str = "", close: bool = True,
+                   today: dt.date | None = None) -> Finished:
+    """The command line's close in one transaction: accept the suggested grades, carry over
+    the unfinished key results, close. If any step fails nothing is written, so the run can
+    be repeated with what was missing (a parent, an override reason)."""
+    permissions.require(permissions.can_edit_strategy(actor), "close a quarter")
+    graded = accept_suggested(actor, cycle, today) if accept else []
+    carried = carry_over_unfinished(actor, cycle, reason=reason, parents=parents,
+                                    today=today) if carry_over else []
+    if close:
+        cycle = close_quarter(actor, cycle, override_reason=override_reason)
+    return Finished(graded, carried, cycle)
 
 
 @dataclass
@@ -404,6 +635,17 @@ def annual_records(year: int, today: dt.date | None = None,
                               _metric_results(annual, year), mean,
                               grading.status(None if mean is None else round(mean, 1)),
                               decisions.get(("annual", annual.key))))
+    # Improvement priorities: a record of their own so the review can carry over, modify or
+    # drop them too (next year's key results follow that decision across the year end).
+    for priority in ImprovementPriority.objects.filter(year=year, archived_at__isnull=True
+                                                       ).order_by("key"):
+        found = data.below({pk for pk, (_, _, p, _) in data.objectives.items()
+                            if p == priority.pk})
+        grades = [data.grade(kr) for o in found for kr in data.krs_of.get(o, [])]
+        mean = sum(grades) / len(grades) if grades else None
+        records.append(Record("priority", priority.key, priority.title, [], [], mean,
+                              grading.status(None if mean is None else round(mean, 1)),
+                              decisions.get(("priority", priority.key))))
     for bt in Breakthrough.objects.filter(archived_at__isnull=True).order_by("key"):
         keys = list(BreakthroughCorrelation.objects.filter(
             breakthrough=bt, annual_objective__year=year).values_list(
@@ -420,7 +662,9 @@ def annual_records(year: int, today: dt.date | None = None,
 def decide_annual(actor: Person | None, *, year: int, item_type: str, item_key: str,
                   decision: str, rationale: str, new_title: str = "") -> AnnualDecision:
     """Record carry over / modify / drop for next year. Carrying over or modifying an annual
-    objective creates next year's annual objective (same breakthroughs) as its seed."""
+    objective creates next year's annual objective (same breakthroughs) as its seed; an
+    improvement priority's creates next year's priority of the same unit. The decision
+    keeps the link to the seed: key results carried into next year follow it."""
     permissions.require(permissions.can_edit_strategy(actor), "decide the annual review")
     errors = ErrorCollector()
     if decision not in AnnualDecision.Decision.values:
@@ -429,7 +673,8 @@ def decide_annual(actor: Person | None, *, year: int, item_type: str, item_key: 
         errors.add("rationale", "the decision needs its rationale")
     if decision == AnnualDecision.Decision.MODIFY and not (new_title or "").strip():
         errors.add("new_title", "say how it changes (the new title)")
-    model = {"annual": AnnualObjective, "breakthrough": Breakthrough}.get(item_type)
+    model = {"annual": AnnualObjective, "priority": ImprovementPriority,
+             "breakthrough": Breakthrough}.get(item_type)
     item = model.objects.filter(key=item_key).first() if model else None
     if item is None:
         errors.add("item_key", f'no {item_type} "{item_key}"')
@@ -444,12 +689,33 @@ def decide_annual(actor: Person | None, *, year: int, item_type: str, item_key: 
             actor, year=year + 1, title=(new_title or item.title).strip(),
             description=item.description, owner=item.owner.email if item.owner else None,
             breakthroughs=links)
+    seeded_priority = None
+    if item_type == "priority" and decision != AnnualDecision.Decision.DROP:
+        seeded_priority = _seed_priority(actor, item, year, new_title)
     if item_type == "breakthrough" and decision == AnnualDecision.Decision.MODIFY:
         strategy.save_breakthrough(actor, item, title=new_title.strip())
     return AnnualDecision.objects.create(
         year=year, item_type=item_type, item_key=item_key, decision=decision,
         rationale=rationale.strip(), new_title=(new_title or "").strip(), seeded=seeded,
-        decided_by=actor)
+        seeded_priority=seeded_priority, decided_by=actor)
+
+
+def _seed_priority(actor: Person | None, priority: ImprovementPriority, year: int,
+                   new_title: str) -> ImprovementPriority:
+    """Next year's priority of the same unit, serving the successors of its annual
+    objectives (those decided so far; the rest are linked when the office plans) with the
+    same resources."""
+    links = {}
+    for corr in priority.annual_correlations.select_related("annual_objective"):
+        successor, _ = counterpart(corr.annual_objective, year + 1)
+        if successor is not None:
+            links[successor.key] = corr.strength
+    resources = {(r.person.email if r.person_id else r.unit.key): r.role
+                 for r in priority.resources.select_related("person", "unit")}
+    return strategy.save_improvement_priority(
+        actor, year=year + 1, unit=priority.unit.key,
+        title=(new_title or priority.title).strip(), description=priority.description,
+        annual_objectives=links, resources=resources)
 
 
 def annual_statuses(year: int, today: dt.date | None = None,

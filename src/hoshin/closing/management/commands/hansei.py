@@ -6,7 +6,8 @@ from hoshin.closing import services
 
 
 class Command(BaseCommand):
-    help = "The annual review (hansei): each annual objective and breakthrough's real record"
+    help = ("The annual review (hansei): each annual objective's, improvement priority's "
+            "and breakthrough's real record")
 
     def add_arguments(self, parser):
         parser.add_argument("year", type=int)
