@@ -69,7 +69,9 @@ INSTALLED_APPS = [
     "hoshin.pdca",
     "hoshin.reviews",
     "hoshin.closing",
+    "hoshin.planfile",
     "hoshin.web",
+    "hoshin.demo",
 ]
 
 MIDDLEWARE = [

@@ -23,5 +23,6 @@ initiatives `<key result>-I1`; milestone steps `s1`… (unique within their KR).
 The package: `data` (the demo company's people, units, texts and voices), `story` (how the
 quarters unfold: calendar and check-in profiles), `company` (`demo_plan`: building the
 organisation from both) and `synthetic` (`synthetic_plan`). `generate` keeps the old
-import path.
+import path. The package is also the Django app behind `hoshin demo`
+(`management/commands/demo.py`), which imports the plan and lets each app add its part.
 """
