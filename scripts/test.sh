@@ -24,6 +24,9 @@ export HOSHIN_DATA_DIR="$scratch"
 echo "== migrations are up to date"
 HOSHIN_DATABASE_URL="sqlite:///$scratch/check.sqlite3" .venv/bin/hoshin makemigrations --check --dry-run
 
+echo "== import layers (pyproject.toml [tool.importlinter], docs/architecture.md)"
+.venv/bin/lint-imports --no-cache --no-logo
+
 # One test process per core (pytest-xdist); HOSHIN_TEST_WORKERS=0 runs in this process.
 WORKERS=${HOSHIN_TEST_WORKERS:-auto}
 
