@@ -7,7 +7,7 @@ from django import forms
 
 from hoshin.okrs import services
 from hoshin.okrs.models import KeyResult, Objective
-from hoshin.okrs.pages import parse_phases, parse_steps
+from hoshin.okrs.forms import parse_phases, parse_steps
 from tests.okrs.test_pages import form_data
 
 pytestmark = pytest.mark.django_db

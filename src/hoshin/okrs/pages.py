@@ -1,12 +1,11 @@
-"""Unit and objective pages, and the objective form (with its key results on one page)."""
+"""Unit and objective pages, and the objective form (with its key results on one page).
+The forms are in okrs/forms.py; the reads the pages share, in okrs/selectors.py."""
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 from collections import defaultdict
 
-from django import forms
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -15,97 +14,21 @@ from django.utils.safestring import mark_safe
 from hoshin.core import clock
 from hoshin.core.errors import DomainError
 from hoshin.core.history_view import history_rows
-from hoshin.okrs import charts, rules, services
-from hoshin.okrs.models import CheckIn, Cycle, Initiative, KeyResult, Objective, Phase, Theme
+from hoshin.okrs import charts, services
+from hoshin.okrs.forms import KeyResultForm, KeyResultFormSet, ObjectiveForm
+from hoshin.okrs.models import CheckIn, Cycle, Initiative, KeyResult, Objective, Phase
 from hoshin.okrs.progress import key_result_states
+from hoshin.okrs.selectors import chains, quarters
 from hoshin.okrs.views import STATUS_LABELS
-from hoshin.org.models import Organization, Person, Role, Unit
+from hoshin.org.models import Person, Role, Unit
 from hoshin.org.permissions import can_edit_unit_plan
-from hoshin.strategy.models import (
-    AnnualObjective,
-    Breakthrough,
-    BreakthroughCorrelation,
-    ImprovementPriority,
-    PriorityCorrelation,
-)
 from hoshin.web.permissions import domain_errors_as_http, require
-
-
-def _quarters():
-    return list(Cycle.objects.filter(kind=Cycle.Kind.QUARTER, archived_at__isnull=True)
-                .order_by("-start"))
 
 
 def _pick_cycle(cycles: list[Cycle], key: str | None) -> Cycle | None:
     return (next((c for c in cycles if c.key == key), None)
             or next((c for c in cycles if c.state == Cycle.State.ACTIVE), None)
             or (cycles[0] if cycles else None))
-
-
-# Why this matters: the chain from an objective up to the breakthroughs --------------------
-
-
-def _item(kind: str, obj, url: str | None = None) -> dict:
-    return {"kind": kind, "key": obj.key, "title": obj.title, "url": url}
-
-
-def chains(objectives: list[Objective]) -> dict[int, list[list[dict]]]:
-    """For each objective, the levels above it (nearest first), each a list of plan
-    elements. A handful of queries for any number of objectives."""
-    objs = {o.pk: o for o in objectives}
-    pending = {o.parent_objective_id for o in objs.values() if o.parent_objective_id} - objs.keys()
-    while pending:  # one query per level of objective nesting
-        objs.update(Objective.objects.in_bulk(pending))
-        pending = {o.parent_objective_id for o in objs.values()
-                   if o.parent_objective_id} - objs.keys()
-    theme_ids = {o.parent_theme_id for o in objs.values() if o.parent_theme_id}
-    prio_ids = {o.parent_priority_id for o in objs.values() if o.parent_priority_id}
-    themes = Theme.objects.in_bulk(theme_ids)
-    prios = ImprovementPriority.objects.in_bulk(prio_ids)
-    annuals_of_theme: dict[int, list[int]] = defaultdict(list)
-    for theme_id, annual_id in Theme.annual_objectives.through.objects.filter(
-            theme_id__in=theme_ids).values_list("theme_id", "annualobjective_id"):
-        annuals_of_theme[theme_id].append(annual_id)
-    annuals_of_prio: dict[int, list[int]] = defaultdict(list)
-    for prio_id, annual_id in PriorityCorrelation.objects.filter(
-            priority_id__in=prio_ids).values_list("priority_id", "annual_objective_id"):
-        annuals_of_prio[prio_id].append(annual_id)
-    annual_ids = ({o.parent_annual_id for o in objs.values() if o.parent_annual_id}
-                  | {a for ids in annuals_of_theme.values() for a in ids}
-                  | {a for ids in annuals_of_prio.values() for a in ids})
-    annuals = AnnualObjective.objects.in_bulk(annual_ids)
-    breakthroughs_of: dict[int, list[int]] = defaultdict(list)
-    for annual_id, b_id in BreakthroughCorrelation.objects.filter(
-            annual_objective_id__in=annual_ids).values_list("annual_objective_id",
-                                                             "breakthrough_id"):
-        breakthroughs_of[annual_id].append(b_id)
-    breakthroughs = Breakthrough.objects.in_bulk(
-        {b for ids in breakthroughs_of.values() for b in ids})
-
-    result = {}
-    for objective in objectives:
-        levels: list[list[dict]] = []
-        node, seen = objective, {objective.pk}
-        while node.parent_objective_id and node.parent_objective_id not in seen:
-            node = objs[node.parent_objective_id]
-            seen.add(node.pk)
-            levels.append([_item("Objective", node, f"/objectives/{node.key}/")])
-        annual_list: list[int] = []
-        if node.parent_theme_id:
-            levels.append([_item("Theme", themes[node.parent_theme_id])])
-            annual_list = annuals_of_theme[node.parent_theme_id]
-        elif node.parent_priority_id:
-            levels.append([_item("Improvement priority", prios[node.parent_priority_id])])
-            annual_list = annuals_of_prio[node.parent_priority_id]
-        elif node.parent_annual_id:
-            annual_list = [node.parent_annual_id]
-        if annual_list:
-            levels.append([_item("Annual objective", annuals[a]) for a in sorted(set(annual_list))])
-            b_ids = sorted({b for a in annual_list for b in breakthroughs_of[a]})
-            if b_ids:
-                levels.append([_item("Breakthrough", breakthroughs[b]) for b in b_ids])
-        result[objective.pk] = levels
-    return result
 
 
 def _kr_view(kr: KeyResult, state) -> dict:
@@ -122,7 +45,7 @@ def _kr_view(kr: KeyResult, state) -> dict:
 def unit_page(request, key: str):
     unit = get_object_or_404(Unit.objects.select_related("lead", "parent"), key=key,
                              archived_at__isnull=True)
-    cycles = _quarters()
+    cycles = quarters()
     cycle = _pick_cycle(cycles, request.GET.get("cycle"))
     objectives = list(Objective.objects.filter(unit=unit, cycle=cycle, archived_at__isnull=True)
                       .order_by("key")) if cycle else []
@@ -205,223 +128,6 @@ def objective_page(request, key: str):
 # Objective form -----------------------------------------------------------------------
 
 
-def parent_choices(cycle: Cycle, exclude: Objective | None = None) -> list:
-    """This cycle's valid parents, grouped as the select's option groups."""
-    year = rules.fiscal_year_of(cycle.start, Organization.current().fiscal_year_start)
-    live = {"archived_at__isnull": True}
-    objectives = (Objective.objects.filter(cycle__start__lte=cycle.start, cycle__end__gte=cycle.end,
-                                           **live).select_related("unit").order_by("key"))
-    if exclude is not None:
-        objectives = objectives.exclude(pk=exclude.pk)
-    groups = [
-        ("Themes of this quarter", [(t.key, f"{t.key} · {t.title}")
-                                    for t in Theme.objects.filter(cycle=cycle, **live)]),
-        ("Improvement priorities", [(p.key, f"{p.key} · {p.title}") for p in
-                                    ImprovementPriority.objects.filter(year=year, **live)]),
-        ("Annual objectives", [(a.key, f"{a.key} · {a.title}")
-                               for a in AnnualObjective.objects.filter(year=year, **live)]),
-        ("Objectives", [(o.key, f"{o.key} · {o.title} ({o.unit.name})") for o in objectives]),
-    ]
-    return [("", "— none yet (flagged as unaligned) —")] + [g for g in groups if g[1]]
-
-
-class ObjectiveForm(forms.Form):
-    title = forms.CharField(max_length=300)
-    description = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), required=False)
-    kind = forms.ChoiceField(choices=Objective.Kind.choices)
-    parent = forms.ChoiceField(label="Serves (parent)", required=False)
-
-    def __init__(self, *args, cycle: Cycle, objective: Objective | None = None, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["parent"].choices = parent_choices(cycle, objective)
-
-
-STEP_LINE = re.compile(r"^(?P<title>.*?)(?:\s*\|\s*(?P<weight>[^|]*?)\s*(?P<pct>%)?)?$")
-PHASE_LINE = re.compile(r"^(?P<date>\d{4}-\d{1,2}-\d{1,2})\s*[:,;=→]?\s*(?P<target>\S+)$")
-
-
-def parse_steps(text: str) -> list[dict]:
-    """Milestone steps, one a line: "Pilot with 3 installers | 0.25" (or "| 25%"). With no
-    weight on any line, the steps weigh the same. The service checks the weights sum to 1."""
-    lines = [line.strip() for line in (text or "").splitlines() if line.strip()]
-    steps, problems = [], []
-    for n, line in enumerate(lines, 1):
-        match = STEP_LINE.match(line)
-        title, weight = match["title"].strip(), match["weight"]
-        if weight is not None:
-            try:
-                weight = float(weight.replace(",", ".")) / (100 if match["pct"] else 1)
-            except ValueError:
-                problems.append(f'line {n}: "{match["weight"]}" is not a number')
-        steps.append({"key": f"S{n}", "title": title, "weight": weight})
-    given = [s["weight"] is not None for s in steps]
-    if any(given) and not all(given):
-        problems.append("give every step a weight, or none for equal steps")
-    elif steps and not any(given):
-        for step in steps:
-            step["weight"] = 1 / len(steps)
-    if problems:
-        raise forms.ValidationError(problems)
-    return steps
-
-
-def parse_phases(text: str) -> list[dict]:
-    """Phased targets, one a line: "2026-05-15 25" (date, then where the key result
-    should be by then)."""
-    phases, problems = [], []
-    for n, line in enumerate((x.strip() for x in (text or "").splitlines() if x.strip()), 1):
-        match = PHASE_LINE.match(line)
-        try:
-            if match is None:
-                raise ValueError
-            day = dt.date(*map(int, match["date"].split("-")))
-            phases.append({"date": day.isoformat(),
-                           "target": float(match["target"].replace(",", "."))})
-        except ValueError:
-            problems.append(f'line {n}: "{line}" is not a date and a target, '
-                            "like 2026-05-15 25")
-    if problems:
-        raise forms.ValidationError(problems)
-    return phases
-
-
-def steps_text(steps) -> str:
-    return "\n".join(f"{s.title} | {s.weight:g}" for s in steps)
-
-
-def phases_text(phases) -> str:
-    return "\n".join(f"{p.date.isoformat()} {p.target:g}" for p in phases)
-
-
-class LinesField(forms.CharField):
-    """Text of one item a line; a browser's CRLF or blank lines are not a change."""
-
-    widget = forms.Textarea
-
-    def has_changed(self, initial, data) -> bool:
-        def lines(text):
-            return [x.strip() for x in str(text or "").splitlines() if x.strip()]
-
-        return lines(initial) != lines(data)
-
-
-class KeyResultForm(forms.Form):
-    title = forms.CharField(max_length=300, required=False)
-    owner = forms.ChoiceField(required=False)
-    kind = forms.ChoiceField(choices=KeyResult.Kind.choices, initial=KeyResult.Kind.INCREASE)
-    baseline = forms.FloatField(required=False)
-    target = forms.FloatField(required=False)
-    unit = forms.CharField(max_length=40, required=False, label="Measured in")
-    steps = LinesField(
-        label="Milestone steps", required=False,
-        widget=forms.Textarea(attrs={"rows": 3, "placeholder": "Curriculum | 0.25\n"
-                                     "Pilot | 0.25\nLaunch | 0.5"}),
-        help_text="Milestones only. One step a line; after a | its weight (weights add up "
-                  "to 1, or to 100%). Leave weights out for equal steps.")
-    phases = LinesField(
-        label="Phased targets", required=False,
-        widget=forms.Textarea(attrs={"rows": 2, "placeholder": "2026-05-15 25"}),
-        help_text="Increase and decrease only, optional. One a line: a date and where the "
-                  "key result should be by then, instead of a straight line.")
-
-    key = forms.CharField(required=False, widget=forms.HiddenInput)
-    reason = forms.CharField(
-        label="Reason for a new target or baseline", required=False, max_length=500,
-        help_text="Kept in the history. Needed only when the target or baseline changes.")
-
-    EDITABLE = ("title", "owner", "kind", "baseline", "target", "unit", "steps", "phases")
-
-    def __init__(self, *args, owners: list = (), unknown_key: str = "", **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["owner"].choices = [("", "—")] + list(owners)
-        self.unknown_key = unknown_key
-
-    @property
-    def existing_key(self) -> str:
-        return self.initial.get("key", "")
-
-    def clean_steps(self) -> list[dict]:
-        return parse_steps(self.cleaned_data.get("steps", ""))
-
-    def clean_phases(self) -> list[dict]:
-        return parse_phases(self.cleaned_data.get("phases", ""))
-
-    def clean(self):
-        data = super().clean()
-        if self.unknown_key:
-            raise forms.ValidationError(f"{self.unknown_key} is no longer a key result of this "
-                                        "objective; reload the page to see it as it is now.")
-        # The service says the same; checked here too so that every row's errors show at once.
-        kind = data.get("kind")
-        if data.get("steps") and kind != "milestone":
-            self.add_error("steps", "only milestone key results have steps")
-        if data.get("phases") and kind not in ("increase", "decrease"):
-            self.add_error("phases", "only increase and decrease key results have phased "
-                                     "targets")
-        return data
-
-    @property
-    def filled(self) -> bool:
-        """A new key result typed in, or a change to one that exists."""
-        if not hasattr(self, "cleaned_data"):
-            return False
-        if self.existing_key:
-            return any(name in self.changed_data for name in self.EDITABLE)
-        return bool(self.cleaned_data.get("title"))
-
-    def service_row(self, existing: KeyResult | None = None) -> dict:
-        data = self.cleaned_data
-        if existing is None:
-            row = {name: data[name] for name in ("title", "owner", "kind", "baseline", "target",
-                                                 "unit")}
-            # Left out when not given: a key result without steps or phases.
-            for name in ("steps", "phases"):
-                if data.get(name):
-                    row[name] = data[name]
-            return row
-        # Only what changed: saving the same steps again would be history without a change.
-        row = {"key": existing.key, "reason": data.get("reason", "")}
-        row.update({name: data[name] for name in self.EDITABLE if name in self.changed_data})
-        if "steps" in row:
-            # A step keeps its id when its title stays: check-ins name steps by id.
-            known = {s.title: s.key for s in existing.steps.all()}
-            taken = set(known.values())
-            for n, step in enumerate(row["steps"], 1):
-                step["key"] = known.get(step["title"]) or _free_key(taken, n)
-                taken.add(step["key"])
-        return row
-
-
-def _free_key(taken: set, n: int) -> str:
-    while f"S{n}" in taken:
-        n += 1
-    return f"S{n}"
-
-
-class BaseKeyResultFormSet(forms.BaseFormSet):
-    """Rows of the objective's key results, then empty rows for new ones. A posted row
-    is matched to its key result by the key it carries, not by its place: someone may
-    have added a key result since the form was opened."""
-
-    def __init__(self, *args, existing=(), **kwargs):
-        self.existing = {kr.key: kr for kr in existing}
-        if not args or args[0] is None:
-            kwargs["initial"] = [_kr_initial(kr) for kr in existing]
-        super().__init__(*args, **kwargs)
-
-    def get_form_kwargs(self, index):
-        kwargs = super().get_form_kwargs(index)
-        if self.is_bound:
-            key = self.data.get(f"{self.add_prefix(index)}-key") or ""
-            kwargs["initial"] = _kr_initial(self.existing[key]) if key in self.existing else {}
-            kwargs["unknown_key"] = key if key and key not in self.existing else ""
-        return kwargs
-
-
-KeyResultFormSet = forms.formset_factory(KeyResultForm, formset=BaseKeyResultFormSet, extra=3,
-                                         max_num=25)
-
-
 def _owners(unit: Unit) -> list[tuple[str, str]]:
     people = Person.objects.filter(memberships__unit=unit, is_active=True).exclude(
         role=Role.VIEWER)
@@ -456,7 +162,7 @@ def objective_form(request, key: str | None = None):
         unit = Unit.objects.filter(key=request.GET.get("unit"), archived_at__isnull=True).first()
         if unit is None:
             raise Http404("unknown unit")
-        cycle = _pick_cycle(_quarters(), request.GET.get("cycle"))
+        cycle = _pick_cycle(quarters(), request.GET.get("cycle"))
         if cycle is None:
             raise Http404("no quarter to plan")
     require(can_edit_unit_plan(request.user, unit),
@@ -500,9 +206,3 @@ def objective_form(request, key: str | None = None):
     return render(request, "okrs/objective_form.html", {
         "form": form, "krs": krs, "unit": unit, "cycle": cycle, "objective": objective,
     })
-
-
-def _kr_initial(kr: KeyResult) -> dict:
-    return {"key": kr.key, "title": kr.title, "owner": kr.owner.email, "kind": kr.kind,
-            "baseline": kr.baseline, "target": kr.target, "unit": kr.unit,
-            "steps": steps_text(kr.steps.all()), "phases": phases_text(kr.phases.all())}

@@ -21,6 +21,9 @@ from hoshin.okrs import services
 from hoshin.okrs.forms import CheckInForm
 from hoshin.okrs.models import Cycle, KeyResult
 from hoshin.okrs.progress import KRState, key_result_states
+
+# active_quarters is also imported from here (web.views).
+from hoshin.okrs.selectors import active_quarters, my_key_results  # noqa: F401
 from hoshin.org import permissions
 
 STATUS_LABELS = {"on_track": "On track", "at_risk": "At risk", "off_track": "Off track",
@@ -94,18 +97,6 @@ def build_rows(key_results: QuerySet, user, *, forms_for: Callable[[KeyResult], 
             form = CheckInForm(key_result=kr, steps=list(kr.steps.all()), initial=_initial(kr))
         rows.append(KRRow(kr=kr, state=state, due=due, form=form))
     return rows
-
-
-def active_quarters() -> QuerySet:
-    return Cycle.objects.filter(kind=Cycle.Kind.QUARTER, state=Cycle.State.ACTIVE,
-                                archived_at__isnull=True).order_by("start")
-
-
-def my_key_results(user) -> QuerySet:
-    """The key results a person owns in the running quarter(s)."""
-    return KeyResult.objects.filter(owner=user, objective__cycle__in=active_quarters(),
-                                    objective__archived_at__isnull=True,
-                                    archived_at__isnull=True)
 
 
 def _initial(kr: KeyResult) -> dict:
