@@ -141,6 +141,7 @@ def test_grades_never_appear_per_person(q3):
     office = ApiClient(org.create_token(None, q3.office))
     status = office.get(f"/closing/{q3.quarter.key}").json()
     assert all(set(row) == {"key_result", "objective_kind", "suggested", "grade", "reason",
-                            "carry_over"} for row in status["key_results"])
+                            "carry_over", "landing", "needs_parent"}
+               for row in status["key_results"])
     assert "member@acme.test" not in str(status)
     assert "grade" not in str(export_plan())

@@ -24,6 +24,10 @@ class GradeRow(Schema):
     grade: float | None
     reason: str
     carry_over: str | None = Field(description="carry_over, drop or null")
+    landing: str | None = Field(None, description="For an unfinished, undecided key result: "
+                                "where a carried copy would land in the next quarter")
+    needs_parent: bool = Field(False, description="Carrying it over needs a parent (give "
+                               "`parent`): its objective's place cannot be worked out")
 
 
 class CloseStatus(Schema):
@@ -42,6 +46,16 @@ class GradeIn(Input):
 class CarryIn(Input):
     decision: str = Field(..., description="carry_over or drop")
     reason: str = Field(..., max_length=5000)
+    into: str | None = Field(None, max_length=64, description="Quarter key (default: next).")
+    parent: str | None = Field(None, max_length=64, description="Parent of the objective's "
+                               "twin in that quarter, when it cannot be worked out "
+                               "(`needs_parent` in the close status).")
+
+
+class CarryAllIn(Input):
+    reason: str = Field("", max_length=5000, description="Default: unfinished at the close.")
+    parents: dict[str, str] = Field(default_factory=dict, description="Key result or "
+                                    "objective key → parent key, for those that need one.")
     into: str | None = Field(None, max_length=64, description="Quarter key (default: next).")
 
 
@@ -89,13 +103,19 @@ def _status(cycle: Cycle) -> dict:
     carries = dict(CarryOver.objects.filter(key_result__in=krs).values_list("key_result_id",
                                                                            "decision"))
     check = services.close_check(cycle)
+    into = services.next_quarter(cycle) if check.undecided else None
+    places = {kr.pk: services.landing(kr.objective, into)
+              for kr in check.undecided} if into else {}
     return {"cycle": cycle.key, "state": cycle.state, "ready": check.ready,
             "blocking": [x for x in check.lines() if "not required" not in x],
             "key_results": [{"key_result": kr.key, "objective_kind": kr.objective.kind,
                              "suggested": suggested.get(kr.pk, 0.0),
                              "grade": grades[kr.pk].grade if kr.pk in grades else None,
                              "reason": grades[kr.pk].reason if kr.pk in grades else "",
-                             "carry_over": carries.get(kr.pk)} for kr in krs]}
+                             "carry_over": carries.get(kr.pk),
+                             "landing": places[kr.pk].describe() if kr.pk in places else None,
+                             "needs_parent": kr.pk in places and places[kr.pk].needs_parent}
+                            for kr in krs]}
 
 
 def _kr(key: str) -> KeyResult:
@@ -122,6 +142,23 @@ def carry_over(request, id: str, payload: CarryIn):
     kr = _kr(id)
     services.decide_carry_over(request.auth, kr, **payload.given())
     return _status(kr.objective.cycle)
+
+
+@router.post("/closing/{cycle}/accept-suggested", response={200: CloseStatus, **ERRORS})
+def accept_suggested(request, cycle: str):
+    """Grade every ungraded key result you may grade with its suggested grade."""
+    c = _cycle(cycle)
+    services.accept_suggested(request.auth, c)
+    return _status(c)
+
+
+@router.post("/closing/{cycle}/carry-over", response={200: CloseStatus, **ERRORS})
+def carry_over_unfinished(request, cycle: str, payload: CarryAllIn):
+    """Carry over every unfinished, undecided key result; all or nothing: any that needs a
+    parent not given in `parents` is named in the error and nothing is written."""
+    c = _cycle(cycle)
+    services.carry_over_unfinished(request.auth, c, **payload.given())
+    return _status(c)
 
 
 @router.put("/closing/{cycle}/retrospectives/{unit}", response={200: CloseStatus, **ERRORS})

@@ -309,7 +309,8 @@ def decide_carry_over(actor: Person | None, kr: KeyResult, *, decision: str, rea
                                     target=kr.target, unit=kr.unit, weight=kr.weight,
                                     steps=steps or None)
     return CarryOver.objects.create(key_result=kr, decision=decision, reason=reason.strip(),
-                                    carried_to=copy, decided_by=actor)
+                                    carried_to=copy, decided_by=actor,
+                                    decided_at=clock.now())
 
 
 @service
@@ -697,7 +698,7 @@ def decide_annual(actor: Person | None, *, year: int, item_type: str, item_key: 
     return AnnualDecision.objects.create(
         year=year, item_type=item_type, item_key=item_key, decision=decision,
         rationale=rationale.strip(), new_title=(new_title or "").strip(), seeded=seeded,
-        seeded_priority=seeded_priority, decided_by=actor)
+        seeded_priority=seeded_priority, decided_by=actor, decided_at=clock.now())
 
 
 def _seed_priority(actor: Person | None, priority: ImprovementPriority, year: int,

@@ -11,8 +11,8 @@ from django.utils.safestring import mark_safe
 
 from hoshin.closing import grading, services
 from hoshin.closing.models import AnnualDecision, CarryOver, Grade, Retrospective
-from hoshin.core import errors
-from hoshin.okrs.models import Cycle, KeyResult
+from hoshin.core import errors, gates
+from hoshin.okrs.models import Cycle
 from hoshin.org import permissions
 from hoshin.org.models import Unit
 
@@ -36,68 +36,170 @@ def _float(value):
         return None
 
 
+def _row_errors(error: errors.DomainError) -> dict[str, list[str]]:
+    """A refused save's messages by the form field they belong to ("other" for the rest)."""
+    out: dict[str, list[str]] = {}
+    for e in error.errors:
+        out.setdefault(e.field if e.field in ROW_FIELDS else "other", []).append(e.message)
+    return out
+
+
+ROW_FIELDS = {"grade", "reason", "decision", "parent"}
+
+
+def _failed(row: dict, do: str, row_errors: dict, posted) -> None:
+    """Put a refused save's errors and what was typed back on the form that was sent."""
+    prefix = "grade" if do == "grade" else "carry"
+    row[f"{prefix}_errors"], row[f"{prefix}_posted"] = row_errors, posted
+
+
+def _rows(cycle: Cycle, user, krs, *, suggested=None, into=None, choices=None) -> list[dict]:
+    """The close page's rows: each key result with its suggestion, grade, decision, and
+    for an undecided unfinished one where a carried copy would land (or that it needs a
+    parent, with the picker's choices)."""
+    closed = cycle.state == Cycle.State.CLOSED
+    suggested = suggested if suggested is not None else services.suggestions(cycle)
+    grades = {g.key_result_id: g for g in Grade.objects.filter(key_result__in=krs)}
+    carries = {c.key_result_id: c for c in CarryOver.objects.filter(key_result__in=krs)
+               .select_related("carried_to__objective")}
+    rows = []
+    for kr in krs:
+        g = grades.get(kr.pk)
+        words, tone = grading.reading(g.grade, kr.objective.kind) if g else ("not graded", "")
+        can_decide = not closed and permissions.can_edit_unit_plan(user, kr.objective.unit)
+        unfinished = g is not None and g.grade < 1.0
+        place = None
+        if unfinished and can_decide and kr.pk not in carries and into is not None:
+            place = services.landing(kr.objective, into)
+        rows.append({"kr": kr, "suggested": suggested.get(kr.pk, 0.0), "grade": g,
+                     "reading": words, "tone": tone, "carry": carries.get(kr.pk),
+                     "can_grade": not closed and services.can_grade(user, kr),
+                     "can_decide": can_decide, "unfinished": unfinished, "into": into,
+                     "landing": place, "choices": choices if place and place.needs_parent
+                     else None, "grade_errors": {}, "grade_posted": None, "carry_errors": {},
+                     "carry_posted": None, "saved": False})
+    return rows
+
+
+def _page_krs(cycle: Cycle):
+    return services._key_results(cycle).select_related(
+        "objective__unit", "objective__parent_annual", "objective__parent_priority",
+        "objective__parent_theme__cycle", "objective__parent_objective", "owner")
+
+
+def _gate(cycle: Cycle, user) -> tuple[bool, list[str]]:
+    """What the close gate says right now, reason by reason: the same check that refuses
+    the close (the page shows it so the person knows what to fix or why to override)."""
+    result = services.close_gate_check(gates.Transition(user, cycle, cycle.state,
+                                                        Cycle.State.CLOSED))
+    if result.passed:
+        return True, []
+    reasons = result.reason.removeprefix("not ready to close: ")
+    return False, [r for r in reasons.split("; ") if r]
+
+
+def _close_context(cycle: Cycle, user, close_errors=None, override="") -> dict:
+    closed = cycle.state == Cycle.State.CLOSED
+    passed, reasons = _gate(cycle, user) if not closed else (True, [])
+    return {"cycle": cycle, "closed": closed, "gate_passed": passed, "gate_reasons": reasons,
+            "missing_retros": services.close_check(cycle).missing_retrospectives,
+            "can_close": not closed and permissions.can_edit_strategy(user),
+            "close_errors": close_errors or [], "override_reason": override}
+
+
 @login_required
 def quarter_close(request, key: str):
+    """The close page. Each row's grade or decision saves in place with HTMX (the row comes
+    back, and the close panel with it, out of band) and without JavaScript (a plain POST,
+    then back at the row's anchor). A refused save comes back with the error on the row and
+    what the person typed still in the form."""
     cycle = get_object_or_404(Cycle, key=key, kind=Cycle.Kind.QUARTER)
     user = request.user
     closed = cycle.state == Cycle.State.CLOSED
+    into = services.next_quarter(cycle)
+    failed: dict = {}
+    close_errors, override = [], ""
     if request.method == "POST":
         if closed:
             raise PermissionDenied("this quarter is closed and read-only")
         do = request.POST.get("do")
-        ok = True
-        if do == "grade":
-            kr = get_object_or_404(KeyResult, key=request.POST.get("key_result"),
-                                   objective__cycle=cycle)
-            ok = _try(request, lambda: services.grade_key_result(
-                user, kr, grade=_float(request.POST.get("grade")),
-                reason=request.POST.get("reason", "")), f"{kr.key} graded.")
-        elif do == "carry":
-            kr = get_object_or_404(KeyResult, key=request.POST.get("key_result"),
-                                   objective__cycle=cycle)
-            ok = _try(request, lambda: services.decide_carry_over(
-                user, kr, decision=request.POST.get("decision", ""),
-                reason=request.POST.get("reason", "")), f"Decision on {kr.key} recorded.")
+        if do in ("grade", "carry"):
+            kr = get_object_or_404(_page_krs(cycle), key=request.POST.get("key_result"))
+            try:
+                if do == "grade":
+                    services.grade_key_result(user, kr, grade=_float(request.POST.get("grade")),
+                                              reason=request.POST.get("reason", ""))
+                else:
+                    services.decide_carry_over(
+                        user, kr, decision=request.POST.get("decision", ""),
+                        reason=request.POST.get("reason", ""),
+                        parent=request.POST.get("parent") or None)
+                ok, row_errors = True, {}
+            except errors.PermissionDenied as e:
+                raise PermissionDenied(str(e)) from e
+            except errors.DomainError as e:
+                ok, row_errors = False, _row_errors(e)
+            if request.htmx:
+                [row] = _rows(cycle, user, [kr], into=into,
+                              choices=services.parent_choices(into) if into else None)
+                row["saved"] = ok
+                if not ok:
+                    _failed(row, do, row_errors, request.POST)
+                return render(request, "closing/_row_response.html",
+                              {"r": row, **_close_context(cycle, user)})
+            if ok:
+                messages.success(request, f"{kr.key} graded." if do == "grade"
+                                 else f"Decision on {kr.key} recorded.")
+                # Back at the row just graded or decided, not at the top of a long table.
+                return redirect(reverse("closing:quarter", args=[cycle.key]) + f"#kr{kr.pk}")
+            messages.error(request, f"{kr.key} was not saved: see its row.")
+            failed = {"pk": kr.pk, "errors": row_errors, "posted": request.POST, "do": do}
+        elif do == "accept":
+            try:
+                graded = services.accept_suggested(user, cycle)
+            except errors.PermissionDenied as e:
+                raise PermissionDenied(str(e)) from e
+            except errors.DomainError as e:
+                messages.error(request, e.detail)
+            else:
+                messages.success(request, f"{len(graded)} suggested grade"
+                                          f"{'' if len(graded) == 1 else 's'} accepted.")
+            return redirect("closing:quarter", key=cycle.key)
         elif do == "retro":
             unit = get_object_or_404(Unit, key=request.POST.get("unit"))
-            ok = _try(request, lambda: services.write_retrospective(
-                user, cycle, unit, worked=request.POST.get("worked", ""),
-                did_not_work=request.POST.get("did_not_work", ""),
-                change=request.POST.get("change", ""),
-                share_as_learning=request.POST.get("share") == "on"), "Retrospective saved.")
+            if _try(request, lambda: services.write_retrospective(
+                    user, cycle, unit, worked=request.POST.get("worked", ""),
+                    did_not_work=request.POST.get("did_not_work", ""),
+                    change=request.POST.get("change", ""),
+                    share_as_learning=request.POST.get("share") == "on"),
+                    "Retrospective saved."):
+                return redirect("closing:quarter", key=cycle.key)
         elif do == "close":
-            ok = _try(request, lambda: services.close_quarter(
-                user, cycle, override_reason=request.POST.get("override_reason", "")),
-                f"{cycle.key} is closed.")
-        if ok:
-            # Back at the row just graded or decided, not at the top of a long table.
-            anchor = f"#kr{kr.pk}" if do in ("grade", "carry") else ""
-            return redirect(reverse("closing:quarter", args=[cycle.key]) + anchor)
-    suggested = services.suggestions(cycle)
-    krs = list(services._key_results(cycle).select_related(
-        "objective__unit", "owner").order_by("objective__unit__name", "objective__key", "key"))
-    grades = {g.key_result_id: g for g in Grade.objects.filter(key_result__in=krs)}
-    carries = {c.key_result_id: c for c in CarryOver.objects.filter(key_result__in=krs)}
-    rows = []
-    for kr in krs:
-        g = grades.get(kr.pk)
-        value = g.grade if g else None
-        words, tone = grading.reading(value, kr.objective.kind) if g else ("not graded", "")
-        rows.append({"kr": kr, "suggested": suggested.get(kr.pk, 0.0), "grade": g,
-                     "reading": words, "tone": tone, "carry": carries.get(kr.pk),
-                     "can_grade": not closed and services.can_grade(user, kr),
-                     "can_decide": not closed and permissions.can_edit_unit_plan(
-                         user, kr.objective.unit),
-                     "unfinished": g is not None and g.grade < 1.0})
+            override = request.POST.get("override_reason", "")
+            try:
+                services.close_quarter(user, cycle, override_reason=override)
+            except errors.PermissionDenied as e:
+                raise PermissionDenied(str(e)) from e
+            except errors.DomainError as e:
+                close_errors = [x.message for x in e.errors]
+            else:
+                messages.success(request, f"{cycle.key} is closed.")
+                return redirect("closing:quarter", key=cycle.key)
+    krs = list(_page_krs(cycle).order_by("objective__unit__name", "objective__key", "key"))
+    rows = _rows(cycle, user, krs, into=into,
+                 choices=services.parent_choices(into) if into and not closed else None)
+    for row in rows:
+        if row["kr"].pk == failed.get("pk"):
+            _failed(row, failed["do"], failed["errors"], failed["posted"])
     units = sorted({kr.objective.unit for kr in krs}, key=lambda u: u.name)
     retros = {r.unit_id: r for r in Retrospective.objects.filter(cycle=cycle)}
-    check = services.close_check(cycle)
+    acceptable = sum(1 for r in rows if r["grade"] is None and r["can_grade"])
     return render(request, "closing/quarter.html", {
-        "nav": "reviews", "cycle": cycle, "rows": rows, "closed": closed, "check": check,
+        "nav": "reviews", "rows": rows, "into": into, "acceptable": acceptable,
         "units": [(u, retros.get(u.pk), not closed and permissions.can_edit_unit_plan(user, u))
                   for u in units],
-        "can_close": not closed and permissions.can_edit_strategy(user),
-        "record": getattr(cycle, "close_record", None)})
+        "record": getattr(cycle, "close_record", None),
+        **_close_context(cycle, user, close_errors, override)})
 
 
 @login_required
