@@ -1,15 +1,17 @@
 """Catchball operations: propose, respond, revise, accept, withdraw, delegate; the planning
-calendar; and the lock other services ask before changing an agreed element.
+calendar; and the lock on agreed elements (a guard registered in apps.py, which the plan
+element services run before every change).
 
 A thread alternates between its two sides. After a proposal or a revision the receiving
 unit is to answer; after a response the proposer is. The version on the table was written
 by one side; only the other side can accept it, unchanged, and that agreement is applied to
-the element through its own app's services in the same transaction.
+the element through its own app's services in the same transaction, on the authority of
+the agreement (`gates.Agreement(thread)`). Everyone involved is told through notify, on the
+channel each person chose.
 """
 
 from __future__ import annotations
 
-import contextvars
 import datetime as dt
 import math
 
@@ -17,10 +19,10 @@ from django.db.models import Q
 from django.urls import reverse
 
 from hoshin.catchball.models import ELEMENT_FIELDS, Catchball, PlanningDeadline, Round, Side
-from hoshin.core import clock
+from hoshin.core import clock, events, gates
 from hoshin.core.errors import Conflict, DomainError, ErrorCollector, NotFound
 from hoshin.core.history import service
-from hoshin.notify.outbox import absolute_url, queue_email
+from hoshin.notify.channels import Notice, notify
 from hoshin.okrs import rules
 from hoshin.okrs import services as okrs_services
 from hoshin.okrs.models import Cycle, KeyResult, Objective
@@ -40,10 +42,6 @@ ELEMENT_LABELS = {"annual": "annual objective", "priority": "improvement priorit
 _UNSET = object()
 # Pass as `target` to leave the version's target as it is (None means "no target").
 UNCHANGED = _UNSET
-# Set while an agreement is being applied, so a lock check wired into another app's
-# service lets the agreed change itself through.
-_applying_agreement: contextvars.ContextVar = contextvars.ContextVar("catchball_applying",
-                                                                     default=False)
 
 
 # Elements --------------------------------------------------------------------------------
@@ -286,10 +284,13 @@ def _proposer_side_people(thread: Catchball) -> list[Person]:
 
 
 def _tell(people, thread: Catchball, subject: str, lines: list[str]) -> None:
-    url = thread_url(thread)
-    text = "\n".join([*lines, "", f"Open the thread: {absolute_url(url)}"])
+    # Through notify, like every other message: each person hears on the channel they
+    # chose (email, Slack, Teams, or not at all), queued in the outbox inside this
+    # transaction, so a change that rolls back tells nobody.
+    notice = Notice(subject=subject, intro="\n".join(lines), action_label="Open the thread",
+                    action_url=thread_url(thread), kind="catchball")
     for person in people:
-        queue_email(person, subject=subject, text=text, url=url, kind="catchball")
+        notify(person, notice)
 
 
 def _version_line(version: dict) -> str:
@@ -545,43 +546,54 @@ def accept(actor: Person | None, thread: Catchball, *, comment: str = "") -> Rou
     thread.state = Catchball.State.AGREED
     thread.closed_at = clock.now()
     thread.save()
-    _apply_agreed(thread, version)
+    _apply_agreed(actor, thread, version)
+    # Both sides are told by tell_agreed (subscribed in apps.py), as is anything else that
+    # reacts to an agreement.
+    events.publish(events.ElementAgreed(actor, thread, thread.element, version))
+    return round_
+
+
+def _apply_agreed(actor: Person | None, thread: Catchball, version: dict) -> None:
+    """Write the agreed version to the element through its own app's services, inside this
+    transaction. The agreement of both sides is the authority (the person accepting may
+    not be the element's editor): the services take it as `authority`, and the catchball
+    guard lets exactly the agreed values through. The history credits the person who
+    accepted."""
+    element = thread.element
+    authority = gates.Agreement(thread)
+    fields = {"title": version["title"], "description": version["description"]}
+    if isinstance(element, AnnualObjective):
+        strategy_services.save_annual_objective(actor, element, **fields, authority=authority)
+    elif isinstance(element, ImprovementPriority):
+        strategy_services.save_improvement_priority(actor, element, **fields,
+                                                    authority=authority)
+    elif isinstance(element, Objective):
+        okrs_services.save_objective(actor, element, **fields, authority=authority)
+    else:
+        changes = {"title": version["title"]}
+        if version["target"] != element.target:
+            changes["target"] = version["target"]
+        okrs_services.save_key_result(
+            actor, element, **changes, authority=authority,
+            reason=f"agreed in catchball #{thread.pk} with {thread.unit.name}")
+
+
+def tell_agreed(event: events.ElementAgreed) -> None:
+    """Tell both sides of the agreement (subscribed to ElementAgreed in apps.py). It runs
+    in the accepting transaction and queues in the outbox, which sends only what committed;
+    so an agreement that rolls back tells nobody, and one that commits cannot lose its
+    message between the commit and a later write."""
+    thread, version = event.thread, event.version
+    comment = thread.rounds.order_by("-number").values_list("comment", flat=True).first()
     people = _proposer_side_people(thread) + _unit_side_people(thread)
     _tell([p for i, p in enumerate(people) if p not in people[:i]], thread,
           f"Catchball agreed: {thread.element_key} with {thread.unit.name}",
-          [f"{_name(actor)} accepted; {describe(thread)} is agreed between "
+          [f"{_name(event.actor)} accepted; {describe(thread)} is agreed between "
            f"{thread.proposer.name} and {thread.unit.name}.",
            f"Agreed version: {_version_line(version)}",
            *([f"Comment: {comment}"] if comment else []),
            "It is now locked into the plan: changing its title or target takes a new round "
            "of catchball."])
-    return round_
-
-
-def _apply_agreed(thread: Catchball, version: dict) -> None:
-    """Write the agreed version to the element through its own app's services. The
-    agreement of both sides is the authority, so the services run with system rights (the
-    undecorated function, inside this transaction); the history still credits the person
-    who accepted, as the actor of this operation."""
-    element = thread.element
-    fields = {"title": version["title"], "description": version["description"]}
-    token = _applying_agreement.set(True)
-    try:
-        if isinstance(element, AnnualObjective):
-            strategy_services.save_annual_objective.__wrapped__(None, element, **fields)
-        elif isinstance(element, ImprovementPriority):
-            strategy_services.save_improvement_priority.__wrapped__(None, element, **fields)
-        elif isinstance(element, Objective):
-            okrs_services.save_objective.__wrapped__(None, element, **fields)
-        else:
-            changes = {"title": version["title"]}
-            if version["target"] != element.target:
-                changes["target"] = version["target"]
-            okrs_services.save_key_result.__wrapped__(
-                None, element, **changes,
-                reason=f"agreed in catchball #{thread.pk} with {thread.unit.name}")
-    finally:
-        _applying_agreement.reset(token)
 
 
 @service
@@ -642,14 +654,8 @@ def agreement_for(element) -> Catchball | None:
 def check_change(actor: Person | None, element, *, title=_UNSET, target=_UNSET,
                  override: bool = False) -> None:
     """Refuse a change to the title or target of an element agreed in catchball, unless the
-    strategy office overrides explicitly. Other apps' services call this before saving:
-
-        from hoshin.catchball.services import check_change
-        check_change(actor, priority, title=title, override=override)
-
-    Pass only what the caller is changing; values equal to the current ones pass."""
-    if _applying_agreement.get():
-        return
+    strategy office overrides explicitly. Pass only what the caller is changing; values
+    equal to the current ones pass."""
     changed = []
     if title is not _UNSET and title is not None and str(title).strip() != element.title:
         changed.append("title")
@@ -669,6 +675,39 @@ def check_change(actor: Person | None, element, *, title=_UNSET, target=_UNSET,
                                             f"{agreed.unit.name}; propose a new round, or the "
                                             "strategy office may override").errors[0]
                     for name in changed])
+
+
+def guard(actor: Person | None, element, changes: dict, authority) -> None:
+    """The catchball lock as a guard (registered in apps.py; the plan element services run
+    it through `gates.check_guards` before every change, without knowing catchball).
+
+    With no authority, a changed title or target of an agreed element is refused; the
+    strategy office's own edit counts as its override (kept in the history). With
+    `gates.Agreement(thread)`, the change must be what that thread agreed about this very
+    element: an agreement is not a pass for anything else."""
+    if not isinstance(element, tuple(ELEMENT_MODELS.values())):
+        return
+    given = {name: changes[name] for name in ("title", "target") if name in changes}
+    if isinstance(authority, gates.Agreement):
+        _check_agreement(authority.thread, element, given)
+        return
+    if given:
+        check_change(actor, element, override=permissions.can_edit_strategy(actor), **given)
+
+
+def _check_agreement(thread: Catchball, element, given: dict) -> None:
+    field = element_field(element)
+    if thread.state != Catchball.State.AGREED:
+        raise Conflict.field("state", f"catchball #{thread.pk} is not agreed")
+    if getattr(thread, f"{field}_id") != element.pk:
+        raise Conflict.field("element", f"catchball #{thread.pk} agreed another element, "
+                                        f'not "{element.key}"')
+    agreed = version_of(_latest(thread))
+    if "title" in given and given["title"] is not None \
+            and str(given["title"]).strip() != agreed["title"]:
+        raise Conflict.field("title", f"is not the title agreed in catchball #{thread.pk}")
+    if "target" in given and isinstance(element, KeyResult) and given["target"] != agreed["target"]:
+        raise Conflict.field("target", f"is not the target agreed in catchball #{thread.pk}")
 
 
 # Selectors -------------------------------------------------------------------------------

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 
 from django.db.models import QuerySet
 
-from hoshin.core import clock
+from hoshin.core import clock, events
 from hoshin.core.errors import DomainError, FieldError
 from hoshin.core.history import service
 from hoshin.engine.flags import Reading, flag_reasons, snapshot_for
@@ -143,10 +143,13 @@ def _tell(kr: KeyResult, flags: list[Flag]) -> None:
         notify(person, notice, dedupe_key=f"flag:{ids}:{person.pk}")
 
 
-def evaluate_after_checkin(key_result: KeyResult) -> None:
-    """Re-judge one key result right after a check-in, inside the check-in's transaction,
-    so a flag clears (or is raised) the moment its cause changes."""
-    evaluate_flags(None, key_results=KeyResult.objects.filter(pk=key_result.pk))
+def judge_after_checkin(event: events.CheckInRecorded) -> None:
+    """Re-judge the key result of a check-in as of the day it was judged on (subscribed to
+    CheckInRecorded in apps.py), inside the check-in's transaction, so a flag clears (or is
+    raised) the moment its cause changes. The owner and lead are told of a raised flag
+    through the outbox in that same transaction: a check-in that rolls back tells nobody."""
+    evaluate_flags(None, today=event.today,
+                   key_results=KeyResult.objects.filter(pk=event.key_result.pk))
 
 
 def open_flags(*, cycle: Cycle | None = None, units=None) -> QuerySet:

@@ -6,5 +6,8 @@ class NotifyConfig(AppConfig):
     label = "notify"
 
     def ready(self) -> None:
-        # Periodic jobs register themselves with the scheduler on import.
-        from hoshin.notify import jobs  # noqa: F401
+        # Every app's jobs.py registers its periodic jobs with the scheduler on import;
+        # the scheduler discovers them rather than naming the apps.
+        from hoshin.notify import scheduler
+
+        scheduler.discover()

@@ -63,7 +63,8 @@ def slack_payload(person: Person, notice: Notice) -> dict:
     who = f"<@{slack_user_of(person)}>" if slack_user_of(person) else person.name
     blocks: list[dict] = [
         {"type": "header", "text": {"type": "plain_text", "text": notice.subject[:150]}},
-        {"type": "section", "text": {"type": "mrkdwn", "text": f"{who}: {notice.intro}"}},
+        # Slack refuses a section over 3000 characters (a long catchball comment).
+        {"type": "section", "text": {"type": "mrkdwn", "text": f"{who}: {notice.intro}"[:3000]}},
     ]
     for link in notice.links[:20]:
         text = f"*<{outbox.absolute_url(link.url)}|{_slack_escape(link.label)}>*"

@@ -1,13 +1,13 @@
-"""The periodic jobs. Each registers itself with the scheduler."""
+"""Notify's periodic jobs: the reminders, nudges and digests (registered in reminders.py)
+and outbox delivery. Other apps register theirs in their own jobs.py; the scheduler finds
+them all (`scheduler.discover()`)."""
 
 from __future__ import annotations
 
 import datetime as dt
 
-from hoshin.flags import jobs as flag_jobs  # noqa: F401  (registers the daily evaluation)
 from hoshin.notify import outbox, reminders  # noqa: F401  (reminders registers its jobs)
 from hoshin.notify.scheduler import job, minute_slot
-from hoshin.pdca import jobs as pdca_jobs  # noqa: F401  (registers the daily check)
 
 
 @job("deliver-outbox", slots=minute_slot, lease=dt.timedelta(minutes=2),

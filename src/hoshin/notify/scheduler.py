@@ -5,6 +5,11 @@ the organisation's check-in time has passed) and how to run one (`run(slot, now)
 `tick(now)` is all the scheduler process does, every few seconds: it records each due
 slot in `ScheduledRun` and enqueues `run_job` in the same transaction. Time is always
 passed in, so a whole quarter can be simulated week by week.
+
+Each app with periodic work registers its jobs in its own `jobs.py` (flags: the daily
+evaluation; pdca: the daily countermeasure check; notify: reminders, digests, outbox
+delivery). `discover()`, run once apps are ready, imports every installed app's `jobs`
+module; the scheduler imports none of them by name.
 """
 
 from __future__ import annotations
@@ -14,6 +19,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from django.db import IntegrityError, transaction
+from django.utils.module_loading import autodiscover_modules
 
 from hoshin.core import clock
 from hoshin.notify.models import ScheduledRun
@@ -44,6 +50,13 @@ def job(name: str, *, slots: Callable[[dt.datetime], Iterable[str]],
         return run
 
     return register
+
+
+def discover() -> list[str]:
+    """Import the `jobs` module of every installed app (each registers its own jobs with
+    `@job`); returns the registered job names. Safe to call again."""
+    autodiscover_modules("jobs")
+    return sorted(JOBS)
 
 
 def _enqueue(run: ScheduledRun, now: dt.datetime, fresh: bool) -> None:

@@ -6,11 +6,9 @@ import datetime as dt
 
 from django_tasks import task
 
-from hoshin.notify import (
-    jobs,  # noqa: F401  (registers the periodic jobs)
-    outbox,
-    scheduler,
-)
+# The periodic jobs are registered when the apps are ready (NotifyConfig.ready discovers
+# every app's jobs.py), before the worker runs any task.
+from hoshin.notify import outbox, scheduler
 
 
 @task()

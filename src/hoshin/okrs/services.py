@@ -36,15 +36,21 @@ def get(model, key: str, field: str = "key"):
     return obj
 
 
-def catchball_lock(actor: Person | None, element, **changes) -> None:
-    """An element agreed in catchball keeps its agreed title and target: a unit changes
-    them through a new round; the strategy office's own edit counts as its override (and
-    is kept in the history)."""
-    from hoshin.catchball.services import check_change
-
+def check_guards(actor: Person | None, element, authority=None, **changes) -> None:
+    """Run the guards other apps registered on plan elements (catchball: an agreed title or
+    target is locked) on the fields being changed. `authority` says on whose authority the
+    change is made: None for an ordinary edit, `gates.Agreement(thread)` when catchball
+    writes what both sides agreed."""
     given = {name: value for name, value in changes.items() if value is not _UNSET}
-    if given:
-        check_change(actor, element, override=permissions.can_edit_strategy(actor), **given)
+    gates.check_guards(actor, element, given, authority)
+
+
+def _agreed(authority, element) -> bool:
+    # An agreement of both sides stands in for the actor's own right to edit the element
+    # (the person accepting may not be the element's editor); the guards check that it
+    # covers this element and these values. Only an existing element can have been
+    # agreed. Like `actor=None`, an authority is passed by code, never from a request.
+    return isinstance(authority, gates.Agreement) and getattr(element, "pk", None) is not None
 
 
 def _require_writable(cycle: Cycle, field: str = "cycle") -> None:
@@ -246,9 +252,11 @@ def _objective_loop(objective: Objective, parent) -> bool:
 @service
 def save_objective(actor: Person | None, objective: Objective | None = None, *,
                    key: str | None = None, cycle: str | None = None, unit: str | None = None,
-                   title=_UNSET, description=_UNSET, kind=_UNSET, parent=_UNSET) -> Objective:
+                   title=_UNSET, description=_UNSET, kind=_UNSET, parent=_UNSET,
+                   authority=None) -> Objective:
     errors = ErrorCollector()
     creating = objective is None
+    agreed = _agreed(authority, objective)
     if creating:
         objective = Objective(key=claim_key(key))
         for fname, value in (("cycle", cycle), ("unit", unit)):
@@ -257,16 +265,18 @@ def save_objective(actor: Person | None, objective: Objective | None = None, *,
         if title is _UNSET:
             errors.add("title", "is required")
     else:
-        permissions.require(permissions.can_edit_unit_plan(actor, objective.unit),
-                            f'edit objectives of unit "{objective.unit.key}"')
-        catchball_lock(actor, objective, title=title)
+        if not agreed:
+            permissions.require(permissions.can_edit_unit_plan(actor, objective.unit),
+                                f'edit objectives of unit "{objective.unit.key}"')
+        check_guards(actor, objective, authority, title=title)
     if cycle:
         objective.cycle = get(Cycle, cycle, "cycle")
     if unit:
         objective.unit = get(Unit, unit, "unit")
     errors.raise_if_any()
-    permissions.require(permissions.can_edit_unit_plan(actor, objective.unit),
-                        f'edit objectives of unit "{objective.unit.key}"')
+    if not agreed:
+        permissions.require(permissions.can_edit_unit_plan(actor, objective.unit),
+                            f'edit objectives of unit "{objective.unit.key}"')
     _require_writable(objective.cycle)
     if objective.cycle.kind != Cycle.Kind.QUARTER and creating:
         errors.add("cycle", f'"{objective.cycle.key}" is a year; OKR objectives belong to a '
@@ -345,11 +355,13 @@ def save_key_result(actor: Person | None, key_result: KeyResult | None = None, *
                     key: str | None = None, objective: str | None = None, title=_UNSET,
                     owner=_UNSET, kind=_UNSET, baseline=_UNSET, target=_UNSET, unit=_UNSET,
                     weight=_UNSET, steps: list[dict] | None = None,
-                    phases: list[dict] | None = None, reason: str = "") -> KeyResult:
+                    phases: list[dict] | None = None, reason: str = "",
+                    authority=None) -> KeyResult:
     """Create or change a key result. Changing its target or baseline needs a reason,
-    kept in the history."""
+    kept in the history. `authority` as in `check_guards`."""
     errors = ErrorCollector()
     creating = key_result is None
+    agreed = _agreed(authority, key_result)
     if creating:
         if not objective:
             raise DomainError.field("objective", "is required")
@@ -360,11 +372,12 @@ def save_key_result(actor: Person | None, key_result: KeyResult | None = None, *
             errors.add("owner", "a key result needs exactly one owner: a person")
     elif objective:
         key_result.objective = get(Objective, objective, "objective")
-    permissions.require(permissions.can_edit_unit_plan(actor, key_result.objective.unit),
-                        f'edit key results of unit "{key_result.objective.unit.key}"')
+    if not agreed:
+        permissions.require(permissions.can_edit_unit_plan(actor, key_result.objective.unit),
+                            f'edit key results of unit "{key_result.objective.unit.key}"')
     _require_writable(key_result.objective.cycle, "objective")
     if not creating:
-        catchball_lock(actor, key_result, title=title, target=target)
+        check_guards(actor, key_result, authority, title=title, target=target)
     before = (key_result.baseline, key_result.target)
     if title is not _UNSET:
         if not (title or "").strip():
@@ -463,10 +476,9 @@ def record_checkin(actor: Person | None, key_result: KeyResult, *, value: float 
     last = key_result.last_checkin
     if last is None or (checkin.date, checkin.pk) >= (last.date, last.pk):
         KeyResult.objects.filter(pk=key_result.pk).update(last_checkin=checkin)
-    # A flag clears (or is raised) with the check-in that changes its cause.
-    from hoshin.flags.services import evaluate_after_checkin
-
-    evaluate_after_checkin(key_result)
+    # Apps above react in this transaction (flags re-judges the key result, so a flag
+    # clears or is raised with the check-in that changes its cause); okrs names none.
+    events.publish(events.CheckInRecorded(actor, key_result, checkin, clock.today()))
     return checkin
 
 

@@ -7,7 +7,7 @@ import datetime as dt
 
 from django.db.models import Q
 
-from hoshin.core import clock
+from hoshin.core import clock, gates
 from hoshin.core.errors import DomainError, ErrorCollector, NotFound
 from hoshin.core.history import service
 from hoshin.core.keys import claim_key
@@ -33,10 +33,20 @@ RESOURCE_ROLES = [r.value for r in ResourceRole]
 _UNSET = object()
 
 
-def catchball_lock(actor: Person | None, element, **changes) -> None:
-    from hoshin.okrs.services import catchball_lock as lock
+def check_guards(actor: Person | None, element, authority=None, **changes) -> None:
+    """Run the guards other apps registered on plan elements (catchball: an agreed title is
+    locked) on the fields being changed; `authority` is None for an ordinary edit, or
+    `gates.Agreement(thread)` when catchball writes what both sides agreed."""
+    given = {name: value for name, value in changes.items() if value is not _UNSET}
+    gates.check_guards(actor, element, given, authority)
 
-    lock(actor, element, **{k: v for k, v in changes.items() if v is not _UNSET})
+
+def _agreed(authority, element) -> bool:
+    # The agreement of both sides stands in for the actor's own right to edit the element
+    # (a unit lead accepting an annual objective does not edit annual objectives); the
+    # guards check that it covers this element and these values. Like `actor=None`, an
+    # authority is passed by code, never from a request.
+    return isinstance(authority, gates.Agreement) and getattr(element, "pk", None) is not None
 
 
 def _require_editor(actor: Person | None, what: str) -> None:
@@ -125,8 +135,10 @@ def _set_correlations(errors: ErrorCollector, field: str, links: dict[str, str],
 def save_annual_objective(actor: Person | None, annual: AnnualObjective | None = None, *,
                           key: str | None = None, year=_UNSET, title=_UNSET,
                           description=_UNSET, owner=_UNSET,
-                          breakthroughs: dict[str, str] | None = None) -> AnnualObjective:
-    _require_editor(actor, "edit annual objectives")
+                          breakthroughs: dict[str, str] | None = None,
+                          authority=None) -> AnnualObjective:
+    if not _agreed(authority, annual):
+        _require_editor(actor, "edit annual objectives")
     errors = ErrorCollector()
     if annual is None:
         annual = AnnualObjective(key=claim_key(key))
@@ -136,7 +148,7 @@ def save_annual_objective(actor: Person | None, annual: AnnualObjective | None =
     if year is not _UNSET and (year is None or not 1900 <= int(year) <= 2200):
         errors.add("year", "must be a year such as 2026")
     if annual.pk:
-        catchball_lock(actor, annual, title=title)
+        check_guards(actor, annual, authority, title=title)
     _apply(annual, errors, {"title": title, "year": year, "description": description,
                             "owner": owner})
     links = _set_correlations(errors, "breakthroughs", breakthroughs, Breakthrough, None)
@@ -154,7 +166,8 @@ def save_annual_objective(actor: Person | None, annual: AnnualObjective | None =
 def save_improvement_priority(actor: Person | None, priority: ImprovementPriority | None = None,
                               *, key: str | None = None, year=_UNSET, unit=_UNSET, title=_UNSET,
                               description=_UNSET, annual_objectives: dict[str, str] | None = None,
-                              resources: dict[str, str] | None = None) -> ImprovementPriority:
+                              resources: dict[str, str] | None = None,
+                              authority=None) -> ImprovementPriority:
     errors = ErrorCollector()
     unit_obj = None
     if unit is not _UNSET:
@@ -166,7 +179,8 @@ def save_improvement_priority(actor: Person | None, priority: ImprovementPriorit
     allowed = permissions.can_edit_strategy(actor) or (
         target_unit is not None and permissions.can_edit_unit_plan(actor, target_unit)
         and (priority is None or permissions.can_edit_unit_plan(actor, priority.unit)))
-    permissions.require(allowed, "edit this unit's improvement priorities")
+    permissions.require(allowed or _agreed(authority, priority),
+                        "edit this unit's improvement priorities")
     if priority is None:
         priority = ImprovementPriority(key=claim_key(key))
         for name, value in (("title", title), ("year", year), ("unit", unit)):
@@ -175,7 +189,7 @@ def save_improvement_priority(actor: Person | None, priority: ImprovementPriorit
     if unit_obj is not None:
         priority.unit = unit_obj
     if priority.pk:
-        catchball_lock(actor, priority, title=title)
+        check_guards(actor, priority, authority, title=title)
     _apply(priority, errors, {"title": title, "year": year, "description": description})
     links = _set_correlations(errors, "annual_objectives", annual_objectives, AnnualObjective, None)
     holders = _resolve_resources(errors, resources) if resources is not None else None

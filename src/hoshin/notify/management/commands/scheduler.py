@@ -18,7 +18,8 @@ class Command(BaseCommand):
         parser.add_argument("--once", action="store_true", help="check once, then exit")
 
     def handle(self, *args, interval, once, verbosity, **options):
-        import hoshin.notify.tasks  # noqa: F401  (registers the jobs)
+        # The jobs were discovered when the apps became ready (NotifyConfig.ready).
+        import hoshin.notify.tasks  # noqa: F401  (the task the scheduler enqueues)
 
         running = True
 
