@@ -72,8 +72,8 @@ CASES = {
     "unknown top-level key": (
         _set("risks", []),
         ["risks: unknown key (expected one of: hoshin, organization, people, units, vision, "
-         "breakthroughs, annual_objectives, improvement_priorities, metrics, cycles, themes, "
-         "trade_offs, objectives)"]),
+         "breakthroughs, annual_objectives, improvement_priorities, metrics, cycles, briefs, "
+         "themes, trade_offs, objectives, dependencies)"]),
     "no organization": (
         lambda doc: doc.pop("organization"),
         ["organization: is required"]),

@@ -10,11 +10,13 @@ from django.contrib.auth.hashers import is_password_usable
 from django.utils import timezone
 
 from hoshin.okrs import services as okrs
-from hoshin.okrs.models import CheckIn, KeyResult, Objective, Theme
+from hoshin.okrs.models import CheckIn, Cycle, Dependency, KeyResult, Objective, Theme
 from hoshin.org import services as org
 from hoshin.org.models import Membership, Person, Unit
+from hoshin.planning import services as planning
 from hoshin.planfile.exporter import dump, export_plan
 from hoshin.planfile.importer import import_plan, load
+from hoshin.planning.models import Brief
 from hoshin.strategy import services as strategy
 from hoshin.strategy.models import Metric, Resource
 
@@ -52,6 +54,20 @@ def enrich(plan) -> None:
                         title="Certify the first installers", parent="O1",
                         kind="aspirational", description="Résumé: 日本 ✓")
     org.update_person(None, plan.office, is_active=False)
+    # The plan-side records added to the format later: the brief's success, risks and
+    # constraints, dependencies on other units (answered and not), an archived theme and an
+    # archived cycle.
+    planning.save_brief(None, plan.quarter, success="A third of units sold by installers",
+                        risks="Installer churn\nSupply of heat pumps", constraints="No new hires")
+    asked = okrs.request_dependency(None, providing_unit="ops", key_result="KR1", key="D1",
+                                    description="Install slots for installer-sold units")
+    okrs.decide_dependency(None, asked, "accepted", note="Weeks 3-6")
+    okrs.request_dependency(None, providing_unit="sales", objective="O2", key="D2",
+                            description="Forecast of installs per week")
+    okrs.archive_theme(None, okrs.save_theme(None, key="T2", cycle=plan.quarter.key,
+                                             title="Dropped theme", annual_objectives=["A1"]))
+    okrs.archive_cycle(None, okrs.save_cycle(None, key="2031-Q1", start=dt.date(2031, 1, 1),
+                                             end=dt.date(2031, 3, 31)))
 
 
 @pytest.mark.parametrize("fmt", ["yaml", "json"])
@@ -94,6 +110,15 @@ def test_the_import_restores_the_plan_itself(plan, wipe):
     assert not office.is_active and office.role == "strategy_office"
     assert not is_password_usable(office.password)
     assert Person.objects.get(email="admin@acme.test").is_superuser
+    brief = Brief.objects.get(cycle__key=plan.quarter.key)
+    assert (brief.risks, brief.constraints) == ("Installer churn\nSupply of heat pumps",
+                                                "No new hires")
+    d1, d2 = Dependency.objects.order_by("key")
+    assert (d1.key_result.key, d1.providing_unit.key, d1.state, d1.note) == (
+        "KR1", "ops", "accepted", "Weeks 3-6")
+    assert d1.decided_at is not None and d1.requested_at <= d1.decided_at
+    assert (d2.objective.key, d2.state, d2.decided_at) == ("O2", "requested", None)
+    assert Theme.objects.get(key="T2").archived and Cycle.objects.get(key="2031-Q1").archived
 
 
 def test_every_imported_row_has_its_history(small_plan):
@@ -132,6 +157,9 @@ def test_demo_organisation_round_trips(db, wipe, fmt):
 
     assert dump(export_plan(), fmt) == text
     assert CheckIn.objects.count() > 100
+    # The demo organisation carries every kind of plan record the format knows.
+    assert "briefs:" in text or '"briefs"' in text
+    assert Dependency.objects.filter(state="accepted").exists()
 
 
 @pytest.mark.parametrize("fmt", ["yaml", "json"])

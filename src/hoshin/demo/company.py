@@ -240,6 +240,30 @@ def demo_plan(today: dt.date) -> dict:
                 objectives.append({"id": oid, "cycle": quarter.id, "unit": uid, "title": title,
                                    "parent": parent, "kind": okind, "key_results": krdocs})
 
+    # The rest of each quarter's brief, and a few cross-unit dependencies of this quarter's
+    # key results: one accepted, one declined, one still waiting for an answer.
+    briefs = [{"cycle": quarter.id,
+               "success": "Every theme's success line met; no committed key result off track.",
+               "risks": "Installer capacity in the peak season; heat-pump supply lead times.",
+               "constraints": "No new hires beyond the approved plan; capex as budgeted."}
+              for quarter in (prev, cur)]
+    asked = f"{min(today, cur.start + dt.timedelta(days=3)).isoformat()}T09:00:00Z"
+    answered = f"{min(today, cur.start + dt.timedelta(days=5)).isoformat()}T15:00:00Z"
+    current = [o for o in objectives if o["cycle"] == cur.id]
+    dependencies = []
+    for n, state in enumerate(("accepted", "declined", "requested")):
+        needing, providing = current[n], current[-1 - n]
+        dependency = {"id": f"{cur.id}-D{n + 1}", "key_result": needing["key_results"][0]["id"],
+                      "providing_unit": providing["unit"], "state": state,
+                      "description": f"Relies on their objective \"{providing['title']}\" "
+                                     "landing in the first half of the quarter.",
+                      "requested_by": leads[needing["unit"]], "requested_at": asked}
+        if state != "requested":
+            dependency.update({"decided_by": leads[providing["unit"]], "decided_at": answered,
+                               "note": "Agreed for weeks 3-6." if state == "accepted" else
+                                       "No capacity this quarter; ask again next quarter."})
+        dependencies.append(dependency)
+
     return {
         "hoshin": 1,
         "organization": {"name": "Kestrel Heat Pumps Ltd", "fiscal_year_start": 1},
@@ -252,8 +276,10 @@ def demo_plan(today: dt.date) -> dict:
         "improvement_priorities": priorities,
         "metrics": metrics,
         "cycles": cycles,
+        "briefs": briefs,
         "themes": themes,
         "trade_offs": trade_offs,
         "objectives": objectives,
+        "dependencies": dependencies,
     }
 

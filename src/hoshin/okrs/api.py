@@ -58,6 +58,24 @@ ARCHIVED = Query(False, description="Include archived items.")
 CYCLE = Query(None, description="Id of the cycle.")
 UNIT = Query(None, description="Id of the unit.")
 OWNER = Query(None, description="Email of the owner.")
+AS_OF = Query(None, description="Show the plan as it stood then, read back from the history: "
+                                "a date (2026-10-01, the end of that day in the server's time "
+                                "zone) or a date-time (2026-10-01T09:30:00Z). Progress and "
+                                "status are judged on that day, from the check-ins up to it.")
+
+
+def _plan_at(as_of: str):
+    # The plan as of a date is rebuilt from the history tables (hoshin.planfile.as_of),
+    # in the same shapes as the live answers.
+    from hoshin.planfile.as_of import plan_at
+
+    return plan_at(as_of)
+
+
+def _items(items: list[dict]):
+    from hoshin.planfile.as_of import Items
+
+    return Listing(Items(items), lambda page: page)
 
 
 def _create(saver, actor, payload):
@@ -129,11 +147,17 @@ def cycle_tree(request, id: str,
                                                    "objectives; empty branches are pruned."),
                format: Literal["nested", "flat"] = Query(
                    "nested", description="nested: one root with children; flat: a list of "
-                                         "nodes in depth-first order with their parent's id.")):
+                                         "nodes in depth-first order with their parent's id."),
+               as_of: str = AS_OF):
     """Vision → breakthroughs → annual objectives → improvement priorities and themes →
     objectives → key results. Elements not linked upward hang from the root, so gaps show."""
-    cycle = one(Cycle, id)
-    tree = alignment_tree_data(cycle, unit=get_unit(unit, "unit") if unit else None)
+    if as_of:
+        if unit:
+            get_unit(unit, "unit")
+        tree = _plan_at(as_of).tree(id, unit or None)
+    else:
+        cycle = one(Cycle, id)
+        tree = alignment_tree_data(cycle, unit=get_unit(unit, "unit") if unit else None)
     # The tree of a large cycle is big: it is sent as built rather than re-validated node
     # by node (its shape is the documented one, checked by the API tests).
     return JsonResponse(_flatten(tree) if format == "flat" else tree, safe=False,
@@ -209,7 +233,10 @@ def list_objectives(request, cycle: str = CYCLE, unit: str = UNIT,
                     parent: str = Query(None, description="Id of the annual objective, "
                                                           "improvement priority, theme or "
                                                           "objective they serve."),
-                    archived: bool = ARCHIVED):
+                    archived: bool = ARCHIVED, as_of: str = AS_OF):
+    if as_of:
+        return _items(_plan_at(as_of).objectives(cycle=cycle, unit=unit, owner=owner,
+                                                 parent=parent, archived=archived))
     rows = live(Objective.objects.select_related(*OBJECTIVE_RELATED)
                 .order_by("cycle__start", "unit__name", "key"), archived)
     if cycle:
@@ -232,7 +259,9 @@ def create_objective(request, payload: ObjectiveCreate):
 
 
 @router.get("/objectives/{id}", response={200: ObjectiveOut, **ERRORS}, tags=OBJECTIVES)
-def get_objective(request, id: str):
+def get_objective(request, id: str, as_of: str = AS_OF):
+    if as_of:
+        return _plan_at(as_of).one("objective", id)
     return objective_dicts([_objective(id)])[0]
 
 
@@ -262,7 +291,10 @@ def _key_result(key: str) -> KeyResult:
 @paginate(Pagination)
 def list_key_results(request, cycle: str = CYCLE, unit: str = UNIT, owner: str = OWNER,
                      objective: str = Query(None, description="Id of the objective."),
-                     archived: bool = ARCHIVED):
+                     archived: bool = ARCHIVED, as_of: str = AS_OF):
+    if as_of:
+        return _items(_plan_at(as_of).key_results(cycle=cycle, unit=unit, owner=owner,
+                                                  objective=objective, archived=archived))
     rows = live(KeyResult.objects.select_related(*KR_RELATED)
                 .order_by("objective__cycle__start", "objective__key", "id"), archived)
     if cycle:
@@ -283,7 +315,9 @@ def create_key_result(request, payload: KeyResultCreate):
 
 
 @router.get("/key-results/{id}", response={200: KeyResultOut, **ERRORS}, tags=KEY_RESULTS)
-def get_key_result(request, id: str):
+def get_key_result(request, id: str, as_of: str = AS_OF):
+    if as_of:
+        return _plan_at(as_of).one("key_result", id)
     return key_result_dicts([_key_result(id)])[0]
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from hoshin.core import clock, events, gates
+from hoshin.core import clock, events, gates, history
 from hoshin.core.errors import DomainError, ErrorCollector, FieldError, NotFound
 from hoshin.core.history import service
 from hoshin.core.keys import claim_key
@@ -421,13 +421,13 @@ def save_key_result(actor: Person | None, key_result: KeyResult | None = None, *
     key_result.save()
     if step_rows is not None:
         key_result.steps.all().delete()
-        MilestoneStep.objects.bulk_create(
+        history.bulk_create(MilestoneStep, (
             MilestoneStep(key_result=key_result, key=k, title=t.strip(), weight=w, order=i)
-            for i, (k, t, w) in enumerate(step_rows))
+            for i, (k, t, w) in enumerate(step_rows)))
     if phases is not None:
         key_result.phases.all().delete()
-        Phase.objects.bulk_create(Phase(key_result=key_result, date=d, target=t)
-                                  for d, t in phase_rows)
+        history.bulk_create(Phase, (Phase(key_result=key_result, date=d, target=t)
+                                    for d, t in phase_rows))
     return key_result
 
 
@@ -472,7 +472,8 @@ def record_checkin(actor: Person | None, key_result: KeyResult, *, value: float 
         raise DomainError(errors)
     checkin = CheckIn.objects.create(
         key_result=key_result, date=day, value=value, confidence=confidence, note=note or "",
-        blockers=blockers or "", steps_done=list(steps_done or []), author=actor)
+        blockers=blockers or "", steps_done=list(steps_done or []), author=actor,
+        created_at=clock.now())
     last = key_result.last_checkin
     if last is None or (checkin.date, checkin.pk) >= (last.date, last.pk):
         KeyResult.objects.filter(pk=key_result.pk).update(last_checkin=checkin)
@@ -530,9 +531,9 @@ def save_initiative(actor: Person | None, initiative: Initiative | None = None, 
     initiative.save()
     if links is not None:
         initiative.links.all().delete()
-        InitiativeLink.objects.bulk_create(
+        history.bulk_create(InitiativeLink, (
             InitiativeLink(initiative=initiative, url=link["url"].strip(),
-                           title=link.get("title") or "") for link in links)
+                           title=link.get("title") or "") for link in links))
     return initiative
 
 

@@ -32,12 +32,13 @@ KIND_LABELS = {
     "unit": "unit", "breakthrough": "breakthrough", "annual": "annual objective",
     "priority": "improvement priority", "metric": "metric", "cycle": "cycle", "theme": "theme",
     "objective": "objective", "key_result": "key result", "initiative": "initiative",
+    "dependency": "dependency",
 }
 PARENT_KINDS = ("annual", "priority", "theme", "objective")
 SECTION_KINDS = {
     "units": "unit", "breakthroughs": "breakthrough", "annual_objectives": "annual",
     "improvement_priorities": "priority", "metrics": "metric", "cycles": "cycle",
-    "themes": "theme", "objectives": "objective",
+    "themes": "theme", "objectives": "objective", "dependencies": "dependency",
 }
 SECTIONS = list(schema.PlanFile.model_fields)
 
@@ -315,6 +316,7 @@ class _Checker:
         self.check_strategy()
         self.check_cycles()
         self.check_objectives()
+        self.check_dependencies()
         return sorted(self.errors, key=lambda e: _sort_key(e[0]))
 
     def claim(self, key: str, kind: str, path: str, item) -> None:
@@ -459,6 +461,18 @@ class _Checker:
             self.text(f"cycles[{i}].name", c.name, MAX_CYCLE_NAME_LENGTH)
             if c.end < c.start:
                 self.add(f"cycles[{i}].end", "must not be before start")
+        briefs: dict[str, int] = {}
+        for i, b in enumerate(self.plan.briefs or []):
+            if b is None:
+                continue
+            cycle = self.ref(f"briefs[{i}].cycle", b.cycle, "cycle")
+            if cycle is not None and cycle.kind != "quarter":
+                self.add(f"briefs[{i}].cycle",
+                         f'"{cycle.id}" is a year; a strategic brief belongs to a quarter')
+            if b.cycle in briefs:
+                self.add(f"briefs[{i}].cycle", f'"{b.cycle}" already has its brief at '
+                                               f"briefs[{briefs[b.cycle]}]")
+            briefs.setdefault(b.cycle, i)
         for i, t in enumerate(self.plan.themes or []):
             if t is None:
                 continue
@@ -572,6 +586,20 @@ class _Checker:
                 if not link.url.strip().startswith(("http://", "https://")):
                     self.add(f"{ipath}.links[{n}].url", "must be an http(s) address")
                 self.text(f"{ipath}.links[{n}].title", link.title, MAX_LINK_TITLE_LENGTH)
+
+    def check_dependencies(self) -> None:
+        for i, d in enumerate(self.plan.dependencies or []):
+            if d is None:
+                continue
+            path = f"dependencies[{i}]"
+            if not d.key_result and not d.objective:
+                self.add(f"{path}.key_result", "give the key result (or else the objective) "
+                                               "that relies on the other unit")
+            self.ref(f"{path}.key_result", d.key_result, "key_result")
+            self.ref(f"{path}.objective", d.objective, "objective")
+            self.ref(f"{path}.providing_unit", d.providing_unit, "unit")
+            self.person(f"{path}.requested_by", d.requested_by)
+            self.person(f"{path}.decided_by", d.decided_by)
 
     def check_owner(self, path: str, kr: schema.KeyResult) -> None:
         # The same rules as okrs.services._resolve_owner / owner_error, over plain data.

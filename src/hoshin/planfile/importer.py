@@ -255,6 +255,13 @@ class _Writer:
     def person(self, email: str | None) -> int | None:
         return self.person_ids[email.lower()] if email else None
 
+    @staticmethod
+    def moment(value: dt.datetime | None) -> dt.datetime | None:
+        # A time written without a zone is UTC, as the exporter writes every time.
+        if value is not None and value.tzinfo is None:
+            return value.replace(tzinfo=dt.timezone.utc)
+        return value
+
     def write(self) -> dict[str, int]:
         self.write_organization()
         self.write_people()
@@ -263,6 +270,7 @@ class _Writer:
         self.write_cycles()
         self.write_objectives()
         self.write_key_results()
+        self.write_dependencies()
         return self.counts
 
     def write_organization(self) -> None:
@@ -422,18 +430,20 @@ class _Writer:
         from django.apps import apps
 
         from hoshin.okrs.models import Cycle, Theme, TradeOff
+        from hoshin.planning.models import Brief
 
         plan = self.plan
         cycles = self.ids["cycle"]
         for obj in self.create(Cycle, [
                 Cycle(key=c.id, name=c.name, kind=c.kind, start=c.start, end=c.end,
-                      state=c.state, created_at=self.now)
+                      state=c.state, archived_at=self.archived(c), created_at=self.now)
                 for c in plan.cycles]):
             cycles[obj.key] = obj.pk
         themes = self.ids["theme"]
         for obj in self.create(Theme, [
                 Theme(key=t.id, cycle_id=cycles[t.cycle], title=t.title, success=t.success,
-                      created_at=self.now) for t in plan.themes]):
+                      archived_at=self.archived(t), created_at=self.now)
+                for t in plan.themes]):
             themes[obj.key] = obj.pk
         # A theme's history row also snapshots its annual objectives (m2m history). Ids are
         # read back rather than taken from bulk_create, which gives none on older SQLite.
@@ -454,9 +464,13 @@ class _Writer:
             batch_size=BATCH_SIZE)
         self.create(TradeOff, [
             TradeOff(cycle_id=cycles[t.cycle], title=t.title, kind=t.kind, reason=t.reason,
-                     decided_by_id=self.person(t.decided_by), created_at=self.now)
+                     decided_by_id=self.person(t.decided_by),
+                     created_at=self.moment(t.created_at) or self.now)
             for t in plan.trade_offs])
-        for label in ("cycles", "themes", "trade_offs"):
+        self.create(Brief, [
+            Brief(cycle_id=cycles[b.cycle], success=b.success, risks=b.risks,
+                  constraints=b.constraints) for b in plan.briefs])
+        for label in ("cycles", "briefs", "themes", "trade_offs"):
             self.counts[label] = len(getattr(plan, label))
 
     def write_objectives(self) -> None:
@@ -565,3 +579,19 @@ class _Writer:
             KeyResult.objects.update(last_checkin=Subquery(latest))
         self.counts["checkins"] = total
         self.report("check-ins", total, total)
+
+    def write_dependencies(self) -> None:
+        from hoshin.okrs.models import Dependency
+
+        self.create(Dependency, [
+            Dependency(key=d.id, key_result_id=self.ids["key_result"].get(d.key_result),
+                       objective_id=self.ids["objective"].get(d.objective),
+                       providing_unit_id=self.ids["unit"][d.providing_unit],
+                       description=d.description, state=d.state, note=d.note,
+                       requested_by_id=self.person(d.requested_by),
+                       requested_at=self.moment(d.requested_at) or self.now,
+                       decided_by_id=self.person(d.decided_by),
+                       decided_at=self.moment(d.decided_at), archived_at=self.archived(d),
+                       created_at=self.now)
+            for d in self.plan.dependencies])
+        self.counts["dependencies"] = len(self.plan.dependencies)

@@ -23,6 +23,7 @@ CycleKind = Literal["year", "quarter"]
 CycleState = Literal["draft", "planning", "active", "closed"]
 InitiativeStatus = Literal["not_started", "in_progress", "blocked", "done", "cancelled"]
 TradeOffKind = Literal["paused", "slowed", "stopped"]
+DependencyState = Literal["requested", "accepted", "declined"]
 Direction = Literal["increase", "decrease"]
 
 Key = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=64,
@@ -31,6 +32,10 @@ Email = Annotated[str, StringConstraints(strip_whitespace=True, min_length=3, ma
                                          pattern=r"^[^@\s]+@[^@\s]+$")]
 Title = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=300)]
 Period = Annotated[str, StringConstraints(pattern=r"^\d{4}-(0[1-9]|1[0-2])$")]
+# A moment, for the few records whose time matters (when a trade-off was recorded, a
+# dependency asked for or answered). Written in UTC to the second (2026-01-05T09:30:00Z);
+# a time without a zone is read as UTC.
+Moment = dt.datetime
 
 
 class Strict(BaseModel):
@@ -125,6 +130,16 @@ class Cycle(Strict):
     kind: CycleKind = "quarter"
     name: str = ""
     state: CycleState = "draft"
+    archived: bool = False
+
+
+class Brief(Strict):
+    """The rest of a quarter's strategic brief, beside its themes and trade-offs."""
+
+    cycle: Key
+    success: str = ""
+    risks: str = ""
+    constraints: str = ""
 
 
 class Theme(Strict):
@@ -133,6 +148,7 @@ class Theme(Strict):
     title: Title
     annual_objectives: list[Key] = []
     success: str = ""
+    archived: bool = False
 
 
 class TradeOff(Strict):
@@ -141,6 +157,7 @@ class TradeOff(Strict):
     reason: str = ""
     kind: TradeOffKind = "paused"
     decided_by: Email | None = None
+    created_at: Moment | None = None
 
 
 class Step(Strict):
@@ -207,6 +224,23 @@ class Objective(Strict):
     key_results: list[KeyResult] = []
 
 
+class Dependency(Strict):
+    """A key result (or objective) relying on another unit's work (SPEC §5)."""
+
+    id: Key
+    key_result: Key | None = None
+    objective: Key | None = None
+    providing_unit: Key
+    description: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
+    state: DependencyState = "requested"
+    note: str = ""
+    requested_by: Email | None = None
+    requested_at: Moment | None = None
+    decided_by: Email | None = None
+    decided_at: Moment | None = None
+    archived: bool = False
+
+
 class PlanFile(Strict):
     hoshin: Literal[1]
     organization: Organization
@@ -218,6 +252,8 @@ class PlanFile(Strict):
     improvement_priorities: list[ImprovementPriority] = []
     metrics: list[Metric] = []
     cycles: list[Cycle] = []
+    briefs: list[Brief] = []
     themes: list[Theme] = []
     trade_offs: list[TradeOff] = []
     objectives: list[Objective] = []
+    dependencies: list[Dependency] = []

@@ -14,6 +14,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.utils.safestring import mark_safe
 
+from hoshin.core.errors import DomainError
 from hoshin.engine.rollup import node_to_dict
 from hoshin.okrs.models import Cycle
 from hoshin.okrs.progress import BRANCH_TYPES, alignment_tree_data
@@ -60,10 +61,13 @@ class _Filters:
         self.status = request.GET.get("status") or ""
         self.units = dict(Unit.objects.filter(archived_at__isnull=True).order_by("name")
                           .values_list("key", "name"))
+        # The map as the plan stood at the end of a day (read back from the history); empty
+        # for today's live map.
+        self.as_of = (request.GET.get("as_of") or "").strip()
 
     def query(self, **more) -> str:
         params = {"cycle": self.cycle.key if self.cycle else "", "unit": self.unit_key,
-                  "owner": self.owner, "status": self.status, **more}
+                  "owner": self.owner, "status": self.status, "as_of": self.as_of, **more}
         return urlencode({k: v for k, v in params.items() if v})
 
     def apply(self, tree: dict | None) -> dict | None:
@@ -75,7 +79,9 @@ class _Filters:
         return tree
 
     def branch_url(self, node: dict) -> str | None:
-        if node["type"] not in BRANCH_TYPES or node.get("ref"):
+        # A past map is rebuilt whole from the history, so it is sent whole: its branches
+        # have no live counterpart to load.
+        if node["type"] not in BRANCH_TYPES or node.get("ref") or self.as_of:
             return None
         return "/alignment/branch/?" + self.query(node=f"{node['type']}:{node['id']}")
 
@@ -95,7 +101,17 @@ class _Filters:
         return {"nav": "alignment", "cycles": self.cycles, "cycle": self.cycle,
                 "unit_options": mark_safe(_options(self.units, self.unit_key)),
                 "unit_key": self.unit_key, "owner": self.owner, "status": self.status,
-                "statuses": STATUS_WORDS, "tree_html": None, "nodes": 0, "owners": []}
+                "statuses": STATUS_WORDS, "tree_html": None, "nodes": 0, "owners": [],
+                "as_of": self.as_of, "today_url": "/alignment/?" + self.query(as_of="")}
+
+    def tree(self) -> dict:
+        """The cycle's tree, live or as of the date asked for (DomainError if it cannot be
+        shown then, e.g. before the plan or the cycle existed)."""
+        if not self.as_of:
+            return alignment_tree_data(self.cycle, unit=self.unit)
+        from hoshin.planfile.as_of import plan_at
+
+        return plan_at(self.as_of).tree(self.cycle.key, self.unit.key if self.unit else None)
 
 
 def _options(units: dict[str, str], selected: str) -> str:
@@ -119,7 +135,11 @@ def alignment_map(request):
     filters = _Filters(request)
     context = filters.context()
     if filters.cycle is not None:
-        tree = alignment_tree_data(filters.cycle, unit=filters.unit)
+        try:
+            tree = filters.tree()
+        except DomainError as exc:
+            context["as_of_error"] = exc.errors[0].message
+            return render(request, "web/alignment.html", context)
         context["owners"] = _owners(tree)
         tree = filters.apply(tree)
         if tree is not None:

@@ -17,15 +17,29 @@ class Command(HoshinCommand):
         parser.add_argument("-o", "--output", metavar="FILE", help="write to FILE, not stdout")
         parser.add_argument("--format", dest="fmt", choices=["yaml", "json"],
                             help="default: from the extension of -o FILE, else yaml")
+        parser.add_argument("--as-of", dest="as_of", metavar="DATE",
+                            help="the plan as it stood at the end of DATE (YYYY-MM-DD, in the "
+                                 "configured time zone) or at a date-time such as "
+                                 "2026-10-01T09:30:00Z, read back from the history")
 
-    def handle(self, *args, output, fmt, **options):
+    def handle(self, *args, output, fmt, as_of=None, **options):
+        from hoshin.core.errors import DomainError
         from hoshin.planfile.exporter import dump, export_plan
 
         self.require_migrated()
         if fmt is None:
             suffix = Path(output).suffix.lower() if output else ""
             fmt = FORMATS_BY_EXTENSION.get(suffix, "yaml")
-        text = dump(export_plan(), fmt)
+        if as_of is None:
+            doc = export_plan()
+        else:
+            from hoshin.planfile.as_of import plan_at
+
+            try:
+                doc = plan_at(as_of).document()
+            except DomainError as exc:
+                raise CommandError(f"--as-of: {exc.errors[0].message}") from None
+        text = dump(doc, fmt)
         if not output:
             self.stdout.write(text, ending="" if text.endswith("\n") else "\n")
             return
