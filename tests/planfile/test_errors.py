@@ -191,6 +191,30 @@ CASES = {
         _set("objectives.0.key_results.0.initiatives.0.links.0.url", "jira:PORTAL-1"),
         ["objectives[0].key_results[0].initiatives[0].links[0].url: must be an http(s) "
          "address"]),
+    "dependency on nothing known": (
+        _set("dependencies", [{"id": "D1", "key_result": "KR9", "providing_unit": "legal",
+                               "description": "Contract review", "requested_by": "x@y"}]),
+        ['dependencies[0].key_result: unknown key result "KR9"',
+         'dependencies[0].providing_unit: unknown unit "legal"',
+         'dependencies[0].requested_by: unknown person "x@y"']),
+    "dependency without a subject": (
+        _set("dependencies", [{"id": "D1", "providing_unit": "ops", "description": "Slots"}]),
+        ["dependencies[0].key_result: give the key result (or else the objective) that "
+         "relies on the other unit"]),
+    "dependency id already taken": (
+        _set("dependencies", [{"id": "KR1", "objective": "O1", "providing_unit": "ops",
+                               "description": "Slots"}]),
+        ['dependencies[0].id: "KR1" is already the id of objectives[0].key_results[0] (ids are '
+         "unique across the whole plan)"]),
+    "moment that is no moment": (
+        _set("trade_offs.0.created_at", "soon"),
+        ['trade_offs[0].created_at: "soon" is not a moment such as 2026-01-05T09:30:00Z']),
+    "brief of a year, twice": (
+        _set("briefs", [{"cycle": "2026", "risks": "Supply"}, {"cycle": "2026", "risk": "x"},
+                        {"cycle": "2026-Q9"}]),
+        ['briefs[0].cycle: "2026" is a year; a strategic brief belongs to a quarter',
+         'briefs[1].risk: unknown key (did you mean "risks"?)',
+         'briefs[2].cycle: unknown cycle "2026-Q9"']),
 }
 
 

@@ -130,6 +130,8 @@ def _schema_message(err: dict, loc: tuple, path: str) -> str:
         return "must be a mapping (key: value pairs)"
     if kind == "list_type":
         return "must be a list"
+    if kind.startswith("datetime_"):
+        return f"{_show(value)} is not a moment such as 2026-01-05T09:30:00Z"
     message = err["msg"].replace("Input should be", "must be")
     message = message[:1].lower() + message[1:]
     if _scalar(value):
