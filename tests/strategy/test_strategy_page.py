@@ -179,7 +179,7 @@ def test_history_in_words(client, plan):
     html = client.get("/strategy/breakthroughs/B1/").content.decode()
     history = html[html.index("Change history"):]
     assert "Title: Lead the heat-pump market → Own the heat-pump market" in history
-    assert "Owner: – → Lea Lead" in history
+    assert "Owner: — → Lea Lead" in history  # core.history_view.EMPTY, as on every page
     assert "Link to A1 Double installations: Strong ● → Weak △" in history
     assert "Oscar Office" in history
     assert "owner_id" not in history and "breakthrough_id" not in history

@@ -7,7 +7,13 @@ simple-history records into `HistoryRow`s here, so the wording is the same every
     rows = history_rows(list(Objective.history.filter(id=o.pk))
                         + list(KeyResult.history.filter(id__in=kr_ids)), limit=50)
 
-Records of several models may be mixed. A change's predecessor does not have to be in
+Records of several models may be mixed. Links (a correlation's strength, a resource's
+role) read as one line each with `link_rows`:
+
+    rows += link_rows(Resource.history.filter(priority_id=p.pk), ends=("person", "unit"),
+                      value="role", words=LinkWords(added="Added {other} as {value_lower} …"))
+
+ A change's predecessor does not have to be in
 the list (the home page passes only the latest few records): missing ones are fetched,
 one query per model. Related items and people are also fetched in bulk, so the number
 of queries does not grow with the number of rows.
@@ -17,7 +23,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 from django.db import models
@@ -52,10 +58,21 @@ class HistoryRow:
     object_id: int
     changes: list[FieldChange] = field(default_factory=list)
     reason: str = ""
+    text: str = ""  # the whole line, when the row was written as one (links)
 
     @property
     def subject(self) -> str:
         return f"{self.key} {self.title}".strip()
+
+    @property
+    def sentence(self) -> str:
+        """One line for a list of one item's changes: "Title: A → B; Owner: — → Lea Lead",
+        "Archived", "Created breakthrough"."""
+        if self.text:
+            return self.text
+        parts = [self.action.capitalize()] if self.action in ("archived", "restored") else []
+        parts += map(str, self.changes)
+        return "; ".join(parts) or f"{self.action.capitalize()} {self.kind}"
 
     @property
     def summary(self) -> str:
@@ -111,6 +128,61 @@ def history_rows(records: Iterable, *, limit: int | None = None,
             title=getattr(record, "title", None) or getattr(record, "name", "") or "",
             model=model, object_id=record.id, changes=shown,
             reason=record.history_change_reason or ""))
+    return rows
+
+
+@dataclass(frozen=True)
+class LinkWords:
+    """How a link's changes read. {other} is the linked item or person, {value} and
+    {value_lower} its strength or role, {old} and {new} the value before and after."""
+
+    added: str = "Linked to {other} ({value})"
+    removed: str = "Removed the link to {other}"
+    changed: str = "Link to {other}: {old} → {new}"
+
+
+def link_rows(records: Iterable, *, ends: Sequence[str], value: str,
+              words: LinkWords = LinkWords()) -> list[HistoryRow]:
+    """Plain rows, newest first, for the history of a link model: the item at the other
+    end (the first of `ends` that is set) and the link's `value` field. Saves that left
+    the value as it was are left out."""
+    records = sorted(records, key=_order)
+    if not records:
+        return []
+    model = records[0].instance_type
+    end_fields = [model._meta.get_field(name) for name in ends]
+    value_field = model._meta.get_field(value)
+    wanted: dict[type[models.Model], set] = defaultdict(set)
+    for record in records:
+        for f in end_fields:
+            wanted[f.related_model].add(getattr(record, f.attname))
+    names = _related_names(wanted)
+    people = _people({r.history_user_id for r in records if r.history_user_id})
+    last: dict[int, object] = {}
+    rows = []
+    for record in records:
+        before, last[record.id] = last.get(record.id), record
+        other = next((names.get((f.related_model, getattr(record, f.attname)), "?")
+                      for f in end_fields if getattr(record, f.attname) is not None), "?")
+        new = _value(value_field, getattr(record, value), names)
+        old = _value(value_field, getattr(before, value, None), names)
+        if record.history_type == "+":
+            action, template, changes = "linked", words.added, []
+        elif record.history_type == "-":
+            action, template, changes = "unlinked", words.removed, []
+        elif old == new:
+            continue
+        else:
+            action, template = "changed", words.changed
+            changes = [FieldChange(value, _label(value_field), old, new)]
+        rows.append(HistoryRow(
+            when=record.history_date, who=people.get(record.history_user_id, "System"),
+            action=action, kind=str(model._meta.verbose_name), key="", title=other,
+            model=model, object_id=record.id, changes=changes,
+            reason=record.history_change_reason or "",
+            text=template.format(other=other, value=new, value_lower=new.lower(), old=old,
+                                 new=new)))
+    rows.reverse()
     return rows
 
 

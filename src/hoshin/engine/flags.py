@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from hoshin.engine.forecast import fit
+from hoshin.engine.numbers import number
 from hoshin.engine.progress import STAY_KINDS, clamp, expected_progress, kr_progress
 from hoshin.engine.types import CheckInPoint, Kind, KRSnapshot
 
@@ -49,10 +50,8 @@ class Reading:
 
 
 def _num(value: float) -> str:
-    """Three significant digits, whole numbers from 100 up: what a person reads."""
-    if abs(value) >= 100:
-        return f"{value:,.0f}"
-    return f"{float(f'{value:.3g}'):g}"
+    """An estimate: three significant digits, whole numbers from 100 up."""
+    return number(value, significant=3, grouped=True)
 
 
 def _forecast(kr: KRSnapshot, readings: Sequence[Reading], end: dt.date, unit: str,

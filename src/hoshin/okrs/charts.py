@@ -7,6 +7,8 @@ import datetime as dt
 from dataclasses import dataclass, field
 from xml.sax.saxutils import escape
 
+from hoshin.engine.numbers import number
+
 STAY_KINDS = ("stay_above", "stay_below")
 
 
@@ -37,10 +39,6 @@ class Chart:
         span = (self.y_max - self.y_min) or 1.0
         frac = (value - self.y_min) / span
         return round(self.height - self.bottom - (self.height - self.top - self.bottom) * frac, 1)
-
-
-def _num(value: float) -> str:
-    return f"{value:g}" if abs(value) < 1e6 else f"{value:.3g}"
 
 
 def geometry(*, start: dt.date, end: dt.date, kind: str, baseline: float | None,
@@ -87,7 +85,7 @@ def burnup_svg(chart: Chart, *, title: str, unit: str = "", kind: str = "increas
     raw = f"Burn-up of {title}" + (f" ({unit})" if unit else "")
     label, attr = escape(raw), escape(raw, {'"': "&quot;"})
     # Numbers only on the axis: the unit would not fit the margin; the caption names it.
-    fmt = (lambda v: f"{round(v * 100)} %") if kind == "milestone" else _num
+    fmt = (lambda v: f"{round(v * 100)} %") if kind == "milestone" else number
     parts = [(f'<svg xmlns="http://www.w3.org/2000/svg" class="burnup" viewBox="0 0 {w} {h}" '
               f'role="img" aria-label="{attr}">'),
              f"<title>{label}</title>",

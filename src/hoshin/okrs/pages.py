@@ -17,9 +17,8 @@ from hoshin.core.history_view import history_rows
 from hoshin.okrs import charts, services
 from hoshin.okrs.forms import KeyResultForm, KeyResultFormSet, ObjectiveForm
 from hoshin.okrs.models import CheckIn, Cycle, Initiative, KeyResult, Objective, Phase
-from hoshin.okrs.progress import key_result_states
+from hoshin.okrs.rows import KRRow, build_rows, no_forms
 from hoshin.okrs.selectors import chains, quarters
-from hoshin.okrs.views import STATUS_LABELS
 from hoshin.org.models import Person, Role, Unit
 from hoshin.org.permissions import can_edit_unit_plan
 from hoshin.web.permissions import domain_errors_as_http, require
@@ -29,13 +28,6 @@ def _pick_cycle(cycles: list[Cycle], key: str | None) -> Cycle | None:
     return (next((c for c in cycles if c.key == key), None)
             or next((c for c in cycles if c.state == Cycle.State.ACTIVE), None)
             or (cycles[0] if cycles else None))
-
-
-def _kr_view(kr: KeyResult, state) -> dict:
-    status = str(state.status) if state else "no_data"
-    pct = None if state is None or state.progress is None else round(state.progress * 100)
-    return {"kr": kr, "status": status, "status_label": STATUS_LABELS.get(status, status),
-            "pct": pct, "bar": max(0, min(100, pct or 0))}
 
 
 # Unit page ----------------------------------------------------------------------------
@@ -50,12 +42,10 @@ def unit_page(request, key: str):
     objectives = list(Objective.objects.filter(unit=unit, cycle=cycle, archived_at__isnull=True)
                       .order_by("key")) if cycle else []
     krs = (KeyResult.objects.filter(objective__in=[o.pk for o in objectives],
-                                    archived_at__isnull=True)
-           .select_related("owner").order_by("objective_id", "id"))
-    states = key_result_states(krs) if objectives else {}
-    by_objective: dict[int, list[dict]] = defaultdict(list)
-    for kr in krs if objectives else []:
-        by_objective[kr.objective_id].append(_kr_view(kr, states.get(kr.pk)))
+                                    archived_at__isnull=True).order_by("objective_id", "id"))
+    by_objective: dict[int, list[KRRow]] = defaultdict(list)
+    for row in build_rows(krs, request.user, forms_for=no_forms) if objectives else []:
+        by_objective[row.kr.objective_id].append(row)
     why = chains(objectives)
     rows = [{"objective": o, "krs": by_objective[o.pk], "chain": why[o.pk]} for o in objectives]
     can_edit = bool(cycle) and can_edit_unit_plan(request.user, unit) \
@@ -85,10 +75,9 @@ def objective_page(request, key: str):
     objective = get_object_or_404(Objective.objects.select_related("unit", "cycle", "unit__lead"),
                                   key=key)
     cycle = objective.cycle
-    krs = list(KeyResult.objects.filter(objective=objective, archived_at__isnull=True)
-               .select_related("owner").prefetch_related("steps").order_by("id"))
-    kr_ids = [kr.pk for kr in krs]
-    states = key_result_states(KeyResult.objects.filter(pk__in=kr_ids))
+    rows = build_rows(KeyResult.objects.filter(objective=objective, archived_at__isnull=True)
+                      .order_by("id"), request.user, forms_for=no_forms)
+    kr_ids = [row.kr.pk for row in rows]
     readings: dict[int, list[CheckIn]] = defaultdict(list)
     for c in CheckIn.objects.filter(key_result_id__in=kr_ids).order_by("date", "id"):
         readings[c.key_result_id].append(c)
@@ -100,8 +89,8 @@ def objective_page(request, key: str):
               .select_related("owner").prefetch_related("links")):
         initiatives[i.key_result_id].append(i)
     today = clock.today()
-    rows = []
-    for kr in krs:
+    for row in rows:
+        kr = row.kr
         weights = {s.key: s.weight for s in kr.steps.all()}
         per_day: dict = {}
         for c in readings[kr.pk]:  # the latest reading of a day counts
@@ -113,9 +102,7 @@ def objective_page(request, key: str):
                                 phases=phases[kr.pk])
         svg = charts.burnup_svg(chart, title=kr.title, unit=kr.unit, kind=kr.kind,
                                   target=kr.target, today=today)
-        row = _kr_view(kr, states.get(kr.pk))
-        row.update(svg=mark_safe(svg), initiatives=initiatives[kr.pk])
-        rows.append(row)
+        row.extra.update(svg=mark_safe(svg), initiatives=initiatives[kr.pk])
     return render(request, "okrs/objective.html", {
         "objective": objective, "cycle": cycle, "rows": rows,
         "chain": chains([objective])[objective.pk],

@@ -7,7 +7,7 @@ import datetime as dt
 from ninja import Field, Query, Router, Schema
 from ninja.responses import Status
 
-from hoshin.core.api import ERRORS, Input
+from hoshin.core.api import ERRORS, Input, Measure
 from hoshin.core.errors import NotFound
 from hoshin.okrs.models import Cycle
 from hoshin.reviews import services
@@ -60,8 +60,11 @@ class ReviewDecisionIn(Input):
     kind: str = Field(..., description="continue, reallocate, deprioritise, unblock, escalate "
                                        "or change_target")
     rationale: str = Field(..., max_length=5000)
-    new_target: float | None = None
-    trade_off: str = Field("paused", description="paused, slowed or stopped (deprioritise)")
+    new_target: Measure | None = Field(None, description="change_target only; not for a "
+                                                         "milestone key result (its steps "
+                                                         "define it)")
+    trade_off: str | None = Field(None, description="deprioritise only: paused (default), "
+                                                    "slowed or stopped")
 
 
 class AgendaItemIn(Input):

@@ -6,14 +6,22 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.db import transaction
 from django.db.models import Q
 
 from hoshin.core import clock
-from hoshin.core.errors import DomainError, ErrorCollector
+from hoshin.core.errors import (
+    DomainError,
+    ErrorCollector,
+    FieldError,
+    NotFound,
+    PermissionDenied,
+)
 from hoshin.core.history import service
+from hoshin.engine.numbers import number
 from hoshin.notify.models import Rhythm
 from hoshin.okrs import services as okrs
-from hoshin.okrs.models import Cycle, Dependency, KeyResult
+from hoshin.okrs.models import Cycle, Dependency, KeyResult, TradeOff
 from hoshin.org import permissions
 from hoshin.org.models import Person
 from hoshin.reviews import schedule
@@ -175,37 +183,97 @@ def _require_open(review: Review) -> None:
         raise DomainError.field("review", "this review is closed; decisions are final")
 
 
+# Which field of the decision a rule of the owning service speaks about: the review's
+# words for the key result's target and the reason its history keeps.
+_KR_FIELDS = {"target": "new_target", "reason": "rationale"}
+_TRADE_OFF_FIELDS = {"kind": "trade_off", "reason": "rationale"}
+
+
+class _DryRun(Exception):
+    """Raised inside the savepoint to undo what a decision with errors already wrote."""
+
+
+class _Refused(Exception):
+    """Another app's service refused; its errors, named by the decision's fields."""
+
+    def __init__(self, errors: list[FieldError]):
+        super().__init__("; ".join(map(str, errors)))
+        self.errors = errors
+
+
 @service
 def decide(actor: Person | None, item: AgendaItem, *, kind: str, rationale: str,
-           new_target: float | None = None, trade_off: str = "paused") -> Decision:
+           new_target: float | None = None, trade_off: str | None = None) -> Decision:
     """Record the decision on an agenda item and carry it out: a changed target is written
     to the key result (its history keeps the reason); a deprioritisation is written to
-    the trade-off register."""
+    the trade-off register.
+
+    The key result and the register are changed through their own services, so a
+    decision meets exactly their rules and permissions. Those run in a savepoint
+    together with this decision's own checks: every broken rule is reported at once,
+    named by the decision's field, and nothing is written unless all of it holds."""
     _require_runner(actor)
     _require_open(item.review)
+    rationale = (rationale or "").strip()
     errors = ErrorCollector()
     if kind not in Decision.Kind.values:
         errors.add("kind", "one of: " + ", ".join(Decision.Kind.values))
-    if not (rationale or "").strip():
+    if not rationale:
         errors.add("rationale", "a decision needs its reason")
+    if new_target is not None and kind != Decision.Kind.CHANGE_TARGET:
+        errors.add("new_target", "only a change-target decision sets a new target")
+    if trade_off is not None and kind != Decision.Kind.DEPRIORITISE:
+        errors.add("trade_off", "only a deprioritise decision writes a trade-off")
+    kr = item.key_result
+    target_ok = False
     if kind == Decision.Kind.CHANGE_TARGET:
-        if item.key_result is None:
+        if kr is None:
             errors.add("kind", "only an item about a key result can change a target")
+        elif kr.archived_at is not None:
+            errors.add("kind", f"key result {kr.key} is archived; its target stays as it was")
+        elif kr.kind == KeyResult.Kind.MILESTONE:
+            errors.add("new_target", "a milestone key result has no numeric target; "
+                                     "change its steps instead")
         elif new_target is None:
             errors.add("new_target", "give the new target")
+        elif new_target == kr.target:
+            errors.add("new_target", f"the target is already {number(kr.target)}")
+        else:
+            target_ok = True
+    why = f"{rationale} (decided in the {item.review})"
+    try:
+        with transaction.atomic():
+            if target_ok:
+                _apply(_KR_FIELDS, okrs.save_key_result, actor, kr, target=new_target,
+                       reason=f"Decided in the {item.review}: {rationale}")
+            if kind == Decision.Kind.DEPRIORITISE:
+                _apply(_TRADE_OFF_FIELDS, okrs.add_trade_off, actor,
+                       cycle=item.review.cycle.key, title=item.title, reason=why,
+                       kind=trade_off or TradeOff.Kind.PAUSED)
+            if errors:
+                raise _DryRun
+    except _DryRun:
+        pass
+    except _Refused as refused:
+        errors.errors.extend(refused.errors)
     errors.raise_if_any()
-    if kind == Decision.Kind.CHANGE_TARGET:
-        okrs.save_key_result(actor, item.key_result, target=new_target,
-                             reason=f"Decided in the {item.review}: {rationale.strip()}")
-    if kind == Decision.Kind.DEPRIORITISE:
-        okrs.add_trade_off(None, cycle=item.review.cycle.key, title=item.title,
-                           reason=f"{rationale.strip()} (decided in the {item.review})",
-                           kind=trade_off, decided_by=actor.email if actor else None)
     decision, _ = Decision.objects.update_or_create(
-        item=item, defaults={"kind": kind, "rationale": rationale.strip(),
+        item=item, defaults={"kind": kind, "rationale": rationale,
                              "new_target": new_target, "decided_by": actor,
                              "decided_at": clock.now()})
     return decision
+
+
+def _apply(fields: dict[str, str], operation, *args, **kwargs):
+    """Run another app's service; its refusal comes back named by the decision's fields.
+    Permission refusals stay what they are (403)."""
+    try:
+        return operation(*args, **kwargs)
+    except (PermissionDenied, NotFound):
+        raise
+    except DomainError as e:
+        raise _Refused([FieldError(fields.get(err.field, err.field), err.message)
+                        for err in e.errors]) from e
 
 
 @service

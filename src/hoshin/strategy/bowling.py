@@ -10,6 +10,8 @@ import math
 from dataclasses import dataclass
 from xml.sax.saxutils import escape, quoteattr
 
+from hoshin.engine.numbers import number
+
 # A month that misses plan by no more than this share of the plan value is amber, not red:
 # close enough that it is a warning rather than a failure.
 AMBER_TOLERANCE = 0.05
@@ -83,7 +85,7 @@ def latest(cells: list[Cell]) -> Cell | None:
 
 
 def fmt(value: float | None) -> str:
-    return "" if value is None else f"{value:g}"
+    return number(value)
 
 
 @dataclass(frozen=True)

@@ -17,10 +17,12 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from hoshin.core.errors import DomainError
+from hoshin.core.history_view import HistoryRow, LinkWords, history_rows, link_rows
+from hoshin.engine.numbers import number
 from hoshin.engine.rollup import rollup
 from hoshin.okrs.models import KeyResult, Objective, Theme
 from hoshin.okrs.progress import key_result_states
-from hoshin.okrs.views import STATUS_LABELS
+from hoshin.okrs.rows import STATUS_LABELS
 from hoshin.org import permissions
 from hoshin.org.models import Organization, Person, Unit
 from hoshin.strategy import forms, services, xmatrix
@@ -80,10 +82,6 @@ def _can_edit(user) -> bool:
     return permissions.can_edit_strategy(user)
 
 
-def _num(value) -> str:
-    return "–" if value is None else f"{value:g}"
-
-
 def _latest_actuals(metric_ids) -> dict[int, MetricActual]:
     latest: dict[int, MetricActual] = {}
     for row in (MetricActual.objects.filter(metric_id__in=metric_ids, actual__isnull=False)
@@ -124,8 +122,9 @@ def overview(request):
     resources = _resources_by_priority([p.pk for p in priorities])
     metrics = list(Metric.objects.filter(archived_at__isnull=True).select_related("owner"))
     latest = _latest_actuals([m.pk for m in metrics])
-    metric_rows = [{"metric": m, "baseline": _num(m.baseline), "target": _num(m.target),
-                    "latest": latest.get(m.pk)} for m in metrics]
+    metric_rows = [{"metric": m, "baseline": number(m.baseline, empty="–"),
+                    "target": number(m.target, empty="–"), "latest": latest.get(m.pk)}
+                   for m in metrics]
     can_edit = _can_edit(request.user)
     archived = []
     if can_edit:
@@ -467,121 +466,32 @@ def _resource_grid(request):
 
 # Change history in words ---------------------------------------------------------------
 
-HIDDEN_FIELDS = {"id", "updated_at", "created_at"}
-# Plan elements whose history the detail pages show, and which of their links.
+# Plan elements whose history the detail pages show, and which of their links:
+# (link model, the field naming this item, the field(s) naming the other end, value).
 LINKS = {
-    Breakthrough: [(BreakthroughCorrelation, "breakthrough", "annual_objective")],
-    AnnualObjective: [(BreakthroughCorrelation, "annual_objective", "breakthrough"),
-                      (PriorityCorrelation, "annual_objective", "priority")],
-    ImprovementPriority: [(PriorityCorrelation, "priority", "annual_objective"),
-                          (MetricCorrelation, "priority", "metric")],
+    Breakthrough: [(BreakthroughCorrelation, "breakthrough", ("annual_objective",), "strength")],
+    AnnualObjective: [(BreakthroughCorrelation, "annual_objective", ("breakthrough",), "strength"),
+                      (PriorityCorrelation, "annual_objective", ("priority",), "strength")],
+    ImprovementPriority: [(PriorityCorrelation, "priority", ("annual_objective",), "strength"),
+                          (MetricCorrelation, "priority", ("metric",), "strength"),
+                          (Resource, "priority", ("person", "unit"), "role")],
 }
+RESOURCE_WORDS = LinkWords(added="Added {other} as {value_lower} resource",
+                           removed="Removed {other} from the resources",
+                           changed="{other}: role {old} → {new}")
 
 
-def _short(value) -> str:
-    text = "–" if value in (None, "") else str(value)
-    return text if len(text) <= 80 else text[:77] + "…"
-
-
-def _value(model, name: str, value, names: dict) -> str:
-    field = model._meta.get_field(name)
-    if value in (None, ""):
-        return "–"
-    if field.is_relation:
-        return names.get((field.related_model, value), f"#{value}")
-    if field.choices:
-        return str(dict(field.flatchoices).get(value, value))
-    return _short(value)
-
-
-def _related_names(records, model) -> dict:
-    """Names of the people, units and plan elements the records point at, in one query
-    per related model."""
-    wanted: dict[type, set] = defaultdict(set)
-    for record in records:
-        for field in model._meta.concrete_fields:
-            if field.is_relation:
-                value = getattr(record, field.attname)
-                if value is not None:
-                    wanted[field.related_model].add(value)
-    names = {}
-    for related, ids in wanted.items():
-        for obj in related.objects.filter(pk__in=ids):
-            label = obj.name if isinstance(obj, Person | Unit) else f"{obj.key} {obj.title}"
-            names[(related, obj.pk)] = label
-    return names
-
-
-def _entry(record, text: str) -> dict:
-    user = record.history_user
-    return {"when": record.history_date, "who": user.name if user else "System",
-            "text": text, "reason": record.history_change_reason or ""}
-
-
-def item_history(item, limit: int = 50) -> list[dict]:
-    """The item's changes and its links' changes, newest first, in words people read:
-    field labels, old → new, who and when."""
+def item_history(item, limit: int = 50) -> list[HistoryRow]:
+    """The item's changes and its links' changes, newest first, in words people read
+    (core/history_view.py): field labels, old → new, who and when."""
     model = type(item)
-    entries = []
-    own = list(model.history.filter(id=item.pk).select_related("history_user")
-               .order_by("history_date", "history_id"))
-    names = _related_names(own, model)
-    previous = None
-    for record in own:
-        if record.history_type == "+" or previous is None:
-            entries.append(_entry(record, f"Created {model._meta.verbose_name}"))
-        elif record.history_type == "-":
-            entries.append(_entry(record, f"Deleted {model._meta.verbose_name}"))
-        else:
-            parts = []
-            for change in record.diff_against(previous).changes:
-                if change.field in HIDDEN_FIELDS:
-                    continue
-                if change.field == "archived_at":
-                    parts.append("Archived" if change.new else "Restored")
-                    continue
-                label = str(model._meta.get_field(change.field).verbose_name).capitalize()
-                parts.append(f"{label}: {_value(model, change.field, change.old, names)} → "
-                             f"{_value(model, change.field, change.new, names)}")
-            if parts:
-                entries.append(_entry(record, "; ".join(parts)))
-        previous = record
-    link_specs = list(LINKS.get(model, []))
-    if model is ImprovementPriority:
-        link_specs.append((Resource, "priority", None))
-    for link_model, own_field, other_field in link_specs:
-        records = list(link_model.history.filter(**{f"{own_field}_id": item.pk})
-                       .select_related("history_user").order_by("history_date", "history_id"))
-        names = _related_names(records, link_model)
-        last: dict[int, object] = {}
-        for record in records:
-            if other_field is None:  # a resource: a person or a unit in a role
-                other = (names.get((Person, record.person_id)) if record.person_id
-                         else names.get((Unit, record.unit_id), "a unit"))
-                value_name = "role"
-            else:
-                related = link_model._meta.get_field(other_field).related_model
-                other = names.get((related, getattr(record, f"{other_field}_id")), "?")
-                value_name = "strength"
-            value = _value(link_model, value_name, getattr(record, value_name), names)
-            before = last.get(record.id)
-            if record.history_type == "+":
-                text = (f"Added {other} as {value.lower()} resource" if other_field is None
-                        else f"Linked to {other} ({value})")
-            elif record.history_type == "-":
-                text = (f"Removed {other} from the resources" if other_field is None
-                        else f"Removed the link to {other}")
-            else:
-                old = _value(link_model, value_name, getattr(before, value_name, None), names)
-                if old == value:
-                    last[record.id] = record
-                    continue
-                text = (f"{other}: role {old} → {value}" if other_field is None
-                        else f"Link to {other}: {old} → {value}")
-            last[record.id] = record
-            entries.append(_entry(record, text))
-    entries.sort(key=lambda e: e["when"], reverse=True)
-    return entries[:limit]
+    rows = history_rows(model.history.filter(id=item.pk), limit=limit)
+    for link_model, own_field, ends, value in LINKS.get(model, []):
+        rows += link_rows(link_model.history.filter(**{f"{own_field}_id": item.pk}),
+                          ends=ends, value=value,
+                          words=RESOURCE_WORDS if link_model is Resource else LinkWords())
+    rows.sort(key=lambda row: row.when, reverse=True)
+    return rows[:limit]
 
 
 # Detail pages -------------------------------------------------------------------------
@@ -626,7 +536,8 @@ def _metric_links(priority_ids) -> list[dict]:
     latest = _latest_actuals({link.metric_id for link in links})
     return [{"item": link.metric, "via": link.priority, "strength": link.strength,
              "mark": MARKS.get(link.strength, ""), "label": link.get_strength_display(),
-             "baseline": _num(link.metric.baseline), "target": _num(link.metric.target),
+             "baseline": number(link.metric.baseline, empty="–"),
+             "target": number(link.metric.target, empty="–"),
              "latest": latest.get(link.metric_id)} for link in links]
 
 

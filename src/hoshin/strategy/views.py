@@ -11,6 +11,7 @@ from django.shortcuts import render
 from django.utils.safestring import mark_safe
 
 from hoshin.core import clock
+from hoshin.engine.numbers import number
 from hoshin.okrs.models import Cycle
 from hoshin.okrs.progress import strategy_statuses
 from hoshin.okrs.rules import fiscal_year_of
@@ -57,10 +58,6 @@ def _years(current: int) -> list[int]:
     return sorted(years, reverse=True)
 
 
-def _num(value) -> str:
-    return "" if value is None else f"{value:g}"
-
-
 def real_statuses(year: int, org: Organization) -> tuple[Cycle | None, dict[str, str]]:
     """Status of the year's annual objectives and priorities from the active quarter's OKRs
     (SPEC §3.8: real execution data, not self-reported colours)."""
@@ -98,7 +95,7 @@ def xmatrix_data(year: int, statuses: dict[str, str] | None = None) -> xmatrix.X
             "key", "title", "unit", "baseline", "target"):
         detail = ""
         if baseline is not None or target is not None:
-            detail = f"{_num(baseline)} → {_num(target)} {unit}".strip()
+            detail = f"{number(baseline)} → {number(target)} {unit}".strip()
         metrics.append(xmatrix.Item(key, title, detail, href=f"/strategy/metrics/{quote(key)}/"))
 
     bt_annual = {(b, a): s for b, a, s in BreakthroughCorrelation.objects

@@ -14,8 +14,10 @@ from django.urls import reverse
 
 from hoshin.core import clock
 from hoshin.core.history_view import history_rows
+from hoshin.engine.numbers import number
 from hoshin.okrs.models import CheckIn, KeyResult, Objective
-from hoshin.okrs.views import active_quarters, build_rows
+from hoshin.okrs.rows import build_rows
+from hoshin.okrs.views import active_quarters
 from hoshin.org.models import Organization, Unit
 
 RECENT_CHANGES = 10
@@ -87,7 +89,7 @@ def recent_changes(user, my_key_results, objectives, limit: int = RECENT_CHANGES
         for c in (CheckIn.objects.filter(key_result_id__in=krs).exclude(author=user)
                   .select_related("author").order_by("-created_at", "-id")[:limit]):
             kr = krs[c.key_result_id]
-            reading = "" if c.value is None else f" {c.value:g}{kr.unit and ' ' + kr.unit}"
+            reading = "" if c.value is None else f" {number(c.value)}{kr.unit and ' ' + kr.unit}"
             changes.append(Change(when=c.created_at, who=_name(c.author),
                                   subject=f"{kr.key} {kr.title}", url=_url(kr),
                                   what=f"checked in{reading}", reason=c.note))
