@@ -33,6 +33,8 @@ VERBS: list[tuple[str, str]] = [
     ("rhythm", "Show or set the check-in rhythm (day, time, time zone, review, channels)"),
     ("worker", "Run background tasks from the database queue (reminders, notifications)"),
     ("scheduler", "Enqueue periodic jobs when due (run exactly one beside the workers)"),
+    ("backup", "Write everything (execution records, history) to FILE while the server runs"),
+    ("restore", "Load a backup into an empty database, all or nothing (SQLite or PostgreSQL)"),
 ]
 # Verbs that join the overview once their issue lands; Django has its own `check`, so a
 # verb is only listed when Hoshin provides it.

@@ -72,6 +72,7 @@ INSTALLED_APPS = [
     "hoshin.planfile",
     "hoshin.web",
     "hoshin.demo",
+    "hoshin.backup",
 ]
 
 MIDDLEWARE = [

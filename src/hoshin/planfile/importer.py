@@ -17,7 +17,7 @@ from typing import Any
 
 from hoshin.core import clock
 from hoshin.core.memory import no_cycle_collection
-from hoshin.planfile import schema
+from hoshin.planfile import schema, scope
 
 # Re-exported: callers import the whole plan-file workflow from here.
 from hoshin.planfile.checks import (
@@ -59,19 +59,21 @@ def _plan_counts() -> dict[str, int]:
     return counts
 
 
-def import_plan(doc: dict, *, replace: bool = False, progress: Progress | None = None) -> dict:
+def import_plan(doc: dict, *, replace: bool = False, force: bool = False,
+                progress: Progress | None = None) -> dict:
     """Check the whole document, then write all of it in one transaction; on any error raise
     PlanFileError with every error and write nothing.
 
     The database must hold no plan yet unless `replace`, in which case the plan data is
     deleted first in the same transaction. People are kept and updated by email either
-    way (their passwords and API tokens survive). Returns how many of each kind were
-    imported."""
+    way (their passwords and API tokens survive). Replacing refuses, naming them, when it
+    would delete execution records the plan file does not carry (reviews, catchball
+    threads...), unless `force`. Returns how many of each kind were imported."""
     with no_cycle_collection():
-        return _import(doc, replace, progress or (lambda stage, done, total: None))
+        return _import(doc, replace, force, progress or (lambda stage, done, total: None))
 
 
-def _import(doc: dict, replace: bool, report: Progress) -> dict:
+def _import(doc: dict, replace: bool, force: bool, report: Progress) -> dict:
     from django.db import DatabaseError, transaction
 
     report("checking", 0, 1)
@@ -86,11 +88,33 @@ def _import(doc: dict, replace: bool, report: Progress) -> dict:
     try:
         with transaction.atomic():
             if replace:
-                _delete_plan_data(report)
+                _replace_plan_data(report, force)
             return _Writer(plan, report).write()
     except DatabaseError as exc:
         raise PlanFileError([f"the database refused the import, so nothing was imported: "
                              f"{exc}"]) from exc
+
+
+def _replace_plan_data(report: Progress, force: bool) -> None:
+    """Delete the plan; refuse (the caller's transaction rolls the deletion back) when that
+    took execution records with it, unless forced. The deletion itself is the measure: the
+    on_delete rules of every app decide what goes, so counting before and after is exact
+    where a prediction would drift from them."""
+    outside = [model for model in scope.records_outside_the_plan()
+               if model._base_manager.exists()]
+    before = {model: model._base_manager.count() for model in outside}
+    _delete_plan_data(report)
+    if force:
+        return
+    lost = [(model, n - model._base_manager.count()) for model, n in before.items()]
+    lost = [(model, n) for model, n in lost if n > 0]
+    if lost:
+        named = ", ".join(
+            f"{n} {model._meta.verbose_name if n == 1 else model._meta.verbose_name_plural}"
+            for model, n in lost)
+        raise PlanFileError([f"replacing the plan would delete {named}, which a plan file "
+                             "does not carry; nothing was changed. Run `hoshin backup` first, "
+                             "then add --force"])
 
 
 def _delete_plan_data(report: Progress) -> None:
@@ -103,37 +127,10 @@ def _delete_plan_data(report: Progress) -> None:
     from django.db.models import CASCADE, DO_NOTHING, PROTECT, RESTRICT, SET_NULL
     from simple_history.models import HistoricalChanges
 
-    from hoshin.okrs.models import (
-        CheckIn,
-        Cycle,
-        Initiative,
-        InitiativeLink,
-        KeyResult,
-        MilestoneStep,
-        Objective,
-        Phase,
-        Theme,
-        TradeOff,
-    )
-    from hoshin.org.models import Membership, Unit
-    from hoshin.strategy.models import (
-        AnnualObjective,
-        Breakthrough,
-        BreakthroughCorrelation,
-        ImprovementPriority,
-        Metric,
-        MetricActual,
-        MetricCorrelation,
-        PriorityCorrelation,
-        Resource,
-        Vision,
-    )
+    from hoshin.okrs.models import KeyResult
 
     # Children before parents.
-    plan_models = [CheckIn, InitiativeLink, Initiative, Phase, MilestoneStep, KeyResult,
-                   Objective, TradeOff, Theme, Cycle, MetricActual, MetricCorrelation, Resource,
-                   PriorityCorrelation, BreakthroughCorrelation, Metric, ImprovementPriority,
-                   AnnualObjective, Breakthrough, Vision, Membership, Unit]
+    plan_models = scope.plan_models()
     plan_set = set(plan_models)
 
     def outside(model) -> bool:

@@ -37,6 +37,10 @@ class Command(HoshinCommand):
         parser.add_argument("--replace", action="store_true",
                             help="replace the plan already in the database instead of adding "
                                  "to it")
+        parser.add_argument("--force", action="store_true",
+                            help="with --replace: also delete the execution records that hang on "
+                                 "the old plan (reviews, catchball threads, grades...), which a "
+                                 "plan file does not carry; run `hoshin backup` first")
         # Markdown OKR pages (docs/markdown-import.md) go into an existing cycle.
         md = parser.add_argument_group("Markdown pages of OKRs (.md)")
         md.add_argument("--format", choices=["plan", "markdown"], default=None,
@@ -53,7 +57,7 @@ class Command(HoshinCommand):
         md.add_argument("--dry-run", action="store_true",
                         help="show what would be imported; store nothing")
 
-    def handle(self, *args, file, replace, **options):
+    def handle(self, *args, file, replace, force=False, **options):
         from hoshin.planfile.importer import PlanFileError, import_plan
 
         self.require_migrated()
@@ -67,10 +71,12 @@ class Command(HoshinCommand):
                                f"{', '.join(READERS)}")
         if not path.is_file():
             raise CommandError(f'file: "{file}" does not exist')
+        if force and not replace:
+            raise CommandError("--force only goes with --replace")
         try:
             doc = reader(path, options)
             with self.progress() as report:
-                counts = import_plan(doc, replace=replace, progress=report)
+                counts = import_plan(doc, replace=replace, force=force, progress=report)
         except PlanFileError as exc:
             n = len(exc.errors)
             raise CommandError(f"{file}: {n} error{'s' if n != 1 else ''}, nothing was "
