@@ -69,7 +69,8 @@ def test_bad_check_ins_name_the_field_and_store_nothing(plan, admin_api, key, pa
 
 def test_no_check_in_on_a_closed_cycle(plan, admin_api):
     refused = admin_api.post(f"/cycles/{plan.quarter.key}/state", {"state": "closed"})
-    assert refused.status_code == 400 and "has no grade" in refused.json()["detail"]
+    # The close gate refuses (a conflict with the quarter's state, 409) and says why.
+    assert refused.status_code == 409 and "has no grade" in refused.json()["detail"]
     assert admin_api.post(f"/cycles/{plan.quarter.key}/state",
                           {"state": "closed", "override_reason": "Test"}).status_code == 200
     response = admin_api.post("/key-results/KR1/checkins", {"value": 30, "confidence": 8})

@@ -71,6 +71,7 @@ def test_a_lead_builds_the_week_six_agenda_and_decides_with_the_keyboard(q3, log
     page.keyboard.press("Tab")
     page.keyboard.type("Finance signs the van lease this week; Ops lead chases it")
     page.keyboard.press("Tab")  # new target (not needed)
+    page.keyboard.press("Tab")  # trade-off (only when deprioritising)
     page.keyboard.press("Tab")
     page.keyboard.press("Enter")
     page.wait_for_selector(f"#{item_id}.is-decided")
