@@ -12,7 +12,7 @@ from django.urls import reverse
 
 from hoshin.core import errors
 from hoshin.org.models import Role
-from hoshin.web import permissions
+from hoshin.org import decorators as permissions
 from hoshin.web.context import Roles
 from hoshin.web.models import LoginAttempt
 from tests.factories import PASSWORD

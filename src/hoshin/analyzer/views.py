@@ -16,7 +16,7 @@ from hoshin.analyzer.rules import RULES, counts
 from hoshin.core.errors import DomainError
 from hoshin.okrs.models import Cycle
 from hoshin.org.models import Role
-from hoshin.web.permissions import role_required
+from hoshin.org.decorators import role_required
 
 _ITEM_URLS = {  # item type → URL name taking the item's id
     "objective": "okrs:objective", "key_result": "okrs:key_result", "unit": "okrs:unit",

@@ -26,7 +26,7 @@ from hoshin.okrs.models import Cycle, Objective
 from hoshin.org import permissions
 from hoshin.org.models import Person, Role, Unit
 from hoshin.strategy.models import AnnualObjective, ImprovementPriority
-from hoshin.web.permissions import domain_errors_as_http, forbid_viewers, role_required
+from hoshin.org.decorators import domain_errors_as_http, forbid_viewers, role_required
 
 OFFICE = (Role.ADMIN, Role.STRATEGY_OFFICE)
 # The propose form suggests this many elements of each kind; any id can be typed.

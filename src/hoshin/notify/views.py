@@ -18,7 +18,7 @@ from hoshin.notify.forms import PreferenceForm, RhythmForm
 from hoshin.notify.models import Preference, Rhythm
 from hoshin.okrs.models import KeyResult
 from hoshin.org import permissions
-from hoshin.web.permissions import forbid_viewers
+from hoshin.org.decorators import forbid_viewers
 
 
 def _apply_errors(form, error: errors.DomainError) -> None:

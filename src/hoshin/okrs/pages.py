@@ -21,7 +21,7 @@ from hoshin.okrs.rows import KRRow, build_rows, no_forms
 from hoshin.okrs.selectors import chains, quarters
 from hoshin.org.models import Person, Role, Unit
 from hoshin.org.permissions import can_edit_unit_plan
-from hoshin.web.permissions import domain_errors_as_http, require
+from hoshin.org.decorators import domain_errors_as_http, require
 
 
 def _pick_cycle(cycles: list[Cycle], key: str | None) -> Cycle | None:

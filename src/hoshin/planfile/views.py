@@ -20,7 +20,7 @@ from hoshin.planfile.markdown_import import (
     MarkdownImportError,
     import_markdown,
 )
-from hoshin.web.permissions import role_required
+from hoshin.org.decorators import role_required
 
 
 class MarkdownImportForm(forms.Form):

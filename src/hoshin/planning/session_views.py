@@ -14,7 +14,7 @@ from hoshin.okrs.models import Cycle
 from hoshin.planning import services
 from hoshin.planning import session_services as sessions
 from hoshin.planning.models import SessionDecision
-from hoshin.web.permissions import domain_errors_as_http, forbid_viewers
+from hoshin.org.decorators import domain_errors_as_http, forbid_viewers
 
 LINKS = {"objective": "okrs:objective", "key_result": "okrs:key_result",
          "annual_objective": "strategy:annual", "improvement_priority": "strategy:priority"}

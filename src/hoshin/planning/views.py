@@ -29,7 +29,7 @@ from hoshin.planning.forms import (
 )
 from hoshin.planning.models import AlignmentRound, GateOverride
 from hoshin.strategy.models import AnnualObjective
-from hoshin.web.permissions import domain_errors_as_http, forbid_viewers
+from hoshin.org.decorators import domain_errors_as_http, forbid_viewers
 
 STATE_ORDER = [s.value for s in Cycle.State]
 

@@ -16,7 +16,7 @@ from hoshin.org.models import Organization
 from hoshin.strategy import bowling, services
 from hoshin.strategy.models import ImprovementPriority, Metric, MetricActual
 from hoshin.strategy.views import _year
-from hoshin.web.permissions import domain_errors_as_http, forbid_viewers
+from hoshin.org.decorators import domain_errors_as_http, forbid_viewers
 
 
 def _values(metric_ids, months) -> dict[int, dict]:

@@ -41,7 +41,7 @@ from hoshin.strategy.models import (
     Vision,
 )
 from hoshin.strategy.views import _year, _years
-from hoshin.web.permissions import domain_errors_as_http, forbid_viewers, require
+from hoshin.org.decorators import domain_errors_as_http, forbid_viewers, require
 
 MARKS = {"strong": "●", "important": "○", "weak": "△"}
 STRENGTH_CHOICES = [("", "–")] + [(s.value, s.label) for s in Strength]

@@ -12,7 +12,7 @@ class Roles:
     """What the logged-in person may do, for templates to hide controls they cannot use.
 
     Hiding a control is a courtesy only: the view must still check on the server (see
-    hoshin.web.permissions), because a viewer can post a form by hand.
+    hoshin.org.decorators), because a viewer can post a form by hand.
 
     In a template: ``{% if roles.can_edit_strategy %}<a href="…">Edit</a>{% endif %}``.
     Unit-specific rights (leading one unit but not another) need the object, so views

@@ -1,10 +1,10 @@
-"""Server-side permission checks for web views.
+"""Server-side permission checks for web views (view decorators over hoshin.org.permissions).
 
 Templates hide what a person cannot do (``roles`` from hoshin.web.context); these make
 sure a hand-made request is refused anyway, with the 403 page. Use them on every view
 that writes:
 
-    from hoshin.web.permissions import forbid_viewers, role_required, domain_errors_as_http
+    from hoshin.org.decorators import forbid_viewers, role_required, domain_errors_as_http
 
     @login_required
     @forbid_viewers                 # GET for everyone, POST etc. refused for viewers
