@@ -214,7 +214,8 @@ def test_the_example_of_the_documentation():
     ("Start these efforts with all Tier 1 customers", ("milestone", None, None, "")),
     ("Publish the 2020 roadmap", ("milestone", None, None, "")),
     ("Reach X% adoption", ("milestone", None, None, "")),
-    ("Reduce hosting costs by 5%", ("milestone", None, None, "")),
+    # A relative change with no starting value is measured as the change from the start.
+    ("Reduce hosting costs by 5%", ("decrease", 0, -5, "%")),
 ])
 def test_measure(text, expected):
     m = measure(text)
@@ -232,3 +233,109 @@ def test_measure_says_what_it_assumed():
         "baseline 0 assumed (the text gives 5 but no starting value)"]
     assert measure("TBD new logos")["placeholder"] == "TBD"
     assert "no starting value" in measure("Reduce hosting costs by 5%")["assumptions"][0]
+    assert "no starting value" in measure("Churn falls to 3%")["assumptions"][0]
+
+
+# Shapes organisations publish (issue #10) ----------------------------------------------
+
+SHAPES = """# Team OKRs 2024
+
+Some intro prose about how we work.
+
+## Improve developer onboarding
+
+- [ ] Time to first commit from 5 days to 1 day
+- [x] Publish the onboarding guide by March 31
+- Onboard a dozen new contributors
+
+## Objectives
+
+- Make releases boring
+  - Cut release time by 50%
+  - Zero failed releases by 15 June 2024
+
+| Objective | Key result | Owner | Target |
+|---|---|---|---|
+| Faster CI | Median CI time | @ana | 10 mins |
+| | Flaky tests fall to 2% (currently 8%) | @raj | |
+
+## How we score
+
+1. You should score each KR.
+2. If unsure, ask your manager.
+"""
+
+
+def test_plain_headings_task_lists_nested_lists_and_tables():
+    p = parse(SHAPES)
+    assert titles(p) == ["Improve developer onboarding", "Make releases boring", "Faster CI"]
+    onboarding, releases, ci = p.objectives
+    first, guide, dozen = onboarding.key_results
+    assert (first.kind, first.baseline, first.target, first.unit) == ("decrease", 5, 1, "day")
+    assert (guide.kind, guide.target, guide.due, guide.note) == ("milestone", None,
+                                                                "by March 31", "done")
+    assert (dozen.kind, dozen.target) == ("increase", 12)
+    cut, zero = releases.key_results
+    assert (cut.kind, cut.baseline, cut.target, cut.unit) == ("decrease", 0, -50, "%")
+    assert (zero.kind, zero.target, zero.due) == ("stay_below", 0, "by 15 June 2024")
+    median, flaky = ci.key_results
+    assert (median.owner, median.kind, median.target, median.unit) == ("ana", "stay_below",
+                                                                       10, "mins")
+    assert (flaky.owner, flaky.kind, flaky.baseline, flaky.target) == ("raj", "decrease", 8, 2)
+    assert [u.why.split(" (")[0] for u in p.unparsed] == ["a list"]  # the process list
+    assert {u.line_no for u in p.skipped} == {1, 3, 11, 22}
+    assert p.units == []
+
+
+def test_prefixes_enumerations_and_lists_indented_as_code():
+    p = parse("""**O1:** Be the default choice
+**KR1.1:** NPS towards a goal of 50
+**Key Result 2 —** Win twenty new logos by Q3
+
+Objective 2 – Keep the lights on
+
+- KR 2.1 Uptime at least 99.9%
+- Key result: No more than 2 P1 incidents
+
+**A.** Not a person
+
+Objectives
+
+    - Indented objective
+        - Indented key result from 10 to 20
+""")
+    assert titles(p) == ["Be the default choice", "Keep the lights on", "Indented objective"]
+    nps, logos = p.objectives[0].key_results
+    assert (nps.kind, nps.target) == ("increase", 50) and nps.assumptions
+    assert (logos.kind, logos.target, logos.due) == ("increase", 20, "by Q3")
+    uptime, incidents = p.objectives[1].key_results
+    assert (uptime.kind, uptime.target, uptime.unit) == ("stay_above", 99.9, "%")
+    assert (incidents.kind, incidents.target) == ("stay_below", 2)
+    assert p.people == []  # "**A.**" is an enumeration, not a person
+    indented = p.objectives[2].key_results[0]
+    assert (indented.kind, indented.baseline, indented.target) == ("increase", 10, 20)
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("Hire two engineers", ("increase", 0, 2, "")),
+    ("Sign twenty new customers by March 31", ("increase", 0, 20, "")),
+    ("Reach three hundred paying users", ("increase", 0, 300, "")),
+    ("Raise USD 5k by 15 June 2024", ("increase", 0, 5000, "$")),
+    ("Grow revenue to €1.2M by Q3", ("increase", 0, 1.2e6, "€")),
+    ("Revenue of £3 million", ("increase", 0, 3e6, "£")),
+    ("Launch the new site by March 31", ("milestone", None, None, "")),
+    ("Ship v2 by end of Q2", ("milestone", None, None, "")),
+    ("At least 90% of tickets answered in a day", ("stay_above", None, 90, "%")),
+    ("Hire at least 3 designers", ("increase", 0, 3, "")),
+    ("No more than 2 P1 incidents", ("stay_below", None, 2, "")),
+    ("Churn falls to 3%", ("stay_below", None, 3, "%")),
+    ("Churn falls to 3% (currently 6%)", ("decrease", 6, 3, "%")),
+    ("Response time under 2 hours, down from 6 hours", ("decrease", 6, 2, "hours")),
+    ("Reduce incidents towards a goal of 5", ("stay_below", None, 5, "")),
+    ("Double weekly active users", ("increase", 0, 100, "%")),
+    ("30% fewer support tickets", ("decrease", 0, -30, "%")),
+    ("NPS 30 → 45", ("increase", 30, 45, "")),
+])
+def test_measure_reads_words_currencies_thresholds_and_due_dates(text, expected):
+    m = measure(text)
+    assert (m["kind"], m["baseline"], m["target"], m["unit"]) == expected

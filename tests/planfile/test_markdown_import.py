@@ -80,9 +80,11 @@ def test_headings_become_units_and_existing_units_and_people_are_matched(plan):
 
 
 def test_any_error_stores_nothing_and_lists_every_problem(plan, row_counts):
+    # No default owner and no lead above the new units: the team sections' key results
+    # have nobody to own them.
+    Unit.objects.filter(key="acme").update(lead=None)
     before = row_counts()
     with pytest.raises(MarkdownImportError) as caught:
-        # No default owner: the team sections' key results have nobody to own them.
         import_markdown(plan.office, fixture("sourcegraph-fy21-q1.md"),
                         cycle=plan.quarter.key, unit="acme")
     report = caught.value.report
@@ -94,7 +96,22 @@ def test_any_error_stores_nothing_and_lists_every_problem(plan, row_counts):
     assert row_counts() == before
 
 
+def second_root():
+    """A second unit with no parent: the organisation has no single root unit any more."""
+    org.create_unit(None, name="Elsewhere", key="elsewhere", parent=None)
+
+
+def test_a_page_with_no_department_heading_goes_to_the_root_unit(plan, row_counts):
+    before = row_counts()
+    report = import_markdown(plan.office, fixture("gitlab-engineering-fy24-q2.md"),
+                             cycle=plan.quarter.key, dry_run=True)
+    assert report.errors == []
+    assert {o["unit"] for o in report.objectives} == {"acme"}
+    assert row_counts() == before
+
+
 def test_an_objective_with_no_unit_is_an_error(plan, row_counts):
+    second_root()
     before = row_counts()
     with pytest.raises(MarkdownImportError) as caught:
         import_markdown(plan.office, fixture("gitlab-engineering-fy24-q2.md"),
@@ -174,8 +191,9 @@ def test_cli_needs_a_cycle_and_dry_run_stores_nothing(plan, tmp_path, row_counts
               "--dry-run")
     assert "Dry run: nothing was stored" in out and "24 objectives, 42 key results" in out
     assert row_counts() == before
-    with pytest.raises(CommandError, match="Nothing was imported"):
-        run("import", str(source), "--format", "markdown", "--cycle", plan.quarter.key)
+    # No --unit: the objectives go to the organisation's root unit.
+    out = run("import", str(source), "--format", "markdown", "--cycle", plan.quarter.key)
+    assert "Imported:" in out and "[acme] Net new ARR" in out
 
 
 # API ---------------------------------------------------------------------------------------
@@ -203,6 +221,7 @@ def test_api_imports_and_answers_with_the_report(plan):
 
 
 def test_api_errors_carry_the_report_and_members_are_refused(plan):
+    second_root()
     response = api_post(plan.office, {"markdown": fixture("gitlab-engineering-fy24-q2.md"),
                                       "cycle": plan.quarter.key})
     assert response.status_code == 400
@@ -240,6 +259,7 @@ def test_web_page_previews_then_imports(plan):
 
 
 def test_web_page_shows_errors_and_is_for_the_strategy_office_only(plan):
+    second_root()
     client = Client()
     client.force_login(plan.office)
     response = client.post("/import/markdown/", {"markdown": "", "cycle": plan.quarter.key,

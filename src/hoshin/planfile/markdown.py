@@ -16,9 +16,20 @@ expressions:
 * headings name departments (they become units) unless they name a role ("CEO",
   "VP Eng"), which then owns the section's objectives, or are the page's title or a
   generic heading ("Active OKRs FY24-Q2");
+* a plain heading with a plain list under it that reads as key results (measures, goal
+  verbs, due dates; not process prose) is an objective with those key results; a plain
+  nested list is objectives (top level) with key results (nested); GitHub task lists
+  ("- [ ] …", "- [x] …") are lists like any other; tables are read a row an item (columns
+  found by their header words, else first column objective, the others key results);
+  lists indented as code (4+ spaces at the top level) are lists;
+* prefixes "O:", "O1.", "Objective 1 –", "KR 1.2", "KR1.2:", "Key result:", "Key Result 2 —";
 * lists that do not read as OKRs (process prose) and examples are reported, not guessed.
 
-Everything not understood is returned as an `Unparsed(line_no, text, why)`.
+Numbers, dates and kinds are read by hoshin.engine.okr_text.
+
+Everything not understood is returned as an `Unparsed(line_no, text, why)`; every other
+non-blank line that is not part of an objective or key result is in `skipped` (headings,
+prose, code: the page's furniture), so no line is left out without a word.
 """
 
 from __future__ import annotations
@@ -27,6 +38,9 @@ import re
 from dataclasses import dataclass, field
 
 from markdown_it import MarkdownIt
+
+from hoshin.engine.okr_text import find_due
+from hoshin.engine.okr_text import measure as _measure_text
 
 # Data ----------------------------------------------------------------------------------
 
@@ -56,6 +70,8 @@ class KeyResult:
     note: str = ""  # the "=> result" text
     placeholder: str = ""  # "$N", "X%", "TBD" where a number should be
     assumptions: list[str] = field(default_factory=list)
+    due: str = ""  # "by March 31": a due date as written, never a target
+    end: int = 0  # the last line of its text
 
 
 @dataclass
@@ -68,6 +84,7 @@ class Objective:
     note: str = ""
     description: str = ""  # text that did not fit in the title
     key_results: list[KeyResult] = field(default_factory=list)
+    end: int = 0
 
 
 @dataclass
@@ -75,6 +92,7 @@ class Unparsed:
     line_no: int
     text: str
     why: str
+    end: int = 0  # the last line, when it stands for several (a whole list); else 0
 
 
 @dataclass
@@ -85,6 +103,9 @@ class ParsedPage:
     people: list[Person] = field(default_factory=list)
     unparsed: list[Unparsed] = field(default_factory=list)
     skipped_paragraphs: int = 0  # prose paragraphs, quotes and code, left out on purpose
+    skipped: list[Unparsed] = field(default_factory=list)  # furniture lines, each listed
+    items: set[int] = field(default_factory=set)  # lines of the items a reader sees
+    read_lines: set[int] = field(default_factory=set)  # lines read into objectives and KRs
 
     @property
     def key_results(self) -> list[KeyResult]:
@@ -99,10 +120,16 @@ _NOTE = re.compile(r"\s*(?<![<>])==?\s?>(?!=)\s*\.?\s*")
 _HANDLE_END = re.compile(r"\s*(?:[-–—]\s*|\()@(?P<h>[A-Za-z0-9][A-Za-z0-9_.-]*)\)?\s*$")
 _HANDLE = re.compile(r"^@(?P<h>[A-Za-z0-9][A-Za-z0-9_.-]*)$")
 _NUMBERING = re.compile(r"^\s*(?:\d+(?:\.\d+)*[.)]|[A-Za-z][.)])\s+")
-_KR = re.compile(r"^(?:(?P<owner>[^:]{1,40}?)\s+)?(?:KR|Key\s+Results?)\s*#?(?:\d+(?:\.\d+)*)?"
-                 r"\s*[:.)–-]\s*(?P<rest>\S.*)$", re.IGNORECASE)
-_OBJECTIVE = re.compile(r"^(?:(?P<owner>[^:]{1,40}?)\s+)?Objective\s*#?(?:\d+(?:\.\d+)*)?"
-                        r"\s*[:.)–-]\s*(?P<rest>\S.*)$", re.IGNORECASE)
+_SEP = r"(?:\s*[:.)–—-]+\s*|\s+(?=\S))"
+_KR = re.compile(r"^(?:(?P<owner>[^:]{1,40}?)\s+)?(?:KR|Key\s+Results?)"
+                 r"(?:\s*#?\s*(?:\d+(?:\.\d+)*|[A-Z]\d+(?:\.\d+)*)(?:" + _SEP + r")"
+                 r"|\s*[:.)–—-]+\s*)(?P<rest>\S.*)$", re.IGNORECASE)
+_OBJECTIVE = re.compile(r"^(?:(?P<owner>[^:]{1,40}?)\s+)?(?:Objective|Obj\.?|O(?=\s*\d|\s*[:)]))"
+                        r"(?:\s*#?\s*\d+(?:\.\d+)*(?:" + _SEP + r")"
+                        r"|\s*[:.)–—-]+\s*)(?P<rest>\S.*)$", re.IGNORECASE)
+# "Objective 1" alone (its title on the heading, nothing after).
+_OBJECTIVE_ALONE = re.compile(r"^(?:Objective|O)\s*#?\s*\d+(?:\.\d+)*\s*[:.]?$", re.IGNORECASE)
+_TASK = re.compile(r"^\[(?P<x>[ xX])\]\s+")
 _OWNER_PREFIX = re.compile(r"^(?P<owner>[A-Z][\w&/.'’+-]*(?:\s+[\w&/.'’+-]+){0,4}"
                            r"(?:\s*\([^()]{1,40}\))?)\s*:\s+(?P<rest>\S.*)$")
 _OWNER_LINE = re.compile(r"^(?:Owners?|DRI)\s*:\s*(?P<who>.+)$", re.IGNORECASE)
@@ -113,6 +140,10 @@ _NOT_OWNERS = {
     "goal", "goals", "owner", "owners", "current", "target", "progress", "metric",
     "baseline", "confidence", "date", "summary", "context", "see", "source", "link",
     "links", "tip", "warning", "important", "todo", "question", "answer", "step", "steps",
+    "why it matters", "how", "what", "when", "where", "impact", "rationale", "background",
+    "measure", "measured by", "deadline", "due", "timeline", "key result", "key results",
+    "objective", "objectives", "kr", "krs", "o", "ii", "iii", "iv", "vi", "vii", "viii", "ix",
+    "comment", "comments", "outcome", "outcomes", "deliverable", "deliverables",
 }
 _ROLE = re.compile(r"^(?:C[A-Z]{1,2}O|CEO|VP\b.*|SVP\b.*|EVP\b.*|Vice President\b.*|Head of\b.*"
                    r"|Chief\b.*|Director\b.*|Founder.*|Co-?founder.*|President)$", re.IGNORECASE)
@@ -121,98 +152,14 @@ _GENERIC_HEADING = re.compile(
     r"|previous|current|active|FY\s?\d{2,4}|CY\s?\d{2,4}|Q[1-4]|H[12]|20\d\d)\b", re.IGNORECASE)
 _EXAMPLE = re.compile(r"\b(?:example|hypothetical|for instance|template)\b", re.IGNORECASE)
 
-# A link whose whole text is "$N", "M", "X%" stands for a number kept elsewhere; two
-# capitals alone ("PR", "UX") are words.
-_PLACEHOLDER_LINK = re.compile(r"^(?:[$€£]?[A-Z][%+]?|[$€£][A-Z]{2}|[A-Z]{2}%)$")
-_PLACEHOLDER = re.compile(r"(?<![\w$€£])[$€£][A-Z](?![\w])|(?<![\w.])[XNY]%|\bTBD\b|\bTBC\b"
-                          r"|\?\?\?|(?<![\w$])N(?![\w%/])")
-
-_NUM = (r"(?P<{p}cur>[$€£])?(?P<{p}n>\d{{1,3}}(?:,\d{{3}})+|\d+(?:\.\d+)?)"
-        r"(?:\s?(?P<{p}mult>[kKmMbB])(?![A-Za-z]))?"
-        r"(?:\s?(?P<{p}u>%|x\b|ms\b|s\b|secs?\b|seconds?\b|mins?\b|minutes?\b|hrs?\b|hours?\b"
-        r"|days?\b|weeks?\b))?")
-_FROM_TO = re.compile(r"\bfrom\s+" + _NUM.format(p="a") + r"\s+to\s+" + _NUM.format(p="b"),
-                      re.IGNORECASE)
-_COMPARE = re.compile(r"(?P<cmp>>=|≥|>|<=|≤|<|\bunder\b|\bbelow\b|\bless than\b|\bwithin\b"
-                      r"|\babove\b|\bmore than\b)\s*" + _NUM.format(p=""), re.IGNORECASE)
-_TO = re.compile(r"\b(?:to|reach(?:es|ing)?|hit)\s+" + _NUM.format(p=""), re.IGNORECASE)
-_BY = re.compile(r"\bby\s+" + _NUM.format(p=""), re.IGNORECASE)
-_ANY = re.compile(r"(?<![\w#.:/+'’-])" + _NUM.format(p="") + r"(?![\w:/-]|\.\d)")
-_DECREASE = re.compile(r"\b(?:reduce[sd]?|reducing|decrease[sd]?|cut|lower|shrink|drop"
-                       r"|minimi[sz]e|fewer|less)\b", re.IGNORECASE)
-_MULT = {"k": 1e3, "m": 1e6, "b": 1e9}
-# A number right after these words names a thing ("Tier 1", "RFC 42"), it is not a target.
-_LABEL_BEFORE = re.compile(r"(?:\btier|\brfc|\blevel|\bphase|\bversion|\bv|\bstep|\btop|\bno\."
-                           r"|\bnumber|\bissue|\bweek|\bmonth|\bday|\bsprint|\bmilestone"
-                           r"|\bpriority|\bseverity|\bS|\bP)\s*$", re.IGNORECASE)
-_DURATION = {"ms", "s", "sec", "secs", "second", "seconds", "min", "mins", "minute", "minutes",
-             "hr", "hrs", "hour", "hours", "day", "days", "week", "weeks"}
-
-
 def slug(text: str) -> str:
     """'VP Eng' → 'vp-eng', 'Sales (Closing Deals)' → 'sales-closing-deals'."""
     return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")[:60] or "x"
 
 
-def _number(m: re.Match, p: str = "") -> tuple[float, str]:
-    value = float(m.group(f"{p}n").replace(",", ""))
-    if mult := m.group(f"{p}mult"):
-        value *= _MULT[mult.lower()]
-    unit = m.group(f"{p}u") or ""
-    if m.group(f"{p}cur"):
-        unit = m.group(f"{p}cur")
-    return value, unit.lower() if unit not in ("%",) else unit
-
-
-def _is_year(value: float, unit: str) -> bool:
-    return not unit and value.is_integer() and 1900 <= value <= 2100
-
-
 def measure(text: str, link_texts: list[str] = ()) -> dict:
-    """The measurement a key result's text states: kind, baseline, target, unit, and the
-    placeholder or assumptions to tell the user about."""
-    out = {"kind": "milestone", "baseline": None, "target": None, "unit": "",
-           "placeholder": "", "assumptions": []}
-    for t in link_texts:
-        if _PLACEHOLDER_LINK.match(t.strip()):
-            out["placeholder"] = t.strip()
-            return out
-    if m := _PLACEHOLDER.search(text):
-        out["placeholder"] = m.group(0)
-        return out
-    decrease = bool(_DECREASE.search(text))
-    if m := _FROM_TO.search(text):
-        (a, ua), (b, ub) = _number(m, "a"), _number(m, "b")
-        if a != b:
-            out.update(kind="increase" if b > a else "decrease", baseline=a, target=b,
-                       unit=ub or ua)
-            return out
-    if m := _COMPARE.search(text):
-        value, unit = _number(m)
-        below = m.group("cmp").lower() in ("<", "<=", "≤", "under", "below", "less than",
-                                           "within")
-        out.update(kind="stay_below" if below else "stay_above", target=value, unit=unit)
-        return out
-    for pattern, relative in ((_TO, False), (_BY, True), (_ANY, False)):
-        for m in pattern.finditer(text):
-            value, unit = _number(m)
-            if _is_year(value, unit) or _LABEL_BEFORE.search(text[:m.start()]):
-                continue
-            if unit in _DURATION:
-                # "releases take 1 hour": a duration stated alone is a ceiling to stay under.
-                out.update(kind="stay_below", target=value, unit=unit)
-                return out
-            if decrease:
-                out["assumptions"].append(
-                    f"a decrease to {value:g}{unit} with no starting value: imported as a "
-                    'milestone (write "from X to Y" to measure it)')
-                return out
-            out.update(kind="increase", baseline=0.0, target=value, unit=unit)
-            out["assumptions"].append(
-                f"baseline 0 assumed (the text gives {'a change of ' if relative else ''}"
-                f"{value:g}{unit} but no starting value)")
-            return out
-    return out
+    """The measurement a key result's text states (see hoshin.engine.okr_text.measure)."""
+    return _measure_text(text, link_texts)
 
 
 # Markdown blocks -----------------------------------------------------------------------
@@ -224,6 +171,10 @@ class _Inline:
     bold: list[bool]  # per character of plain: inside ** **
     links: list[str]
     line: int
+    last: int = 0  # the last source line of the text
+
+    def __post_init__(self):
+        self.last = max(self.last, self.line)
 
 
 @dataclass
@@ -252,21 +203,36 @@ class _Paragraph:
     lines: list[_Inline]
 
 
-def _inline_lines(token) -> list[_Inline]:
-    """One _Inline per source line of an inline token (soft breaks split lines)."""
+@dataclass
+class _Table:
+    line: int
+    end: int
+    header: list[_Inline]
+    rows: list[tuple[int, list[_Inline]]]  # (line, cells)
+
+
+def _inline_lines(token, br: bool = False) -> list[_Inline]:
+    """One _Inline per source line of an inline token (soft breaks split lines; with `br`
+    an HTML <br> does too, as in table cells)."""
     first = token.map[0] + 1 if token.map else 0
     lines: list[_Inline] = []
     plain, bold, links, depth, link_depth, link_text = "", [], [], 0, 0, ""
+    offset = 0
 
-    def flush():
-        nonlocal plain, bold, links
-        lines.append(_Inline(plain, bold, links, first + len(lines)))
+    def flush(same_line: bool = False):
+        nonlocal plain, bold, links, offset
+        lines.append(_Inline(plain, bold, links, first + len(lines) - offset))
+        if same_line:
+            offset += 1
         plain, bold, links = "", [], []
 
     for child in token.children or []:
         kind = child.type
         if kind in ("softbreak", "hardbreak"):
             flush()
+        elif kind == "html_inline" and br and re.fullmatch(r"<br\s*/?>", child.content.strip(),
+                                                           re.IGNORECASE):
+            flush(same_line=True)
         elif kind == "strong_open":
             depth += 1
         elif kind == "strong_close":
@@ -283,8 +249,6 @@ def _inline_lines(token) -> list[_Inline]:
             bold.extend([depth > 0] * len(text))
             if link_depth:
                 link_text += text
-        elif kind == "image":
-            pass
     flush()
     return lines
 
@@ -300,27 +264,85 @@ def _join(lines: list[_Inline]) -> _Inline:
         plain += line.plain
         bold.extend(line.bold)
         links.extend(line.links)
-    return _Inline(plain, bold, links, lines[0].line)
+    return _Inline(plain, bold, links, lines[0].line, lines[-1].line)
 
 
-def _blocks(text: str) -> list:
-    """The page as headings, top-level paragraphs (split in lines) and list trees."""
-    tokens = MarkdownIt("commonmark").parse(text)
+_LIST_LINE = re.compile(r"^\s*(?:[-*+]|\d{1,3}[.)])\s+\S")
+
+
+def _dedent_code_lists(text: str, tokens) -> str | None:
+    """Lists indented as code at the top level (4+ spaces): the text with them dedented,
+    or None when there are none. Line numbers are kept."""
+    lines = text.split("\n")
+    changed = False
+    for tok in tokens:
+        if tok.type != "code_block" or tok.level != 0 or not tok.map:
+            continue
+        block = lines[tok.map[0]:tok.map[1]]
+        body = [ln for ln in block if ln.strip()]
+        if not body or sum(bool(_LIST_LINE.match(ln)) for ln in body) * 2 < len(body) \
+                or not _LIST_LINE.match(body[0]):
+            continue
+        indent = min(len(ln) - len(ln.lstrip()) for ln in body)
+        for i in range(tok.map[0], tok.map[1]):
+            lines[i] = lines[i][indent:] if lines[i].strip() else ""
+        changed = True
+    return "\n".join(lines) if changed else None
+
+
+def _blocks(text: str, kinds: dict[int, str]) -> list:
+    """The page as headings, top-level paragraphs (split in lines), list trees and tables.
+    `kinds` gets the kind of block each source line is in (for the skipped lines)."""
+    parser = MarkdownIt("commonmark").enable("table")
+    tokens = parser.parse(text)
+    dedented = _dedent_code_lists(text, tokens)
+    if dedented is not None:
+        tokens = parser.parse(dedented)
     blocks: list = []
     lists: list[_List] = []
     items: list[_Item] = []
     quote = 0
     pending_heading = None
+    table: _Table | None = None
+    row: list[_Inline] | None = None
+    in_head = False
+
+    def mark(tok, kind):
+        if tok.map:
+            for n in range(tok.map[0] + 1, tok.map[1] + 1):
+                kinds.setdefault(n, kind)
+
     for tok in tokens:
         t = tok.type
         if t == "blockquote_open":
+            mark(tok, "quote")
             quote += 1
         elif t == "blockquote_close":
             quote -= 1
         elif quote:
             if t == "paragraph_open":
                 blocks.append("skipped")
+        elif t == "table_open":
+            mark(tok, "table")
+            table = _Table(tok.map[0] + 1, tok.map[1], [], [])
+            if not items:
+                blocks.append(table)
+        elif t == "table_close":
+            table = None
+        elif t == "thead_open":
+            in_head = True
+        elif t == "thead_close":
+            in_head = False
+        elif t == "tr_open":
+            row = []
+            if table is not None and not in_head:
+                table.rows.append((tok.map[0] + 1 if tok.map else table.line, row))
+        elif t == "tr_close":
+            if table is not None and in_head:
+                table.header = row or []
+            row = None
         elif t in ("bullet_list_open", "ordered_list_open"):
+            mark(tok, "list")
             lst = _List(tok.map[0] + 1, tok.map[1])
             if items:
                 items[-1].lists.append(lst)
@@ -336,9 +358,14 @@ def _blocks(text: str) -> list:
         elif t == "list_item_close":
             items.pop()
         elif t == "heading_open":
+            mark(tok, "heading")
             pending_heading = int(tok.tag[1])
         elif t == "inline":
-            if pending_heading is not None:
+            if row is not None:
+                lines = _inline_lines(tok, br=True)
+                cell = _join(lines) if len(lines) == 1 else lines
+                row.append(cell if isinstance(cell, _Inline) else _Cell(cell))
+            elif pending_heading is not None:
                 blocks.append(_Heading(pending_heading, _join(_inline_lines(tok))))
                 pending_heading = None
             elif items:
@@ -346,19 +373,39 @@ def _blocks(text: str) -> list:
                     items[-1].inline = _join(_inline_lines(tok))
             else:
                 blocks.append(_Paragraph(_inline_lines(tok)))
-        elif t in ("fence", "code_block", "html_block") and not items:
-            blocks.append("skipped")
+        elif t == "paragraph_open":
+            mark(tok, "paragraph")
+        elif t in ("fence", "code_block"):
+            mark(tok, "code")
+            if not items:
+                blocks.append("skipped")
+        elif t == "html_block":
+            mark(tok, "html")
+            if not items:
+                blocks.append("skipped")
+        elif t == "hr":
+            mark(tok, "rule")
     return blocks
 
 
-def _strip_front_matter(text: str) -> str:
-    """YAML front matter is not Markdown; blank it, keeping line numbers."""
+class _Cell(_Inline):
+    """A table cell with several lines (<br>): `parts` holds them."""
+
+    def __init__(self, parts: list[_Inline]):
+        joined = _join(parts)
+        super().__init__(joined.plain, joined.bold, joined.links, joined.line, joined.last)
+        self.parts = parts
+
+
+def _strip_front_matter(text: str) -> tuple[str, int]:
+    """YAML front matter is not Markdown; blank it, keeping line numbers. Also returns the
+    number of lines it took."""
     if text.startswith("---\n") or text.startswith("---\r\n"):
         end = re.search(r"^---\s*$", text[4:], re.MULTILINE)
         if end:
             head = text[:4 + end.end()]
-            return "\n" * head.count("\n") + text[4 + end.end():]
-    return text
+            return "\n" * head.count("\n") + text[4 + end.end():], head.count("\n") + 1
+    return text, 0
 
 
 # Reading the items ---------------------------------------------------------------------
@@ -374,6 +421,7 @@ class _Line:
     handle: str | None
     links: list[str]
     line: int
+    last: int = 0
 
 
 def _read(inline: _Inline) -> _Line:
@@ -390,11 +438,17 @@ def _read(inline: _Inline) -> _Line:
         plain, bold = plain[:m.start()], bold[:m.start()]
     lead = len(plain) - len(plain.lstrip())
     plain, bold = plain[lead:], bold[lead:]
+    if m := _TASK.match(plain):
+        # GitHub task lists: "- [x] …" is done, "- [ ] …" is not.
+        if m.group("x").lower() == "x" and not note:
+            note = "done"
+        plain, bold = plain[m.end():], bold[m.end():]
     if m := _NUMBERING.match(plain):
         plain, bold = plain[m.end():], bold[m.end():]
     visible = [b for ch, b in zip(plain, bold, strict=True) if not ch.isspace() and ch not in ":*_"]
     whole_bold = bool(visible) and all(visible)
-    return _Line(plain.strip(), whole_bold, note, handle, inline.links, inline.line)
+    return _Line(plain.strip(), whole_bold, note, handle, inline.links, inline.line,
+                 inline.last)
 
 
 def _owner_prefix(text: str) -> tuple[str | None, str]:
@@ -402,9 +456,134 @@ def _owner_prefix(text: str) -> tuple[str | None, str]:
     if not m:
         return None, text
     owner = m.group("owner").strip()
-    if owner.lower().rstrip(".") in _NOT_OWNERS or len(owner) > 40:
+    low = owner.lower().rstrip(".")
+    # A single letter or a roman numeral is an enumeration ("A:", "**B)**"), not a person.
+    if low in _NOT_OWNERS or len(owner) > 40 or len(low) == 1 or re.fullmatch(r"[ivx]+", low):
         return None, text
     return owner, m.group("rest").strip()
+
+
+# What a plain item reads as: a key result (a measure, a due date, a goal verb, a state
+# reached), process prose (advice, questions, conditions, several sentences), or neither.
+_GOAL_VERB = re.compile(
+    r"^(?:increase|decrease|reduce|grow|launch|ship|release|deliver|publish|achieve|reach"
+    r"|hire|complete|implement|build|create|improve|migrate|establish|define|document|double"
+    r"|triple|halve|cut|lower|raise|expand|onboard|sign|close|run|host|hold|develop|design"
+    r"|deploy|introduce|automate|add|get|win|secure|attract|recruit|train|enable|upgrade"
+    r"|replace|consolidate|standardi[sz]e|redesign|rewrite|refactor|retire|deprecate|remove"
+    r"|eliminate|fix|resolve|maintain|keep|translate|integrate|finali[sz]e|adopt|roll out"
+    r"|validate|pilot|measure|conduct|organi[sz]e|produce|prepare|submit|obtain|attain"
+    r"|generate|drive|convert|retain|engage|boost|accelerate|minimi[sz]e|maximi[sz]e|support"
+    r"|partner|identify|form|make|finish|start|begin|set up|setup|open|provide|offer|land"
+    r"|earn|raise|save|spend|lead|ensure|deliver|stabili[sz]e|scale|simplify|streamline"
+    r"|modernize|modernise|transition|move|switch|port|collect|gather|survey|interview"
+    r"|invest|fund|audit|review|assess|evaluate|analy[sz]e|benchmark|optimi[sz]e|harden"
+    r"|secure|protect|comply|certify|pass|reach|exceed|sustain|stay|remain|have|be)\b",
+    re.IGNORECASE)
+_STATE = re.compile(r"\b(?:\w+ed|built|done|shipped|live|released|launched|deployed|written"
+                    r"|complete|completed|in place|available|on track|published|merged"
+                    r"|adopted|delivered|documented|signed|closed|approved|funded)\s*\.?$",
+                    re.IGNORECASE)
+_PROSE_WORDS = re.compile(r"\b(?:you|your|you're|yours|should|please|must|e\.g|i\.e|for example"
+                          r"|for instance|make sure|note that|click|refer to|feel free|let us"
+                          r"|let's|we will|we'll|we use|we do|we don't|don't)\b", re.IGNORECASE)
+_PROSE_START = re.compile(r"^(?:if|when|for|see|use|note|please|once|after|while|since"
+                          r"|because|although|though|in order|how|what|why|where|who|which"
+                          r"|you|they|it|this|these|those|there|here|such|so|then|also|but"
+                          r"|and|or|otherwise|example|e\.g|i\.e|read|click|check out|visit"
+                          r"|join|ask|contact|email|go to|find|learn|watch)\b", re.IGNORECASE)
+
+
+def _kind_of_text(text: str) -> str:
+    """'kr', 'prose' or 'plain' (no sign either way)."""
+    text = text.strip()
+    if not text:
+        return "plain"
+    words = len(text.split())
+    sentences = len(re.findall(r"[.!?]\s+[A-Z]", text))
+    if (text.endswith((":", "?")) or _PROSE_WORDS.search(text) or _PROSE_START.match(text)
+            or words > 45 or sentences >= 2):
+        return "prose"
+    m = measure(text)
+    if m["kind"] != "milestone" or m["due"] or m["placeholder"]:
+        return "kr"
+    if _GOAL_VERB.match(text) or (_STATE.search(text) and words >= 2):
+        return "kr"
+    return "plain"
+
+
+def _reads_as_key_results(texts: list[str]) -> bool:
+    """Whether a plain list (or a table column) reads as key results, not prose."""
+    kinds = [_kind_of_text(t) for t in texts if t.strip()]
+    if not kinds:
+        return False
+    prose, kr = kinds.count("prose"), kinds.count("kr")
+    return prose * 3 <= len(kinds) and kr * 2 >= len(kinds)
+
+
+# Headings that only label the page's OKRs: their list holds objectives ("## Objectives",
+# "## Q3 OKRs", "## Our goals"), or key results ("### Key results").
+_OBJECTIVES_LABEL = re.compile(
+    r"^(?:(?:our|the|team|company|\w+'s|quarterly|annual|current|active|top|main|key"
+    r"|(?:FY|CY)\s?'?\d{2,4}|Q[1-4]|H[12]|20\d\d|\d{4}[-/]\d{2,4}|[-–—:/,&]|for|of|and|in)\s+)*"
+    r"(?:OKRs?|objectives?|goals?|priorities|objectives and key results|goals and "
+    r"(?:key results|metrics))(?:\s+(?:for|in|of)?\s*(?:(?:FY|CY)\s?'?\d{2,4}|Q[1-4]|H[12]"
+    r"|20\d\d|\d{4}[-/]\d{2,4}|the quarter|the year|this quarter|this year|[-–—:/,&]|and)"
+    r")*\s*:?$", re.IGNORECASE)
+_KEY_RESULTS_LABEL = re.compile(r"^(?:the\s+|our\s+)?(?:key\s+results?|KRs?|measures? of "
+                                r"success|success (?:metrics|measures|criteria)|how we(?:'ll| will)"
+                                r" measure(?: it| success)?|metrics|measures)\s*:?$",
+                                re.IGNORECASE)
+# Headings that are the page's furniture, never an objective or a unit.
+_FURNITURE = re.compile(
+    r"^(?:how|why|what|when|who|where)\b|\b(?:process|guidelines?|scoring|grading|timeline|kick-?off"
+    r"|status|retro(?:spective|spection)?|resources?|links?|faq|tracking|entering|template"
+    r"|introduction|intro|background|overview|about|contents|notes?|glossary|definitions?"
+    r"|principles?|values|cadence|schedule|format|tips|contact|references?|related|see also"
+    r"|appendix|changelog|history|summary|instructions|guidance|roles|responsibilities"
+    r"|meetings?|reviews?|calendar|methodology|approach|purpose|context|mission|vision"
+    r"|strategy|table of contents|toc|license|acknowledg\w*|credits|further reading"
+    r"|reading|next steps|questions|updates?|news|feedback|help|support|getting started"
+    r"|conventions|alignment|examples?|hypothetical)\b|\?$", re.IGNORECASE)
+
+_TABLE_OBJECTIVE = re.compile(r"\bobjectives?\b|^o$|^okrs?$|^goals?$|\bthemes?\b|\bpriorit"
+                              r"(?:y|ies)\b|\baims?\b|\bpillars?\b", re.IGNORECASE)
+_TABLE_KR = re.compile(r"key\s*results?|^krs?\b|\bresults?\b|\bmeasures?\b|\bmetrics?\b"
+                       r"|\bindicators?\b|\bkpis?\b|\bmilestones?\b|\boutcomes?\b"
+                       r"|\bdeliverables?\b|\bsuccess criteria\b|\bmeasure of success\b",
+                       re.IGNORECASE)
+_TABLE_OWNER = re.compile(r"\bowners?\b|\bdri\b|\bleads?\b|\bresponsible\b|^who$|\bassignees?\b"
+                          r"|\baccountable\b|\bchampions?\b|\bteams?\b|\bpoint person\b",
+                          re.IGNORECASE)
+_TABLE_TARGET = re.compile(r"\btargets?\b|\bgoal value\b|^to$|\btarget value\b|\bend value\b",
+                           re.IGNORECASE)
+_TABLE_BASELINE = re.compile(r"\bbaseline\b|\bstart(?:ing)?(?: value| point)?\b|^from$"
+                             r"|\bcurrent\b|\btoday\b", re.IGNORECASE)
+_TABLE_DUE = re.compile(r"\bdue\b|\bdeadline\b|\bdates?\b|\bby when\b|^when$|\btimeline\b"
+                        r"|\btiming\b|\bquarter\b|\bfinish\b", re.IGNORECASE)
+_TABLE_IGNORE = re.compile(r"\bstatus\b|\bprogress\b|\bscores?\b|\bgrades?\b|\bnotes?\b"
+                           r"|\bcomments?\b|^#$|^no\.?$|^id$|\blinks?\b|\bconfidence\b"
+                           r"|\bupdates?\b|\bhealth\b|\brag\b|\bpercent complete\b"
+                           r"|\bactual\b|\bresult to date\b", re.IGNORECASE)
+
+
+_LABEL_FILLER = re.compile(
+    r"\b(?:our|the|team|teams|company|quarter(?:ly)?|annual|yearly|current|active|top|main"
+    r"|key|to|from|for|of|and|in|this|next|q[1-4]|h[12]|(?:fy|cy)\s?'?\d{2,4}|\d+|first"
+    r"|second|third|fourth|jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?"
+    r"|aug(?:ust)?|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?|year|half)\b"
+    r"|[-–—:/,&()'’.]", re.IGNORECASE)
+
+
+def _labels_objectives(text: str) -> bool:
+    """A heading that only labels objectives: "Objectives", "Q3 OKRs", "Quarter 4, January
+    to March 2019 objectives"."""
+    if _OBJECTIVES_LABEL.match(text):
+        return True
+    rest = _LABEL_FILLER.sub(" ", text).split()
+    return bool(rest) and len(rest) <= 2 and all(
+        w.lower() in ("okr", "okrs", "objectives", "objective", "goals", "priorities")
+        for w in rest)
 
 
 class _Reader:
@@ -413,12 +592,13 @@ class _Reader:
         self._people: dict[str, Person] = {}
         # Headings open above the current point: (level, kind, name, objective index).
         self.headings: list[tuple[int, str, str, int | None]] = []
-        self.heading_units: dict[int, str] = {}  # objective index → candidate unit names
         self.candidates: list[tuple[str, str | None, int]] = []  # (name, parent, line)
         self.used: set[str] = set()  # candidate units that hold objectives
         self.context: int | None = None  # the objective a following list belongs to
         self.context_level = 0
+        self.list_role = ""  # "objectives" when the heading above labels objectives
         self.last_paragraph = ""
+        self.covered: set[int] = set()  # lines that are part of an objective or key result
 
     # people
 
@@ -433,6 +613,12 @@ class _Reader:
         handle = slug(name)
         self._people.setdefault(handle, Person(handle, name))
         return handle
+
+    def not_understood(self, line: int, text: str, why: str, end: int = 0) -> None:
+        self.page.unparsed.append(Unparsed(line, text, why, end))
+
+    def cover(self, line: _Line) -> None:
+        self.covered.update(range(line.line, max(line.last, line.line) + 1))
 
     # headings
 
@@ -451,43 +637,97 @@ class _Reader:
     def in_example(self) -> bool:
         return any(kind == "example" for _, kind, _, _ in self.headings)
 
-    def heading(self, block: _Heading) -> None:
+    def heading(self, block: _Heading, following: list, after: list = ()) -> None:
+        """A heading; `following` holds the blocks up to the next heading, `after` all the
+        blocks after it."""
         line = _read(block.inline)
         while self.headings and self.headings[-1][0] >= block.level:
             self.headings.pop()
+        outer = self._heading_objective()
         self.context = None
+        self.list_role = ""
         self.last_paragraph = ""
         text = line.text.strip("# ").strip()
-        if block.level == 1 and not self.page.title:
+        title_heading = block.level == 1 and not self.page.title
+        if title_heading:
             self.page.title = text
-            self.headings.append((1, "title", text, None))
-            return
         if _EXAMPLE.search(text):
             self.headings.append((block.level, "example", text, None))
             return
         if m := _KR.match(text):
-            self.key_result_from_text(line, m.group("rest"), m.group("owner"))
+            self.key_result_from_text(line, m.group("rest"), m.group("owner"), outer)
             self.headings.append((block.level, "other", text, None))
+            return
+        if _KEY_RESULTS_LABEL.match(text) and outer is not None:
+            # "### Key results" under an objective's heading: its list holds them.
+            self.headings.append((block.level, "other", text, None))
+            self.context, self.context_level = outer, block.level
             return
         owner, title = None, None
         if m := _OBJECTIVE.match(text):
             owner, title = m.group("owner"), m.group("rest")
-        else:
+        elif _OBJECTIVE_ALONE.match(text):
+            title = text.rstrip(":.")
+        elif not title_heading:
             owner, rest = _owner_prefix(text)
             if owner:
                 title = rest
+        if not title and not _ROLE.match(text) and self.plain_objective_heading(
+                text, following, after[len(following):len(following) + 1], block.level):
+            title = text
         if title:
             index = self.objective(line, title.strip(), owner, parent=None)
             self.headings.append((block.level, "objective", text, index))
             self.context, self.context_level = index, block.level
             return
+        if title_heading:
+            self.headings.append((1, "title", text, None))
+            if _labels_objectives(text):
+                self.list_role = "objectives"
+            return
         if _ROLE.match(text):
             self.headings.append((block.level, "role", text, None))
-        elif _GENERIC_HEADING.search(text) or not text:
+        elif _labels_objectives(text):
+            self.headings.append((block.level, "other", text, None))
+            self.list_role = "objectives"
+        elif _GENERIC_HEADING.search(text) or not text or _FURNITURE.search(text):
             self.headings.append((block.level, "other", text, None))
         else:
             self.candidates.append((text, self.section_unit(), line.line))
             self.headings.append((block.level, "department", text, None))
+
+    def plain_objective_heading(self, text: str, following: list, next_heading: list = (),
+                                level: int = 0) -> bool:
+        """A plain heading is an objective when the first list or table under it is plain
+        (no OKR markers) and reads as key results, or when its first sub-heading is "Key
+        results"; and the heading is not furniture."""
+        if not text or _FURNITURE.search(text) or _GENERIC_HEADING.search(text) \
+                or _labels_objectives(text) or _KEY_RESULTS_LABEL.match(text) \
+                or len(text.split()) > 30 or self.in_example():
+            return False
+        if not any(isinstance(b, (_List, _Table)) for b in following) and next_heading \
+                and isinstance(next_heading[0], _Heading) and next_heading[0].level > level \
+                and _KEY_RESULTS_LABEL.match(_read(next_heading[0].inline).text.strip("# ")):
+            return True
+        for block in following:
+            if isinstance(block, _Paragraph) and any(
+                    _KR.match(_read(i).text) or _OBJECTIVE.match(_read(i).text)
+                    for i in block.lines):
+                return False
+            if isinstance(block, _List):
+                if any(self.okr_like(item) for item in block.items):
+                    return False
+                if sum(bool(it.lists) for it in block.items) * 2 >= len(block.items):
+                    return False  # a nested list: its top items are the objectives
+                texts = [_read(it.inline).text for it in block.items if it.inline is not None]
+                return _reads_as_key_results(texts)
+            if isinstance(block, _Table):
+                cols = self.table_columns(block)
+                if cols.get("objective") is not None:
+                    return False
+                return cols.get("kr") is not None or _reads_as_key_results(
+                    [r[0].plain for _, r in block.rows if r])
+        return False
 
     # objectives and key results
 
@@ -498,9 +738,9 @@ class _Reader:
             cut = title.rfind(". ", 0, TITLE_MAX)
             cut = cut + 1 if cut > 0 else TITLE_MAX - 1
             title, description = title[:cut].strip(), title[cut:].strip()
-            self.page.unparsed.append(Unparsed(
+            self.not_understood(
                 line.line, title[:80], f"objective title longer than {TITLE_MAX} characters: "
-                                       "the rest went into its description"))
+                                       "the rest went into its description")
         owner = owner or (line.handle and f"@{line.handle}")
         if owner is None and parent is not None:
             owner_handle = None  # the parent's owner is not this objective's owner
@@ -510,34 +750,38 @@ class _Reader:
         if unit:
             self.used.add(unit)
         obj = Objective(title=title, owner=owner_handle, unit=unit, parent=parent,
-                        line=line.line, note=line.note, description=description)
+                        line=line.line, note=line.note, description=description,
+                        end=line.last)
         self.page.objectives.append(obj)
+        self.page.items.add(line.line)
+        self.cover(line)
         return len(self.page.objectives) - 1
 
     def key_result_from_text(self, line: _Line, title: str, owner: str | None,
-                             objective: int | None = None) -> None:
+                             objective: int | None = None, measured: str | None = None) -> None:
         objective = self.context if objective is None else objective
+        self.page.items.add(line.line)
         if objective is None:
-            self.page.unparsed.append(Unparsed(line.line, line.text,
-                                               "a key result with no objective above it"))
+            self.not_understood(line.line, line.text, "a key result with no objective above it")
             return
         title = title.strip()
         if len(title) > TITLE_MAX:
-            self.page.unparsed.append(Unparsed(
+            self.not_understood(
                 line.line, title[:80], f"key result title longer than {TITLE_MAX} "
-                                       "characters: cut short"))
+                                       "characters: cut short")
             title = title[:TITLE_MAX - 1].rstrip() + "…"
         who = owner or (line.handle and f"@{line.handle}")
-        m = measure(title, line.links)
+        m = measure(measured or title, line.links)
         kr = KeyResult(title=title, owner=self.person(who), kind=m["kind"],
                        baseline=m["baseline"], target=m["target"], unit=m["unit"][:40],
                        line=line.line, note=line.note, placeholder=m["placeholder"],
-                       assumptions=m["assumptions"])
+                       assumptions=m["assumptions"], due=m["due"], end=line.last)
         if kr.placeholder:
-            self.page.unparsed.append(Unparsed(
+            self.not_understood(
                 line.line, title, f'placeholder "{kr.placeholder}" where a number should be: '
-                                  "imported as a milestone with no target"))
+                                  "imported as a milestone with no target")
         self.page.objectives[objective].key_results.append(kr)
+        self.cover(line)
 
     def item(self, item: _Item, parent: int) -> None:
         """An item nested under an objective (or under a heading/paragraph objective)."""
@@ -548,6 +792,7 @@ class _Reader:
             return
         line = _read(item.inline)
         if not line.text:
+            self.cover(line)
             return
         if m := _KR.match(line.text):
             self.key_result_from_text(line, m.group("rest"), m.group("owner"), parent)
@@ -570,9 +815,11 @@ class _Reader:
         for lst in item.lists:
             for child in lst.items:
                 if child.inline is not None:
-                    self.page.unparsed.append(Unparsed(
+                    self.page.items.add(child.line)
+                    self.not_understood(
                         child.line, _read(child.inline).text,
-                        "an item under a key result (key results have no sub-items)"))
+                        "an item under a key result (key results have no sub-items)")
+                self.under_key_result(child)
 
     def okr_like(self, item: _Item) -> bool:
         if item.inline is None:
@@ -581,28 +828,74 @@ class _Reader:
         return bool(line.whole_bold or _KR.match(line.text) or _OBJECTIVE.match(line.text)
                     or _owner_prefix(line.text)[0])
 
+    def whole_list(self, lst: _List, why: str) -> None:
+        first = lst.items[0].inline if lst.items and lst.items[0].inline else None
+        self.not_understood(lst.line, _read(first).text if first else "", why, lst.end)
+        self._count_items(lst)
+
+    def _count_items(self, lst: _List) -> None:
+        for item in lst.items:
+            if item.inline is not None and _read(item.inline).text:
+                self.page.items.add(item.line)
+            for sub in item.lists:
+                self._count_items(sub)
+
     def top_list(self, lst: _List) -> None:
         if self.in_example() or _EXAMPLE.search(self.last_paragraph):
-            first = lst.items[0].inline if lst.items and lst.items[0].inline else None
-            self.page.unparsed.append(Unparsed(
-                lst.line, _read(first).text if first else "",
-                f"an example (lines {lst.line}-{lst.end}), not OKRs: the text before it "
-                "says so"))
+            self.whole_list(lst, f"an example (lines {lst.line}-{lst.end}), not OKRs: the "
+                                 "text before it says so")
             return
         if self.context is not None:
             for item in lst.items:
                 self.item(item, self.context)
             return
         votes = [self.okr_like(item) for item in lst.items]
-        if sum(votes) * 2 < len(votes) or not any(votes):
-            first = lst.items[0].inline if lst.items and lst.items[0].inline else None
-            self.page.unparsed.append(Unparsed(
-                lst.line, _read(first).text if first else "",
-                f"a list (lines {lst.line}-{lst.end}) that does not read as OKRs: its items "
-                "have no owner prefix, bold objective or KR: marker"))
+        if any(votes) and sum(votes) * 2 >= len(votes):
+            for item in lst.items:
+                self.top_item(item)
             return
-        for item in lst.items:
-            self.top_item(item)
+        # Plain lists: nested ones are objectives with their key results; a flat one under
+        # a heading that labels objectives is objectives.
+        texts = [_read(it.inline).text for it in lst.items if it.inline is not None]
+        children = [_read(c.inline).text for it in lst.items for sub in it.lists
+                    for c in sub.items if c.inline is not None]
+        nested = sum(bool(it.lists) for it in lst.items)
+        if nested and nested * 2 >= len(lst.items) and _reads_as_key_results(children) \
+                and sum(_kind_of_text(t) == "prose" for t in texts) * 3 <= len(texts):
+            for item in lst.items:
+                self.plain_top_item(item)
+            return
+        if self.list_role == "objectives" and sum(
+                _kind_of_text(t) == "prose" for t in texts) * 3 <= len(texts):
+            for item in lst.items:
+                self.plain_top_item(item)
+            return
+        self.whole_list(lst, f"a list (lines {lst.line}-{lst.end}) that does not read as "
+                             "OKRs: its items have no owner prefix, bold objective or KR: "
+                             "marker, and do not read as key results")
+
+    def plain_top_item(self, item: _Item) -> None:
+        if item.inline is None:
+            for lst in item.lists:
+                for child in lst.items:
+                    self.plain_top_item(child)
+            return
+        line = _read(item.inline)
+        if not line.text:
+            self.cover(line)
+            return
+        if m := _KR.match(line.text):
+            self.not_understood(line.line, line.text, "a key result with no objective above it")
+            self.page.items.add(line.line)
+            self.under_key_result(item)
+            return
+        m = _OBJECTIVE.match(line.text)
+        owner, title = ((m.group("owner"), m.group("rest")) if m
+                        else _owner_prefix(line.text))
+        index = self.objective(line, title, owner, parent=None)
+        for lst in item.lists:
+            for child in lst.items:
+                self.item(child, index)
 
     def top_item(self, item: _Item) -> None:
         if item.inline is None:
@@ -611,24 +904,162 @@ class _Reader:
                     self.top_item(child)
             return
         line = _read(item.inline)
+        if not line.text:
+            self.cover(line)
+            return
         if m := _KR.match(line.text):
-            self.page.unparsed.append(Unparsed(line.line, line.text,
-                                               "a key result with no objective above it"))
+            self.page.items.add(line.line)
+            self.not_understood(line.line, line.text, "a key result with no objective above it")
             self.under_key_result(item)
             return
         if m := _OBJECTIVE.match(line.text):
             owner, title = m.group("owner"), m.group("rest")
         else:
             owner, title = _owner_prefix(line.text)
-            if not owner and not line.whole_bold:
-                self.page.unparsed.append(Unparsed(
+            if not owner and not line.whole_bold and not item.lists:
+                self.page.items.add(line.line)
+                self.not_understood(
                     line.line, line.text, "neither an objective nor a key result: no owner "
-                                          "prefix, not bold, and not under an objective"))
+                                          "prefix, not bold, and not under an objective")
                 return
         index = self.objective(line, title, owner, parent=None)
         for lst in item.lists:
             for child in lst.items:
                 self.item(child, index)
+
+    # tables
+
+    def table_columns(self, table: _Table) -> dict[str, int | None]:
+        names = [_read(h).text.strip().strip("*_ ").lower() for h in table.header]
+        cols: dict[str, int | None] = {}
+        taken: set[int] = set()
+        for role, pattern in (("ignore", _TABLE_IGNORE), ("kr", _TABLE_KR),
+                              ("objective", _TABLE_OBJECTIVE), ("owner", _TABLE_OWNER),
+                              ("target", _TABLE_TARGET), ("baseline", _TABLE_BASELINE),
+                              ("due", _TABLE_DUE)):
+            for i, name in enumerate(names):
+                if i in taken or not pattern.search(name):
+                    continue
+                taken.add(i)
+                if role == "ignore":
+                    cols.setdefault("ignore_set", set()).add(i)  # type: ignore[union-attr]
+                else:
+                    cols.setdefault(role, i)
+                    if role not in ("ignore",):
+                        break
+        cols.setdefault("objective", None)
+        cols.setdefault("kr", None)
+        return cols
+
+    def table(self, table: _Table) -> None:
+        for row_line, _ in table.rows:
+            self.page.items.add(row_line)
+        if self.in_example() or _EXAMPLE.search(self.last_paragraph):
+            self.not_understood(table.line, "", f"an example table (lines {table.line}-"
+                                                f"{table.end}), not OKRs", table.end)
+            return
+        cols = self.table_columns(table)
+        obj_col, kr_col = cols["objective"], cols["kr"]
+        owner_col, target_col = cols.get("owner"), cols.get("target")
+        base_col, due_col = cols.get("baseline"), cols.get("due")
+        ignored = cols.get("ignore_set") or set()
+        self.covered.add(table.line)
+        self.covered.add(table.line + 1)  # the header and its --- line
+
+        def cell(cells, i):
+            return cells[i] if i is not None and i < len(cells) else None
+
+        def text(c):
+            return _read(c).text if c is not None else ""
+
+        if obj_col is None and kr_col is None:
+            # No header names the columns: the first is the objective, the others (but
+            # owner, status and the like) its key results.
+            firsts = [text(cell(cells, 0)) for _, cells in table.rows]
+            others = [text(c) for _, cells in table.rows for i, c in enumerate(cells)
+                      if i and i not in ignored and i not in (owner_col, target_col, base_col,
+                                                              due_col)]
+            words = [t for t in firsts if t]
+            if not words or sum(len(t.split()) >= 2 for t in words) * 2 < len(words) \
+                    or not others or not _reads_as_key_results([t for t in others if t]):
+                if self.context is not None and _reads_as_key_results(words):
+                    kr_col = 0
+                else:
+                    self.not_understood(
+                        table.line, text(table.header[0]) if table.header else "",
+                        f"a table (lines {table.line}-{table.end}) that does not read as OKRs:"
+                        " no objective or key result column, and its cells do not read as "
+                        "objectives and key results", table.end)
+                    return
+            else:
+                obj_col = 0
+        current: int | None = None
+        current_text = ""
+        for row_line, cells in table.rows:
+            owner_cell = cell(cells, owner_col)
+            owner = text(owner_cell) or None
+            if owner and (re.fullmatch(r"TBD|TBC|\?+|-+|n/?a|—|–", owner, re.IGNORECASE)):
+                owner = None
+            if obj_col is not None:
+                o_cell = cell(cells, obj_col)
+                o_text = text(o_cell)
+                if o_text and o_text != current_text:
+                    line = _read(o_cell)
+                    line.line = line.last = row_line
+                    m = _OBJECTIVE.match(line.text)
+                    title = m.group("rest") if m else line.text
+                    p_owner, title = _owner_prefix(title)
+                    current = self.objective(line, title, p_owner or (
+                        owner if kr_col is None else None), parent=None)
+                    current_text = o_text
+                elif not o_text and current is None and self.context is not None:
+                    current = self.context
+                if kr_col is None:
+                    extra = [c for i, c in enumerate(cells) if i not in (
+                        obj_col, owner_col, target_col, base_col, due_col) and i not in ignored]
+                    krs = [c for c in extra if text(c)] if cols.get("objective") is None else []
+                    for c in krs:
+                        self.table_kr(c, row_line, owner, current, None, None, None)
+                    self.covered.add(row_line)
+                    continue
+            else:
+                current = self.context
+            k_cell = cell(cells, kr_col)
+            if k_cell is None or not text(k_cell):
+                self.covered.add(row_line)
+                continue
+            self.table_kr(k_cell, row_line, owner, current, text(cell(cells, target_col)),
+                          text(cell(cells, base_col)), text(cell(cells, due_col)))
+            self.covered.add(row_line)
+
+    def table_kr(self, c: _Inline, row_line: int, owner: str | None, objective: int | None,
+                 target: str | None, baseline: str | None, due: str | None) -> None:
+        parts = getattr(c, "parts", [c])
+        for part in parts:
+            line = _read(part)
+            line.line = line.last = row_line
+            if not line.text:
+                continue
+            m = _KR.match(line.text)
+            title = m.group("rest") if m else line.text
+            p_owner, title = _owner_prefix(title) if not m else (m.group("owner"), title)
+            measured = title
+            if target and baseline:
+                measured = f"{title} (from {baseline} to {target})"
+            elif target:
+                measured = f"{title} (target: {target})"
+            if due and not measure(title)["due"]:
+                measured += f" by {due}"
+            if objective is None:
+                self.page.items.add(row_line)
+                self.not_understood(row_line, line.text,
+                                    "a key result with no objective above it")
+                self.covered.add(row_line)
+                continue
+            self.key_result_from_text(line, title, p_owner or owner, objective,
+                                      measured=measured)
+
+    # paragraphs
 
     def paragraph(self, block: _Paragraph) -> None:
         """Lines outside lists: "**Objective:** ...", "KR: ...", "Owner: @x", or prose."""
@@ -642,9 +1073,10 @@ class _Reader:
                     who = m.group("who").strip()
                     if not re.fullmatch(r"TBD|TBC|\?+|-|n/a", who, re.IGNORECASE):
                         self.page.objectives[self.context].owner = self.person(who)
+                        self.cover(line)
                     else:
-                        self.page.unparsed.append(Unparsed(
-                            line.line, line.text, "no owner named (placeholder)"))
+                        self.not_understood(line.line, line.text,
+                                            "no owner named (placeholder)")
                     understood = True
                 continue
             if m := _KR.match(line.text):
@@ -654,7 +1086,10 @@ class _Reader:
             title = owner = None
             if m := _OBJECTIVE.match(line.text):
                 owner, title = m.group("owner"), m.group("rest")
-            elif line.whole_bold and len(line.text) <= TITLE_MAX and not line.text.endswith(":"):
+            elif line.whole_bold and len(line.text) <= TITLE_MAX and not line.text.endswith(":") \
+                    and not _KEY_RESULTS_LABEL.match(line.text.strip("*_ ")) \
+                    and not _OBJECTIVES_LABEL.match(line.text.strip("*_ ")) \
+                    and not _FURNITURE.search(line.text):
                 owner, title = _owner_prefix(line.text)
             if title and not _EXAMPLE.search(title) and not self.in_example():
                 index = self.objective(line, title, owner, parent=self._heading_objective())
@@ -688,20 +1123,53 @@ class _Reader:
         return self.page
 
 
+_SKIP_WHY = {"heading": "skipped: a heading (page structure)", "paragraph": "skipped: prose",
+             "code": "skipped: code", "html": "skipped: HTML", "quote": "skipped: a quote",
+             "rule": "skipped: a rule", "front matter": "skipped: front matter",
+             "table": "skipped: a table line", "list": "skipped: part of a list item"}
+
+
 def parse(text: str) -> ParsedPage:
     """Read a Markdown page of OKRs."""
     reader = _Reader()
     if m := re.match(r"---\s*\n(?:.*\n)*?title:\s*(?P<t>.+)\n(?:.*\n)*?---", text):
         reader.page.title = m.group("t").strip().strip("\"'")
-    for block in _blocks(_strip_front_matter(text)):
+    body, front = _strip_front_matter(text)
+    kinds: dict[int, str] = {n: "front matter" for n in range(1, front + 1)}
+    blocks = _blocks(body, kinds)
+    for i, block in enumerate(blocks):
         if isinstance(block, _Heading):
-            reader.heading(block)
+            following = []
+            for nxt in blocks[i + 1:]:
+                if isinstance(nxt, _Heading):
+                    break
+                following.append(nxt)
+            reader.heading(block, following, blocks[i + 1:])
         elif isinstance(block, _List):
             reader.top_list(block)
+            reader.last_paragraph = ""
+        elif isinstance(block, _Table):
+            reader.table(block)
             reader.last_paragraph = ""
         elif isinstance(block, _Paragraph):
             reader.paragraph(block)
         else:
             reader.page.skipped_paragraphs += 1
-    reader.page.unparsed.sort(key=lambda u: u.line_no)
-    return reader.finish()
+    page = reader.finish()
+    page.read_lines = set(reader.covered)
+    # Every other non-blank line is listed: lines of lists not read are not understood,
+    # the rest (headings, prose, code) is the page's furniture.
+    listed = set(reader.covered)
+    for u in page.unparsed:
+        listed.update(range(u.line_no, max(u.end, u.line_no) + 1))
+    for n, source in enumerate(text.split("\n"), start=1):
+        if not source.strip() or n in listed:
+            continue
+        kind = kinds.get(n, "paragraph")
+        if kind == "list":
+            page.unparsed.append(Unparsed(n, source.strip(), "a line in a list that was not "
+                                                             "read as an objective or key result"))
+        else:
+            page.skipped.append(Unparsed(n, source.strip()[:120], _SKIP_WHY.get(kind, kind)))
+    page.unparsed.sort(key=lambda u: u.line_no)
+    return page

@@ -1,11 +1,12 @@
-"""Puts OKRs read from a Markdown page (hoshin.planfile.markdown) into an existing cycle,
+"""Puts OKRs read from a Markdown page (hoshin.planfile.markdown, pure) into an existing cycle,
 through the same services the web and the API use, in one transaction: all or nothing.
 
 People named on the page are matched by email (handle@domain), name or handle, and
 created when missing (with an unusable password: they set one through a reset). Units
 come from the page's department headings, matched by id or name, created when missing.
-A dry run does all of it and rolls it back, so its report says exactly what an import
-would do, errors included.
+Objectives with no department heading above them go to `unit`, else to the
+organisation's root unit (the one unit with no parent). A dry run does all of it and rolls
+it back, so its report says exactly what an import would do, errors included.
 """
 
 from __future__ import annotations
@@ -48,6 +49,8 @@ class ImportReport:
     objectives: list[dict] = field(default_factory=list)
     assumptions: list[dict] = field(default_factory=list)
     not_understood: list[dict] = field(default_factory=list)
+    skipped: list[dict] = field(default_factory=list)  # headings, prose, code: furniture
+    items_seen: int = 0  # list items, table rows and objective lines a reader sees
     errors: list[dict] = field(default_factory=list)
 
     @property
@@ -66,7 +69,7 @@ class ImportReport:
                 "people_matched": self.people_matched, "units_created": self.units_created,
                 "units_matched": self.units_matched, "objectives": self.objectives,
                 "assumptions": self.assumptions, "not_understood": self.not_understood,
-                "errors": self.errors}
+                "skipped": self.skipped, "items_seen": self.items_seen, "errors": self.errors}
 
     def text(self) -> str:
         """The report as people read it at the end of a CLI run."""
@@ -107,8 +110,9 @@ class ImportReport:
                 lines.append(f"{pad}{key}line {o['line']}  [{o['unit']}] {o['title']}")
                 for kr in o["key_results"]:
                     key = "" if self.dry_run else f"{kr['id']}  "
+                    due = f"  (due: {kr['due']})" if kr.get("due") else ""
                     lines.append(f"{pad}  - {key}line {kr['line']}  {_measure(kr)}  "
-                                 f"{kr['owner']}  {kr['title']}")
+                                 f"{kr['owner']}  {kr['title']}{due}")
         if self.assumptions:
             lines.append(f"Read with assumptions ({len(self.assumptions)}):")
             lines += [f"  line {a['line']}: {a['text']}" for a in self.assumptions]
@@ -116,7 +120,21 @@ class ImportReport:
             lines.append(f"Not understood ({len(self.not_understood)}):")
             lines += [f"  line {u['line']}: {u['why']}\n      {_short(u['text'])}"
                       for u in self.not_understood]
+        if self.skipped:
+            lines.append(f"Skipped as the page's prose, headings and code ({len(self.skipped)} "
+                         f"lines): {_ranges([u['line'] for u in self.skipped])}")
         return "\n".join(lines)
+
+
+def _ranges(numbers: list[int]) -> str:
+    """[1, 2, 3, 7, 9, 10] → "1-3, 7, 9-10"."""
+    out: list[str] = []
+    for n in sorted(numbers):
+        if out and out[-1][1] == n - 1:
+            out[-1][1] = n
+        else:
+            out.append([n, n])
+    return ", ".join(f"{a}-{b}" if a != b else f"{a}" for a, b in out)
 
 
 def _short(text: str, n: int = 90) -> str:
@@ -190,6 +208,10 @@ class _Importer:
         if self.default_unit and not Unit.objects.filter(key=self.default_unit).exists():
             self.error(None, "unit", f'unknown unit "{self.default_unit}"')
             self.default_unit = None
+        elif not self.default_unit:
+            # No --unit: the organisation's root unit, when there is exactly one.
+            root = _only(Unit.objects.filter(parent__isnull=True))
+            self.default_unit = root.key if root else None
         for unit in self.page.units:
             found = (Unit.objects.filter(key__iexact=md.slug(unit.name)).first()
                      or _only(Unit.objects.filter(name__iexact=unit.name)))
@@ -235,8 +257,8 @@ class _Importer:
             unit = self.unit_for(obj, names.get(obj.owner))
             if unit is None:
                 self.error(obj.line, "unit", f'objective "{_short(obj.title, 60)}" has no unit: '
-                           "no department heading above it and its owner names no unit; "
-                           "give a default unit")
+                           "no department heading above it, its owner names no unit, and "
+                           "the organisation has no single root unit; give a default unit")
                 continue
             try:
                 created = okrs.save_objective(
@@ -280,6 +302,13 @@ class _Importer:
             if person is None:
                 return None, f'unknown person "{self.default_owner}" (default owner)'
             return person, "the default owner"
+        # A unit made from a heading has no lead yet: the nearest lead above it.
+        unit, seen = objective.unit.parent, set()
+        while unit is not None and unit.pk not in seen:
+            seen.add(unit.pk)
+            if unit.lead_id:
+                return unit.lead, f'lead of unit "{unit.key}", above "{objective.unit.key}"'
+            unit = unit.parent
         return None, ""
 
     def key_result(self, index: int, kr: md.KeyResult, objective, entry: dict) -> None:
@@ -301,7 +330,7 @@ class _Importer:
         entry["key_results"].append({
             "id": created.key, "line": kr.line, "title": created.title, "owner": owner.email,
             "owner_from": how, "kind": created.kind, "baseline": created.baseline,
-            "target": created.target, "unit": created.unit, "note": kr.note})
+            "target": created.target, "unit": created.unit, "note": kr.note, "due": kr.due})
 
 
 def _only(queryset):
@@ -329,7 +358,10 @@ def import_markdown(actor, text: str, *, cycle: str, parent: str | None = None,
     page = md.parse(text)
     report = ImportReport(cycle=cycle, dry_run=dry_run, title=page.title)
     report.not_understood = [{"line": u.line_no, "text": u.text, "why": u.why}
+                             | ({"end": u.end} if u.end and u.end != u.line_no else {})
                              for u in page.unparsed]
+    report.skipped = [{"line": u.line_no, "text": u.text, "why": u.why} for u in page.skipped]
+    report.items_seen = len(page.items)
     cycle_obj = Cycle.objects.filter(key=cycle).first()
     if cycle_obj is None:
         raise NotFound.field("cycle", f'unknown cycle "{cycle}"')
