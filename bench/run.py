@@ -312,7 +312,7 @@ def _path_values(cycle) -> dict[str, dict[str, list[str]]]:
     kinds = {"breakthroughs": strategy.Breakthrough, "annual": strategy.AnnualObjective,
              "priorities": strategy.ImprovementPriority, "metrics": strategy.Metric}
     try:
-        from hoshin.strategy.strategy_views import GRID_TITLES, KINDS
+        from hoshin.strategy.views import GRID_TITLES, KINDS
     except ImportError:
         GRID_TITLES, KINDS = {}, {}
     values: dict[str, dict[str, list[str]]] = {

@@ -4,13 +4,18 @@ from django.urls import include, path
 from hoshin.api import api
 from hoshin.planfile.views import markdown_import_page
 from hoshin.reviews import views as review_views
+from hoshin.strategy import urls as strategy_urls
 from hoshin.web.alignment import alignment_branch, alignment_map
+from hoshin.web.strategy import urls as strategy_pages
 from hoshin.web.transparency import company, tv
 
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
-    path("strategy/", include("hoshin.strategy.urls")),
+    # One "strategy" namespace: web's pages that show OKRs under the strategy (the X-matrix,
+    # each element's page), then the strategy app's own.
+    path("strategy/", include((strategy_pages.urlpatterns + strategy_urls.urlpatterns,
+                               strategy_urls.app_name))),
     path("analyzer/", include("hoshin.analyzer.urls")),
     path("planning/", include("hoshin.planning.urls")),
     path("catchball/", include("hoshin.catchball.urls")),

@@ -5,3 +5,10 @@ class WebConfig(AppConfig):
     name = "hoshin.web"
     label = "web"
     verbose_name = "Web"
+
+    def ready(self):
+        # Strategy pages open on the fiscal year of the running quarter (okrs), which the
+        # strategy app below okrs does not read itself.
+        from hoshin.web.strategy import years
+
+        years.register()

@@ -1,21 +1,14 @@
-"""Strategy pages: the X-matrix (SPEC §2.5), generated from the model on every request."""
+"""The X-matrix's data (SPEC §2.5): the plain input of `strategy.xmatrix` for one fiscal
+year, read from the model on every request. The X-matrix pages (web.strategy.xmatrix, with
+the running quarter's statuses) and the annual review (closing) draw it."""
 
 from __future__ import annotations
 
 from urllib.parse import quote
 
-from django.contrib.auth.decorators import login_required
 from django.db.models import Q
-from django.http import HttpResponse
-from django.shortcuts import render
-from django.utils.safestring import mark_safe
 
-from hoshin.core import clock
 from hoshin.engine.numbers import number
-from hoshin.okrs.models import Cycle
-from hoshin.okrs.progress import strategy_statuses
-from hoshin.okrs.rules import fiscal_year_of
-from hoshin.org.models import Organization
 from hoshin.strategy import xmatrix
 from hoshin.strategy.models import (
     AnnualObjective,
@@ -28,43 +21,6 @@ from hoshin.strategy.models import (
     Resource,
     Vision,
 )
-
-
-def _active_quarter() -> Cycle | None:
-    return (Cycle.objects.filter(kind=Cycle.Kind.QUARTER, state=Cycle.State.ACTIVE,
-                                 archived_at__isnull=True).order_by("-start").first())
-
-
-def _default_year(org: Organization) -> int:
-    active = _active_quarter()
-    day = active.start if active else clock.today()
-    return fiscal_year_of(day, org.fiscal_year_start)
-
-
-def _year(request, org: Organization) -> int:
-    try:
-        year = int(request.GET.get("year", ""))
-    except ValueError:
-        return _default_year(org)
-    return year if 1900 <= year <= 9999 else _default_year(org)
-
-
-def _years(current: int) -> list[int]:
-    years = set(AnnualObjective.objects.filter(archived_at__isnull=True)
-                .values_list("year", flat=True).distinct())
-    years |= set(ImprovementPriority.objects.filter(archived_at__isnull=True)
-                 .values_list("year", flat=True).distinct())
-    years.add(current)
-    return sorted(years, reverse=True)
-
-
-def real_statuses(year: int, org: Organization) -> tuple[Cycle | None, dict[str, str]]:
-    """Status of the year's annual objectives and priorities from the active quarter's OKRs
-    (SPEC §3.8: real execution data, not self-reported colours)."""
-    cycle = _active_quarter()
-    if cycle is None or fiscal_year_of(cycle.start, org.fiscal_year_start) != year:
-        return None, {}
-    return cycle, {key: str(status) for key, status in strategy_statuses(cycle).items()}
 
 
 def xmatrix_data(year: int, statuses: dict[str, str] | None = None) -> xmatrix.XMatrixData:
@@ -131,39 +87,3 @@ def xmatrix_data(year: int, statuses: dict[str, str] | None = None) -> xmatrix.X
         priorities=priorities, metrics=metrics, holders=holders,
         breakthrough_annual=bt_annual, annual_priority=annual_priority,
         priority_metric=priority_metric, roles=roles)
-
-
-def _build(request):
-    org = Organization.current()
-    year = _year(request, org)
-    cycle, statuses = real_statuses(year, org)
-    data = xmatrix_data(year, statuses)
-    svg, lay = xmatrix.build_svg(data, f"{org.name} · X-matrix {year}")
-    return org, year, svg, lay, cycle
-
-
-@login_required
-def xmatrix_page(request, printable: bool = False):
-    org, year, svg, lay, cycle = _build(request)
-    names = {h.key: h.name for h in lay.data.holders}
-    flags = [{"kind": f.kind, "key": f.key, "name": names.get(f.key, f.key),
-              "message": f.message} for f in lay.flags]
-    d = lay.data
-    context = {
-        "nav": "xmatrix", "year": year, "years": _years(year), "svg": mark_safe(svg),
-        "flags": flags, "printable": printable, "organization": org, "status_cycle": cycle,
-        "counts": {"breakthroughs": len(d.breakthroughs), "annuals": len(d.annuals),
-                   "priorities": len(d.priorities), "metrics": len(d.metrics),
-                   "resources": len(d.holders)},
-        "overload_total": xmatrix.OVERLOAD_TOTAL, "overload_primary": xmatrix.OVERLOAD_PRIMARY,
-    }
-    return render(request, "strategy/xmatrix.html", context)
-
-
-@login_required
-def xmatrix_svg(request):
-    _, year, svg, _, _ = _build(request)
-    response = HttpResponse('<?xml version="1.0" encoding="UTF-8"?>\n' + svg,
-                            content_type="image/svg+xml; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="x-matrix-{year}.svg"'
-    return response

@@ -12,11 +12,11 @@ from django.utils.safestring import mark_safe
 from hoshin.core import clock
 from hoshin.core.errors import DomainError
 from hoshin.org import permissions
+from hoshin.org.decorators import domain_errors_as_http, forbid_viewers
 from hoshin.org.models import Organization
 from hoshin.strategy import bowling, services
 from hoshin.strategy.models import ImprovementPriority, Metric, MetricActual
-from hoshin.strategy.views import _year
-from hoshin.org.decorators import domain_errors_as_http, forbid_viewers
+from hoshin.strategy.views.years import selected_year
 
 
 def _values(metric_ids, months) -> dict[int, dict]:
@@ -37,7 +37,7 @@ def _can_record(user, metric: Metric) -> bool:
 @login_required
 def metrics_list(request):
     org = Organization.current()
-    year = _year(request, org)
+    year = selected_year(request, org)
     months = bowling.fiscal_months(year, org.fiscal_year_start)
     metrics = list(
         Metric.objects.filter(archived_at__isnull=True).select_related("owner")
@@ -80,7 +80,7 @@ class ActualForm(forms.Form):
 def metric_detail(request, key: str):
     org = Organization.current()
     metric = get_object_or_404(Metric.objects.select_related("owner"), key=key)
-    year = _year(request, org)
+    year = selected_year(request, org)
     months = bowling.fiscal_months(year, org.fiscal_year_start)
     can_record = _can_record(request.user, metric)
 
