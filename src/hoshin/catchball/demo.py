@@ -1,9 +1,10 @@
-"""Catchball threads for the demo company (Kestrel Heat Pumps, hoshin.demo.generate): one
+"""Catchball threads for the demo company (Kestrel Heat Pumps, loaded by `hoshin demo`): one
 agreed after a counter-proposal, one waiting on the strategy office, one overdue with a
 team, one on a key result, one withdrawn; and the year's planning calendar.
 
 Call `load_demo(today)` after the demo plan is imported, with the same `today`. It is
-deterministic and does nothing once the demo has threads."""
+deterministic and does nothing once the demo has threads. The demo's people are found by
+name among the people the plan file loaded."""
 
 from __future__ import annotations
 
@@ -11,7 +12,6 @@ import datetime as dt
 
 from hoshin.catchball import services
 from hoshin.catchball.models import Catchball
-from hoshin.demo.generate import _email
 from hoshin.okrs.models import Cycle, KeyResult
 from hoshin.org.models import Person
 from hoshin.strategy.models import ImprovementPriority
@@ -23,7 +23,7 @@ LEADS = ("Hannah Whitfield", "Nadia Kowalski", "Grace Mbeki", "Kwame Asante",
 
 def load_demo(today: dt.date) -> None:
     names = (*OFFICE, *LEADS)
-    people = {p.name: p for p in Person.objects.filter(email__in=[_email(n) for n in names])}
+    people = {p.name: p for p in Person.objects.filter(name__in=names)}
     if len(people) < len(names) or Catchball.objects.exists():
         return  # not the demo company, or already loaded
     if not ImprovementPriority.objects.filter(key__in=["P1", "P3", "P10"]).count() == 3:

@@ -3,6 +3,7 @@
 import datetime as dt
 
 from hoshin.org.models import Unit
+from hoshin.pdca.models import Learning
 
 
 def load_demo(today: dt.date) -> None:
@@ -11,6 +12,9 @@ def load_demo(today: dt.date) -> None:
     open_due_countermeasures(None, today=today)
     units = list(Unit.objects.filter(parent__isnull=False).order_by("key")[:2])
     if len(units) < 2:
+        return
+    # Learnings hang on no plan record, so a replaced demo keeps them: add them once.
+    if Learning.objects.filter(title="Book surveys before the sale closes").exists():
         return
     create_learning(
         None, title="Book surveys before the sale closes",

@@ -1,16 +1,16 @@
-"""Planning data for the demo company (Kestrel Heat Pumps, hoshin.demo.generate): a
+"""Planning data for the demo company (Kestrel Heat Pumps, loaded by `hoshin demo`): a
 readiness survey of the year (closed) and one for the next quarter (open, a little better),
 a closed alignment round for the next quarter where the executives mostly agree, the next
 quarter as a draft waiting for the gate, and the briefs' success, risks and constraints.
 
 Call `load_demo(today)` after the demo plan is imported, with the same `today`. It is
-deterministic and does nothing it has already done."""
+deterministic and does nothing it has already done. The demo's people are found by name
+among the people the plan file loaded, and named to the services by their email."""
 
 from __future__ import annotations
 
 import datetime as dt
 
-from hoshin.demo.generate import _email
 from hoshin.okrs import services as okrs
 from hoshin.okrs.models import Cycle
 from hoshin.org.models import Person
@@ -93,22 +93,22 @@ def load_demo(today: dt.date) -> None:
         survey = services.open_survey(None, year)
         for i, (name, profile) in enumerate(_YEAR_PROFILES.items()):
             services.save_response(None, survey, _answers(profile, i),
-                                   respondent=_email(name))
+                                   respondent=people[name].email)
         services.close_survey(None, survey)
     if services.survey_for(nxt) is None:
         survey = services.open_survey(None, nxt)
         for i, (name, profile) in enumerate(_NEXT_PROFILES.items()):
             services.save_response(None, survey, _answers(profile, i + 2),
-                                   respondent=_email(name))
+                                   respondent=people[name].email)
 
     if not AlignmentRound.objects.filter(cycle=nxt).exists():
         round_ = services.open_round(
             None, nxt, title=f"Priorities for {nxt.key}", items=list(_CANDIDATES),
-            executives=[_email(n) for n in _RANKS])
+            executives=[people[n].email for n in _RANKS])
         items = [i.pk for i in round_.items.order_by("order")]
         for name, order in _RANKS.items():
             services.save_ranking(None, round_, dict(zip(items, order, strict=True)),
-                                  executive=_email(name))
+                                  executive=people[name].email)
         services.close_round(None, round_)
 
     for cycle in (current, nxt):

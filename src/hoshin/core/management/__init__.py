@@ -1,4 +1,3 @@
 """What Hoshin's command-line verbs share (commands/_base.py: clean errors, migrated
 database, dates, progress bars) and `hoshin serve`, which runs the whole project and
-imports no app. Every other verb lives in its own app's management/commands/,
-except `import`, which still waits here for its move to planfile."""
+imports no app. Every other verb lives in its own app's management/commands/."""

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import os
+import re
 
 from django.conf import settings
 from django.contrib.auth.password_validation import validate_password
@@ -39,6 +40,33 @@ def load_demo_extras(day) -> None:
         state=OutboxMessage.State.FAILED, last_error="demo data: not delivered")
 
 
+# How the generators name their organisations and their people (hoshin.demo.company,
+# hoshin.demo.synthetic); tests/cli/test_demo.py checks that they still do.
+DEMO_ORGANISATION = re.compile(r"Kestrel Heat Pumps Ltd|Synthetic Corp [0-9]+")
+DEMO_ADDRESS = r"@(kestrelheat\.test|synth[0-9]+\.test)$"  # SQLite and PostgreSQL alike
+
+
+def not_a_demo() -> list[str]:
+    """What in the database shows that it holds more than a demo organisation: an
+    organisation the generators do not name, people whose addresses are not the demo's
+    (an admin added with createuser counts: their work may be in the database). Empty
+    when the database holds only demos, whose execution records `--replace` may delete."""
+    from hoshin.org.models import Organization, Person
+
+    reasons = []
+    org = Organization.objects.filter(pk=1).first()
+    if org is None or not DEMO_ORGANISATION.fullmatch(org.name):
+        reasons.append(f'the organisation is "{org.name}", not a demo' if org is not None
+                       else "it holds no organisation")
+    others = Person.objects.exclude(email__iregex=DEMO_ADDRESS).order_by("email")
+    n = others.count()
+    if n:
+        shown = ", ".join(others.values_list("email", flat=True)[:3])
+        reasons.append(f"{n} {'person is' if n == 1 else 'people are'} not the demo's: "
+                       f"{shown}{', ...' if n > 3 else ''}")
+    return reasons
+
+
 def plan_counts() -> dict[str, int]:
     """What of a plan the database already holds. People alone do not count: an operator
     may create an admin before loading anything."""
@@ -70,14 +98,21 @@ class Command(HoshinCommand):
         parser.add_argument("--seed", type=int, default=0,
                             help="random seed for --people (default 0; same seed, same plan)")
         parser.add_argument("--replace", action="store_true",
-                            help="replace the plan already in the database")
+                            help="replace the plan already in the database; a demo's own "
+                                 "execution records (reviews, catchball threads, flags...) go "
+                                 "with it, another organisation's only with --force")
+        parser.add_argument("--force", action="store_true",
+                            help="with --replace, when the database holds more than a demo: "
+                                 "also delete the execution records that hang on the old plan, "
+                                 "which a plan file does not carry; run `hoshin backup` first")
         parser.add_argument("--if-empty", action="store_true",
                             help="load only into an empty database; otherwise skip quietly "
                                  "(for start-up scripts)")
         parser.add_argument("--no-migrate", action="store_true",
                             help="do not apply pending migrations first")
 
-    def handle(self, *args, people, today, seed, replace, if_empty, no_migrate, **options):
+    def handle(self, *args, people, today, seed, replace, if_empty, no_migrate, force=False,
+               **options):
         from hoshin.demo.generate import demo_plan, synthetic_plan
         from hoshin.planfile.importer import PlanFileError, import_plan
 
@@ -85,6 +120,8 @@ class Command(HoshinCommand):
             raise CommandError("people: must be at least 1")
         if replace and if_empty:
             raise CommandError("--replace and --if-empty: choose one")
+        if force and not replace:
+            raise CommandError("--force only goes with --replace")
         day = parse_date(today, "today") if today else clock.today()
         if no_migrate:
             self.require_migrated()
@@ -108,12 +145,18 @@ class Command(HoshinCommand):
                                'changed. Use "hoshin demo --replace" to replace it with the '
                                'demo, or "hoshin demo --if-empty" to keep it.')
 
+        # Replacing a demo throws its execution records away with it (that is what the
+        # demo is for); those of a database that holds more than a demo need --force, as
+        # with `hoshin import --replace`.
+        not_demo = not_a_demo() if replace else []
+        force = force or (replace and not not_demo)
+
         doc = synthetic_plan(people, day, seed) if people else demo_plan(day)
         admin_email = next((p["email"] for p in doc.get("people", [])
                             if p.get("role") == "admin"), None)
         try:
             with transaction.atomic(), self.progress() as report:
-                counts = import_plan(doc, replace=replace, progress=report)
+                counts = import_plan(doc, replace=replace, force=force, progress=report)
                 if not people:
                     load_demo_extras(day)
                 admin = self.first_admin(admin_email)
@@ -122,6 +165,9 @@ class Command(HoshinCommand):
 
                     set_password(admin, password)
         except PlanFileError as exc:
+            if exc.errors and exc.errors[0].startswith("replacing the plan would delete"):
+                raise CommandError(f"the database holds more than a demo organisation "
+                                   f"({'; '.join(not_demo)}): {exc.errors[0]}") from None
             # The generator and the importer disagree: a bug, but say exactly where.
             raise CommandError("the demo plan did not import:\n" + error_lines(exc.errors)) \
                 from None
