@@ -1,20 +1,34 @@
 #!/usr/bin/env python
-"""Precision and recall of the analyzer's text rules on published OKRs.
+"""Precision and recall of the analyzer's text rules on published OKRs, leaving one
+organisation out.
 
-    .venv/bin/python bench/analyzer_eval.py                 # table for dev, held-out, all
-    .venv/bin/python bench/analyzer_eval.py --split dev --errors
+    .venv/bin/python bench/analyzer_eval.py                  # the tables
+    .venv/bin/python bench/analyzer_eval.py --errors --org gitlab [--rule output-kr]
+    .venv/bin/python bench/analyzer_eval.py --write-model    # refit the shipped model
     .venv/bin/python bench/analyzer_eval.py --speed          # also time overlap at scale
 
-The labelled set is tests/analyzer/eval/okrs.yaml (sources in SOURCES.md). Every third
-item of each list is held out (1-based positions 3, 6, 9, ...): rules are tuned on the
-other items ("dev") only. Targets (issue #4): precision >= 0.85 and recall >= 0.7 for
-output-kr, bau-okr, unmeasurable-kr and fake-cascade; the table marks them.
-tests/analyzer/test_text_eval.py asserts the targets on the full set.
+The labelled corpus is tests/analyzer/eval/okrs.yaml (Sourcegraph `sg-*`, GitLab `gl-*`)
+and every tests/analyzer/eval/corpus/*.yaml (ipfs, libp2p and ipld count as one
+organisation, Protocol Labs). What the text rules learn from data (`textmodel.fit`: feature
+weights and thresholds) is fitted, for each organisation, on the OTHER organisations only,
+and scored on the one left out (a). The table leads with the average over organisations of
+those held-out figures (macro: organisations where the rule has support for recall, where
+it fired for precision) and the pooled held-out counts (micro). Then (b): the model fitted
+on all items, scored on all items (in-sample, flattering). fake-cascade and overlap are
+scored on labelled pairs; they learn nothing, so (a) and (b) coincide for them.
+
+DEV_ORGS are the organisations whose errors were read while the grammar features of
+`hoshin.analyzer.textlang` were written; the "unseen" column pools only the other
+organisations, whose errors nobody read: the honest figure for text nobody here has read.
+Targets (issue #10, leave one organisation out): recall >= 0.85 and precision >= 0.9 for
+output-kr, bau-okr, unmeasurable-kr, kpi-in-disguise and vague-objective.
 """
 
 from __future__ import annotations
 
 import argparse
+import json
+import os
 import sys
 import time
 from dataclasses import dataclass, field
@@ -22,21 +36,26 @@ from pathlib import Path
 
 import yaml
 
+os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")  # the fits are small; threads only contend
+
 HERE = Path(__file__).resolve().parent
-EVAL_FILE = HERE.parent / "tests" / "analyzer" / "eval" / "okrs.yaml"
+EVAL_DIR = HERE.parent / "tests" / "analyzer" / "eval"
+EVAL_FILE = EVAL_DIR / "okrs.yaml"
+CORPUS_DIR = EVAL_DIR / "corpus"
+# The (item, rule) cases the shipped model judges as labelled: regression cases.
+AGREEING_FILE = EVAL_DIR / "agreeing.json"
 sys.path.insert(0, str(HERE.parent / "src"))
 
-from hoshin.analyzer import text  # noqa: E402
+from hoshin.analyzer import text, textmodel  # noqa: E402
 
 KR_CODES = ("output-kr", "bau-okr", "unmeasurable-kr", "kpi-in-disguise")
 OBJECTIVE_CODES = ("vague-objective", "overspecified-objective", "bau-okr")
-TARGETS = {"output-kr", "bau-okr", "unmeasurable-kr", "fake-cascade"}
-SPLITS = ("dev", "held-out", "all")
-
-
-def split_of(position: int) -> str:
-    """position is 0-based within its list."""
-    return "held-out" if (position + 1) % 3 == 0 else "dev"
+CODES = ("output-kr", "bau-okr", "unmeasurable-kr", "kpi-in-disguise", "vague-objective",
+         "overspecified-objective", "fake-cascade", "overlap")
+TARGETS = ("output-kr", "bau-okr", "unmeasurable-kr", "kpi-in-disguise", "vague-objective")
+TARGET_PRECISION, TARGET_RECALL = 0.9, 0.85
+MERGED = {"ipfs": "protocol-labs", "libp2p": "protocol-labs", "ipld": "protocol-labs"}
+DEV_ORGS = ("sourcegraph", "gitlab", "ndit", "posthog")
 
 
 @dataclass
@@ -44,7 +63,7 @@ class Score:
     tp: int = 0
     fp: int = 0
     fn: int = 0
-    errors: list[tuple[str, str, str, str]] = field(default_factory=list)
+    errors: list[tuple[str, str, str, str, str]] = field(default_factory=list)
 
     @property
     def support(self) -> int:
@@ -58,86 +77,214 @@ class Score:
     def recall(self) -> float | None:
         return self.tp / (self.tp + self.fn) if self.tp + self.fn else None
 
-    def add(self, expected: bool, got: bool, item_id: str, item_text: str, why: str):
+    def add(self, expected: bool, got: bool, item_id: str, item_text: str, why: str,
+            org: str = ""):
         if expected and got:
             self.tp += 1
         elif got:
             self.fp += 1
-            self.errors.append(("FP", item_id, item_text, why))
+            self.errors.append(("FP", org, item_id, item_text, why))
         elif expected:
             self.fn += 1
-            self.errors.append(("FN", item_id, item_text, why))
+            self.errors.append(("FN", org, item_id, item_text, why))
+
+    def __iadd__(self, other: Score) -> Score:
+        self.tp += other.tp
+        self.fp += other.fp
+        self.fn += other.fn
+        self.errors.extend(other.errors)
+        return self
 
 
-def load(path: Path = EVAL_FILE) -> dict:
-    with open(path, encoding="utf-8") as f:
-        return yaml.safe_load(f)
+def org_of(item: dict) -> str:
+    org = item.get("org") or ("sourcegraph" if str(item.get("src", "")).startswith("sg-")
+                              else "gitlab")
+    return MERGED.get(org, org)
 
 
-def evaluate(data: dict) -> dict[str, dict[str, Score]]:
-    """{split: {rule code: Score}}; "bau-okr" pools key results and objectives."""
-    scores: dict[str, dict[str, Score]] = {s: {} for s in SPLITS}
+def load() -> dict:
+    """Every labelled list of the corpus, each item with its organisation: {"krs",
+    "objectives", "cascades", "overlaps"}."""
+    data = {"krs": [], "objectives": [], "cascades": [], "overlaps": []}
+    for path in [EVAL_FILE, *sorted(CORPUS_DIR.glob("*.yaml"))]:
+        with open(path, encoding="utf-8") as f:
+            part = yaml.safe_load(f) or {}
+        for key in data:
+            for item in part.get(key) or []:
+                data[key].append({**item, "org": org_of(item), "file": path.name})
+    return data
 
-    def record(code, position, expected, got, item_id, item_text, why):
-        for s in (split_of(position), "all"):
-            scores[s].setdefault(code, Score()).add(expected, got, item_id, item_text, why)
 
-    for position, kr in enumerate(data["krs"]):
-        verdicts = {v.code: v.reason for v in text.kr_verdicts(kr["text"])}
+def organisations(data: dict) -> list[str]:
+    return sorted({i["org"] for key in data for i in data[key]})
+
+
+def training_items(data: dict, exclude: str | None = None) -> list[dict]:
+    """The items `textmodel.fit` learns from (all organisations but `exclude`)."""
+    out = []
+    for role, key in (("kr", "krs"), ("objective", "objectives")):
+        for item in data[key]:
+            if item["org"] != exclude:
+                out.append({"text": item["text"], "role": role, "flags": item["flags"],
+                            "org": item["org"]})
+    return out
+
+
+def judge_items(data: dict, model: dict, org: str | None) -> dict[str, Score]:
+    """Scores of the text rules with `model` on the items of `org` (None: all)."""
+    scores: dict[str, Score] = {c: Score() for c in CODES}
+    for kr in data["krs"]:
+        if org is not None and kr["org"] != org:
+            continue
+        verdicts = {v.code: v.reason for v in text.kr_verdicts(kr["text"], model=model)}
         for code in KR_CODES:
-            expected = code in kr["flags"]
-            got = code in verdicts
+            expected, got = code in kr["flags"], code in verdicts
             why = verdicts.get(code) if got and not expected else kr["why"]
-            record(code, position, expected, got, kr["id"], kr["text"], why)
-    for position, o in enumerate(data["objectives"]):
-        verdicts = {v.code: v.reason for v in text.objective_verdicts(o["text"])}
+            scores[code].add(expected, got, kr["id"], kr["text"], why, kr["org"])
+    for o in data["objectives"]:
+        if org is not None and o["org"] != org:
+            continue
+        verdicts = {v.code: v.reason for v in text.objective_verdicts(o["text"], model=model)}
         for code in OBJECTIVE_CODES:
-            expected = code in o["flags"]
-            got = code in verdicts
+            expected, got = code in o["flags"], code in verdicts
             why = verdicts.get(code) if got and not expected else o["why"]
-            record(code, position, expected, got, o["id"], o["text"], why)
-    for position, pair in enumerate(data["cascades"]):
+            scores[code].add(expected, got, o["id"], o["text"], why, o["org"])
+    for pair in data["cascades"]:
+        if org is not None and pair["org"] != org:
+            continue
         verdict = text.copies_parent(pair["child"], pair["parent"])
         why = verdict.reason if verdict and not pair["fake"] else pair["why"]
-        record("fake-cascade", position, pair["fake"], verdict is not None, pair["id"],
-               f"{pair['child']}  <-  {pair['parent']}", why)
-    for position, pair in enumerate(data["overlaps"]):
+        scores["fake-cascade"].add(pair["fake"], verdict is not None, pair["id"],
+                                   f"{pair['child']}  <-  {pair['parent']}", why, pair["org"])
+    for pair in data["overlaps"]:
+        if org is not None and pair["org"] != org:
+            continue
         items = [text.TextItem(id="a", group="unit-a", text=pair["a"]),
                  text.TextItem(id="b", group="unit-b", text=pair["b"])]
         found = text.overlapping_pairs(items)
         why = found[0][3] if found and not pair["overlap"] else pair["why"]
-        record("overlap", position, pair["overlap"], bool(found), pair["id"],
-               f"{pair['a']}  |  {pair['b']}", why)
+        scores["overlap"].add(pair["overlap"], bool(found), pair["id"],
+                              f"{pair['a']}  |  {pair['b']}", why, pair["org"])
     return scores
+
+
+def agreeing_cases(data: dict, model: dict) -> list[list]:
+    """[id, code, expected] for every item and rule where `model` agrees with the label."""
+    out = []
+    for key, codes, judge in (("krs", KR_CODES, text.kr_verdicts),
+                              ("objectives", OBJECTIVE_CODES, text.objective_verdicts)):
+        for item in data[key]:
+            got = {v.code for v in judge(item["text"], model=model)}
+            for code in codes:
+                expected = code in item["flags"]
+                if (code in got) == expected:
+                    out.append([item["id"], code, expected])
+    return out
+
+
+def leave_one_out(data: dict) -> dict[str, dict[str, Score]]:
+    """{organisation: {code: Score}}: each organisation judged by a model fitted on the
+    others."""
+    out = {}
+    for org in organisations(data):
+        model = textmodel.fit(training_items(data, exclude=org))
+        out[org] = judge_items(data, model, org)
+    return out
+
+
+def in_sample(data: dict, model: dict | None = None) -> dict[str, Score]:
+    model = model or textmodel.fit(training_items(data))
+    return judge_items(data, model, None)
+
+
+@dataclass
+class Row:
+    code: str
+    macro_p: float | None
+    macro_r: float | None
+    micro: Score
+    unseen: Score
+    orgs_p: int
+    orgs_r: int
+
+
+def _mean(values):
+    values = [v for v in values if v is not None]
+    return sum(values) / len(values) if values else None
+
+
+def summarise(per_org: dict[str, dict[str, Score]]) -> dict[str, Row]:
+    rows = {}
+    for code in CODES:
+        micro, unseen = Score(), Score()
+        ps, rs = [], []
+        for org, scores in per_org.items():
+            s = scores[code]
+            micro += Score(s.tp, s.fp, s.fn)
+            if org not in DEV_ORGS:
+                unseen += Score(s.tp, s.fp, s.fn)
+            ps.append(s.precision)
+            rs.append(s.recall)
+        rows[code] = Row(code, _mean(ps), _mean(rs), micro, unseen,
+                         sum(p is not None for p in ps), sum(r is not None for r in rs))
+    return rows
 
 
 def _fmt(value: float | None) -> str:
     return "  -  " if value is None else f"{value:.2f}"
 
 
-def table(scores: dict[str, dict[str, Score]], splits=SPLITS) -> str:
-    codes = [*KR_CODES, "vague-objective", "overspecified-objective", "fake-cascade",
-             "overlap"]
-    lines = [f"{'rule':<25} {'split':<9} {'support':>7} {'TP':>4} {'FP':>4} {'FN':>4} "
-             f"{'precision':>9} {'recall':>6}  target"]
-    for code in codes:
-        for s in splits:
-            sc = scores[s].get(code)
-            if sc is None:
-                continue
-            mark = ""
-            if code in TARGETS:
-                ok = (sc.precision or 0) >= 0.85 and (sc.recall or 0) >= 0.7
-                mark = "met" if ok else "MISSED"
-            lines.append(f"{code:<25} {s:<9} {sc.support:>7} {sc.tp:>4} {sc.fp:>4} {sc.fn:>4} "
-                         f"{_fmt(sc.precision):>9} {_fmt(sc.recall):>6}  {mark}")
+def _mark(code: str, p: float | None, r: float | None) -> str:
+    if code not in TARGETS:
+        return ""
+    return "met" if (p or 0) >= TARGET_PRECISION and (r or 0) >= TARGET_RECALL else "MISSED"
+
+
+def loo_table(rows: dict[str, Row]) -> str:
+    lines = ["(a) leave one organisation out: fitted on the others, scored on the one left "
+             "out",
+             f"{'rule':<24} {'macro P':>7} {'macro R':>7} {'orgs':>5} | {'support':>7} "
+             f"{'TP':>4} {'FP':>4} {'FN':>4} {'micro P':>7} {'micro R':>7} | "
+             f"{'unseen P':>8} {'unseen R':>8} {'sup':>4} | target (macro)"]
+    for code in CODES:
+        row = rows[code]
+        m, u = row.micro, row.unseen
+        lines.append(
+            f"{code:<24} {_fmt(row.macro_p):>7} {_fmt(row.macro_r):>7} {row.orgs_r:>5} | "
+            f"{m.support:>7} {m.tp:>4} {m.fp:>4} {m.fn:>4} {_fmt(m.precision):>7} "
+            f"{_fmt(m.recall):>7} | {_fmt(u.precision):>8} {_fmt(u.recall):>8} "
+            f"{u.support:>4} | {_mark(code, row.macro_p, row.macro_r)}")
+    return "\n".join(lines)
+
+
+def all_table(scores: dict[str, Score]) -> str:
+    lines = ["(b) all items: the model fitted on all items, scored on the same items",
+             f"{'rule':<24} {'support':>7} {'TP':>4} {'FP':>4} {'FN':>4} {'precision':>9} "
+             f"{'recall':>6}"]
+    for code in CODES:
+        s = scores[code]
+        lines.append(f"{code:<24} {s.support:>7} {s.tp:>4} {s.fp:>4} {s.fn:>4} "
+                     f"{_fmt(s.precision):>9} {_fmt(s.recall):>6}")
+    return "\n".join(lines)
+
+
+def org_table(per_org: dict[str, dict[str, Score]]) -> str:
+    codes = CODES[:6]
+    head = f"{'organisation':<14}" + "".join(f" {c[:13]:>13}" for c in codes)
+    lines = ["held-out precision/recall (support) per organisation", head]
+    for org, scores in sorted(per_org.items()):
+        cells = []
+        for c in codes:
+            s = scores[c]
+            cells.append(f"{_fmt(s.precision)}/{_fmt(s.recall)}({s.support})"
+                         if s.support or s.fp else "")
+        lines.append(f"{org:<14}" + "".join(f" {c:>13}" for c in cells))
     return "\n".join(lines)
 
 
 def speed(n_units: int = 2000, krs: int = 18000, objectives: int = 6000) -> dict[str, float]:
     """Time overlap and contradiction on a synthetic plan of the size the issue names,
-    built from the set's own texts (so the vocabulary is realistic) with unit names mixed
-    in so that most texts differ."""
+    built from the corpus's own texts with unit names mixed in so that most texts differ."""
     import random
 
     data = load()
@@ -153,7 +300,6 @@ def speed(n_units: int = 2000, krs: int = 18000, objectives: int = 6000) -> dict
         unit = f"unit{rng.randrange(n_units)}"
         items.append(text.TextItem(f"K{i}", unit, f"{rng.choice(kr_texts)} in {unit}",
                                    rng.choice(kinds)))
-    # CPU time as well as wall time: the machine may be shared.
     t0, c0 = time.perf_counter(), time.process_time()
     pairs = text.overlapping_pairs(items)
     t1, c1 = time.perf_counter(), time.process_time()
@@ -166,25 +312,44 @@ def speed(n_units: int = 2000, krs: int = 18000, objectives: int = 6000) -> dict
 
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--split", choices=SPLITS, help="only this split")
-    parser.add_argument("--errors", action="store_true", help="list misclassified items")
+    parser.add_argument("--errors", action="store_true",
+                        help="list the held-out misses (by organisation)")
+    parser.add_argument("--org", help="only errors of this organisation")
     parser.add_argument("--rule", help="only errors of this rule")
+    parser.add_argument("--orgs", action="store_true", help="also the per-organisation table")
+    parser.add_argument("--write-model", action="store_true",
+                        help=f"fit on all items and write {textmodel.MODEL_FILE.name}")
     parser.add_argument("--speed", action="store_true", help="time overlap at 24,000 items")
     args = parser.parse_args(argv)
     data = load()
+    orgs = organisations(data)
     print(f"{len(data['krs'])} key results, {len(data['objectives'])} objectives, "
           f"{len(data['cascades'])} cascade pairs, {len(data['overlaps'])} overlap pairs "
-          f"from {EVAL_FILE.relative_to(HERE.parent)}\n")
-    scores = evaluate(data)
-    splits = (args.split,) if args.split else SPLITS
-    print(table(scores, splits))
+          f"from {len(orgs)} organisations ({', '.join(orgs)})\n")
+    if args.write_model:
+        model = textmodel.fit(training_items(data))
+        textmodel.MODEL_FILE.write_text(textmodel.dumps(model), encoding="utf-8")
+        print(f"wrote {textmodel.MODEL_FILE}")
+        agreeing = agreeing_cases(data, model)
+        AGREEING_FILE.write_text(json.dumps(agreeing, indent=0) + "\n", encoding="utf-8")
+        print(f"wrote {AGREEING_FILE} ({len(agreeing)} item/rule cases the model gets right)")
+        return 0
+    per_org = leave_one_out(data)
+    print(loo_table(summarise(per_org)))
+    print()
+    print(all_table(in_sample(data)))
+    if args.orgs:
+        print()
+        print(org_table(per_org))
     if args.errors:
-        s = args.split or "all"
-        for code, sc in scores[s].items():
-            if args.rule and code != args.rule:
+        for org in sorted(per_org):
+            if args.org and org != args.org:
                 continue
-            for kind, item_id, item_text, why in sc.errors:
-                print(f"\n{kind} {code} {item_id}: {item_text[:160]}\n    {why}")
+            for code, sc in per_org[org].items():
+                if args.rule and code != args.rule:
+                    continue
+                for kind, _org, item_id, item_text, why in sc.errors:
+                    print(f"\n{kind} {code} [{org}] {item_id}: {item_text[:160]}\n    {why}")
     if args.speed:
         result = speed()
         print(f"\noverlap on {result['items']} items: {result['overlap_seconds']:.2f} s "

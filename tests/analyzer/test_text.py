@@ -53,11 +53,7 @@ def test_clean_keeps_numbers_and_a_lower_case_colon_phrase():
     "- KR: Publish 2 articles focused on talent/culture at Sourcegraph (in partnership with "
     "Marketing).",                                                             # k012
     "KR: Hire 2 Product Managers. => Hired 1.\\",                             # k168
-    "1. Search filter usage is tracked in [pings](https://docs.sourcegraph.com/admin/pings). "
-    "=> Available in pings since 3.14.",                                     # k106
-    "1. Admins can force the refresh of permissions of individual users.",     # k116
     "• Legal: GDPR policy fully implemented.",                                 # k219
-    "- Run two wellbeing-related Masterclasses - the first one will be kicked off in August",
 ])
 def test_output_kr_finds_activities_and_deliverables(title):
     verdicts = [v for v in text.kr_verdicts(title) if v.code == "output-kr"]
@@ -87,7 +83,6 @@ def test_output_kr_leaves_outcomes_alone(title):
     "1. The handbook is fast to browse and search => Yes",                    # k066
     "- Be able to present to prospects compelling value of Sourcegraph",      # k070
     "- KR: [_N<sub>14</sub>_][n14]",                                           # k044
-    "% of plan achieved.",                                                     # k228
 ])
 def test_unmeasurable_kr_finds_key_results_that_cannot_be_checked(title):
     assert "unmeasurable-kr" in codes(text.kr_verdicts(title))
@@ -155,11 +150,28 @@ def test_bau_objectives():
 @pytest.mark.parametrize("title", [
     "- KR: Maintain 100% support issue resolution within 7 days while only requiring help on "
     "10% (measured weekly looking at last 30 days).",                          # k028
-    "- KR: Uptime SLA of [_N<sub>8</sub>_][n8] for Sourcegraph.com",          # k060
     "• CEO: Be at a sales efficiency of 1.0 or higher",                       # k209
 ])
 def test_kpi_in_disguise_finds_held_levels(title):
     assert "kpi-in-disguise" in codes(text.kr_verdicts(title))
+
+
+def test_kpi_in_disguise_is_a_level_held_not_a_kind():
+    # An improvement written as a threshold is a change, whatever the importer typed.
+    assert "kpi-in-disguise" not in codes(text.kr_verdicts(
+        "Reduce open incidents to less than 5, towards 2", kind="stay_below",
+        baseline=9, target=5))
+    # A held threshold already met, alone: a KPI; beside a key result that moves
+    # something (a guardrail): not, unless its words say it is only held.
+    held = dict(kind="stay_above", baseline=99.2, target=98.5)
+    assert "kpi-in-disguise" in codes(text.kr_verdicts("Telemetry service uptime", **held))
+    assert "kpi-in-disguise" not in codes(text.kr_verdicts("Telemetry service uptime",
+                                                           guardrail=True, **held))
+    assert "kpi-in-disguise" in codes(text.kr_verdicts(
+        "Maintain telemetry service uptime above 98.5%", guardrail=True, **held))
+    # History: a level that was missed in an earlier quarter is a change to reach.
+    assert "kpi-in-disguise" not in codes(text.kr_verdicts(
+        "Telemetry service uptime", history=[97.0, 98.0], **held))
 
 
 def test_kpi_in_disguise_from_the_kind():

@@ -242,6 +242,8 @@ def _missing_measure(kr: KeyResult) -> str | None:
 def key_result_text(ctx: Context) -> Iterator[Finding]:
     text = _text()
     for o in ctx.plan.objectives:
+        # A held threshold beside a key result that moves something is its counter-metric.
+        moves = any(k.kind in ("increase", "decrease", "milestone") for k in o.key_results)
         for kr in o.key_results:
             if not ctx.in_focus(kr.id):
                 continue
@@ -251,7 +253,9 @@ def key_result_text(ctx: Context) -> Iterator[Finding]:
                               f"Key result {_name(kr)} cannot be measured: {missing}. Add the "
                               "number where it starts and where it should end.", [kr_item(kr)])
             verdicts = text.kr_verdicts(kr.title, kind=kr.kind, baseline=kr.baseline,
-                                        target=kr.target, has_steps=kr.steps > 0)
+                                        target=kr.target, has_steps=kr.steps > 0,
+                                        guardrail=moves and kr.kind in ("stay_above",
+                                                                        "stay_below"))
             for verdict in verdicts:
                 if verdict.code not in RULES or (missing and verdict.code == "unmeasurable-kr"):
                     continue

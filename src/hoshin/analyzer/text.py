@@ -17,9 +17,11 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 from dataclasses import dataclass
+from collections.abc import Sequence
 from functools import lru_cache
 
 from hoshin.analyzer import textdata as W
+from hoshin.analyzer import textmodel
 from hoshin.analyzer.textdata.stemming import stem
 
 
@@ -103,7 +105,7 @@ def _strip_prefixes(text: str) -> str:
 _LIST_START = frozenset("-*+•#")
 
 
-def _analyse(text: str) -> tuple[str, bool]:
+def analyse(text: str) -> tuple[str, bool]:
     """(clean text, whether a placeholder stood for a number)."""
     raw = text or ""
     raw = _RESULT_NOTE.sub("", raw)
@@ -145,7 +147,7 @@ def clean(text: str) -> str:
     """The words of an objective or key result without Markdown, links, owner prefixes
     ("Sales: ", "@handle", "KR: "), "=> result" notes, placeholders ("X%", "[TBD]", "N")
     and emoji. Numbers stay."""
-    return _analyse(text)[0]
+    return analyse(text)[0]
 
 
 # Words -------------------------------------------------------------------------------------
@@ -209,143 +211,155 @@ def _lead(text: str, n: int = 1) -> list[str]:
 # Key results -------------------------------------------------------------------------------
 
 
-def _starts_with_noun(text: str) -> bool:
-    # "The plan for sales ..." and "Upgrades take ..." name a thing, not an action.
-    first = words(text)[:1]
-    return bool(first) and (first[0].lower() in W.DETERMINERS
-                            or (first[0].endswith("s") and not first[0].endswith("ss")))
+def _quote(triggers: tuple[str, ...], fallback: str) -> str:
+    """The words that triggered a verdict, quoted; abstract reasons ("(no number)") bare."""
+    parts = [t if t.startswith("(") else f'"{t}"' for t in triggers if t] or [f'"{fallback}"']
+    return " and ".join(parts)
 
 
-def _output_trigger(text: str, placeholder: bool) -> str | None:
-    """The words that make a key result an activity or a deliverable, or None."""
-    if _find(W.OUTCOME_SUBJECT, text) or (_find(W.OUTCOME_MEASURE, text)
-                                          and (placeholder or _has_number(text)
-                                               or "%" in text)):
+def _kpi(judged: textmodel.Judgement, feats: dict[str, str], kind: str | None,
+         baseline: float | None, target: float | None,
+         history: Sequence[float] | None, guardrail: bool) -> str | None:
+    """kpi-in-disguise: what says the key result holds a level rather than changing it.
+
+    The words decide first: a change target ("from 30 to 45", "by 50%", "fall to 3",
+    "less than 5 towards 2") or a change verb make it an improvement whatever its kind; words
+    that hold a level ("maintain … at", "at least … or higher") make it a held level. Then
+    the numbers: a stay_above/stay_below key result whose baseline (or, when given, every
+    value in its history) already meets its threshold is held, one that does not is a change
+    to reach. A held threshold that guards another key result of the same objective
+    (`guardrail`: the objective also moves something) is a counter-metric, not a disguised
+    KPI, unless its words say it is only held."""
+    change_words = feats.get("CHANGE_TARGET") or feats.get("CHANGE_VERB")
+    if change_words and not feats.get("LEAD_HOLD"):
         return None
-    lead = _lead(text)
-    if lead and lead[0] in W.OUTPUT_VERBS and not _starts_with_noun(text):
-        first = next(w for w in words(text) if stem(w) == lead[0])
-        # "Installed units on the latest firmware increase" names a measure.
-        if not (first.lower().endswith("ed") and first == words(text)[0]):
-            return first
-    for pattern in (W.OUTPUT_PHRASE, W.DONE_STATE):
-        hit = _find(pattern, text)
-        if hit:
-            return hit
-    return None
-
-
-def _unmeasurable_trigger(text: str, placeholder: bool) -> str | None:
-    if not _content(text) or W.SCORE_ONLY.search(text):
-        return ""
-    if placeholder or _has_number(text):
+    words_hold = judged.fires
+    quoted = _quote(judged.triggers, "")
+    if kind in ("increase", "decrease") and baseline is not None and target is not None \
+            and baseline != target:
         return None
-    hit = _find(W.VAGUE_VERB, text) or _find(W.PERCEPTION, text)
-    if hit:
-        if W.PERCEPTION.search(text) and not W.VAGUE_VERB.search(text):
-            quantifier = W.QUANTIFIER.search(text)
-            if quantifier and quantifier.start() > W.PERCEPTION.search(text).start():
-                return None
-        return hit
-    if _find(W.QUANTIFIER, text) or _find(W.AGAINST_PLAN, text):
+    if kind in ("stay_above", "stay_below"):
+        values = [v for v in (history or ()) if v is not None]
+        if baseline is not None:
+            values.append(baseline)
+        held = None
+        if target is not None and values:
+            meets = [(v >= target) if kind == "stay_above" else (v <= target) for v in values]
+            held = all(meets)
+        if held is False:
+            return None
+        if words_hold and (not guardrail or feats.get("HOLD_VERB")):
+            return f"{quoted} only holds a level"
+        if held and not guardrail:
+            level = "history" if history else "baseline"
+            return (f"A {kind.replace('_', ' ')} key result whose {level} already meets its "
+                    "threshold")
         return None
-    hit = _find(W.VAGUE_ADJECTIVE, text)
-    if hit and not (_find(W.DONE_STATE, text) or (_lead(text) and _lead(text)[0]
-                                                   in W.OUTPUT_VERBS)):
-        return hit
-    return None
+    return f"{quoted} only holds a level" if words_hold else None
 
 
-def _bau_trigger(text: str) -> str | None:
-    lead = _lead(text)
-    if lead and lead[0] in W.BAU_VERBS:
-        return next(w for w in words(text) if stem(w) == lead[0])
-    return _find(W.BAU_PHRASE, text)
-
-
-def _kpi_trigger(text: str) -> str | None:
-    return _find(W.HOLD_LEVEL, text)
+def _with_measure(feats: dict[str, str], kind: str | None, baseline: float | None,
+                  target: float | None, has_steps: bool) -> dict[str, str]:
+    """The text's features plus what the key result's measure says when the caller has
+    one: a title such as "Open critical roles" typed decrease 14 -> 4 names a measure whose
+    number is in the fields, not in the words."""
+    numbered = target is not None and kind in ("increase", "decrease", "stay_above",
+                                               "stay_below")
+    if not numbered and not (kind == "milestone" and has_steps):
+        return feats
+    out = dict(feats)
+    for name in ("NO_NUMBER", "TASK_NO_NUMBER", "NOMINAL_NO_NUMBER", "DONE_NO_NUMBER",
+                 "CHANGE_NO_NUMBER"):
+        out.pop(name, None)
+    if kind == "milestone":
+        out.setdefault("STATE_DONE", "(milestone steps)")
+        return out
+    out.setdefault("NUMBER", f"({kind.replace('_', ' ')} to {target:g})")
+    if "LEAD_NOMINAL" in out:
+        out["NOMINAL_NUMBER"] = out["LEAD_NOMINAL"]
+    if "LEAD_VERB" in out and "LEAD_CHANGE" not in out and "LEAD_HOLD" not in out:
+        out["TASK_NUMBER"] = out["LEAD_VERB"]
+    if kind in ("increase", "decrease") and baseline is not None and baseline != target:
+        out.setdefault("CHANGE_WITH_NUMBER", f"({kind} from {baseline:g} to {target:g})")
+    return out
 
 
 def kr_verdicts(title: str, *, kind: str | None = None, baseline: float | None = None,
-                target: float | None = None, has_steps: bool = False) -> list[TextVerdict]:
+                target: float | None = None, has_steps: bool = False,
+                history: Sequence[float] | None = None, guardrail: bool = False,
+                model: dict | None = None) -> list[TextVerdict]:
     """Text verdicts on one key result: output-kr, bau-okr, unmeasurable-kr,
     kpi-in-disguise. kind/baseline/target are None for text-only input; when they make the
-    key result measurable, unmeasurable-kr is not returned."""
-    text, placeholder = _analyse(title)
-    out: list[TextVerdict] = []
+    key result measurable, unmeasurable-kr is not returned. history: earlier values of the
+    measure, oldest first, when the caller has them. guardrail: the key result's objective
+    also has a key result that changes something. model: a `textmodel` model (default: the
+    one shipped)."""
+    text, _placeholder = analyse(title)
     if not text:
         return [TextVerdict("unmeasurable-kr", "The key result has no words once links, "
                             "placeholders and owner prefixes are removed; write what will "
                             "change and the number it should reach.")]
-    hit = _output_trigger(text, placeholder)
-    if hit:
+    feats = _with_measure(textmodel.item_features(title), kind, baseline, target, has_steps)
+    judged = textmodel.judge_features(model or textmodel.default_model(), feats, "kr")
+    out: list[TextVerdict] = []
+    j = judged["output-kr"]
+    measured = (kind in ("increase", "decrease") and baseline is not None
+                and target is not None and baseline != target)
+    if j.fires and (not measured or "TASK_NUMBER" in feats or "COUNTED_ACTIVITY" in feats):
+        # A measure named by a noun phrase and moved by the numbers in its fields
+        # ("Open critical roles", 14 -> 4) is a result; a task or a count of activities
+        # ("Publish case studies", 0 -> 6) stays an output.
         out.append(TextVerdict(
-            "output-kr", f'"{hit}" describes an activity or a deliverable, not an outcome; '
-            "state the result it should cause (for whom, what changes, by how much)."))
-    hit = _bau_trigger(text)
-    if hit:
+            "output-kr", f"{_quote(j.triggers, text)} describes an activity or a deliverable, "
+            "not an outcome; state the result it should cause (for whom, what changes, by how "
+            "much)."))
+    j = judged["bau-okr"]
+    if j.fires:
         out.append(TextVerdict(
-            "bau-okr", f'"{hit}" is routine work; keep it in the operating plan or KPIs and '
-            "use the key result for what must change this quarter."))
+            "bau-okr", f"{_quote(j.triggers, text)} is routine work; keep it in the operating "
+            "plan or KPIs and use the key result for what must change this quarter."))
     measurable = target is not None or has_steps
-    if not measurable:
-        hit = _unmeasurable_trigger(text, placeholder)
-        if hit is not None:
-            what = (f'"{hit}" cannot be checked at the end of the quarter' if hit else
-                    f'"{text}" does not say what is measured')
-            out.append(TextVerdict(
-                "unmeasurable-kr", f"{what}; add a number with its baseline and target, or a "
-                "verifiable done-state."))
-    hit = None
-    if kind in ("stay_above", "stay_below"):
-        holding = baseline is None or target is None or (
-            baseline >= target if kind == "stay_above" else baseline <= target)
-        if holding:
-            hit = (f"A {kind.replace('_', ' ')} key result"
-                   + ("" if baseline is None or target is None else " already at its level"))
-    else:
-        hit = _kpi_trigger(text)
-        hit = f'"{hit}"' if hit else None
+    j = judged["unmeasurable-kr"]
+    if not measurable and j.fires:
+        out.append(TextVerdict(
+            "unmeasurable-kr", f"{_quote(j.triggers, text)} cannot be checked at the end of "
+            "the quarter; add a number with its baseline and target, or a verifiable "
+            "done-state."))
+    hit = _kpi(judged["kpi-in-disguise"], feats, kind, baseline, target, history, guardrail)
     if hit:
         out.append(TextVerdict(
-            "kpi-in-disguise", f"{hit} only holds a level; track it as a KPI and write a key "
-            "result only if this quarter must move it."))
+            "kpi-in-disguise", f"{hit}; track it as a KPI and write a key result only if this "
+            "quarter must move it."))
     return out
 
 
 # Objectives --------------------------------------------------------------------------------
 
 
-def objective_verdicts(title: str) -> list[TextVerdict]:
+def objective_verdicts(title: str, *, model: dict | None = None) -> list[TextVerdict]:
     """Text verdicts on one objective: vague-objective, overspecified-objective, bau-okr."""
-    text, placeholder = _analyse(title)
-    out: list[TextVerdict] = []
+    text, _placeholder = analyse(title)
     if not text:
         return [TextVerdict("vague-objective", "The objective has no words once links and "
                             "prefixes are removed; say what should change and for whom.")]
-    content = _content(text)
-    concrete = [s for s in content if s not in W.GENERIC]
-    lead = _lead(text)
-    task = lead and lead[0] in W.TASK_VERBS and not _find(W.TASK_EXCEPT, text)
-    metric = placeholder or _has_number(text)
-    if task or metric:
-        why = (f'"{next(w for w in words(text) if stem(w) == lead[0])}" makes it a task'
-               if task else "it is a number to reach")
+    judged = textmodel.judge(model or textmodel.default_model(), title, "objective")
+    out: list[TextVerdict] = []
+    over, vague = judged["overspecified-objective"], judged["vague-objective"]
+    if over.fires and (not vague.fires or over.probability >= vague.probability):
         out.append(TextVerdict(
-            "overspecified-objective", f"The objective is really a task or a metric ({why}); "
-            "put that in a key result or an initiative and say what it is for."))
-    elif len(concrete) <= W.VAGUE_MAX_CONCRETE:
-        generic = [w for w in words(text) if stem(w) in W.GENERIC][:3]
-        quoted = ", ".join(f'"{w}"' for w in generic) or f'"{text}"'
+            "overspecified-objective", f"The objective is really a task or a metric "
+            f"({_quote(over.triggers, text)}); put that in a key result or an initiative and "
+            "say what it is for."))
+    elif vague.fires:
         out.append(TextVerdict(
-            "vague-objective", f"Generic words ({quoted}) with no concrete subject or "
-            "direction; name who or what should change and in which direction."))
-    hit = _bau_trigger(text)
-    if hit:
+            "vague-objective", f"Generic words ({_quote(vague.triggers, text)}) with no "
+            "concrete subject or direction; name who or what should change and in which "
+            "direction."))
+    j = judged["bau-okr"]
+    if j.fires:
         out.append(TextVerdict(
-            "bau-okr", f'"{hit}" is routine work; keep it in the operating plan and use '
-            "the objective for what must change this quarter."))
+            "bau-okr", f"{_quote(j.triggers, text)} is routine work; keep it in the operating "
+            "plan and use the objective for what must change this quarter."))
     return out
 
 
