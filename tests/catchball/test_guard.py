@@ -103,7 +103,8 @@ def test_agreeing_publishes_element_agreed(plan, monkeypatch):
     [event] = seen
     assert event.thread.pk == thread.pk and event.element.pk == kr.pk
     assert event.actor == plan.office and event.version["target"] == 33
-    assert "hoshin.catchball.services.tell_agreed" in events.subscribers(events.ElementAgreed)
+    assert ("hoshin.catchball.services.notices.tell_agreed"
+            in events.subscribers(events.ElementAgreed))
 
 
 def test_an_agreement_that_rolls_back_changes_nothing_and_tells_nobody(plan):

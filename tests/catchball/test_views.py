@@ -124,3 +124,24 @@ def test_home_shows_what_awaits_my_answer_only_when_something_does(plan, as_user
     assert "Catchball: awaiting my answer" in page and "Sell through installers" in page
     page = as_user(plan.member).get("/").content.decode()
     assert "awaiting my answer" not in page
+
+
+def test_targets_read_as_everywhere_else(plan, as_user):
+    # One number formatter (hoshin.engine.numbers.number, the |number filter): the thread
+    # page, the element's status, the messages and the rounds write 36.125 as 36.13.
+    from hoshin.notify.models import OutboxMessage
+
+    thread = services.propose(plan.office, element="KR1", unit="sales", target=37.5)
+    services.respond(plan.lead, thread, contribution="Most of it", target=36.125)
+    [told] = OutboxMessage.objects.filter(recipient=plan.office)
+    assert "target 36.13 (was" in told.text and "target 37.5)" in told.text
+    rows = services.thread_rounds(thread)
+    assert rows[1]["changes"] == [{"field": "target", "old": "37.5", "new": "36.13"}]
+    assert [row["target"] for row in rows] == ["37.5", "36.13"]
+
+    page = as_user(plan.office).get(f"/catchball/{thread.pk}/").content.decode()
+    assert "target <strong>36.13</strong>" in page and "· target 37.5" in page
+    assert "<del>37.5</del> → <ins>36.13</ins>" in page and ", target 36.13</summary>" in page
+    services.accept(plan.office, thread)
+    page = as_user(plan.office).get(reverse("okrs:key_result", args=["KR1"])).content.decode()
+    assert "Agreed in catchball</strong> with" in page and "target <strong>36.13</strong>" in page

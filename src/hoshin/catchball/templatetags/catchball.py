@@ -26,8 +26,7 @@ def catchball_status(context, element, propose=True):
     version = None
     if agreed is not None:
         last = Round.objects.filter(catchball=agreed).order_by("-number").first()
-        version = {"title": last.title, "target": services._number(last.target)
-                   if last.target is not None else None}
+        version = {"title": last.title, "target": last.target}
     roles = context.get("roles")
     can_propose = propose and bool(roles and (roles.can_edit_strategy or roles.leads_a_unit))
     return {"show": True, "element": element, "open_threads": open_threads, "agreed": agreed,

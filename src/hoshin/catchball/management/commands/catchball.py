@@ -4,12 +4,10 @@ from __future__ import annotations
 
 from hoshin.core import clock
 from hoshin.core.management.commands._base import HoshinCommand, parse_date
+from hoshin.engine.numbers import number
 
-
-def _number(value) -> str:
-    if value is None:
-        return "–"
-    return str(int(value)) if float(value).is_integer() else f"{value:g}"
+# How a missing target reads.
+NO_TARGET = "–"
 
 
 class Command(HoshinCommand):
@@ -162,7 +160,7 @@ class Command(HoshinCommand):
                              help_from=[u for u in help_from.split(",") if u.strip()],
                              comment=comment, **self._version(options))
         self.stdout.write(f"Answered thread #{t.pk} for {t.unit.name}; on the table: "
-                          f"\"{r.title}\" target {_number(r.target)}.")
+                          f"\"{r.title}\" target {number(r.target, empty=NO_TARGET)}.")
 
     def do_revise(self, actor, thread, comment="", **options):
         from hoshin.catchball import services
@@ -171,7 +169,7 @@ class Command(HoshinCommand):
         r = services.revise(actor, t, comment=comment, today=self.today,
                             **self._version(options))
         self.stdout.write(f"Revised thread #{t.pk}; on the table: \"{r.title}\" target "
-                          f"{_number(r.target)}.")
+                          f"{number(r.target, empty=NO_TARGET)}.")
 
     def do_accept(self, actor, thread, comment="", **options):
         from hoshin.catchball import services
@@ -179,8 +177,8 @@ class Command(HoshinCommand):
         t = services.get_thread(thread, "ID")
         r = services.accept(actor, t, comment=comment)
         self.stdout.write(self.style.SUCCESS(
-            f"Agreed: {t.element_key} \"{r.title}\" target {_number(r.target)} is locked into "
-            "the plan."))
+            f"Agreed: {t.element_key} \"{r.title}\" target {number(r.target, empty=NO_TARGET)} "
+            "is locked into the plan."))
 
     def do_withdraw(self, actor, thread, comment="", **options):
         from hoshin.catchball import services
