@@ -1,28 +1,31 @@
 """The web parts of the yearly loop, once, in Chromium: a member checks in from their home
-page and the unit lead records a review decision on the review page.
+page on a Friday, the unit lead records a review decision on the next Monday's review, and
+on the quarter's last day the strategy office closes it: suggested grades accepted in one
+step, the stuck key result carried over into the next quarter, the quarter closed.
 
-The plan is built through the services, with the injected clock for the weeks already
-behind us: the year's alignment round, the plan, the quarter's drafting and alignment
-session (which makes the quarter active), and the weekly check-ins so far, with the ops key
-result slipping and blocked. The browser then acts on the real today: the live server runs
-in another thread, where the test's clock does not reach (hoshin.core.clock is a context
-variable), so the running quarter is the one around the real date. Closing and grading in
-the browser are left out on purpose: the close page is being rebuilt.
+The plan is built through the services with the injected clock, each step on its own day:
+the year's alignment round, the plan, the quarter's drafting and alignment session (which
+makes the quarter active), and the weekly check-ins so far, with the ops key result
+slipping and blocked. The browser acts in simulated time too: `clock.everywhere()` sets the
+clock of the live server's threads (`clock.at()` reaches only the thread that set it), so
+the pages judge "this week" and stamp what they save on the simulated day, whatever the
+real date.
 """
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import re
-from pathlib import Path
 
 import pytest
 
+from hoshin.closing.models import CarryOver, Grade, QuarterClose
 from hoshin.core import clock
 from hoshin.flags.models import Flag
 from hoshin.flags.services import evaluate_flags
 from hoshin.okrs import services as okrs
-from hoshin.okrs.models import CheckIn, KeyResult
+from hoshin.okrs.models import CheckIn, Cycle, KeyResult
 from hoshin.org import services as org
 from hoshin.planning import services as planning
 from hoshin.planning import session_services as sessions
@@ -33,21 +36,43 @@ from tests.factories import PASSWORD
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
-SHOTS = Path("/tmp/hoshin-year-loop")
+UTC = dt.UTC
+YEAR = 2026
+QUARTER, START, END = f"{YEAR}-Q2", dt.date(YEAR, 4, 1), dt.date(YEAR, 6, 30)
+NEXT = f"{YEAR}-Q3"
+CHECKIN_DAY = dt.date(YEAR, 5, 22)  # the Friday of week 8
+REVIEW_DAY = dt.date(YEAR, 5, 25)  # the Monday after
 
 
-def quarter_of(day: dt.date) -> tuple[str, dt.date, dt.date]:
-    q = (day.month - 1) // 3
-    start = dt.date(day.year, 3 * q + 1, 1)
-    end = dt.date(day.year + (q == 3), (3 * q + 3) % 12 + 1, 1) - dt.timedelta(days=1)
-    return f"{day.year}-Q{q + 1}", start, end
+def at(day: dt.date, hour: int, minute: int = 0) -> dt.datetime:
+    return dt.datetime.combine(day, dt.time(hour, minute), tzinfo=UTC)
 
 
-def build_running_quarter(today: dt.date):
-    """Everything up to this week, through the services, each step on its own day."""
-    key, start, end = quarter_of(today)
-    year_no = today.year
-    before = start - dt.timedelta(days=30)
+def fridays(start: dt.date, end: dt.date):
+    day = start + dt.timedelta(days=(4 - start.weekday()) % 7)
+    while day <= end:
+        yield day
+        day += dt.timedelta(days=7)
+
+
+def kr1_value(friday: dt.date) -> float:
+    """Mia's installer share, on pace from 20 % to 35 % by the quarter's last Friday."""
+    share = min(1.0, ((friday - START).days + 7) / (END - START).days)
+    return round(20 + 15 * share, 1)
+
+
+def kr2_checkin(kr2: KeyResult, friday: dt.date) -> None:
+    """Max's install time: on pace for four weeks, then stuck behind the van lease."""
+    week = (friday - START).days // 7 + 1
+    stuck = week > 4
+    okrs.record_checkin(kr2.owner, kr2, value=30 - 16 * min(week, 4) / 13,
+                        confidence=3 if stuck else 7,
+                        blockers="The van lease is stuck with finance" if stuck else "")
+
+
+def build_plan_and_weeks_so_far():
+    """Everything up to the browser's Friday, through the services."""
+    before = START - dt.timedelta(days=30)
     with clock.at(before - dt.timedelta(days=10)):
         for email, role, name in [("admin@acme.test", "admin", "Ana Admin"),
                                   ("office@acme.test", "strategy_office", "Oscar Office"),
@@ -65,24 +90,26 @@ def build_running_quarter(today: dt.date):
                         lead="otto@acme.test")
         org.update_person(admin, org.get_person("mia@acme.test"), units=["sales"])
         org.update_person(admin, org.get_person("max@acme.test"), units=["ops"])
-        okrs.save_cycle(office, key=str(year_no), kind="year", start=dt.date(year_no, 1, 1),
-                        end=dt.date(year_no, 12, 31))
-        okrs.save_cycle(office, key=key, kind="quarter", start=start, end=end)
+        okrs.save_cycle(office, key=str(YEAR), kind="year", start=dt.date(YEAR, 1, 1),
+                        end=dt.date(YEAR, 12, 31))
+        okrs.save_cycle(office, key=QUARTER, kind="quarter", start=START, end=END)
+        okrs.save_cycle(office, key=NEXT, kind="quarter", start=dt.date(YEAR, 7, 1),
+                        end=dt.date(YEAR, 9, 30))
     with clock.at(before - dt.timedelta(days=9)):
         strategy.set_vision(office, statement="Every home heated without fossil fuel")
         strategy.save_breakthrough(office, key="B1", title="Lead the heat-pump market",
-                                   horizon=year_no + 3)
-        strategy.save_annual_objective(office, key="A1", year=year_no,
+                                   horizon=YEAR + 3)
+        strategy.save_annual_objective(office, key="A1", year=YEAR,
                                        title="Double installations through installers",
                                        breakthroughs={"B1": "strong"})
-        strategy.save_annual_objective(office, key="A2", year=year_no,
+        strategy.save_annual_objective(office, key="A2", year=YEAR,
                                        title="Cut the time from order to install in half",
                                        breakthroughs={"B1": "important"})
-        strategy.save_improvement_priority(office, key="P1", year=year_no, unit="sales",
+        strategy.save_improvement_priority(office, key="P1", year=YEAR, unit="sales",
                                            title="Sell through installers",
                                            annual_objectives={"A1": "strong"},
                                            resources={"lea@acme.test": "primary"})
-        round_ = planning.open_round(office, str(year_no), items=["A1", "A2"],
+        round_ = planning.open_round(office, str(YEAR), items=["A1", "A2"],
                                      executives=["admin@acme.test", "office@acme.test",
                                                  "otto@acme.test"])
     ids = list(round_.items.order_by("order").values_list("pk", flat=True))
@@ -92,111 +119,149 @@ def build_running_quarter(today: dt.date):
     with clock.at(before - dt.timedelta(days=7)):
         planning.close_round(office, round_)
     with clock.at(before):
-        planning.save_brief(office, key, success="Installers sell a third of our units")
-        okrs.save_theme(office, key="T1", cycle=key, title="Installer channel",
+        planning.save_brief(office, QUARTER, success="Installers sell a third of our units")
+        okrs.save_theme(office, key="T1", cycle=QUARTER, title="Installer channel",
                         annual_objectives=["A1"])
-        okrs.transition_cycle(office, planning.get_cycle(key), "planning")  # the round
+        okrs.transition_cycle(office, planning.get_cycle(QUARTER), "planning")  # the round
         lea, otto = org.get_person("lea@acme.test"), org.get_person("otto@acme.test")
         okrs.create_objective_with_key_results(
-            lea, {"cycle": key, "unit": "sales", "parent": "P1", "kind": "committed",
+            lea, {"cycle": QUARTER, "unit": "sales", "parent": "P1", "kind": "committed",
                   "title": "Make installers our best sales channel"},
             [{"key": "KR1", "title": "Installer-sold units from 20% to 35%",
               "owner": "mia@acme.test", "kind": "increase", "baseline": 20, "target": 35,
               "unit": "%"}])
         okrs.create_objective_with_key_results(
-            otto, {"cycle": key, "unit": "ops", "parent": "A2", "kind": "committed",
+            otto, {"cycle": QUARTER, "unit": "ops", "parent": "A2", "kind": "committed",
                    "title": "Install heat pumps faster"},
             [{"key": "KR2", "title": "Days from order to install from 30 to 14",
               "owner": "max@acme.test", "kind": "decrease", "baseline": 30, "target": 14,
               "unit": "days"}])
     with clock.at(before + dt.timedelta(days=14)):
-        session = sessions.open_session(office, key)
+        session = sessions.open_session(office, QUARTER)
         for entry in list(sessions.blockers(session)):
             sessions.decide(office, session, entry.fingerprint, "accept",
                             reason="Seen in the session")
-        sessions.close(office, sessions.get_session(key))
-    # The weeks so far: Mia on pace; Max on pace, then stuck and blocked.
+        sessions.close(office, sessions.get_session(QUARTER))
+    assert Cycle.objects.get(key=QUARTER).state == "active"
     kr1, kr2 = KeyResult.objects.get(key="KR1"), KeyResult.objects.get(key="KR2")
-    span = (end - start).days
-    friday = start + dt.timedelta(days=(4 - start.weekday()) % 7)
-    week = 0
-    this_monday = today - dt.timedelta(days=today.weekday())
-    while friday < this_monday:  # this week's check-in is the browser's
-        week += 1
-        with clock.at(friday):
-            share = min(1.0, ((friday - start).days + 7) / span)
-            okrs.record_checkin(kr1.owner, kr1, value=round(20 + 15 * share, 1), confidence=8)
-            stuck = min(share, 0.3)
-            okrs.record_checkin(kr2.owner, kr2, value=round(30 - 16 * stuck, 1),
-                                confidence=7 if share < 0.3 else 3,
-                                blockers="" if share < 0.3 else "The van lease is stuck "
-                                                                 "with finance")
-        friday += dt.timedelta(days=7)
-    return key, kr1, kr2, week
+    weeks = 0
+    for friday in fridays(START, CHECKIN_DAY - dt.timedelta(days=1)):
+        weeks += 1
+        with clock.at(at(friday, 12)):
+            okrs.record_checkin(kr1.owner, kr1, value=kr1_value(friday), confidence=8)
+            kr2_checkin(kr2, friday)
+    with clock.at(at(CHECKIN_DAY, 6)):
+        evaluate_flags(None, today=CHECKIN_DAY)
+    return kr1, kr2, weeks
 
 
 @pytest.fixture
-def running(transactional_db):
-    today = dt.date.today()
-    key, kr1, kr2, weeks = build_running_quarter(today)
-    evaluate_flags(None, today=today)
-    return {"today": today, "key": key, "kr1": kr1, "kr2": kr2, "weeks": weeks}
+def simulated():
+    """`simulated(moment)`: from now on it is `moment` for the test and the live server
+    alike; the real clock is back after the test."""
+    with contextlib.ExitStack() as stack:
+        yield lambda when: stack.enter_context(clock.everywhere(when))
 
 
-def shot(page, name: str) -> Path:
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    path = SHOTS / f"{name}.png"
-    page.screenshot(path=str(path), full_page=True)
-    return path
+def test_a_week_and_a_close_of_the_loop_in_the_browser(simulated, login, page, live_server,
+                                                       screenshot):
+    kr1, kr2, weeks = build_plan_and_weeks_so_far()
+    assert CheckIn.objects.filter(key_result=kr1).count() == weeks == 7
 
-
-def test_a_week_of_the_loop_in_the_browser(running, login, page, live_server):
-    today, kr1, kr2 = running["today"], running["kr1"], running["kr2"]
-    before = CheckIn.objects.filter(key_result=kr1).count()
-    assert before == running["weeks"]
-
-    # 1. Mia, a member, checks in from her home page: value, confidence, Check in.
+    # 1. Friday of week 8: Mia, a member, checks in from her home page.
+    simulated(at(CHECKIN_DAY, 11))
     login("mia@acme.test")
     row = page.locator(f"#kr-{kr1.pk}")
     assert "Check-in due" in row.inner_text()
-    shot(page, "1-member-home-due")
-    row.get_by_label(re.compile(r"^Value")).fill("31")
+    screenshot("year-loop-1-member-home-due")
+    row.get_by_label(re.compile(r"^Value")).fill("29.5")
     row.get_by_label("Confidence (0–10)").fill("8")
     row.get_by_role("button", name="Check in").click()
     page.wait_for_selector(f"#kr-{kr1.pk}:has-text('Checked in')")
-    shot(page, "2-member-home-checked-in")
+    screenshot("year-loop-2-member-home-checked-in")
     latest = CheckIn.objects.filter(key_result=kr1).order_by("-pk").first()
-    assert CheckIn.objects.filter(key_result=kr1).count() == before + 1
+    assert CheckIn.objects.filter(key_result=kr1).count() == weeks + 1
     assert (latest.value, latest.confidence, latest.date, latest.author.email) == (
-        31, 8, today, "mia@acme.test")
+        29.5, 8, CHECKIN_DAY, "mia@acme.test")
+    assert latest.created_at == at(CHECKIN_DAY, 11)  # stamped in simulated time
     assert "Check-in due" not in page.locator(f"#kr-{kr1.pk}").inner_text()
+    with clock.at(at(CHECKIN_DAY, 12)):
+        kr2_checkin(kr2, CHECKIN_DAY)  # Max, still stuck
 
-    # 2. Otto, the ops lead, builds this week's review agenda and decides on the blocked KR.
+    # 2. The Monday after: Otto, the ops lead, builds the review's agenda and decides on
+    # the blocked key result.
+    simulated(at(REVIEW_DAY, 10))
     assert Flag.objects.filter(key_result=kr2, code="blockers", cleared_on__isnull=True
                                ).exists()
-    review = max((r for r in reviews.reviews_of(kr2.objective.cycle) if r.date <= today),
-                 key=lambda r: r.date, default=None) or reviews.reviews_of(
-        kr2.objective.cycle)[0]
+    [review] = [r for r in reviews.reviews_of(kr2.objective.cycle) if r.date == REVIEW_DAY]
     page.context.clear_cookies()
     login("otto@acme.test", f"/reviews/{review.pk}/")
+    assert "Monday 25 May 2026" in page.locator("h1").inner_text()
     page.get_by_role("button", name="Build the agenda from today's signals").click()
     item = page.locator(".agenda-item", has_text="KR2")
     item.wait_for()
     assert item.locator(".badge", has_text="needs a decision").is_visible()
-    shot(page, "3-review-agenda")
+    screenshot("year-loop-3-review-agenda")
     item.get_by_label("Decision").select_option("unblock")
     item.get_by_label("Why").fill("Finance signs the van lease this week")
     item.get_by_role("button", name="Record the decision").click()
     page.wait_for_selector(".agenda-item.is-decided:has-text('KR2')")
-    shot(page, "4-review-decided")
+    screenshot("year-loop-4-review-decided")
     decision = Decision.objects.get(item__review=review, item__key_result=kr2)
     assert (decision.kind, decision.decided_by.email) == ("unblock", "otto@acme.test")
     assert decision.rationale == "Finance signs the van lease this week"
+    assert decision.decided_at == at(REVIEW_DAY, 10)
     assert Review.objects.get(pk=review.pk).state == "open"
 
-    # 3. Max, a member, cannot decide: the review page shows him no decision form.
+    # Max, a member, reads the review but cannot decide: no decision form.
     page.context.clear_cookies()
     login("max@acme.test", f"/reviews/{review.pk}/")
     assert page.locator(".agenda-item", has_text="KR2").count() == 1
     assert page.locator("form.decide").count() == 0
-    shot(page, "5-review-member-reads")
+
+    # The rest of the quarter: Mia reaches her target, Max's time stays stuck.
+    for friday in fridays(CHECKIN_DAY + dt.timedelta(days=1), END):
+        with clock.at(at(friday, 12)):
+            okrs.record_checkin(kr1.owner, kr1, value=kr1_value(friday), confidence=9)
+            kr2_checkin(kr2, friday)
+    assert KeyResult.objects.get(pk=kr1.pk).last_checkin.value == 35
+
+    # 3. The quarter's last day: the strategy office grades, carries over and closes.
+    simulated(at(END, 15))
+    page.context.clear_cookies()
+    login("office@acme.test", f"/closing/{QUARTER}/")
+    assert "2 key results you may grade have no grade yet" in page.locator(
+        "form.accept-all").inner_text()
+    assert f"Carried-over key results go into {NEXT}" in page.content()
+    screenshot("year-loop-5-close-before")
+    page.get_by_role("button", name="Accept all suggested grades").click()
+    page.wait_for_selector("text=2 suggested grades accepted.")
+    grades = {g.key_result.key: g for g in Grade.objects.select_related("key_result")}
+    assert {k: g.grade for k, g in grades.items()} == {"KR1": 1.0, "KR2": 0.3}
+    assert all(g.graded_at == at(END, 15) for g in grades.values())
+    assert "finished" in page.locator(f"#kr{kr1.pk} .carry-cell").inner_text()
+
+    row = page.locator(f"#kr{kr2.pk}")
+    row.get_by_label("Decision").select_option("carry_over")
+    row.get_by_label("Why").fill("Lease signed at last; finish the job in Q3")
+    row.get_by_role("button", name="Decide on KR2").click()
+    page.wait_for_selector(f"#kr{kr2.pk} .carry-cell strong")
+    carried = CarryOver.objects.get(key_result=kr2)
+    copy = carried.carried_to
+    assert carried.decided_at == at(END, 15)
+    assert copy.objective.cycle.key == NEXT and copy.objective.parent_annual.key == "A2"
+    assert copy.baseline == KeyResult.objects.get(pk=kr2.pk).last_checkin.value
+    assert copy.key in page.locator(f"#kr{kr2.pk}").inner_text()
+    panel = page.locator("#close-panel")
+    assert "the quarter is over" in panel.inner_text()
+    assert panel.get_by_label(re.compile("Close anyway")).count() == 0  # nothing to override
+    screenshot("year-loop-6-close-decided")
+
+    panel.get_by_role("button", name=f"Close {QUARTER}").click()
+    page.wait_for_selector("p.notice:has-text('closed and read-only')")
+    assert Cycle.objects.get(key=QUARTER).state == "closed"
+    record = QuarterClose.objects.get(cycle__key=QUARTER)
+    assert (record.closed_by.email, record.closed_at, record.override_reason) == (
+        "office@acme.test", at(END, 15), "")
+    assert "closed 30 Jun 2026 by Oscar Office" in page.locator("p.notice").inner_text()
+    screenshot("year-loop-7-closed")

@@ -37,6 +37,7 @@ import time
 from collections import Counter, defaultdict
 
 import pytest
+from django.db import connection
 
 from hoshin.catchball import services as catchball
 from hoshin.catchball.models import Catchball
@@ -49,7 +50,7 @@ from hoshin.notify import outbox, scheduler
 from hoshin.notify import services as notify_services
 from hoshin.notify.models import OutboxMessage
 from hoshin.okrs import services as okrs
-from hoshin.okrs.models import CheckIn, Cycle, KeyResult, Objective
+from hoshin.okrs.models import CheckIn, Cycle, KeyResult
 from hoshin.org import services as org
 from hoshin.pdca import services as pdca
 from hoshin.pdca.models import Countermeasure
@@ -458,7 +459,8 @@ def run_quarter(year: Year, q: Quarter, nxt: Quarter | None):
     """Thirteen weeks of the drumbeat, the reviews, the countermeasure and the close."""
     otto = year.person("otto@acme.test")
     held = []
-    review_days = {r.date: r for r in reviews.reviews_of(q.cycle)}
+    with clock.at(moment(q.start, dt.time(6))):  # scheduled on first use: the first morning
+        review_days = {r.date: r for r in reviews.reviews_of(q.cycle)}
 
     def work(day: dt.date):
         # Reviews on Monday mornings (before the check-ins of that week).
@@ -834,7 +836,22 @@ def next_year(year: Year, decisions, day: dt.date):
 # The test ---------------------------------------------------------------------------------------
 
 
-def test_a_whole_fiscal_year_through_the_services(monkeypatch, mailoutbox):
+@pytest.fixture
+def rhythm_reads():
+    """Every read of the rhythm while the test runs (each job asks for it, for its slots
+    and for each notification)."""
+    reads = []
+
+    def count(execute, sql, params, many, context):
+        if 'FROM "notify_rhythm"' in sql:
+            reads.append(sql)
+        return execute(sql, params, many, context)
+
+    with connection.execute_wrapper(count):
+        yield reads
+
+
+def test_a_whole_fiscal_year_through_the_services(monkeypatch, mailoutbox, rhythm_reads):
     started = time.perf_counter()
     year = Year(monkeypatch)
     setup_organisation()
@@ -898,36 +915,76 @@ def test_a_whole_fiscal_year_through_the_services(monkeypatch, mailoutbox):
                                    key_result__objective__cycle__start__year=YEAR
                                    ).exclude(key_result__objective__cycle__key=f"{YEAR}-Q4"
                                              ).exists()
+    year_reads = len(rhythm_reads)
     assert_drumbeat(year)
+    assert_stamped_in_the_simulated_year()
     year.timings["total"] = time.perf_counter() - started
     print("\nsimulated-year timings (s):",
           {k: round(v, 1) for k, v in year.timings.items()})
-    # Which rows the services stamped with the system clock instead of the injected one
-    # (printed for the report).
-    print("stamped by the system clock, not clock.now():", clock_audit())
+    # Ticks read it once each, job runs once each (Rhythm.read_once); a few services
+    # outside jobs (a flag raised by a check-in, catchball) read it per notification.
+    print("rhythm reads in the year:", year_reads)
+    assert year_reads < 800, year_reads
     assert not year.findings, "FINDINGS:\n" + "\n".join(year.findings)
 
 
-def clock_audit() -> dict[str, int]:
-    """Every simulated moment is a whole minute (clock.at of a date or hh:mm); a stamp
-    with seconds or microseconds came from the system clock (a model's default
-    timezone.now), not from the injected clock."""
+# The simulation's first and last moments: the organisation set up on 1 October 2025, the
+# last quarter closed and 2027 seeded on 31 December 2026.
+SIMULATION = (moment(dt.date(2025, 10, 1), dt.time(0)), moment(dt.date(YEAR + 1, 1, 1),
+                                                                 dt.time(0)))
+
+
+def assert_stamped_in_the_simulated_year():
+    """What the models stamp by themselves (defaults, auto_now, the history) is the
+    injected clock's: every stamp lies inside the simulation and is a whole minute (every
+    simulated moment is: clock.at of a date or hh:mm). The system clock reads today,
+    which may fall inside the simulated year but never on a whole minute to the
+    microsecond."""
     from django.apps import apps
     from django.db import models
 
-    found = {}
+    from hoshin.core.models import ClockDateTimeField
+
+    first, last = SIMULATION
+    outside, not_simulated, counted, checked = {}, {}, 0, set()
     for model in apps.get_models():
-        if not model.__module__.startswith("hoshin.") or model.__name__.startswith(
-                "Historical"):
-            continue
+        if not model.__module__.startswith("hoshin."):
+            continue  # Django's own tables (sessions, the task queue) use the system clock
         for field in model._meta.concrete_fields:
-            if not isinstance(field, models.DateTimeField):
+            stamped = isinstance(field, models.DateTimeField) or (
+                isinstance(field, models.DateField) and field.default is clock.today)
+            if not stamped:
                 continue
-            stamps = [v for v in model.objects.values_list(field.name, flat=True) if v]
-            wrong = sum(1 for v in stamps if v.second or v.microsecond)
-            if wrong:
-                found[f"{model._meta.label}.{field.name}"] = wrong
-    return found
+            values = [v for v in model.objects.values_list(field.name, flat=True) if v]
+            counted += len(values)
+            moments = [v if isinstance(v, dt.datetime) else moment(v, dt.time(12))
+                       for v in values]
+            label = f"{model._meta.label}.{field.name}"
+            if wrong := [str(v) for v in moments if not first <= v < last]:
+                outside[label] = wrong[:3]
+            if wrong := [str(v) for v in moments if v.second or v.microsecond]:
+                not_simulated[label] = wrong[:3]
+            if values and (isinstance(field, ClockDateTimeField) or
+                           field.name == "history_date"):
+                checked.add(label)
+    assert counted > 5_000, counted  # nearly 6,000 stamps, most of them history rows
+    # Among them the auto_now stamps and the history of what the year touches most.
+    assert {"okrs.KeyResult.updated_at", "planning.Brief.updated_at",
+            "planning.Ranking.updated_at", "okrs.HistoricalCycle.history_date",
+            "okrs.HistoricalKeyResult.history_date", "reviews.HistoricalDecision.history_date",
+            "closing.HistoricalGrade.history_date"} <= checked, sorted(checked)
+    assert outside == {}, f"stamped outside the simulated year: {outside}"
+    assert not_simulated == {}, f"stamped by the system clock: {not_simulated}"
+    # Row by row where the day and hour are known.
+    assert all(c.created_at == moment(c.date, WORK) for c in CheckIn.objects.all())
+    assert all(f.created_at.date() == f.raised_on for f in Flag.objects.all())
+    assert all(g.graded_at == moment(g.key_result.objective.cycle.end, dt.time(16))
+               for g in Grade.objects.select_related("key_result__objective__cycle"))
+    last_day = dt.date(YEAR, 12, 31)  # the year ends before that night's delivery
+    for m in OutboxMessage.objects.filter(kind="reminder"):
+        assert m.created_at.weekday() == 3 and m.created_at.year == YEAR, m.created_at
+        sent = m.created_at.date() < last_day
+        assert m.sent_at == (moment(m.created_at.date(), NIGHT) if sent else None)
 
 
 # Both closing decisions are dated by the injected clock (fixed during this work).

@@ -4,8 +4,8 @@ sides agree (SPEC §2.4), and the planning calendar that says by when."""
 from __future__ import annotations
 
 from django.db import models
-from django.utils import timezone
 
+from hoshin.core import clock
 from hoshin.core.history import History
 from hoshin.okrs.models import Cycle, KeyResult, Objective
 from hoshin.org.models import Person, Unit
@@ -81,7 +81,7 @@ class Catchball(models.Model):
     # Which side wrote the version on the table; only the other side can accept it.
     version_by = models.CharField(max_length=10, choices=Side.choices, default=Side.PROPOSER)
     respond_by = models.DateField(null=True, blank=True)
-    created_at = models.DateTimeField(default=timezone.now)
+    created_at = models.DateTimeField(default=clock.now)
     closed_at = models.DateTimeField(null=True, blank=True)
     history = History()
 
@@ -141,7 +141,7 @@ class Round(models.Model):
                                related_name="+")
     side = models.CharField(max_length=10, choices=Side.choices)
     kind = models.CharField(max_length=10, choices=Kind.choices)
-    created_at = models.DateTimeField(default=timezone.now)
+    created_at = models.DateTimeField(default=clock.now)
     # The version of the element after this round (a full snapshot, not a diff).
     title = models.CharField(max_length=300)
     target = models.FloatField(null=True, blank=True)

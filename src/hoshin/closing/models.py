@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from django.db import models
-from django.utils import timezone
 
+from hoshin.core import clock
 from hoshin.core.history import History
 from hoshin.okrs.models import Cycle, KeyResult
 from hoshin.org.models import Person, Unit
@@ -20,7 +20,7 @@ class Grade(models.Model):
     reason = models.TextField(blank=True, help_text="Why the grade differs from the suggestion.")
     graded_by = models.ForeignKey(Person, null=True, blank=True, on_delete=models.SET_NULL,
                                   related_name="+")
-    graded_at = models.DateTimeField(default=timezone.now)
+    graded_at = models.DateTimeField(default=clock.now)
     history = History()
 
     class Meta:
@@ -36,7 +36,7 @@ class Retrospective(models.Model):
     change = models.TextField(blank=True, help_text="What we change next quarter.")
     author = models.ForeignKey(Person, null=True, blank=True, on_delete=models.SET_NULL,
                                related_name="+")
-    updated_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(default=clock.now)
     history = History()
 
     class Meta:
@@ -59,7 +59,7 @@ class CarryOver(models.Model):
                                    related_name="carried_from")
     decided_by = models.ForeignKey(Person, null=True, blank=True, on_delete=models.SET_NULL,
                                    related_name="+")
-    decided_at = models.DateTimeField(default=timezone.now)
+    decided_at = models.DateTimeField(default=clock.now)
     history = History()
 
 
@@ -67,7 +67,7 @@ class QuarterClose(models.Model):
     cycle = models.OneToOneField(Cycle, on_delete=models.CASCADE, related_name="close_record")
     closed_by = models.ForeignKey(Person, null=True, blank=True, on_delete=models.SET_NULL,
                                   related_name="+")
-    closed_at = models.DateTimeField(default=timezone.now)
+    closed_at = models.DateTimeField(default=clock.now)
     override_reason = models.TextField(blank=True,
                                        help_text="Why it closed with grades or decisions missing.")
     history = History()
@@ -101,7 +101,7 @@ class AnnualDecision(models.Model):
                                         on_delete=models.SET_NULL, related_name="seeded_by")
     decided_by = models.ForeignKey(Person, null=True, blank=True, on_delete=models.SET_NULL,
                                    related_name="+")
-    decided_at = models.DateTimeField(default=timezone.now)
+    decided_at = models.DateTimeField(default=clock.now)
     history = History()
 
     class Meta:

@@ -3,7 +3,8 @@
 import secrets
 
 from django.db import models
-from django.utils import timezone
+
+from hoshin.core import clock
 
 KEY_MAX_LENGTH = 64
 _ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
@@ -14,6 +15,21 @@ def new_key(prefix: str) -> str:
     return f"{prefix}-" + "".join(secrets.choice(_ALPHABET) for _ in range(6))
 
 
+class ClockDateTimeField(models.DateTimeField):
+    """A DateTimeField whose `auto_now` / `auto_now_add` stamp comes from the injected clock
+    (hoshin.core.clock), so a save in a simulated week is stamped in that week. Otherwise
+    Django's own: not editable, so left out of forms and the admin; untouched by
+    `QuerySet.update()` and by raw loads (backup restore, loaddata); written by
+    `save(update_fields=...)` only when named there."""
+
+    def pre_save(self, model_instance, add):
+        if self.auto_now or (self.auto_now_add and add):
+            value = clock.now()
+            setattr(model_instance, self.attname, value)
+            return value
+        return super().pre_save(model_instance, add)
+
+
 class PlanElement(models.Model):
     """Anything with a human key (the plan file's id), timestamps and soft archiving.
 
@@ -22,8 +38,8 @@ class PlanElement(models.Model):
     """
 
     key = models.CharField(max_length=KEY_MAX_LENGTH, unique=True)
-    created_at = models.DateTimeField(default=timezone.now, editable=False)
-    updated_at = models.DateTimeField(auto_now=True)
+    created_at = models.DateTimeField(default=clock.now, editable=False)
+    updated_at = ClockDateTimeField(auto_now=True)
     archived_at = models.DateTimeField(null=True, blank=True)
 
     KEY_PREFIX = "X"

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from django.db import models
-from django.utils import timezone
 
+from hoshin.core import clock
 from hoshin.core.history import History
 from hoshin.engine.flags import CODES, FlagPolicy
 from hoshin.okrs.models import KeyResult
@@ -25,7 +25,7 @@ class Flag(models.Model):
     message = models.TextField()
     raised_on = models.DateField()
     cleared_on = models.DateField(null=True, blank=True)
-    created_at = models.DateTimeField(default=timezone.now)
+    created_at = models.DateTimeField(default=clock.now)
     history = History()
 
     class Meta:

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import contextlib
+import contextvars
+from collections.abc import Iterator
 from datetime import time as dt_time
 
 from django.db import models
-from django.utils import timezone
 
+from hoshin.core import clock
 from hoshin.core.history import History
 from hoshin.org.models import Person
 
@@ -39,8 +42,8 @@ class OutboxMessage(models.Model):
     # The same notification is never queued twice (e.g. one reminder per KR per week).
     dedupe_key = models.CharField(max_length=200, null=True, blank=True, unique=True)
     state = models.CharField(max_length=10, choices=State.choices, default=State.PENDING)
-    created_at = models.DateTimeField(default=timezone.now)
-    next_attempt_at = models.DateTimeField(default=timezone.now)
+    created_at = models.DateTimeField(default=clock.now)
+    next_attempt_at = models.DateTimeField(default=clock.now)
     attempts = models.PositiveIntegerField(default=0)
     sent_at = models.DateTimeField(null=True, blank=True)
     last_error = models.TextField(blank=True)
@@ -96,6 +99,12 @@ class Weekday(models.IntegerChoices):
     SUNDAY = 6, "Sunday"
 
 
+# The rhythm read in the running `Rhythm.read_once()` block (empty until first read); None
+# outside any block. A context variable: one job run or tick never sees another's reading.
+_read_once: contextvars.ContextVar[list | None] = contextvars.ContextVar(
+    "hoshin_rhythm_read_once", default=None)
+
+
 class Rhythm(models.Model):
     """The organisation's drumbeat (one row): when check-ins are due, when the weekly
     leadership review meets, when digests go out, in the organisation's time zone."""
@@ -130,8 +139,52 @@ class Rhythm(models.Model):
 
     @classmethod
     def current(cls) -> Rhythm:
-        rhythm = cls.objects.order_by("pk").first()
-        return rhythm if rhythm is not None else cls()
+        """The organisation's rhythm (the defaults until it is set). Read from the database
+        on every call, except inside `read_once()`, where the first call's reading serves
+        the whole block."""
+        memo = _read_once.get()
+        if memo:
+            return memo[0]
+        rhythm = cls.objects.order_by("pk").first() or cls()
+        if memo is not None:
+            memo.append(rhythm)
+        return rhythm
+
+    @staticmethod
+    @contextlib.contextmanager
+    def read_once() -> Iterator[None]:
+        """Within the block (one scheduler tick, one job run), `current()` reads the rhythm
+        once: every job asks for it while working out its slots and each notification
+        asks again, which made thousands of identical queries in a year. Nothing is kept
+        past the block, so the next tick or job reads afresh; a save or delete of the
+        rhythm inside the block forgets the reading. A nested block shares the outer
+        one's."""
+        if _read_once.get() is not None:
+            yield
+            return
+        token = _read_once.set([])
+        try:
+            yield
+        finally:
+            _read_once.reset(token)
+
+    @staticmethod
+    def _forget() -> None:
+        memo = _read_once.get()
+        if memo:
+            memo.clear()
+
+    def save(self, *args, **kwargs):
+        try:
+            super().save(*args, **kwargs)
+        finally:
+            self._forget()
+
+    def delete(self, *args, **kwargs):
+        try:
+            return super().delete(*args, **kwargs)
+        finally:
+            self._forget()
 
     @property
     def zone(self):

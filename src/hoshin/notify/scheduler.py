@@ -22,7 +22,7 @@ from django.db import IntegrityError, transaction
 from django.utils.module_loading import autodiscover_modules
 
 from hoshin.core import clock
-from hoshin.notify.models import ScheduledRun
+from hoshin.notify.models import Rhythm, ScheduledRun
 
 
 @dataclass(frozen=True)
@@ -71,7 +71,12 @@ def _enqueue(run: ScheduledRun, now: dt.datetime, fresh: bool) -> None:
 
 def tick(now: dt.datetime | None = None) -> list[tuple[str, str]]:
     """Enqueue every due slot not yet enqueued (or whose lease ran out). Returns them."""
-    now = now or clock.now()
+    # Every job's slots depend on the rhythm: one reading serves the whole tick.
+    with Rhythm.read_once():
+        return _tick(now or clock.now())
+
+
+def _tick(now: dt.datetime) -> list[tuple[str, str]]:
     enqueued = []
     for name, spec in JOBS.items():
         for slot in spec.slots(now):
@@ -95,6 +100,12 @@ def tick(now: dt.datetime | None = None) -> list[tuple[str, str]]:
 def run_slot(name: str, slot: str, now: dt.datetime) -> bool:
     """Run one slot of a job unless it already completed: the job's work and the mark
     commit together. Returns whether it ran."""
+    # The job and each notification it sends ask for the rhythm: read once per run.
+    with Rhythm.read_once():
+        return _run_slot(name, slot, now)
+
+
+def _run_slot(name: str, slot: str, now: dt.datetime) -> bool:
     spec = JOBS.get(name)
     if spec is None:
         raise LookupError(f"no periodic job named {name!r}")
@@ -119,8 +130,6 @@ def daily_at(at: dt.time) -> Callable[[dt.datetime], list[str]]:
     """Slots of a daily job: today's date (organisation time) once `at` has passed."""
 
     def slots(now: dt.datetime) -> list[str]:
-        from hoshin.notify.models import Rhythm
-
         local = now.astimezone(Rhythm.current().zone)
         return [local.date().isoformat()] if local.time() >= at else []
 

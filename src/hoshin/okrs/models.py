@@ -6,8 +6,8 @@ import contextlib
 import contextvars
 
 from django.db import models
-from django.utils import timezone
 
+from hoshin.core import clock
 from hoshin.core.history import History
 from hoshin.core.models import PlanElement
 from hoshin.org.models import Person, Unit
@@ -113,7 +113,7 @@ class TradeOff(models.Model):
     reason = models.TextField(blank=True)
     decided_by = models.ForeignKey(Person, null=True, blank=True, on_delete=models.SET_NULL,
                                    related_name="+")
-    created_at = models.DateTimeField(default=timezone.now)
+    created_at = models.DateTimeField(default=clock.now)
     history = History()
 
     class Meta:
@@ -252,7 +252,7 @@ class CheckIn(models.Model):
     steps_done = models.JSONField(default=list, blank=True)
     author = models.ForeignKey(Person, null=True, blank=True, on_delete=models.SET_NULL,
                                related_name="+")
-    created_at = models.DateTimeField(default=timezone.now)
+    created_at = models.DateTimeField(default=clock.now)
 
     class Meta:
         ordering = ["key_result", "date", "id"]
@@ -336,7 +336,7 @@ class Dependency(PlanElement):
                                      related_name="+")
     decided_by = models.ForeignKey(Person, null=True, blank=True, on_delete=models.SET_NULL,
                                    related_name="+")
-    requested_at = models.DateTimeField(default=timezone.now)
+    requested_at = models.DateTimeField(default=clock.now)
     decided_at = models.DateTimeField(null=True, blank=True)
     history = History()
 

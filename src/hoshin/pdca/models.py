@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from django.db import models
-from django.utils import timezone
 
+from hoshin.core import clock
 from hoshin.core.history import History
 from hoshin.okrs.models import KeyResult
 from hoshin.org.models import Person, Unit
@@ -41,7 +41,7 @@ class Countermeasure(models.Model):
     check_on = models.DateField(null=True, blank=True, help_text="When to check the effect.")
     result = models.TextField(blank=True)
     status = models.CharField(max_length=12, choices=Status.choices, default=Status.OPEN)
-    opened_on = models.DateField(default=timezone.localdate)
+    opened_on = models.DateField(default=clock.today)
     opened_by = models.ForeignKey(Person, null=True, blank=True, on_delete=models.SET_NULL,
                                   related_name="+")
     opened_automatically = models.BooleanField(default=False)
@@ -102,7 +102,7 @@ class Learning(models.Model):
                                  help_text="Where it came from, e.g. a retrospective's cycle.")
     author = models.ForeignKey(Person, null=True, blank=True, on_delete=models.SET_NULL,
                                related_name="learnings")
-    created_on = models.DateField(default=timezone.localdate)
+    created_on = models.DateField(default=clock.today)
     history = History()
 
     class Meta:
@@ -123,7 +123,7 @@ class LearningUse(models.Model):
     unit = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="adopted_learnings")
     adopted_by = models.ForeignKey(Person, null=True, blank=True, on_delete=models.SET_NULL,
                                    related_name="+")
-    adopted_on = models.DateField(default=timezone.localdate)
+    adopted_on = models.DateField(default=clock.today)
     note = models.TextField(blank=True)
     history = History()
 

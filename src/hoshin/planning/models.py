@@ -5,9 +5,10 @@ that lets a cycle move to drafting."""
 from __future__ import annotations
 
 from django.db import models
-from django.utils import timezone
 
+from hoshin.core import clock
 from hoshin.core.history import History
+from hoshin.core.models import ClockDateTimeField
 from hoshin.okrs.models import Cycle
 from hoshin.org.models import Person
 from hoshin.planning.concordance import DEFAULT_THRESHOLD
@@ -20,7 +21,7 @@ class ReadinessSurvey(models.Model):
     cycle = models.OneToOneField(Cycle, on_delete=models.PROTECT, related_name="readiness")
     opened_by = models.ForeignKey(Person, null=True, blank=True, on_delete=models.SET_NULL,
                                   related_name="+")
-    opened_at = models.DateTimeField(default=timezone.now)
+    opened_at = models.DateTimeField(default=clock.now)
     closed_at = models.DateTimeField(null=True, blank=True)
     history = History()
 
@@ -42,8 +43,8 @@ class ReadinessResponse(models.Model):
                                related_name="responses")
     respondent = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="+")
     answers = models.JSONField(default=dict)  # {question key: 1..5}
-    submitted_at = models.DateTimeField(default=timezone.now)
-    updated_at = models.DateTimeField(auto_now=True)
+    submitted_at = models.DateTimeField(default=clock.now)
+    updated_at = ClockDateTimeField(auto_now=True)
     history = History()
 
     class Meta:
@@ -61,7 +62,7 @@ class AlignmentRound(models.Model):
     executives = models.ManyToManyField(Person, related_name="alignment_rounds")
     opened_by = models.ForeignKey(Person, null=True, blank=True, on_delete=models.SET_NULL,
                                   related_name="+")
-    opened_at = models.DateTimeField(default=timezone.now)
+    opened_at = models.DateTimeField(default=clock.now)
     closed_at = models.DateTimeField(null=True, blank=True)
     # Kept when the round closes, so the gate and the history read the same number later.
     w = models.FloatField(null=True, blank=True)
@@ -112,8 +113,8 @@ class Ranking(models.Model):
     round = models.ForeignKey(AlignmentRound, on_delete=models.CASCADE, related_name="rankings")
     executive = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="+")
     positions = models.JSONField(default=dict)  # {item id (str): position 1..n}
-    submitted_at = models.DateTimeField(default=timezone.now)
-    updated_at = models.DateTimeField(auto_now=True)
+    submitted_at = models.DateTimeField(default=clock.now)
+    updated_at = ClockDateTimeField(auto_now=True)
     history = History()
 
     class Meta:
@@ -129,7 +130,7 @@ class Brief(models.Model):
     success = models.TextField(blank=True, help_text="What success looks like at quarter end.")
     risks = models.TextField(blank=True)
     constraints = models.TextField(blank=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    updated_at = ClockDateTimeField(auto_now=True)
     history = History()
 
     def __str__(self) -> str:
@@ -147,7 +148,7 @@ class GateOverride(models.Model):
     reason = models.TextField()
     by = models.ForeignKey(Person, null=True, blank=True, on_delete=models.SET_NULL,
                            related_name="+")
-    at = models.DateTimeField(default=timezone.now)
+    at = models.DateTimeField(default=clock.now)
     round = models.ForeignKey(AlignmentRound, null=True, blank=True, on_delete=models.SET_NULL,
                               related_name="+")
     w = models.FloatField(null=True, blank=True)
@@ -170,7 +171,7 @@ class AlignmentSession(models.Model):
     state = models.CharField(max_length=8, choices=State.choices, default=State.OPEN)
     opened_by = models.ForeignKey(Person, null=True, blank=True, on_delete=models.SET_NULL,
                                   related_name="+")
-    opened_at = models.DateTimeField(default=timezone.now)
+    opened_at = models.DateTimeField(default=clock.now)
     closed_by = models.ForeignKey(Person, null=True, blank=True, on_delete=models.SET_NULL,
                                   related_name="+")
     closed_at = models.DateTimeField(null=True, blank=True)
@@ -208,7 +209,7 @@ class SessionDecision(models.Model):
     providing_unit = models.CharField(max_length=60, blank=True)
     decided_by = models.ForeignKey(Person, null=True, blank=True, on_delete=models.SET_NULL,
                                    related_name="+")
-    decided_at = models.DateTimeField(default=timezone.now)
+    decided_at = models.DateTimeField(default=clock.now)
     applied = models.BooleanField(default=False)
     history = History()
 

@@ -6,8 +6,8 @@ from __future__ import annotations
 import secrets
 
 from django.db import models
-from django.utils import timezone
 
+from hoshin.core import clock
 from hoshin.core.history import History
 from hoshin.okrs.models import Cycle, Dependency, KeyResult
 from hoshin.org.models import Person
@@ -95,7 +95,7 @@ class Decision(models.Model):
     new_target = models.FloatField(null=True, blank=True)
     decided_by = models.ForeignKey(Person, null=True, blank=True, on_delete=models.SET_NULL,
                                    related_name="+")
-    decided_at = models.DateTimeField(default=timezone.now)
+    decided_at = models.DateTimeField(default=clock.now)
     history = History()
 
     def __str__(self) -> str:
@@ -134,4 +134,4 @@ class CalendarFeed(models.Model):
 
     person = models.OneToOneField(Person, on_delete=models.CASCADE, related_name="calendar_feed")
     token = models.CharField(max_length=64, unique=True, default=_feed_token)
-    created_at = models.DateTimeField(default=timezone.now)
+    created_at = models.DateTimeField(default=clock.now)
