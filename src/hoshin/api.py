@@ -40,6 +40,13 @@ class HoshinAPI(NinjaAPI):
         # View names are unique across the apps, and short ids make readable client code.
         return operation.view_func.__name__
 
+    def _get_bound_routers(self):
+        fresh = self._bound_routers_cache is None
+        bound = super()._get_bound_routers()
+        if fresh:
+            _gather_shared_paths(bound)
+        return bound
+
     def _get_urls(self):
         # Ninja answers a wrong method or an unknown path with HTML; clients of a JSON API
         # should get the same error shape for those as for everything else.
@@ -49,6 +56,31 @@ class HoshinAPI(NinjaAPI):
                 pattern.callback = _json_method_not_allowed(pattern.callback)
         urls.append(re_path(r"", _unknown_endpoint))
         return urls
+
+
+# The order of an OpenAPI path's methods, as each app declares them.
+_METHOD_ORDER = ("GET", "POST", "PUT", "PATCH", "DELETE")
+
+
+def _gather_shared_paths(bound_routers) -> None:
+    """Let several apps' routers serve one path with different methods (planfile answers
+    GET /objectives, which takes ?as_of=; okrs answers POST): each path's operations are
+    gathered on the first router that has the path. Django dispatches a URL to the first
+    pattern that matches it, and that pattern must then know every method."""
+    first: dict[str, object] = {}
+    for bound in bound_routers:
+        for path in list(bound.path_operations):
+            full = "/" + "/".join(p.strip("/") for p in (bound.prefix, path) if p.strip("/"))
+            view = bound.path_operations[path]
+            if full not in first:
+                first[full] = view
+                continue
+            shared = first[full]
+            shared.operations.extend(view.operations)
+            shared.operations.sort(key=lambda op: min(_METHOD_ORDER.index(m)
+                                                      for m in op.methods))
+            shared.is_async = shared.is_async or view.is_async
+            del bound.path_operations[path]
 
 
 def _json_method_not_allowed(view):
@@ -163,6 +195,10 @@ def _mount() -> None:
     api.add_router("", org_router)
     api.add_router("", strategy_router)
     api.add_router("", okrs_router)
+    # The tree, objectives and key results, today or as of a date (GET on okrs's paths).
+    from hoshin.planfile.as_of_api import router as as_of_router
+
+    api.add_router("", as_of_router)
     from hoshin.analyzer.api import router as analyzer_router
     from hoshin.catchball.api import router as catchball_router
     from hoshin.notify.api import router as notify_router

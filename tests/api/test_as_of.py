@@ -115,3 +115,19 @@ def test_as_of_is_documented_in_the_openapi_schema(api):
                  "/api/v1/key-results/{id}", "/api/v1/cycles/{id}/tree"):
         params = {p["name"] for p in schema["paths"][path]["get"]["parameters"]}
         assert "as_of" in params, path
+
+
+def test_the_reads_share_their_paths_with_the_writes_of_okrs(api):
+    """The as-of reads are served by planfile (they read the history), the writes by okrs:
+    one path answers both methods, and a wrong method names both."""
+    schema = _ok(api.get("/openapi.json"))
+    for path, methods in (("/api/v1/objectives", ["get", "post"]),
+                          ("/api/v1/objectives/{id}", ["get", "patch"]),
+                          ("/api/v1/key-results", ["get", "post"]),
+                          ("/api/v1/key-results/{id}", ["get", "patch"]),
+                          ("/api/v1/cycles/{id}/tree", ["get"])):
+        assert list(schema["paths"][path]) == methods, path
+    assert api.post("/objectives", {}).status_code == 422  # okrs read the (empty) body
+    refused = api.put("/objectives", {})
+    assert refused.status_code == 405
+    assert set(refused["Allow"].split(", ")) == {"GET", "POST"}

@@ -146,6 +146,10 @@ CASES = {
     "milestone weights": (
         _set("objectives.0.key_results.1.steps.1.weight", 0.4),
         ["objectives[0].key_results[1].steps: step weights must sum to 1 (they sum to 0.9)"]),
+    "milestone with a target": (
+        _set("objectives.0.key_results.1.target", 1),
+        ["objectives[0].key_results[1].target: a milestone key result has no numeric target; "
+         "change its steps instead"]),
     "increase with a lower target": (
         _set("objectives.0.key_results.0.target", 10),
         ["objectives[0].key_results[0].target: must be above the baseline (20) for an "

@@ -88,12 +88,9 @@ def write_retrospective(actor: Person | None, cycle: Cycle, unit: Unit, *, worke
         "worked": worked.strip(), "did_not_work": did_not_work.strip(), "change": change.strip(),
         "author": actor, "updated_at": clock.now()})
     if share_as_learning:
-        from hoshin.pdca.services import create_learning
-
-        create_learning(actor, title=f"{unit.name}, {cycle.name or cycle.key}: retrospective",
-                        worked=retro.worked, did_not_work=retro.did_not_work,
-                        tags=["retrospective", cycle.key], unit=unit.key,
-                        source="retrospective", reference=f"Retrospective {cycle.key}")
+        # The learnings library (pdca) writes the learning, in this transaction: a learning
+        # it refuses leaves the retrospective unwritten too.
+        events.publish(events.RetrospectiveShared(actor, retro))
     return retro
 
 

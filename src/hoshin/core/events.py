@@ -107,3 +107,12 @@ class ReviewDecided:
     actor: Any
     review: Any
     decision: Any
+
+
+@dataclass(frozen=True)
+class RetrospectiveShared:
+    """A unit's retrospective of a quarter was written with "share as learning" (closing).
+    `retrospective` has the unit, the cycle and what worked and did not."""
+
+    actor: Any
+    retrospective: Any

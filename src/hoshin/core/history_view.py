@@ -26,6 +26,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
+from django.contrib.auth import get_user_model
 from django.db import models
 from django.utils import formats, timezone
 
@@ -238,11 +239,13 @@ def _name_of(obj) -> str:
 
 
 def _people(ids: set) -> dict:
+    """Who made each change, by user id: their full name, else their login (email). Read
+    through the user model Django is configured with, so core names no app's model."""
     if not ids:
         return {}
-    from hoshin.org.models import Person
-
-    return {p.pk: p.name or p.email for p in Person._base_manager.filter(pk__in=ids)}
+    user_model = get_user_model()
+    return {u.pk: u.get_full_name() or u.get_username()
+            for u in user_model._base_manager.filter(pk__in=ids)}
 
 
 def _label(f) -> str:

@@ -9,7 +9,12 @@ class FlagsConfig(AppConfig):
     def ready(self) -> None:
         from hoshin.core import events
         from hoshin.flags import services
+        from hoshin.flags.badges import open_flag_badges
+        from hoshin.okrs import badges
 
         # A flag clears (or is raised) with the check-in that changes its cause, in the
         # check-in's transaction: okrs publishes the check-in and knows nothing of flags.
         events.subscribe(events.CheckInRecorded, services.judge_after_checkin)
+        # Open flags show on every key-result row and on the key result's page.
+        badges.register("flags", open_flag_badges, css="flag", heading="At risk",
+                        label="At-risk flags")

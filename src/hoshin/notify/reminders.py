@@ -16,10 +16,8 @@ from hoshin.notify.scheduler import job
 from hoshin.okrs.models import KeyResult
 from hoshin.okrs.progress import active_key_results as running_key_results
 from hoshin.okrs.progress import key_result_states
+from hoshin.okrs.rows import STATUSES, status_words
 from hoshin.org.models import Person, Unit
-
-STATUS_WORDS = {"on_track": "on track", "at_risk": "at risk", "off_track": "off track",
-                "no_data": "no data"}
 
 
 def active_key_results(today: dt.date):
@@ -114,7 +112,7 @@ def lead_digest(lead: Person, units: list[Unit], today: dt.date) -> Notice | Non
     by_status: dict[str, int] = defaultdict(int)
     for kr in krs:
         by_status[str(states[kr.pk].status)] += 1
-    summary = ", ".join(f"{by_status[s]} {word}" for s, word in STATUS_WORDS.items()
+    summary = ", ".join(f"{by_status[s]} {status_words(s)}" for s, _ in STATUSES
                         if by_status[s])
     names = ", ".join(u.name for u in units)
     intro = (f"Week of {week_start:%-d %B} in {names}: {len(checked)} of {len(krs)} key "
@@ -126,7 +124,7 @@ def lead_digest(lead: Person, units: list[Unit], today: dt.date) -> Notice | Non
     links = [Link(f"{kr.key} {kr.title}", f"/key-results/{kr.key}/",
                   f"{kr.owner.name}, {_detail(kr, today)}") for kr in missing]
     links += [Link(f"{kr.key} {kr.title}", f"/key-results/{kr.key}/",
-                   f"{kr.owner.name}: {STATUS_WORDS[str(states[kr.pk].status)]}")
+                   f"{kr.owner.name}: {status_words(states[kr.pk].status)}")
               for kr in worrying]
     return Notice(subject=f"Weekly digest: {names}", intro=intro, links=links,
                   action_url=f"/units/{units[0].key}/", action_label="Open the unit page",

@@ -23,13 +23,14 @@ from hoshin.core import clock
 from hoshin.core.errors import DomainError
 from hoshin.notify.models import Preference, Rhythm
 from hoshin.okrs.models import KeyResult
+from hoshin.okrs.rows import percent, status_words
 from hoshin.org.models import Person
 
 MAX_AGE = 5 * 60
 CHECKIN_CALLBACK = "hoshin_checkin"
-STATUS_WORDS = {"on_track": ":large_green_circle: on track",
-                "at_risk": ":large_yellow_circle: at risk",
-                "off_track": ":red_circle: off track", "no_data": ":white_circle: no data"}
+# Slack shows a status as a coloured dot before its words (okrs.rows.status_words).
+STATUS_DOTS = {"on_track": ":large_green_circle:", "at_risk": ":large_yellow_circle:",
+               "off_track": ":red_circle:", "no_data": ":white_circle:"}
 
 
 def signature(secret: str, timestamp: str, body: bytes) -> str:
@@ -89,18 +90,24 @@ def command_response(slack_user_id: str, text: str = "") -> dict:
         "type": "mrkdwn", "text": f"*Your key results* ({len(krs)})"}}]
     for kr in krs[:40]:
         state = states[kr.pk]
-        pct = "" if state.progress is None else f" · {round(state.progress * 100)} %"
+        pct = "" if state.progress is None else f" · {percent(state.progress)} %"
         last = (f"last check-in {kr.last_checkin.date:%-d %b}" if kr.last_checkin
                 else "no check-in yet")
         blocks.append({
             "type": "section",
             "text": {"type": "mrkdwn", "text": (
                 f"*<{absolute_url(f'/key-results/{kr.key}/')}|{kr.key}>* {_esc(kr.title)}\n"
-                f"{STATUS_WORDS.get(str(state.status), state.status)}{pct} · {last}")[:3000]},
+                f"{_status(state.status)}{pct} · {last}")[:3000]},
             "accessory": {"type": "button", "action_id": "checkin", "value": kr.key,
                           "text": {"type": "plain_text", "text": "Check in"}}})
     return {"response_type": "ephemeral", "text": f"Your key results ({len(krs)})",
             "blocks": blocks}
+
+
+def _status(status) -> str:
+    """":large_green_circle: on track"."""
+    dot = STATUS_DOTS.get(str(status))
+    return f"{dot} {status_words(status)}" if dot else status_words(status)
 
 
 def _esc(text: str) -> str:

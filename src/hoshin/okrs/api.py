@@ -1,13 +1,17 @@
 """REST API of quarterly execution: cycles (with the alignment tree), the strategic
-brief, objectives, key results, check-ins and initiatives."""
+brief, objectives, key results, check-ins and initiatives.
 
-from typing import Literal
+Five reads also answer "as the plan stood on a date" (`?as_of=`), rebuilt from the history
+tables by hoshin.planfile.as_of: GET /cycles/{id}/tree, /objectives, /objectives/{id},
+/key-results and /key-results/{id}. Their endpoints are in planfile/as_of_api.py, on these
+paths (hoshin/api.py gathers each path's methods), and answer today's plan with the
+`*_now` readers below.
+"""
 
 from django.db.models import Q
-from django.http import JsonResponse
 from ninja import Query, Router
 from ninja.pagination import paginate
-from ninja.responses import NinjaJSONEncoder, Status
+from ninja.responses import Status
 
 from hoshin.core.api import ERRORS, Listing, Pagination, live, one
 from hoshin.okrs import services
@@ -58,24 +62,6 @@ ARCHIVED = Query(False, description="Include archived items.")
 CYCLE = Query(None, description="Id of the cycle.")
 UNIT = Query(None, description="Id of the unit.")
 OWNER = Query(None, description="Email of the owner.")
-AS_OF = Query(None, description="Show the plan as it stood then, read back from the history: "
-                                "a date (2026-10-01, the end of that day in the server's time "
-                                "zone) or a date-time (2026-10-01T09:30:00Z). Progress and "
-                                "status are judged on that day, from the check-ins up to it.")
-
-
-def _plan_at(as_of: str):
-    # The plan as of a date is rebuilt from the history tables (hoshin.planfile.as_of),
-    # in the same shapes as the live answers.
-    from hoshin.planfile.as_of import plan_at
-
-    return plan_at(as_of)
-
-
-def _items(items: list[dict]):
-    from hoshin.planfile.as_of import Items
-
-    return Listing(Items(items), lambda page: page)
 
 
 def _create(saver, actor, payload):
@@ -128,7 +114,8 @@ def change_cycle_state(request, id: str, payload: CycleStateIn):
     return cycle_dicts([cycle])[0]
 
 
-def _flatten(root: dict) -> list[dict]:
+def flatten_tree(root: dict) -> list[dict]:
+    """The tree as FlatNodeOut rows: depth first, each with its parent's id and depth."""
     rows: list[dict] = []
     stack: list[tuple[dict, str | None, int]] = [(root, None, 0)]
     while stack:
@@ -140,28 +127,14 @@ def _flatten(root: dict) -> list[dict]:
     return rows
 
 
-@router.get("/cycles/{id}/tree", response={200: TreeNodeOut | list[FlatNodeOut], **ERRORS},
-            tags=["cycles"], summary="The alignment tree of a cycle, with progress and status")
-def cycle_tree(request, id: str,
-               unit: str = Query(None, description="Keep only this unit's (and its sub-units') "
-                                                   "objectives; empty branches are pruned."),
-               format: Literal["nested", "flat"] = Query(
-                   "nested", description="nested: one root with children; flat: a list of "
-                                         "nodes in depth-first order with their parent's id."),
-               as_of: str = AS_OF):
-    """Vision → breakthroughs → annual objectives → improvement priorities and themes →
-    objectives → key results. Elements not linked upward hang from the root, so gaps show."""
-    if as_of:
-        if unit:
-            get_unit(unit, "unit")
-        tree = _plan_at(as_of).tree(id, unit or None)
-    else:
-        cycle = one(Cycle, id)
-        tree = alignment_tree_data(cycle, unit=get_unit(unit, "unit") if unit else None)
-    # The tree of a large cycle is big: it is sent as built rather than re-validated node
-    # by node (its shape is the documented one, checked by the API tests).
-    return JsonResponse(_flatten(tree) if format == "flat" else tree, safe=False,
-                        encoder=NinjaJSONEncoder)
+# GET /cycles/{id}/tree: planfile/as_of_api.py (it takes ?as_of=).
+TREE_RESPONSES = {200: TreeNodeOut | list[FlatNodeOut], **ERRORS}
+
+
+def tree_now(id: str, unit: str | None) -> dict:
+    """The alignment tree of a cycle today, optionally of one unit and its sub-units."""
+    cycle = one(Cycle, id)
+    return alignment_tree_data(cycle, unit=get_unit(unit, "unit") if unit else None)
 
 
 # Strategic brief ----------------------------------------------------------------------
@@ -224,19 +197,12 @@ def _objective(key: str) -> Objective:
     return one(Objective, key, *OBJECTIVE_RELATED)
 
 
-@router.get("/objectives", response={200: list[ObjectiveOut], **ERRORS}, tags=OBJECTIVES,
-            summary="Objectives, each with its key results' progress and status")
-@paginate(Pagination)
-def list_objectives(request, cycle: str = CYCLE, unit: str = UNIT,
-                    owner: str = Query(None, description="Objectives with a key result owned "
-                                                         "by this email."),
-                    parent: str = Query(None, description="Id of the annual objective, "
-                                                          "improvement priority, theme or "
-                                                          "objective they serve."),
-                    archived: bool = ARCHIVED, as_of: str = AS_OF):
-    if as_of:
-        return _items(_plan_at(as_of).objectives(cycle=cycle, unit=unit, owner=owner,
-                                                 parent=parent, archived=archived))
+# GET /objectives and /objectives/{id}: planfile/as_of_api.py (they take ?as_of=).
+
+
+def objectives_now(*, cycle: str | None, unit: str | None, owner: str | None,
+                   parent: str | None, archived: bool) -> Listing:
+    """Objectives as they are, for GET /objectives (its filters, in its order)."""
     rows = live(Objective.objects.select_related(*OBJECTIVE_RELATED)
                 .order_by("cycle__start", "unit__name", "key"), archived)
     if cycle:
@@ -258,10 +224,7 @@ def create_objective(request, payload: ObjectiveCreate):
     return Status(201, objective_dicts([_objective(objective.key)])[0])
 
 
-@router.get("/objectives/{id}", response={200: ObjectiveOut, **ERRORS}, tags=OBJECTIVES)
-def get_objective(request, id: str, as_of: str = AS_OF):
-    if as_of:
-        return _plan_at(as_of).one("objective", id)
+def objective_now(id: str) -> dict:
     return objective_dicts([_objective(id)])[0]
 
 
@@ -287,14 +250,12 @@ def _key_result(key: str) -> KeyResult:
     return one(KeyResult, key, *KR_RELATED)
 
 
-@router.get("/key-results", response={200: list[KeyResultOut], **ERRORS}, tags=KEY_RESULTS)
-@paginate(Pagination)
-def list_key_results(request, cycle: str = CYCLE, unit: str = UNIT, owner: str = OWNER,
-                     objective: str = Query(None, description="Id of the objective."),
-                     archived: bool = ARCHIVED, as_of: str = AS_OF):
-    if as_of:
-        return _items(_plan_at(as_of).key_results(cycle=cycle, unit=unit, owner=owner,
-                                                  objective=objective, archived=archived))
+# GET /key-results and /key-results/{id}: planfile/as_of_api.py (they take ?as_of=).
+
+
+def key_results_now(*, cycle: str | None, unit: str | None, owner: str | None,
+                    objective: str | None, archived: bool) -> Listing:
+    """Key results as they are, for GET /key-results (its filters, in its order)."""
     rows = live(KeyResult.objects.select_related(*KR_RELATED)
                 .order_by("objective__cycle__start", "objective__key", "id"), archived)
     if cycle:
@@ -314,10 +275,7 @@ def create_key_result(request, payload: KeyResultCreate):
     return Status(201, key_result_dicts([_key_result(key_result.key)])[0])
 
 
-@router.get("/key-results/{id}", response={200: KeyResultOut, **ERRORS}, tags=KEY_RESULTS)
-def get_key_result(request, id: str, as_of: str = AS_OF):
-    if as_of:
-        return _plan_at(as_of).one("key_result", id)
+def key_result_now(id: str) -> dict:
     return key_result_dicts([_key_result(id)])[0]
 
 

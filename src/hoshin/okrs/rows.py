@@ -2,8 +2,13 @@
 key result's page, unit and objective pages), shown with one include, okrs/_kr_row.html.
 
 A row carries what a person scans a list for: title, owner, progress against the pace
-expected today, status, the open at-risk flags, the measure ("now 21 %, from 20 to 35")
-and the latest check-in; and, where the reader may check in, the check-in form.
+expected today, status, the badges apps above okrs put on it (flags' open at-risk flags,
+okrs/badges.py), the measure ("now 21 %, from 20 to 35") and the latest check-in; and,
+where the reader may check in, the check-in form.
+
+Pages that show key results another way (the company view, the quarter close, messages)
+use its parts: the status words (`STATUSES`, `status_label`, `status_words`) and
+`percent`.
 """
 
 from __future__ import annotations
@@ -12,17 +17,20 @@ import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import QuerySet
 
 from hoshin.core import clock
 from hoshin.engine.numbers import number
+from hoshin.okrs.badges import BadgeGroup, badges_for
 from hoshin.okrs.forms import CheckInForm
 from hoshin.okrs.models import Cycle, KeyResult
 from hoshin.okrs.progress import KRState, key_result_states
 from hoshin.org import permissions
 
-STATUS_LABELS = {"on_track": "On track", "at_risk": "At risk", "off_track": "Off track",
-                 "no_data": "No data"}
+# The statuses in the order pages count them, with the words people read.
+STATUSES = (("on_track", "On track"), ("at_risk", "At risk"), ("off_track", "Off track"),
+            ("no_data", "No data"))
+STATUS_LABELS = dict(STATUSES)
 # A weekly rhythm: a key result without a reading for this long is due.
 DUE_AFTER = dt.timedelta(days=7)
 STAY_WORDS = {"stay_above": "stay at or above", "stay_below": "stay at or below"}
@@ -39,6 +47,7 @@ class KRRow:
     due: bool
     form: CheckInForm | None = None
     saved: bool = False
+    badges: list[BadgeGroup] = field(default_factory=list)
     extra: dict = field(default_factory=dict)
 
     @property
@@ -47,11 +56,11 @@ class KRRow:
 
     @property
     def status_label(self) -> str:
-        return STATUS_LABELS.get(self.status, self.status)
+        return status_label(self.status)
 
     @property
     def progress_pct(self) -> int | None:
-        return None if self.state.progress is None else round(self.state.progress * 100)
+        return percent(self.state.progress)
 
     @property
     def bar_pct(self) -> int:
@@ -59,16 +68,12 @@ class KRRow:
 
     @property
     def expected_pct(self) -> int | None:
-        return None if self.state.expected is None else round(self.state.expected * 100)
+        return percent(self.state.expected)
 
     @property
     def current(self):
         last = self.kr.last_checkin
         return None if last is None else last.value
-
-    @property
-    def open_flags(self) -> list:
-        return getattr(self.kr, "open_flags", [])
 
     @property
     def measure(self) -> str:
@@ -83,6 +88,21 @@ class KRRow:
         else:
             goal = f"from {number(kr.baseline)} to {number(kr.target)}"
         return f"{now}{goal}" if now else f"{goal}{unit}"
+
+
+def status_label(status) -> str:
+    """A status as a badge or heading says it: "On track"."""
+    return STATUS_LABELS.get(str(status), str(status))
+
+
+def status_words(status) -> str:
+    """A status inside a sentence: "2 on track", "Lea Lead: at risk"."""
+    return status_label(status).lower()
+
+
+def percent(share: float | None) -> int | None:
+    """A share (progress, expected pace) as a whole percentage, None when there is none."""
+    return None if share is None else round(share * 100)
 
 
 def check_in_rule(user) -> Callable[[KeyResult], bool]:
@@ -102,13 +122,10 @@ def build_rows(key_results: QuerySet, user, *, forms_for: Callable[[KeyResult], 
     queries. Check-in forms go to the rows `forms_for` allows (by default, those the
     user may check in on) of active cycles."""
     today = today or clock.today()
-    from hoshin.flags.models import Flag  # flags sit on top of the OKR model
-
-    open_flags = Prefetch("flags", queryset=Flag.objects.filter(cleared_on__isnull=True)
-                          .order_by("code"), to_attr="open_flags")
     krs = list(key_results.select_related("objective__unit", "objective__cycle", "owner",
-                                          "last_checkin").prefetch_related("steps", open_flags))
+                                          "last_checkin").prefetch_related("steps"))
     states = key_result_states(key_results, today)
+    badges = badges_for(krs)
     allowed = check_in_rule(user) if forms_for is None else forms_for
     rows = []
     for kr in krs:
@@ -118,7 +135,8 @@ def build_rows(key_results: QuerySet, user, *, forms_for: Callable[[KeyResult], 
         form = None
         if active and allowed(kr):
             form = CheckInForm(key_result=kr, steps=list(kr.steps.all()), initial=_initial(kr))
-        rows.append(KRRow(kr=kr, state=state, due=due, form=form))
+        rows.append(KRRow(kr=kr, state=state, due=due, form=form,
+                          badges=badges.get(kr.pk, [])))
     return rows
 
 

@@ -11,6 +11,7 @@ import datetime as dt
 from collections.abc import Iterable, Sequence
 
 from hoshin.core.errors import FieldError
+from hoshin.engine.graph import find_cycle  # noqa: F401  (a rule of trees: no loops)
 
 KR_KINDS = ("increase", "decrease", "stay_above", "stay_below", "milestone")
 CYCLE_STATES = ("draft", "planning", "active", "closed")
@@ -72,6 +73,9 @@ def key_result_errors(kind: str, baseline: float | None, target: float | None,
             errors.append(FieldError(f"{p}target",
                                      f"a {kind} key result needs its threshold as target"))
     if kind == "milestone":
+        if target is not None:
+            errors.append(FieldError(f"{p}target", "a milestone key result has no numeric "
+                                                   "target; change its steps instead"))
         if steps:
             keys = [k for k, _ in steps]
             dupes = sorted({k for k in keys if keys.count(k) > 1})
@@ -128,18 +132,4 @@ def checkin_date_error(day: dt.date, start: dt.date, end: dt.date) -> str | None
         return f"{day.isoformat()} is before the cycle starts ({start.isoformat()})"
     if day > end + dt.timedelta(days=CHECKIN_GRACE_DAYS):
         return f"{day.isoformat()} is after the cycle ended ({end.isoformat()})"
-    return None
-
-
-def find_cycle(edges: dict, start) -> list | None:
-    """The first loop found following `edges` (child → parent) from `start`, or None."""
-    path: list = []
-    seen: set = set()
-    node = start
-    while node is not None:
-        if node in seen:
-            return path[path.index(node):] + [node]
-        seen.add(node)
-        path.append(node)
-        node = edges.get(node)
     return None

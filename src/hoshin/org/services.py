@@ -13,7 +13,7 @@ from hoshin.core import clock
 from hoshin.core.errors import Conflict, DomainError, ErrorCollector, NotFound
 from hoshin.core.history import service
 from hoshin.core.keys import claim_key
-from hoshin.okrs.rules import find_cycle
+from hoshin.engine.graph import find_cycle
 from hoshin.org import permissions
 from hoshin.org.models import ApiToken, Membership, Organization, Person, Role, Unit
 

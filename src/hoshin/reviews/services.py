@@ -184,7 +184,9 @@ def _require_open(review: Review) -> None:
 
 
 # Which field of the decision a rule of the owning service speaks about: the review's
-# words for the key result's target and the reason its history keeps.
+# words for the key result's target and the reason its history keeps. Every rule okrs
+# has on a target (a milestone has none, an increase's is above its baseline) comes back
+# named new_target.
 _KR_FIELDS = {"target": "new_target", "reason": "rationale"}
 _TRADE_OFF_FIELDS = {"kind": "trade_off", "reason": "rationale"}
 
@@ -231,9 +233,6 @@ def decide(actor: Person | None, item: AgendaItem, *, kind: str, rationale: str,
             errors.add("kind", "only an item about a key result can change a target")
         elif kr.archived_at is not None:
             errors.add("kind", f"key result {kr.key} is archived; its target stays as it was")
-        elif kr.kind == KeyResult.Kind.MILESTONE:
-            errors.add("new_target", "a milestone key result has no numeric target; "
-                                     "change its steps instead")
         elif new_target is None:
             errors.add("new_target", "give the new target")
         elif new_target == kr.target:

@@ -15,56 +15,49 @@ from hoshin.engine.rollup import rollup
 from hoshin.engine.types import Status
 from hoshin.okrs.models import Cycle, KeyResult, Objective
 from hoshin.okrs.progress import key_result_states
+from hoshin.okrs.rows import STATUSES, KRRow, percent, status_label
 from hoshin.org.models import Organization, Unit
-
-STATUSES = [("on_track", "On track"), ("at_risk", "At risk"), ("off_track", "Off track"),
-            ("no_data", "No data")]
-STATUS_LABELS = dict(STATUSES)
 
 TV_DEFAULT_SECONDS = 15
 TV_MIN_SECONDS, TV_MAX_SECONDS = 5, 600
 
 
-@dataclass
-class KRRow:
-    key: str
-    title: str
+class _Standing:
+    """Progress and status of a rolled-up objective or unit, in the key-result row's words
+    and figures (okrs/rows.py)."""
+
     progress: float | None
     status: str
 
     @property
     def label(self) -> str:
-        return STATUS_LABELS[self.status]
+        return status_label(self.status)
 
     @property
     def percent(self) -> int | None:
-        return None if self.progress is None else round(self.progress * 100)
+        return percent(self.progress)
 
     @property
     def bar(self) -> int:
-        return 0 if self.progress is None else max(0, min(100, round(self.progress * 100)))
+        return max(0, min(100, self.percent or 0))
 
 
 @dataclass
-class ObjectiveRow(KRRow):
-    key_results: list[KRRow] = field(default_factory=list)
+class ObjectiveRow(_Standing):
+    key: str
+    title: str
+    progress: float | None
+    status: str
+    key_results: list[KRRow] = field(default_factory=list)  # okrs's rows, without forms
 
 
 @dataclass
-class UnitSection:
+class UnitSection(_Standing):
     key: str
     name: str
     objectives: list[ObjectiveRow]
     status: str = "no_data"
     progress: float | None = None
-
-    @property
-    def label(self) -> str:
-        return STATUS_LABELS[self.status]
-
-    @property
-    def percent(self) -> int | None:
-        return None if self.progress is None else round(self.progress * 100)
 
     @property
     def counts(self) -> list[tuple[str, str, int]]:
@@ -104,21 +97,19 @@ def company_status(cycle: Cycle | None) -> list[UnitSection]:
     krs_qs = KeyResult.objects.filter(objective__in=objectives_qs.values("id"),
                                       archived_at__isnull=True)
     states = key_result_states(krs_qs)
-    krs_by_objective: dict[int, list[tuple[float, KRRow]]] = {}
-    for pk, objective_id, key, title, weight in krs_qs.order_by("key").values_list(
-            "id", "objective_id", "key", "title", "weight"):
-        state = states.get(pk)
-        row = KRRow(key, title, state.progress if state else None,
-                    str(state.status) if state else Status.NO_DATA.value)
-        krs_by_objective.setdefault(objective_id, []).append((weight, row))
+    krs_by_objective: dict[int, list[KRRow]] = {}
+    for kr in krs_qs.order_by("key").only("id", "objective_id", "key", "title", "weight"):
+        row = KRRow(kr=kr, state=states[kr.pk], due=False)
+        krs_by_objective.setdefault(kr.objective_id, []).append(row)
 
     by_unit: dict[int, list[ObjectiveRow]] = {}
     for pk, unit_id, key, title in objectives_qs.order_by("key").values_list(
             "id", "unit_id", "key", "title"):
         krs = krs_by_objective.get(pk, [])
-        progress, status = rollup([(w, r.progress, Status(r.status)) for w, r in krs])
+        progress, status = rollup([(r.kr.weight, r.state.progress, r.state.status)
+                                   for r in krs])
         by_unit.setdefault(unit_id, []).append(
-            ObjectiveRow(key, title, progress, str(status), [r for _, r in krs]))
+            ObjectiveRow(key, title, progress, str(status), krs))
 
     units = list(Unit.objects.filter(archived_at__isnull=True)
                  .values("id", "key", "name", "parent_id"))
