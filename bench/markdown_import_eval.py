@@ -12,15 +12,30 @@ key results, how many items are listed as not understood, and the page's other n
 lines listed as skipped (headings, prose, code). Whether the database import refuses a
 page is tested by tests/planfile/test_real_pages.py (a dry run of the bare command).
 
-"Read" is the share of items seen that became an objective or a key result. It does not say
-that the type is the right one: that needs a reader's labels.
+"Read" is the share of items seen that became an objective or a key result. Whether the
+type is the right one is measured against a reader's labels: the corpus
+(tests/analyzer/eval/corpus/<org>.yaml, and tests/analyzer/eval/okrs.yaml for the Sourcegraph
+fixture) says, for most pages, which published lines are objectives and which are key
+results. Each labelled item is found on its page by its text (compared with case, markup
+and punctuation removed), then judged by what the importer made of that line: **right**
+(imported with the labelled type), **wrong** (imported with the other type) or **missed**
+(not imported: not understood or skipped). When the labelled line itself was not imported
+but the same text was imported from another line of the page (Chromium states each key
+result twice, as an Overview bullet and as a Details heading), that import is judged.
+
+    .venv/bin/python bench/markdown_import_eval.py --types           # per page, per org
+    .venv/bin/python bench/markdown_import_eval.py --types --misses  # and every miss
 """
 
 from __future__ import annotations
 
 import argparse
+import re
 import sys
+from collections import defaultdict
 from pathlib import Path
+
+import yaml
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
@@ -30,6 +45,7 @@ from hoshin.planfile.markdown import parse  # noqa: E402
 
 PAGES = ROOT / "tests" / "analyzer" / "eval" / "pages"
 FIXTURES = ROOT / "tests" / "planfile" / "fixtures" / "markdown"
+EVAL = ROOT / "tests" / "analyzer" / "eval"
 
 
 def pages() -> list[Path]:
@@ -50,9 +66,155 @@ def figures(path: Path) -> dict:
             "skipped": len(page.skipped), "units": len(page.units), "page": page}
 
 
+# Type accuracy against the corpus labels ------------------------------------------------
+
+
+def norm(text: str) -> str:
+    """Text compared without case, Markdown or punctuation: 'word word word'."""
+    text = re.sub(r"\]\([^)]*\)", " ", text)  # link targets
+    return " ".join(re.findall(r"[^\W_]+", text.lower()))
+
+
+def labels() -> list[dict]:
+    """Every labelled objective and key result: {id, type, text, src, org}."""
+    found = []
+    files = sorted((EVAL / "corpus").glob("*.yaml")) + [EVAL / "okrs.yaml"]
+    for path in files:
+        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        for key, kind in (("objectives", "objective"), ("krs", "kr")):
+            for item in data.get(key) or []:
+                found.append({"id": item["id"], "type": kind, "text": item["text"],
+                              "src": item["src"], "org": item.get("org") or ""})
+    return found
+
+
+def _locate(texts: list[str], wanted: list[dict]) -> dict[str, int]:
+    """The line of each labelled item on a page (id -> line number), found by its text:
+    lines equal to it first, then lines containing it; items with the same text take the
+    lines holding it in order."""
+    lines = [norm(t) for t in texts]
+    where: dict[str, int] = {}
+    used: set[int] = set()
+    for exact in (True, False):
+        for item in wanted:
+            if item["id"] in where:
+                continue
+            n_text = norm(item["text"])
+            if not n_text:
+                continue
+            for n, line in enumerate(lines, start=1):
+                if n in used:
+                    continue
+                if line == n_text if exact else (f" {n_text} " in f" {line} "
+                                                 and len(n_text) >= 12):
+                    where[item["id"]] = n
+                    used.add(n)
+                    break
+    return where
+
+
+def page_labels(paths: list[Path]) -> dict[Path, list[dict]]:
+    """The labelled items of each page, with their line: a source (`src`) belongs to the
+    page of its organisation's folder (any page for okrs.yaml) that holds most of its
+    items."""
+    by_src: dict[str, list[dict]] = defaultdict(list)
+    for item in labels():
+        by_src[item["src"]].append(item)
+    texts = {p: p.read_text(encoding="utf-8").split("\n") for p in paths}
+    result: dict[Path, list[dict]] = defaultdict(list)
+    for _src, items in by_src.items():
+        org = items[0]["org"]
+        candidates = [p for p in paths if not org or p.parent.name == org]
+        best, best_where = None, {}
+        for p in candidates:
+            where = _locate(texts[p], items)
+            if len(where) > len(best_where):
+                best, best_where = p, where
+        if best is None or len(best_where) * 2 < len(items):
+            continue  # not a Markdown page kept here (CSV, JSON, pages not saved)
+        for item in items:
+            if item["id"] in best_where:
+                result[best].append({**item, "line": best_where[item["id"]]})
+    return result
+
+
+def judge(page, wanted: list[dict]) -> list[dict]:
+    """Each labelled item with `got`: 'objective', 'kr' or '' (not imported), and
+    `verdict`: 'right', 'wrong' or 'missed'."""
+    spans = [(o.line, max(o.end, o.line), "objective", norm(o.title)) for o in page.objectives]
+    spans += [(k.line, max(k.end, k.line), "kr", norm(k.title)) for k in page.key_results]
+    judged = []
+    for item in wanted:
+        got = ""
+        for first, last, kind, _ in spans:
+            if first <= item["line"] <= last:
+                got = kind
+                break
+        if not got:
+            n_text = norm(item["text"])
+            same = [kind for _, _, kind, title in spans if title and (
+                title == n_text or (len(title) >= 12 and f" {title} " in f" {n_text} "))]
+            if same:
+                got = item["type"] if item["type"] in same else same[0]
+        verdict = "missed" if not got else ("right" if got == item["type"] else "wrong")
+        judged.append({**item, "got": got, "verdict": verdict})
+    return judged
+
+
+def type_accuracy(paths: list[Path] | None = None) -> dict[Path, list[dict]]:
+    """Every labelled item of every page, judged (see `judge`)."""
+    paths = paths or pages()
+    located = page_labels(paths)
+    return {p: judge(parse(p.read_text(encoding="utf-8")), located[p])
+            for p in paths if located.get(p)}
+
+
+def _tally(judged: list[dict]) -> tuple[int, int, int, int]:
+    right = sum(j["verdict"] == "right" for j in judged)
+    wrong = sum(j["verdict"] == "wrong" for j in judged)
+    missed = sum(j["verdict"] == "missed" for j in judged)
+    return len(judged), right, wrong, missed
+
+
+def print_types(results: dict[Path, list[dict]], misses: bool = False) -> None:
+    print(f"\n{'page (labelled items)':58} {'items':>5} {'right':>5} {'wrong':>5} "
+          f"{'missed':>6} {'right':>6}")
+    orgs: dict[str, list[dict]] = defaultdict(list)
+    for path, judged in results.items():
+        n, right, wrong, missed = _tally(judged)
+        org = path.parent.name if path.parent.parent == PAGES else "sourcegraph"
+        orgs[org] += judged
+        name = str(path.relative_to(ROOT / "tests"))
+        print(f"{name[-58:]:58} {n:5} {right:5} {wrong:5} {missed:6} {right / n:6.1%}")
+        if misses:
+            for j in judged:
+                if j["verdict"] != "right":
+                    print(f"      {j['verdict']:6} line {j['line']:4} labelled {j['type']:9} "
+                          f"got {j['got'] or '-':9} | {j['text'][:70]}")
+    print(f"\n{'organisation':20} {'pages':>5} {'items':>5} {'right':>5} {'wrong':>5} "
+          f"{'missed':>6} {'right':>6}")
+    shares = []
+    for org in sorted(orgs):
+        n, right, wrong, missed = _tally(orgs[org])
+        count = sum(1 for p in results if (p.parent.name if p.parent.parent == PAGES
+                                           else "sourcegraph") == org)
+        shares.append(right / n)
+        print(f"{org:20} {count:5} {n:5} {right:5} {wrong:5} {missed:6} {right / n:6.1%}")
+    everything = [j for judged in results.values() for j in judged]
+    n, right, wrong, missed = _tally(everything)
+    print(f"\n{len(results)} labelled pages from {len(orgs)} organisations: {n} labelled items,"
+          f" {right} imported with the right type ({right / n:.1%}), {wrong} with the wrong "
+          f"type, {missed} not imported; mean over organisations "
+          f"{sum(shares) / len(shares):.1%}")
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--lines", action="store_true", help="list the lines not understood")
+    parser.add_argument("--types", action="store_true",
+                        help="also judge the types against the corpus labels")
+    parser.add_argument("--misses", action="store_true",
+                        help="with --types: list every labelled item not imported as labelled")
     args = parser.parse_args()
     rows = []
     print(f"{'page':58} {'items':>5} {'obj':>4} {'KRs':>4} {'not u.':>6} {'read':>6} "
@@ -79,6 +241,8 @@ def main() -> int:
           f"({read / items:.1%} of items), {nu} items not understood; "
           f"{sum(r['skipped'] for r in rows)} lines skipped as the pages' furniture; "
           f"{sum(1 for r in rows if not r['objectives'])} pages with no objective read")
+    if args.types:
+        print_types(type_accuracy(), misses=args.misses)
     return 0
 
 
