@@ -172,3 +172,22 @@ def test_a_decision_on_a_closed_quarter_changes_nothing(q3):
         services.decide(q3.office, item, kind="change_target", rationale="Late", new_target=30)
     assert "closed and read-only" in str(refused.value)
     assert _state(item) == before
+
+
+def test_a_recorded_decision_is_published_and_a_refused_one_is_not(q3):
+    from hoshin.core import events
+
+    heard = []
+    events.subscribe(events.ReviewDecided, heard.append)
+    try:
+        review = services.reviews_of(q3.quarter)[0]
+        item = services.add_item(q3.office, review, title="Vans late", key_result="KR1")
+        with pytest.raises(DomainError):
+            services.decide(q3.office, item, kind="continue", rationale=" ")
+        assert heard == []
+        decision = services.decide(q3.office, item, kind="change_target",
+                                   rationale="Market shrank", new_target=30)
+        assert [(e.review, e.decision, e.actor) for e in heard] == [
+            (review, decision, q3.office)]
+    finally:
+        events._handlers[events.ReviewDecided].remove((heard.append, False))

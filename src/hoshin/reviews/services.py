@@ -9,7 +9,7 @@ import datetime as dt
 from django.db import transaction
 from django.db.models import Q
 
-from hoshin.core import clock
+from hoshin.core import clock, events
 from hoshin.core.errors import (
     DomainError,
     ErrorCollector,
@@ -260,6 +260,7 @@ def decide(actor: Person | None, item: AgendaItem, *, kind: str, rationale: str,
         item=item, defaults={"kind": kind, "rationale": rationale,
                              "new_target": new_target, "decided_by": actor,
                              "decided_at": clock.now()})
+    events.publish(events.ReviewDecided(actor=actor, review=item.review, decision=decision))
     return decision
 
 
