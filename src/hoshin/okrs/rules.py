@@ -6,11 +6,11 @@ CLI and an import reject exactly the same things with the same words.
 
 from __future__ import annotations
 
-import calendar
 import datetime as dt
 from collections.abc import Iterable, Sequence
 
 from hoshin.core.errors import FieldError
+from hoshin.engine.fiscal import fiscal_year_bounds, fiscal_year_of  # noqa: F401
 from hoshin.engine.graph import find_cycle  # noqa: F401  (a rule of trees: no loops)
 
 KR_KINDS = ("increase", "decrease", "stay_above", "stay_below", "milestone")
@@ -18,18 +18,6 @@ CYCLE_STATES = ("draft", "planning", "active", "closed")
 WEIGHT_TOLERANCE = 1e-6
 # A check-in may describe the last week of a cycle a few days after it ends.
 CHECKIN_GRACE_DAYS = 14
-
-
-def fiscal_year_of(day: dt.date, fiscal_year_start: int) -> int:
-    """Fiscal years are named by the calendar year in which they start."""
-    return day.year if day.month >= fiscal_year_start else day.year - 1
-
-
-def fiscal_year_bounds(year: int, fiscal_year_start: int) -> tuple[dt.date, dt.date]:
-    start = dt.date(year, fiscal_year_start, 1)
-    end_year, end_month = ((year, 12) if fiscal_year_start == 1
-                           else (year + 1, fiscal_year_start - 1))
-    return start, dt.date(end_year, end_month, calendar.monthrange(end_year, end_month)[1])
 
 
 def cycle_transition_error(current: str, new: str) -> str | None:

@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from hoshin.core import clock
+from hoshin.engine.fiscal import fiscal_year_of
 from hoshin.org.models import Organization
 from hoshin.strategy.models import AnnualObjective, ImprovementPriority
 
@@ -27,10 +28,7 @@ def register_current_year(provider: Callable[[Organization], int | None]) -> Non
 def current_year(org: Organization) -> int:
     year = _current_year(org) if _current_year is not None else None
     if year is None:
-        # Fiscal years are named by the calendar year in which they start (the rule of
-        # okrs.rules.fiscal_year_of, which this layer does not import).
-        today = clock.today()
-        year = today.year if today.month >= org.fiscal_year_start else today.year - 1
+        year = fiscal_year_of(clock.today(), org.fiscal_year_start)
     return year
 
 
