@@ -89,24 +89,25 @@ def labels() -> list[dict]:
 
 
 def _locate(texts: list[str], wanted: list[dict]) -> dict[str, int]:
-    """The line of each labelled item on a page (id -> line number), found by its text:
-    lines equal to it first, then lines containing it; items with the same text take the
-    lines holding it in order."""
+    """The line of each labelled item on a page (id -> line number), found by its text: the
+    line as written first (labels keep the indentation and markers), then the line with
+    case, markup and punctuation removed, then a line containing it; items with the same
+    text take the lines holding it in order."""
     lines = [norm(t) for t in texts]
+    tests = (lambda item, n: texts[n - 1] == item["text"],
+             lambda item, n: texts[n - 1].strip() == item["text"].strip(),
+             lambda item, n: lines[n - 1] == item["norm"],
+             lambda item, n: len(item["norm"]) >= 12
+             and f" {item['norm']} " in f" {lines[n - 1]} ")
     where: dict[str, int] = {}
     used: set[int] = set()
-    for exact in (True, False):
+    for test in tests:
         for item in wanted:
-            if item["id"] in where:
+            item.setdefault("norm", norm(item["text"]))
+            if item["id"] in where or not item["norm"]:
                 continue
-            n_text = norm(item["text"])
-            if not n_text:
-                continue
-            for n, line in enumerate(lines, start=1):
-                if n in used:
-                    continue
-                if line == n_text if exact else (f" {n_text} " in f" {line} "
-                                                 and len(n_text) >= 12):
+            for n in range(1, len(texts) + 1):
+                if n not in used and test(item, n):
                     where[item["id"]] = n
                     used.add(n)
                     break
@@ -153,7 +154,8 @@ def judge(page, wanted: list[dict]) -> list[dict]:
         if not got:
             n_text = norm(item["text"])
             same = [kind for _, _, kind, title in spans if title and (
-                title == n_text or (len(title) >= 12 and f" {title} " in f" {n_text} "))]
+                title == n_text or (min(len(title), len(n_text)) >= 12 and (
+                    f" {title} " in f" {n_text} " or f" {n_text} " in f" {title} ")))]
             if same:
                 got = item["type"] if item["type"] in same else same[0]
         verdict = "missed" if not got else ("right" if got == item["type"] else "wrong")

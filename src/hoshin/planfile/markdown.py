@@ -130,6 +130,12 @@ _OBJECTIVE = re.compile(r"^(?:(?P<owner>[^:]{1,40}?)\s+)?(?:Objective|Obj\.?|O(?
 # "Objective 1" alone (its title on the heading, nothing after).
 _OBJECTIVE_ALONE = re.compile(r"^(?:Objective|O)\s*#?\s*\d+(?:\.\d+)*\s*[:.]?$", re.IGNORECASE)
 _TASK = re.compile(r"^\[(?P<x>[ xX])\]\s+")
+# A priority written before the text: "[P0] …", "P1 - …", "(P2) …"; and a handle before it:
+# "P0 - @ana - …", "@ana: …".
+_PRIORITY = re.compile(r"^(?:\[(?P<a>P\d|P\?)\]|\((?P<b>P\d)\)|(?P<c>P\d)\s*[-–—:])\s*", re.IGNORECASE)
+_HANDLE_START = re.compile(r"^@(?P<h>[A-Za-z0-9][A-Za-z0-9_.-]*)\s*[-–—:]\s+")
+# Tags written after the text: "[P0][DP]", "[p1]", "(ewd)": priorities and team codes.
+_TAGS_END = re.compile(r"(?:\s*(?:\[[A-Za-z0-9?+ ]{1,12}\]|\((?:[a-z]{1,5}|P\d)\)))+\s*$")
 _OWNER_PREFIX = re.compile(r"^(?P<owner>[A-Z][\w&/.'’+-]*(?:\s+[\w&/.'’+-]+){0,4}"
                            r"(?:\s*\([^()]{1,40}\))?)\s*:\s+(?P<rest>\S.*)$")
 _OWNER_LINE = re.compile(r"^(?:Owners?|DRI)\s*:\s*(?P<who>.+)$", re.IGNORECASE)
@@ -445,6 +451,16 @@ def _read(inline: _Inline) -> _Line:
         plain, bold = plain[m.end():], bold[m.end():]
     if m := _NUMBERING.match(plain):
         plain, bold = plain[m.end():], bold[m.end():]
+    if m := _PRIORITY.match(plain):
+        priority = (m.group("a") or m.group("b") or m.group("c")).upper()
+        note = note or f"priority {priority}"
+        plain, bold = plain[m.end():], bold[m.end():]
+        if not handle and (h := _HANDLE_START.match(plain)):
+            handle = h.group("h")
+            plain, bold = plain[h.end():], bold[h.end():]
+    elif not handle and (h := _HANDLE_START.match(plain)):
+        handle = h.group("h")
+        plain, bold = plain[h.end():], bold[h.end():]
     visible = [b for ch, b in zip(plain, bold, strict=True) if not ch.isspace() and ch not in ":*_"]
     whole_bold = bool(visible) and all(visible)
     return _Line(plain.strip(), whole_bold, note, handle, inline.links, inline.line,
@@ -496,7 +512,7 @@ _PROSE_START = re.compile(r"^(?:if|when|for|see|use|note|please|once|after|while
 
 def _kind_of_text(text: str) -> str:
     """'kr', 'prose' or 'plain' (no sign either way)."""
-    text = text.strip()
+    text = _TAGS_END.sub("", text.strip()).strip().strip("`").strip()
     if not text:
         return "plain"
     words = len(text.split())
@@ -599,6 +615,7 @@ class _Reader:
         self.list_role = ""  # "objectives" when the heading above labels objectives
         self.last_paragraph = ""
         self.covered: set[int] = set()  # lines that are part of an objective or key result
+        self.heading_objectives: set[int] = set()  # objectives read from plain headings
 
     # people
 
@@ -637,9 +654,11 @@ class _Reader:
     def in_example(self) -> bool:
         return any(kind == "example" for _, kind, _, _ in self.headings)
 
-    def heading(self, block: _Heading, following: list, after: list = ()) -> None:
+    def heading(self, block: _Heading, following: list, after: list = (),
+                decision: str | None = None) -> None:
         """A heading; `following` holds the blocks up to the next heading, `after` all the
-        blocks after it."""
+        blocks after it; `decision` is how sibling headings read ('objective', 'area',
+        None: see `_plan_headings`)."""
         line = _read(block.inline)
         while self.headings and self.headings[-1][0] >= block.level:
             self.headings.pop()
@@ -672,11 +691,16 @@ class _Reader:
             owner, rest = _owner_prefix(text)
             if owner:
                 title = rest
-        if not title and not _ROLE.match(text) and self.plain_objective_heading(
-                text, following, after[len(following):len(following) + 1], block.level):
-            title = text
+        if not title and not _ROLE.match(text) and (decision == "objective" or (
+                decision is None and self.plain_objective_heading(
+                    text, following, after[len(following):len(following) + 1],
+                    block.level))):
+            title = text.rstrip(":").strip()
+        if title and decision == "objective":
+            owner = None
         if title:
             index = self.objective(line, title.strip(), owner, parent=None)
+            self.heading_objectives.add(index)
             self.headings.append((block.level, "objective", text, index))
             self.context, self.context_level = index, block.level
             return
@@ -685,6 +709,8 @@ class _Reader:
             if _labels_objectives(text):
                 self.list_role = "objectives"
             return
+        if decision == "area":
+            self.list_role = "objectives"
         if _ROLE.match(text):
             self.headings.append((block.level, "role", text, None))
         elif _labels_objectives(text):
@@ -800,6 +826,14 @@ class _Reader:
             return
         if m := _OBJECTIVE.match(line.text):
             index = self.objective(line, m.group("rest"), m.group("owner"), parent)
+        elif item.lists and not line.whole_bold and parent in self.heading_objectives \
+                and not _owner_prefix(line.text)[0]:
+            # Under an objective heading, a plain item with items under it is a key result;
+            # the items under it are key results of the same objective when they read as
+            # text (not "Name: 1/3" shares or scores).
+            self.key_result_from_text(line, line.text, None, parent)
+            self.detail_items(item, parent)
+            return
         elif line.whole_bold or item.lists:
             owner, title = _owner_prefix(line.text)
             index = self.objective(line, title, owner, parent)
@@ -810,6 +844,24 @@ class _Reader:
         for lst in item.lists:
             for child in lst.items:
                 self.item(child, index)
+
+    def detail_items(self, item: _Item, parent: int) -> None:
+        for lst in item.lists:
+            for child in lst.items:
+                if child.inline is None:
+                    self.detail_items(child, parent)
+                    continue
+                line = _read(child.inline)
+                owner, rest = _owner_prefix(line.text)
+                if not line.text:
+                    self.cover(line)
+                elif not re.search(r"[^\W\d_]{2}", rest) or _kind_of_text(line.text) == "prose":
+                    self.page.items.add(child.line)
+                    self.not_understood(child.line, line.text, "an item under a key result that "
+                                        "does not read as a key result (a share, score or note)")
+                else:
+                    self.key_result_from_text(line, rest, owner, parent)
+                self.detail_items(child, parent)
 
     def under_key_result(self, item: _Item) -> None:
         for lst in item.lists:
@@ -1123,6 +1175,114 @@ class _Reader:
         return self.page
 
 
+_OKR_PAGE = re.compile(r"\bOKRs?\b|\bobjectives?\b|\bkey results?\b|\bgoals\b", re.IGNORECASE)
+
+
+def _list_shape(reader: _Reader, lst: _List, heading: str) -> str:
+    """'flat', 'nested' (half its items or more have items under them), 'marked' (OKR
+    markers: bold, "KR:", "Objective:", owner prefixes other than the heading's own
+    words) or 'prose'."""
+    texts = [_read(it.inline).text for it in lst.items if it.inline is not None]
+    if texts and sum(_kind_of_text(t) == "prose" for t in texts) * 3 > len(texts):
+        return "prose"
+    marked = 0
+    for it in lst.items:
+        if it.inline is None:
+            continue
+        line = _read(it.inline)
+        owner = _owner_prefix(line.text)[0]
+        if line.whole_bold or _KR.match(line.text) or _OBJECTIVE.match(line.text) or (
+                owner and slug(owner) != slug(heading)):
+            marked += 1
+    if marked and marked * 2 >= len(lst.items):
+        return "marked"
+    nested = sum(bool(it.lists) for it in lst.items)
+    return "nested" if nested and nested * 2 >= len(lst.items) else "flat"
+
+
+def _plan_headings(reader: _Reader, blocks: list, okr_page: bool) -> dict[int, str]:
+    """How plain headings read, decided for sibling headings together (same level, same
+    heading above them) on a page that says it holds OKRs: 'objective' or 'area'.
+
+    * siblings whose first lists are mostly flat plain lists are objectives, their lists
+      the key results (a heading with a nested list too when it reads as a goal: it starts
+      with a verb, or has three words or more; a heading with nothing under it but
+      sub-headings that are objectives is their parent objective; an empty one among
+      objective siblings is an objective with no key results yet);
+    * siblings whose lists are mostly nested, or whose headings end with ":" (a label:
+      "Product:"), are areas: the top items of their lists are the objectives.
+    Headings not decided here are read one by one (`_Reader.plain_objective_heading`)."""
+    if not okr_page:
+        return {}
+    headings = [i for i, b in enumerate(blocks) if isinstance(b, _Heading)]
+    info: dict[int, dict] = {}
+    stack: list[int] = []
+    first_title = True
+    for i in headings:
+        block = blocks[i]
+        text = _read(block.inline).text.strip("# ").strip()
+        while stack and blocks[stack[-1]].level >= block.level:
+            stack.pop()
+        parent = stack[-1] if stack else None
+        stack.append(i)
+        title = block.level == 1 and first_title
+        first_title = first_title and not title
+        following = []
+        for nxt in blocks[i + 1:]:
+            if isinstance(nxt, _Heading):
+                break
+            following.append(nxt)
+        first = next((b for b in following if isinstance(b, (_List, _Table))), None)
+        bare = text.rstrip(":").strip()
+        eligible = bool(bare) and not title and not (
+            _FURNITURE.search(bare) or _GENERIC_HEADING.search(bare)
+            or _labels_objectives(bare) or _KEY_RESULTS_LABEL.match(bare) or _ROLE.match(bare)
+            or _EXAMPLE.search(bare) or _KR.match(bare) or _OBJECTIVE.match(bare)
+            or _OBJECTIVE_ALONE.match(bare) or len(bare.split()) > 30
+            or (not text.endswith(":") and _owner_prefix(bare)[0]))
+        shape = None
+        if isinstance(first, _List):
+            shape = _list_shape(reader, first, bare)
+        elif isinstance(first, _Table):
+            shape = "table"
+        info[i] = {"text": bare, "colon": text.endswith(":"), "parent": parent,
+                   "level": block.level, "shape": shape, "eligible": eligible,
+                   "paragraph_marks": any(
+                       isinstance(b, _Paragraph) and any(
+                           _KR.match(_read(x).text) or _OBJECTIVE.match(_read(x).text)
+                           for x in b.lines) for b in following),
+                   "children": []}
+        if parent is not None:
+            info[parent]["children"].append(i)
+    decided: dict[int, str] = {}
+    groups: dict[tuple, list[int]] = {}
+    for i, h in info.items():
+        groups.setdefault((h["parent"], h["level"]), []).append(i)
+    for key in sorted(groups, key=lambda k: -k[1]):  # deepest first: parents see children
+        members = [i for i in groups[key] if info[i]["eligible"]
+                   and not info[i]["paragraph_marks"]]
+        if not members:
+            continue
+        shapes = [info[i]["shape"] for i in members]
+        flat, nested = shapes.count("flat"), shapes.count("nested")
+        colons = sum(info[i]["colon"] for i in members)
+        if flat and flat >= nested and colons * 2 < len(members):
+            for i in members:
+                h = info[i]
+                goal = bool(_GOAL_VERB.match(h["text"])) or len(h["text"].split()) >= 3
+                child_objectives = any(decided.get(c) == "objective" for c in h["children"])
+                if h["shape"] == "flat" or (h["shape"] == "nested" and goal):
+                    decided[i] = "objective"
+                elif h["shape"] is None and (child_objectives or (
+                        not h["children"] and flat >= 2)):
+                    decided[i] = "objective"
+        elif nested > flat or (colons and colons * 2 >= len(members)):
+            for i in members:
+                if info[i]["shape"] in ("flat", "nested"):
+                    decided[i] = "area"
+    return decided
+
+
 _SKIP_WHY = {"heading": "skipped: a heading (page structure)", "paragraph": "skipped: prose",
              "code": "skipped: code", "html": "skipped: HTML", "quote": "skipped: a quote",
              "rule": "skipped: a rule", "front matter": "skipped: front matter",
@@ -1137,6 +1297,9 @@ def parse(text: str) -> ParsedPage:
     body, front = _strip_front_matter(text)
     kinds: dict[int, str] = {n: "front matter" for n in range(1, front + 1)}
     blocks = _blocks(body, kinds)
+    okr_page = bool(_OKR_PAGE.search(reader.page.title)) or any(
+        isinstance(b, _Heading) and _OKR_PAGE.search(b.inline.plain) for b in blocks)
+    plan = _plan_headings(reader, blocks, okr_page)
     for i, block in enumerate(blocks):
         if isinstance(block, _Heading):
             following = []
@@ -1144,7 +1307,7 @@ def parse(text: str) -> ParsedPage:
                 if isinstance(nxt, _Heading):
                     break
                 following.append(nxt)
-            reader.heading(block, following, blocks[i + 1:])
+            reader.heading(block, following, blocks[i + 1:], plan.get(i))
         elif isinstance(block, _List):
             reader.top_list(block)
             reader.last_paragraph = ""
