@@ -128,7 +128,14 @@ _OBJECTIVE = re.compile(r"^(?:(?P<owner>[^:]{1,40}?)\s+)?(?:Objective|Obj\.?|O(?
                         r"(?:\s*#?\s*\d+(?:\.\d+)*(?:" + _SEP + r")"
                         r"|\s*[:.)–—-]+\s*)(?P<rest>\S.*)$", re.IGNORECASE)
 # "Objective 1" alone (its title on the heading, nothing after).
-_OBJECTIVE_ALONE = re.compile(r"^(?:Objective|O)\s*#?\s*\d+(?:\.\d+)*\s*[:.]?$", re.IGNORECASE)
+_OBJECTIVE_ALONE = re.compile(r"^(?:Objective|O)\s*#?\s*\d+(?:\.\d+)*\s*[:.]?$|^Objective\s*:?$",
+                             re.IGNORECASE)
+_LETTER_ENUM = re.compile(r"^(?P<n>[A-Z])\.\s+(?P<rest>[A-Z]\S*\s.*)$")
+_SUB_ENUM = re.compile(r"^(?:(?:i|ii|iii|iv|v|vi|vii|viii|ix|x)(?:[.)]\s*|\s+)(?=[A-Z0-9])"
+                       r"|[a-z][.)]\s+|\d{1,2}[.)]\s*(?=[^\W\d_]))(?P<rest>\S.*)$")
+# "WE1: Contributor experience": an objective named by a code of capitals and a number
+# (not a quarter or year: "Q3:", "FY24:").
+_CODE_LABEL = re.compile(r"^(?!(?:Q|H|FY|CY|KR|O)\d)(?P<n>[A-Z]{1,4}\d{1,2}(?:\.\d+)?):\s+(?P<rest>\S.*)$")
 _TASK = re.compile(r"^\[(?P<x>[ xX])\]\s+")
 # A priority written before the text: "[P0] …", "P1 - …", "(P2) …"; and a handle before it:
 # "P0 - @ana - …", "@ana: …".
@@ -273,7 +280,8 @@ def _join(lines: list[_Inline]) -> _Inline:
     return _Inline(plain, bold, links, lines[0].line, lines[-1].line)
 
 
-_LIST_LINE = re.compile(r"^\s*(?:[-*+]|\d{1,3}[.)])\s+\S")
+_LIST_LINE = re.compile(r"^\s*(?:[-*+]|\d{1,3}[.)])\s+\S|^\s*-(?=[^\W\d_])")
+_KR_LINE = re.compile(r"^\s*(?:KR|Key results?)\s*#?\s*\d+(?:\.\d+)*\s*[:.)–—-]", re.IGNORECASE)
 
 
 def _dedent_code_lists(text: str, tokens) -> str | None:
@@ -286,12 +294,19 @@ def _dedent_code_lists(text: str, tokens) -> str | None:
             continue
         block = lines[tok.map[0]:tok.map[1]]
         body = [ln for ln in block if ln.strip()]
-        if not body or sum(bool(_LIST_LINE.match(ln)) for ln in body) * 2 < len(body) \
-                or not _LIST_LINE.match(body[0]):
+        marked = all(_KR_LINE.match(ln) for ln in body)  # "    KR1: …" lines
+        if not body or not marked and (
+                sum(bool(_LIST_LINE.match(ln)) for ln in body) * 2 < len(body)
+                or not _LIST_LINE.match(body[0])):
             continue
         indent = min(len(ln) - len(ln.lstrip()) for ln in body)
         for i in range(tok.map[0], tok.map[1]):
-            lines[i] = lines[i][indent:] if lines[i].strip() else ""
+            line = lines[i][indent:] if lines[i].strip() else ""
+            if re.match(r"^\s*-(?=[^\W\d_])", line):
+                line = line.replace("-", "- ", 1)  # "-users can …": a list item
+            if marked and line.strip() and i + 1 < tok.map[1] and lines[i + 1].strip():
+                line += "  "  # each "KR1: …" line stays a line of its own
+            lines[i] = line
         changed = True
     return "\n".join(lines) if changed else None
 
@@ -309,6 +324,7 @@ def _blocks(text: str, kinds: dict[int, str]) -> list:
     items: list[_Item] = []
     quote = 0
     pending_heading = None
+    last_level = 1
     table: _Table | None = None
     row: list[_Inline] | None = None
     in_head = False
@@ -365,7 +381,7 @@ def _blocks(text: str, kinds: dict[int, str]) -> list:
             items.pop()
         elif t == "heading_open":
             mark(tok, "heading")
-            pending_heading = int(tok.tag[1])
+            pending_heading = last_level = int(tok.tag[1])
         elif t == "inline":
             if row is not None:
                 lines = _inline_lines(tok, br=True)
@@ -387,7 +403,15 @@ def _blocks(text: str, kinds: dict[int, str]) -> list:
                 blocks.append("skipped")
         elif t == "html_block":
             mark(tok, "html")
-            if not items:
+            summary = re.search(r"<summary>\s*(?P<t>[^<]*?)\s*</summary>", tok.content, re.I)
+            if not items and summary and summary.group("t") and tok.map:
+                # A collapsible section (<details><summary>Title</summary>) is a heading one
+                # level below the heading above it.
+                n = tok.map[0] + 1 + tok.content[:summary.start()].count("\n")
+                title = summary.group("t")
+                blocks.append(_Heading(last_level + 1, _Inline(title, [False] * len(title),
+                                                               [], n)))
+            elif not items:
                 blocks.append("skipped")
         elif t == "hr":
             mark(tok, "rule")
@@ -517,7 +541,7 @@ def _kind_of_text(text: str) -> str:
         return "plain"
     words = len(text.split())
     sentences = len(re.findall(r"[.!?]\s+[A-Z]", text))
-    if (text.endswith((":", "?")) or _PROSE_WORDS.search(text) or _PROSE_START.match(text)
+    if (text.endswith((":", "?")) or _PROSE_WORDS.search(re.sub(r"\([^()]*\)", "", text)) or _PROSE_START.match(text)
             or words > 45 or sentences >= 2):
         return "prose"
     m = measure(text)
@@ -615,7 +639,10 @@ class _Reader:
         self.list_role = ""  # "objectives" when the heading above labels objectives
         self.last_paragraph = ""
         self.covered: set[int] = set()  # lines that are part of an objective or key result
-        self.heading_objectives: set[int] = set()  # objectives read from plain headings
+        self.heading_objectives: set[int] = set()  # objectives read from headings
+        self.last_heading_objective: tuple[int, int] | None = None  # (index, level)
+        self.awaiting_statement: int | None = None  # a short objective line's statement
+        self.source_lines: list[str] = []
 
     # people
 
@@ -677,6 +704,9 @@ class _Reader:
             self.key_result_from_text(line, m.group("rest"), m.group("owner"), outer)
             self.headings.append((block.level, "other", text, None))
             return
+        if _KEY_RESULTS_LABEL.match(text) and outer is None and self.last_heading_objective \
+                and self.last_heading_objective[1] == block.level:
+            outer = self.last_heading_objective[0]  # "### Objective" … "### Key results"
         if _KEY_RESULTS_LABEL.match(text) and outer is not None:
             # "### Key results" under an objective's heading: its list holds them.
             self.headings.append((block.level, "other", text, None))
@@ -687,6 +717,14 @@ class _Reader:
             owner, title = m.group("owner"), m.group("rest")
         elif _OBJECTIVE_ALONE.match(text):
             title = text.rstrip(":.")
+            first = following[0] if following else None
+            if isinstance(first, _Paragraph) and first.lines and _read(first.lines[0]).text \
+                    and not _KR.match(_read(first.lines[0]).text):
+                # "## Objective 1" then the objective's words on the next line.
+                stated = _read(first.lines[0])
+                title = stated.text.strip("*_ ")
+                self.cover(stated)
+                first.lines = first.lines[1:]
         elif not title_heading:
             owner, rest = _owner_prefix(text)
             if owner:
@@ -701,6 +739,7 @@ class _Reader:
         if title:
             index = self.objective(line, title.strip(), owner, parent=None)
             self.heading_objectives.add(index)
+            self.last_heading_objective = (index, block.level)
             self.headings.append((block.level, "objective", text, index))
             self.context, self.context_level = index, block.level
             return
@@ -820,6 +859,13 @@ class _Reader:
         if not line.text:
             self.cover(line)
             return
+        if item.lists and _KEY_RESULTS_LABEL.match(re.split(r":", line.text)[0].strip("*_ ")):
+            # "**Key Results:** (shared by …)" with the key results under it.
+            self.cover(line)
+            for lst in item.lists:
+                for child in lst.items:
+                    self.item(child, parent)
+            return
         if m := _KR.match(line.text):
             self.key_result_from_text(line, m.group("rest"), m.group("owner"), parent)
             self.under_key_result(item)
@@ -827,10 +873,11 @@ class _Reader:
         if m := _OBJECTIVE.match(line.text):
             index = self.objective(line, m.group("rest"), m.group("owner"), parent)
         elif item.lists and not line.whole_bold and parent in self.heading_objectives \
-                and not _owner_prefix(line.text)[0]:
-            # Under an objective heading, a plain item with items under it is a key result;
-            # the items under it are key results of the same objective when they read as
-            # text (not "Name: 1/3" shares or scores).
+                and not _owner_prefix(line.text)[0] and self.shallow(item):
+            # Under an objective heading, a plain item with items under it (mostly with none
+            # of their own: not a tree of objectives) is a key result; the items under it are
+            # key results of the same objective when they read as text (not "Name: 1/3"
+            # shares or scores).
             self.key_result_from_text(line, line.text, None, parent)
             self.detail_items(item, parent)
             return
@@ -844,6 +891,19 @@ class _Reader:
         for lst in item.lists:
             for child in lst.items:
                 self.item(child, index)
+
+    def outline_head(self, n: int) -> bool:
+        """Whether the next non-blank source line after line `n` is a sub-enumerated line
+        ("i …", "a. …", "1. …"): "A. Title" then heads an outline."""
+        for source in self.source_lines[n:]:
+            if source.strip():
+                return bool(_SUB_ENUM.match(source.strip()) or _LIST_LINE.match(source))
+        return False
+
+    @staticmethod
+    def shallow(item: _Item) -> bool:
+        subs = [c for lst in item.lists for c in lst.items]
+        return sum(bool(c.lists) for c in subs) * 2 < len(subs)
 
     def detail_items(self, item: _Item, parent: int) -> None:
         for lst in item.lists:
@@ -1115,7 +1175,20 @@ class _Reader:
 
     def paragraph(self, block: _Paragraph) -> None:
         """Lines outside lists: "**Objective:** ...", "KR: ...", "Owner: @x", or prose."""
+        if self.awaiting_statement is not None and len(block.lines) == 1:
+            line = _read(block.lines[0])
+            obj = self.page.objectives[self.awaiting_statement]
+            self.awaiting_statement = None
+            if line.text and not line.text.endswith(":") and not _KR.match(line.text) \
+                    and not _OBJECTIVE.match(line.text) and not _owner_prefix(line.text)[0]:
+                # "WE1: Contributor experience" then one line stating it: its description.
+                obj.description = (obj.description + " " + line.text).strip()
+                obj.end = line.last
+                self.cover(line)
+                return
+        self.awaiting_statement = None
         understood = False
+        pending_title = None
         for inline in block.lines:
             line = _read(inline)
             if not line.text:
@@ -1135,7 +1208,33 @@ class _Reader:
                 self.key_result_from_text(line, m.group("rest"), m.group("owner"))
                 understood = True
                 continue
+            if _OBJECTIVE_ALONE.match(line.text) and pending_title is None:
+                pending_title = line  # "Objective 3:" then its words on the next line
+                continue
             title = owner = None
+            if pending_title is not None:
+                self.cover(pending_title)
+                index = self.objective(line, line.text.strip("*_ "), None,
+                                       parent=self._heading_objective())
+                self.page.objectives[index].line = pending_title.line
+                self.context, understood, pending_title = index, True, None
+                continue
+            raw = inline.plain.strip()
+            m = _LETTER_ENUM.match(raw) if self.outline_head(line.last) else None
+            if (m := m or _CODE_LABEL.match(raw)) and len(m.group("rest").split()) <= 25:
+                # "A.  Improve data sharing": an outline's first level, an objective.
+                index = self.objective(line, m.group("rest"), None,
+                                       parent=self._heading_objective())
+                self.context, understood = index, True
+                if len(block.lines) == 1 and len(m.group("rest").split()) <= 4:
+                    self.awaiting_statement = index
+                continue
+            if self.context is not None and (m := _SUB_ENUM.match(raw)) \
+                    and _kind_of_text(m.group("rest")) != "prose":
+                # "i …", "ii …", "1.Cloud cost", "2. …" under it: its key results.
+                self.key_result_from_text(line, m.group("rest"), None)
+                understood = True
+                continue
             if m := _OBJECTIVE.match(line.text):
                 owner, title = m.group("owner"), m.group("rest")
             elif line.whole_bold and len(line.text) <= TITLE_MAX and not line.text.endswith(":") \
@@ -1176,6 +1275,18 @@ class _Reader:
 
 
 _OKR_PAGE = re.compile(r"\bOKRs?\b|\bobjectives?\b|\bkey results?\b|\bgoals\b", re.IGNORECASE)
+
+
+def _furniture_label(text: str) -> bool:
+    """A heading that names the page's furniture ("Process", "How we score", "Q3 2024"),
+    as opposed to a longer heading that only contains such a word ("Improve current
+    analyzers", "Grow the community around our mission")."""
+    if re.match(r"^(?:how|why|what|when|who|where)\b", text, re.IGNORECASE) or text.endswith("?"):
+        return True
+    rest = [w for w in _LABEL_FILLER.sub(" ", _GENERIC_HEADING.sub(" ", text)).split()]
+    if not rest:
+        return True
+    return len(text.split()) <= 3 and bool(_FURNITURE.search(text))
 
 
 def _list_shape(reader: _Reader, lst: _List, heading: str) -> str:
@@ -1235,8 +1346,7 @@ def _plan_headings(reader: _Reader, blocks: list, okr_page: bool) -> dict[int, s
         first = next((b for b in following if isinstance(b, (_List, _Table))), None)
         bare = text.rstrip(":").strip()
         eligible = bool(bare) and not title and not (
-            _FURNITURE.search(bare) or _GENERIC_HEADING.search(bare)
-            or _labels_objectives(bare) or _KEY_RESULTS_LABEL.match(bare) or _ROLE.match(bare)
+            _furniture_label(bare) or _labels_objectives(bare) or _KEY_RESULTS_LABEL.match(bare) or _ROLE.match(bare)
             or _EXAMPLE.search(bare) or _KR.match(bare) or _OBJECTIVE.match(bare)
             or _OBJECTIVE_ALONE.match(bare) or len(bare.split()) > 30
             or (not text.endswith(":") and _owner_prefix(bare)[0]))
@@ -1292,6 +1402,7 @@ _SKIP_WHY = {"heading": "skipped: a heading (page structure)", "paragraph": "ski
 def parse(text: str) -> ParsedPage:
     """Read a Markdown page of OKRs."""
     reader = _Reader()
+    reader.source_lines = text.split("\n")
     if m := re.match(r"---\s*\n(?:.*\n)*?title:\s*(?P<t>.+)\n(?:.*\n)*?---", text):
         reader.page.title = m.group("t").strip().strip("\"'")
     body, front = _strip_front_matter(text)
