@@ -2,9 +2,17 @@
 
 A fixed number of queries whatever the plan's size: each table is read once with
 `values()` (no model instances), filtered by cycle in the database, never by long id lists.
+
+`collect_near` reads, for the live check of a draft, only the part of a quarter the draft
+is compared with: its unit's objectives, the items that share words with it (for overlap
+and contradiction), its owners' key results, its parent and the dependencies on it.
 """
 
 from __future__ import annotations
+
+from collections import defaultdict
+from functools import reduce
+from operator import or_
 
 from django.db.models import Count, Q
 
@@ -136,3 +144,152 @@ def collect(cycles: list[Cycle]) -> p.Plan:
                                     "providing_unit__key", "description", "state")]
     return plan
 
+
+
+# The draft check ------------------------------------------------------------------------
+
+# Characters outside ASCII whose lower case holds an ASCII letter (KELVIN SIGN -> "k",
+# LATIN CAPITAL LETTER I WITH DOT ABOVE -> "i" + a combining dot): a title with one of them
+# can hold a word the database's ASCII-only case folding does not see, so it is always read.
+_FOLDS_TO_ASCII = ("\u0130", "\u212a")
+
+
+def _sharing_two(field: str, word_sets: list[set[str]]) -> Q:
+    """Rows whose `field` contains (as text, ignoring case) two words of one of the sets: a
+    superset of the rows that share two of those words, which the rules then pick exactly.
+    Written as "a and (b or c …)" per word so that a row holding none of the words costs
+    one comparison per distinct word."""
+    partners: dict[str, set[str]] = defaultdict(set)
+    for words in word_sets:
+        ordered = sorted(words)
+        for i, word in enumerate(ordered):
+            partners[word].update(ordered[i + 1:])
+    terms = [Q(**{f"{field}__icontains": word})
+             & reduce(or_, (Q(**{f"{field}__icontains": w}) for w in sorted(others)))
+             for word, others in sorted(partners.items()) if others]
+    if not terms:
+        return Q(pk__in=[])
+    return reduce(or_, terms + [Q(**{f"{field}__contains": c}) for c in _FOLDS_TO_ASCII])
+
+
+def collect_near(cycle: Cycle, *, unit: str, texts: list[str], owners: list[str],
+                 editing: str | None = None, subjects: set[str] = frozenset(),
+                 parent: str | None = None) -> p.Plan:
+    """The part of a cycle's plan that a draft objective of `unit` is judged against, in
+    the order and shape `collect` gives it, so that the rules (run with the draft's ids as
+    focus) find exactly what they find on the whole cycle:
+
+    * the unit's objectives (too-many-objectives) and the objective being edited
+      (`editing`) with its key results;
+    * the objectives and key results whose titles share two words of four or more letters
+      with one of `texts` (the draft's titles: overlap, contradiction, see
+      `rules.near_words`), found in the database without reading the others;
+    * the key results owned by `owners` (overloaded-owner; emails, any case);
+    * `parent`, as the whole cycle's plan would name it (fake-cascade);
+    * the dependencies on `subjects` (the draft's stored ids: missing-dependency).
+
+    Every unit is read (names and the tree: shared-owner, missing-dependency). About ten
+    queries, whatever the quarter's size; the text search reads each title once in the
+    database."""
+    from hoshin.analyzer.rules import near_words
+
+    fy_start = Organization.current().fiscal_year_start
+    year = fiscal_year_of(cycle.start, fy_start)
+    plan = p.Plan(cycles=[p.Cycle(id=cycle.key, title=cycle.name or cycle.key,
+                                  fiscal_year=year)])
+    for key, name, parent_unit in Unit.objects.filter(LIVE).values_list("key", "name",
+                                                                        "parent__key"):
+        plan.units[key] = p.Unit(id=key, name=name, parent=parent_unit)
+
+    word_sets = [w for w in (near_words(t) for t in texts) if len(w) >= 2]
+    owners = sorted({o.strip().lower() for o in owners if o and o.strip()})
+    kr_wanted = _sharing_two("title", word_sets)
+    if owners:
+        # Stored emails are lower case (Person.save, the plan-file importer).
+        kr_wanted |= Q(owner__email__in=owners)
+    if editing:
+        kr_wanted |= Q(objective__key=editing)
+    if subjects:
+        kr_wanted |= Q(key__in=sorted(subjects))
+    kr_rows = list(KeyResult.objects.filter(LIVE, kr_wanted, objective__archived_at__isnull=True,
+                                            objective__cycle_id=cycle.pk)
+                   .order_by("objective_id", "id")
+                   .values_list("id", "key", "title", "objective_id", "owner__email",
+                                "owner__name", "kind", "baseline", "target"))
+    objective_wanted = Q(unit__key=unit) | _sharing_two("title", word_sets)
+    if editing:
+        objective_wanted |= Q(key=editing)
+    needed = sorted({row[3] for row in kr_rows})
+    if needed:
+        objective_wanted |= Q(id__in=needed)
+    objectives: dict[int, p.Objective] = {}
+    for row in (Objective.objects.filter(LIVE, objective_wanted, cycle_id=cycle.pk)
+                .order_by("cycle__start", "unit__key", "key").values("id", *_OBJECTIVE_FIELDS)):
+        objectives[row["id"]] = _objective(row)
+    plan.objectives = list(objectives.values())
+    steps = {}
+    if editing:
+        steps = dict(MilestoneStep.objects.filter(key_result__objective__key=editing,
+                                                  key_result__kind=KeyResult.Kind.MILESTONE)
+                     .values("key_result_id").annotate(n=Count("id"))
+                     .values_list("key_result_id", "n"))
+    for kr_id, key, title, objective_id, email, name, kind, baseline, target in kr_rows:
+        objective = objectives.get(objective_id)
+        if objective is not None:
+            owner = p.Owner(id=email, name=name) if email else None
+            objective.key_results.append(p.KeyResult(
+                id=key, title=title, objective=objective.id, owner=owner, kind=kind,
+                baseline=baseline, target=target, steps=steps.get(kr_id, 0)))
+
+    _parent_as_collected(plan, cycle, year, parent, editing)
+    if subjects:
+        plan.dependencies = [
+            p.Dependency(id=key, key_result=kr, objective=obj, providing_unit=unit_key,
+                         description=description, state=state)
+            for key, kr, obj, unit_key, description, state in
+            Dependency.objects.filter(LIVE)
+            .filter(Q(key_result__objective__cycle_id=cycle.pk) | Q(objective__cycle_id=cycle.pk))
+            .filter(Q(key_result__key__in=sorted(subjects)) | Q(objective__key__in=sorted(subjects)))
+            .order_by("id").values_list("key", "key_result__key", "objective__key",
+                                        "providing_unit__key", "description", "state")]
+    return plan
+
+
+def _parent_as_collected(plan: p.Plan, cycle: Cycle, year: int, key: str | None,
+                         editing: str | None) -> None:
+    """Put the draft's parent where the whole cycle's plan has it: a live objective of the
+    cycle, or an objective outside it that one of the cycle's objectives serves; else the
+    cycle's theme, the year's annual objective or improvement priority; else any objective
+    of that key (as `report` adds an outside parent)."""
+    if not key:
+        return
+    in_plan = {o.id for o in plan.objectives}
+    row = (Objective.objects.filter(key=key)
+           .values("id", "archived_at", "cycle_id", *_OBJECTIVE_FIELDS).first())
+    if row is not None:
+        if row["cycle_id"] == cycle.pk:
+            found = row["archived_at"] is None and key != editing
+        else:
+            found = Objective.objects.filter(parent_objective_id=row["id"],
+                                             cycle_id=cycle.pk).exists()
+        if found:
+            if key not in in_plan:
+                plan.outside_objectives[key] = _objective(row)
+            return
+    theme = (Theme.objects.filter(LIVE, key=key, cycle_id=cycle.pk)
+             .values_list("title", flat=True).first())
+    if theme is not None:
+        plan.themes = [p.Theme(id=key, title=theme, cycle=cycle.key)]
+        return
+    annual = (AnnualObjective.objects.filter(LIVE, key=key, year=year)
+              .values_list("title", flat=True).first())
+    if annual is not None:
+        plan.annual_objectives = [p.AnnualObjective(id=key, title=annual, year=year)]
+        return
+    priority = (ImprovementPriority.objects.filter(LIVE, key=key, year=year)
+                .values_list("title", "unit__key").first())
+    if priority is not None:
+        plan.priorities = [p.Priority(id=key, title=priority[0], year=year, unit=priority[1])]
+        return
+    if row is not None:
+        plan.outside_objectives[key] = _objective(row)

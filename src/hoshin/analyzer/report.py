@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from hoshin.analyzer import plan as p
-from hoshin.analyzer.collect import collect, cycles_to_check
+from hoshin.analyzer.collect import collect, collect_near, cycles_to_check
 from hoshin.analyzer.models import AnalyzerSettings
 from hoshin.analyzer.plan import Finding, Limits, at_least
 from hoshin.analyzer.rules import analyze
@@ -65,14 +65,24 @@ def check_draft(draft: dict, *, severity: str = "info") -> list[Finding]:
         raise DomainError.field("cycle", "there is no quarter to check the draft against")
     editing = None
     if draft.get("id"):
-        editing = Objective.objects.filter(key=draft["id"]).first()
+        editing = (Objective.objects.select_related("cycle", "unit")
+                   .filter(key=draft["id"]).first())
     cycle = cycles[0] if editing is None else editing.cycle
     unit_key = draft.get("unit") or (editing.unit.key if editing else "")
     if not Unit.objects.filter(key=unit_key).exists():
         raise DomainError.field("unit", f'unknown unit "{unit_key}"')
-    plan = collect([cycle])
     objective_id = editing.key if editing else DRAFT_ID
     rows = [kr for kr in draft.get("key_results") or [] if (kr.get("title") or "").strip()]
+    title = (draft.get("title") or "").strip()
+    # Only the part of the quarter the draft is compared with (its unit, the items sharing
+    # its words, its owners' key results, its parent): the rules, run with the draft as
+    # focus, find there exactly what they would find in the whole quarter.
+    plan = collect_near(
+        cycle, unit=unit_key, editing=editing.key if editing else None,
+        texts=[title, *(kr["title"].strip() for kr in rows)],
+        owners=[str(kr.get("owner") or "").strip() for kr in rows],
+        subjects={objective_id, *(kr["id"] for kr in rows if kr.get("id") and editing)},
+        parent=draft.get("parent") or None)
     kept = []
     if editing is not None:
         stored = next((o for o in plan.objectives if o.id == editing.key), None)
@@ -103,7 +113,6 @@ def check_draft(draft: dict, *, severity: str = "info") -> list[Finding]:
                             unit=unit_key, cycle=cycle.key, parent=draft.get("parent") or None,
                             kind=draft.get("kind") or "committed", key_results=[*kept, *krs],
                             draft=True)
-    _add_outside_parent(plan, objective.parent)
     plan.objectives.append(objective)
     focus = {objective_id, *(k.id for k in krs)}
     if not objective.title:
@@ -113,15 +122,3 @@ def check_draft(draft: dict, *, severity: str = "info") -> list[Finding]:
         findings = [f for f in findings if f.items and f.items[0].id != objective_id]
     return [f for f in findings if at_least(f.severity, severity)]
 
-
-def _add_outside_parent(plan: p.Plan, parent: str | None) -> None:
-    known = ({o.id for o in plan.objectives} | set(plan.outside_objectives)
-             | {t.id for t in plan.themes} | {a.id for a in plan.annual_objectives}
-             | {pr.id for pr in plan.priorities})
-    if not parent or parent in known:
-        return
-    row = (Objective.objects.filter(key=parent)
-           .values_list("title", "unit__key", "cycle__key").first())
-    if row:
-        plan.outside_objectives[parent] = p.Objective(id=parent, title=row[0], unit=row[1],
-                                                      cycle=row[2])

@@ -131,6 +131,11 @@ class Context:
         self.annual = {a.id: a for a in plan.annual_objectives}
         self.priorities = {p.id: p for p in plan.priorities}
         self.cycles = {c.id: c for c in plan.cycles}
+        # Per-run memos of the text rules: a plan repeats titles (copied key results, a
+        # parent read by each of its children), and a title's verdicts depend only on
+        # what the key is made of.
+        self.memo: dict[tuple, object] = {}
+        self._text_items = None
 
     def in_focus(self, *ids: str) -> bool:
         return self.focus is None or any(i in self.focus for i in ids)
@@ -252,10 +257,13 @@ def key_result_text(ctx: Context) -> Iterator[Finding]:
                 yield finding("unmeasurable-kr",
                               f"Key result {_name(kr)} cannot be measured: {missing}. Add the "
                               "number where it starts and where it should end.", [kr_item(kr)])
-            verdicts = text.kr_verdicts(kr.title, kind=kr.kind, baseline=kr.baseline,
-                                        target=kr.target, has_steps=kr.steps > 0,
-                                        guardrail=moves and kr.kind in ("stay_above",
-                                                                        "stay_below"))
+            guardrail = moves and kr.kind in ("stay_above", "stay_below")
+            key = ("kr", kr.title, kr.kind, kr.baseline, kr.target, kr.steps > 0, guardrail)
+            verdicts = ctx.memo.get(key)
+            if verdicts is None:
+                verdicts = ctx.memo[key] = text.kr_verdicts(
+                    kr.title, kind=kr.kind, baseline=kr.baseline, target=kr.target,
+                    has_steps=kr.steps > 0, guardrail=guardrail)
             for verdict in verdicts:
                 if verdict.code not in RULES or (missing and verdict.code == "unmeasurable-kr"):
                     continue
@@ -268,22 +276,32 @@ def objective_text(ctx: Context) -> Iterator[Finding]:
     for o in ctx.plan.objectives:
         if not ctx.in_focus(o.id):
             continue
-        for verdict in text.objective_verdicts(o.title):
+        key = ("objective", o.title)
+        verdicts = ctx.memo.get(key)
+        if verdicts is None:
+            verdicts = ctx.memo[key] = text.objective_verdicts(o.title)
+        for verdict in verdicts:
             if verdict.code in RULES:
                 yield finding(verdict.code, f"Objective {_name(o)}: {verdict.reason}",
                               [objective_item(o)])
 
 
+def _copies_parent(ctx: Context, child: str, parent: str):
+    key = ("cascade", child, parent)
+    if key not in ctx.memo:
+        ctx.memo[key] = _text().copies_parent(child, parent)
+    return ctx.memo[key]
+
+
 def fake_cascade(ctx: Context) -> Iterator[Finding]:
-    text = _text()
     for o in ctx.plan.objectives:
         if o.parent and ctx.in_focus(o.id):
             parent = ctx.parent_item(o.parent)
-            if parent is not None and (verdict := text.copies_parent(o.title, parent.title)):
+            if parent is not None and (verdict := _copies_parent(ctx, o.title, parent.title)):
                 yield finding("fake-cascade", f"Objective {_name(o)} and its parent "
                               f"{_name(parent)}: {verdict.reason}", [objective_item(o), parent])
         for kr in o.key_results:
-            if ctx.in_focus(kr.id) and (verdict := text.copies_parent(kr.title, o.title)):
+            if ctx.in_focus(kr.id) and (verdict := _copies_parent(ctx, kr.title, o.title)):
                 yield finding("fake-cascade", f"Key result {_name(kr)} and its objective "
                               f"{_name(o)}: {verdict.reason}", [kr_item(kr), objective_item(o)])
 
@@ -292,6 +310,14 @@ def fake_cascade(ctx: Context) -> Iterator[Finding]:
 
 
 def _text_items(ctx: Context):
+    """Every objective and key result as a `TextItem` (built once a run: overlap and
+    contradiction both read them; callers filter, never change, the lists)."""
+    if ctx._text_items is None:
+        ctx._text_items = _build_text_items(ctx)
+    return ctx._text_items
+
+
+def _build_text_items(ctx: Context):
     text = _text()
     items, by_id = [], {}
     for o in ctx.plan.objectives:
@@ -306,16 +332,22 @@ def _text_items(ctx: Context):
 _TOKEN = re.compile(r"[a-z][a-z0-9]{3,}")
 
 
+def near_words(title: str) -> set[str]:
+    """The words by which a draft's item finds the stored items it is compared with:
+    those of four or more letters (`collect.collect_near` searches the database for them)."""
+    return set(_TOKEN.findall(title.lower()))
+
+
 def _near_focus(items, focus: set[str]):
     """For a draft: the focus items and the stored items that share two or more words
     with one of them, so the pairwise text rules read dozens of items, not thousands."""
-    focus_words = [set(_TOKEN.findall(i.text.lower())) for i in items if i.id in focus]
+    focus_words = [near_words(i.text) for i in items if i.id in focus]
     keep = []
     for item in items:
         if item.id in focus:
             keep.append(item)
             continue
-        words = set(_TOKEN.findall(item.text.lower()))
+        words = near_words(item.text)
         if any(len(words & fw) >= 2 for fw in focus_words):
             keep.append(item)
     return keep

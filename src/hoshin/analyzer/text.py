@@ -106,6 +106,7 @@ def _strip_prefixes(text: str) -> str:
 _LIST_START = frozenset("-*+•#")
 
 
+@lru_cache(maxsize=65_536)  # every text rule and the pairwise ones clean the same titles
 def analyse(text: str) -> tuple[str, bool]:
     """(clean text, whether a placeholder stood for a number)."""
     raw = text or ""
@@ -406,8 +407,9 @@ def _acronym_expand(tokens: list[str], raw: str, other_raw: str) -> set[str]:
     return out
 
 
-def _terms(text: str) -> set[str]:
-    return {s for s in _content(text) if s not in W.SIMILARITY_STOP}
+@lru_cache(maxsize=65_536)  # fake-cascade compares each title with its parent's
+def _terms(text: str) -> frozenset[str]:
+    return frozenset(s for s in _content(text) if s not in W.SIMILARITY_STOP)
 
 
 def similarity(a: str, b: str) -> tuple[float, float, set[str]]:
