@@ -30,6 +30,7 @@ result twice, as an Overview bullet and as a Details heading), that import is ju
 from __future__ import annotations
 
 import argparse
+import json
 import re
 import sys
 from collections import defaultdict
@@ -215,6 +216,9 @@ def main() -> int:
     parser.add_argument("--lines", action="store_true", help="list the lines not understood")
     parser.add_argument("--types", action="store_true",
                         help="also judge the types against the corpus labels")
+    parser.add_argument("--write-right", action="store_true",
+                        help="write tests/planfile/real_pages_right.json: the ids of the "
+                             "labelled items imported with the right type (a regression set)")
     parser.add_argument("--misses", action="store_true",
                         help="with --types: list every labelled item not imported as labelled")
     args = parser.parse_args()
@@ -243,8 +247,15 @@ def main() -> int:
           f"({read / items:.1%} of items), {nu} items not understood; "
           f"{sum(r['skipped'] for r in rows)} lines skipped as the pages' furniture; "
           f"{sum(1 for r in rows if not r['objectives'])} pages with no objective read")
-    if args.types:
-        print_types(type_accuracy(), misses=args.misses)
+    if args.types or args.write_right:
+        results = type_accuracy()
+        print_types(results, misses=args.misses)
+        if args.write_right:
+            right = sorted(j["id"] for judged in results.values() for j in judged
+                           if j["verdict"] == "right")
+            out = ROOT / "tests" / "planfile" / "real_pages_right.json"
+            out.write_text(json.dumps(right, indent=0) + "\n", encoding="utf-8")
+            print(f"{len(right)} ids written to {out.relative_to(ROOT)}")
     return 0
 
 
