@@ -6,6 +6,7 @@ from pathlib import Path
 import pytest
 
 from hoshin.okrs.models import Objective
+from hoshin.org import services as org
 from tests.factories import build_plan
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
@@ -40,12 +41,15 @@ def test_office_uploads_previews_and_imports_a_page(login, live_server, page, sc
 
 def test_errors_on_a_phone_with_the_keyboard(login, live_server, page, screenshot):
     build_plan()
+    # A second top unit: the page names no department and the organisation has no single
+    # root unit to put it in.
+    org.create_unit(None, name="Elsewhere", key="elsewhere", parent=None)
     page.set_viewport_size({"width": 390, "height": 844})
     login("office@acme.test", "/import/markdown/")
     box = page.get_by_label("Markdown page")
     box.focus()
     box.type("1. **Marketing: Install faster**\n   1. Installs scheduled within 2 days\n")
-    # No default unit: the objective has none, the page says so and stores nothing.
+    # No unit to go to: the objective has none, the page says so and stores nothing.
     page.get_by_role("button", name="Import").focus()
     page.keyboard.press("Enter")
     page.get_by_role("heading", name="Nothing was imported: 1 error").wait_for()
