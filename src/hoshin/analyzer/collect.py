@@ -191,7 +191,7 @@ def collect_near(cycle: Cycle, *, unit: str, texts: list[str], owners: list[str]
     Every unit is read (names and the tree: shared-owner, missing-dependency). About ten
     queries, whatever the quarter's size; the text search reads each title once in the
     database."""
-    from hoshin.analyzer.rules import near_words
+    from hoshin.analyzer.rules import is_near, near_words
 
     fy_start = Organization.current().fiscal_year_start
     year = fiscal_year_of(cycle.start, fy_start)
@@ -202,30 +202,41 @@ def collect_near(cycle: Cycle, *, unit: str, texts: list[str], owners: list[str]
         plan.units[key] = p.Unit(id=key, name=name, parent=parent_unit)
 
     word_sets = [w for w in (near_words(t) for t in texts) if len(w) >= 2]
-    owners = sorted({o.strip().lower() for o in owners if o and o.strip()})
+    owners = {o.strip().lower() for o in owners if o and o.strip()}
     kr_wanted = _sharing_two("title", word_sets)
     if owners:
         # Stored emails are lower case (Person.save, the plan-file importer).
-        kr_wanted |= Q(owner__email__in=owners)
+        kr_wanted |= Q(owner__email__in=sorted(owners))
     if editing:
         kr_wanted |= Q(objective__key=editing)
     if subjects:
         kr_wanted |= Q(key__in=sorted(subjects))
-    kr_rows = list(KeyResult.objects.filter(LIVE, kr_wanted, objective__archived_at__isnull=True,
-                                            objective__cycle_id=cycle.pk)
-                   .order_by("objective_id", "id")
-                   .values_list("id", "key", "title", "objective_id", "owner__email",
-                                "owner__name", "kind", "baseline", "target"))
+    # The database's match is a superset (words as substrings); keep the rows the rules
+    # would keep, and those wanted for another reason.
+    kr_rows = [row for row in KeyResult.objects.filter(
+                   LIVE, kr_wanted, objective__archived_at__isnull=True,
+                   objective__cycle_id=cycle.pk)
+               .order_by("objective_id", "id")
+               .values_list("id", "key", "title", "objective_id", "owner__email",
+                            "owner__name", "kind", "baseline", "target", "objective__key")
+               if is_near(row[2], word_sets) or row[9] == editing or row[1] in subjects
+               or (row[4] or "").lower() in owners]
     objective_wanted = Q(unit__key=unit) | _sharing_two("title", word_sets)
     if editing:
         objective_wanted |= Q(key=editing)
-    needed = sorted({row[3] for row in kr_rows})
-    if needed:
+    needed_set = {row[3] for row in kr_rows}
+    needed = sorted(needed_set)
+    if len(needed) > 20_000:  # beyond what a database takes as parameters of one query
+        objective_wanted |= Q(id__in=KeyResult.objects.filter(
+            LIVE, kr_wanted, objective__cycle_id=cycle.pk).values("objective_id"))
+    elif needed:
         objective_wanted |= Q(id__in=needed)
     objectives: dict[int, p.Objective] = {}
     for row in (Objective.objects.filter(LIVE, objective_wanted, cycle_id=cycle.pk)
                 .order_by("cycle__start", "unit__key", "key").values("id", *_OBJECTIVE_FIELDS)):
-        objectives[row["id"]] = _objective(row)
+        if (row["unit__key"] == unit or row["key"] == editing or row["id"] in needed_set
+                or is_near(row["title"], word_sets)):
+            objectives[row["id"]] = _objective(row)
     plan.objectives = list(objectives.values())
     steps = {}
     if editing:
@@ -233,7 +244,7 @@ def collect_near(cycle: Cycle, *, unit: str, texts: list[str], owners: list[str]
                                                   key_result__kind=KeyResult.Kind.MILESTONE)
                      .values("key_result_id").annotate(n=Count("id"))
                      .values_list("key_result_id", "n"))
-    for kr_id, key, title, objective_id, email, name, kind, baseline, target in kr_rows:
+    for kr_id, key, title, objective_id, email, name, kind, baseline, target, _ in kr_rows:
         objective = objectives.get(objective_id)
         if objective is not None:
             owner = p.Owner(id=email, name=name) if email else None

@@ -19,6 +19,7 @@ import re
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
+from functools import lru_cache
 
 from hoshin.analyzer.plan import (
     DRAFT_PREFIX,
@@ -286,11 +287,15 @@ def objective_text(ctx: Context) -> Iterator[Finding]:
                               [objective_item(o)])
 
 
+_UNSEEN = object()
+
+
 def _copies_parent(ctx: Context, child: str, parent: str):
     key = ("cascade", child, parent)
-    if key not in ctx.memo:
-        ctx.memo[key] = _text().copies_parent(child, parent)
-    return ctx.memo[key]
+    verdict = ctx.memo.get(key, _UNSEEN)
+    if verdict is _UNSEEN:
+        verdict = ctx.memo[key] = _text().copies_parent(child, parent)
+    return verdict
 
 
 def fake_cascade(ctx: Context) -> Iterator[Finding]:
@@ -332,25 +337,24 @@ def _build_text_items(ctx: Context):
 _TOKEN = re.compile(r"[a-z][a-z0-9]{3,}")
 
 
-def near_words(title: str) -> set[str]:
+@lru_cache(maxsize=65_536)  # a worker reads the same stored titles for draft after draft
+def near_words(title: str) -> frozenset[str]:
     """The words by which a draft's item finds the stored items it is compared with:
     those of four or more letters (`collect.collect_near` searches the database for them)."""
-    return set(_TOKEN.findall(title.lower()))
+    return frozenset(_TOKEN.findall(title.lower()))
+
+
+def is_near(title: str, word_sets) -> bool:
+    """Whether a title shares two words (`near_words`) with one of the sets."""
+    words = near_words(title)
+    return any(len(words & w) >= 2 for w in word_sets)
 
 
 def _near_focus(items, focus: set[str]):
     """For a draft: the focus items and the stored items that share two or more words
     with one of them, so the pairwise text rules read dozens of items, not thousands."""
     focus_words = [near_words(i.text) for i in items if i.id in focus]
-    keep = []
-    for item in items:
-        if item.id in focus:
-            keep.append(item)
-            continue
-        words = near_words(item.text)
-        if any(len(words & fw) >= 2 for fw in focus_words):
-            keep.append(item)
-    return keep
+    return [i for i in items if i.id in focus or is_near(i.text, focus_words)]
 
 
 def overlap(ctx: Context) -> Iterator[Finding]:
