@@ -139,7 +139,13 @@ class Context:
         self._text_items = None
 
     def in_focus(self, *ids: str) -> bool:
-        return self.focus is None or any(i in self.focus for i in ids)
+        focus = self.focus
+        if focus is None:
+            return True
+        for i in ids:
+            if i in focus:
+                return True
+        return False
 
     def parent_item(self, key: str) -> Item | None:
         if key in self.all_objectives:
@@ -211,11 +217,16 @@ def group_owner_reason(owner: Owner, unit_names: dict[str, str]) -> str | None:
     return None
 
 
+@lru_cache(maxsize=65_536)  # units' names and ids, read for every key result's owner
+def _label_words(label: str) -> tuple[str, ...]:
+    return tuple(_WORDS.findall(label.lower()))
+
+
 def owners(ctx: Context) -> Iterator[Finding]:
     unit_names: dict[str, str] = {}
     for unit in ctx.plan.units.values():
-        unit_names.setdefault(" ".join(_WORDS.findall(unit.id.lower())), unit.name)
-        unit_names.setdefault(" ".join(_WORDS.findall(unit.name.lower())), unit.name)
+        unit_names.setdefault(" ".join(_label_words(unit.id)), unit.name)
+        unit_names.setdefault(" ".join(_label_words(unit.name)), unit.name)
     unit_names.pop("", None)
     for kr in ctx.plan.key_results():
         if not ctx.in_focus(kr.id):
@@ -322,15 +333,24 @@ def _text_items(ctx: Context):
     return ctx._text_items
 
 
+class _ItemsById(dict):
+    """id -> the plan's objective or key result; `item(id)` its finding item, made only
+    for the few items a finding names."""
+
+    def item(self, key: str) -> Item:
+        element = self[key]
+        return objective_item(element) if isinstance(element, Objective) else kr_item(element)
+
+
 def _build_text_items(ctx: Context):
     text = _text()
-    items, by_id = [], {}
+    items, by_id = [], _ItemsById()
     for o in ctx.plan.objectives:
         items.append(text.TextItem(id=o.id, group=o.unit, text=o.title))
-        by_id[o.id] = objective_item(o)
+        by_id[o.id] = o
         for kr in o.key_results:
             items.append(text.TextItem(id=kr.id, group=o.unit, text=kr.title, kind=kr.kind))
-            by_id[kr.id] = kr_item(kr)
+            by_id[kr.id] = kr
     return items, by_id
 
 
@@ -367,22 +387,24 @@ def overlap(ctx: Context) -> Iterator[Finding]:
         if not ctx.in_focus(a, b):
             continue
         ua, ub = ctx.unit_title(unit_of[a]), ctx.unit_title(unit_of[b])
-        yield finding("overlap", f"{_name(by_id[a])} ({ua}) and {_name(by_id[b])} ({ub}) pursue "
+        ia, ib = by_id.item(a), by_id.item(b)
+        yield finding("overlap", f"{_name(ia)} ({ua}) and {_name(ib)} ({ub}) pursue "
                       f"the same outcome: {reason} Merge them, or agree which unit owns the "
-                      "outcome and let the other contribute to it.", [by_id[a], by_id[b]])
+                      "outcome and let the other contribute to it.", [ia, ib])
 
 
 def contradiction(ctx: Context) -> Iterator[Finding]:
     text = _text()
     items, by_id = _text_items(ctx)
-    items = [i for i in items if by_id[i.id].type == "key_result"]
+    items = [i for i in items if isinstance(by_id[i.id], KeyResult)]
     if ctx.focus is not None:
         items = _near_focus(items, ctx.focus)
     for a, b, reason in text.contradicting_pairs(items):
         if ctx.in_focus(a, b):
-            yield finding("contradiction", f"{_name(by_id[a])} and {_name(by_id[b])} pull against "
+            ia, ib = by_id.item(a), by_id.item(b)
+            yield finding("contradiction", f"{_name(ia)} and {_name(ib)} pull against "
                           f"each other: {reason} Decide which way the measure should move, then "
-                          "change or drop one of them.", [by_id[a], by_id[b]])
+                          "change or drop one of them.", [ia, ib])
 
 
 # Strategy coverage ----------------------------------------------------------------------
@@ -451,9 +473,14 @@ def overloaded_owner(ctx: Context) -> Iterator[Finding]:
     limit = ctx.limits.max_owner_krs
     groups: dict[tuple[str, str], list[KeyResult]] = defaultdict(list)
     names: dict[str, str] = {}
+    wanted = None  # with a focus, only the groups of its key results' owners can be reported
+    if ctx.focus is not None:
+        wanted = {kr.owner.id.lower() for kr in ctx.plan.key_results()
+                  if kr.id in ctx.focus and kr.owner is not None and kr.owner.id}
     for o in ctx.plan.objectives:
         for kr in o.key_results:
-            if kr.owner is not None and kr.owner.id:
+            if kr.owner is not None and kr.owner.id and (
+                    wanted is None or kr.owner.id.lower() in wanted):
                 groups[(o.cycle, kr.owner.id.lower())].append(kr)
                 names.setdefault(kr.owner.id.lower(), kr.owner.name or kr.owner.id)
     for (cycle, owner), krs in groups.items():
@@ -601,7 +628,7 @@ def missing_dependency(ctx: Context) -> Iterator[Finding]:
     names: dict[tuple[str, ...], str] = {}
     for unit in ctx.plan.units.values():
         for label in (unit.name, unit.id):
-            words = tuple(_WORDS.findall(label.lower()))
+            words = _label_words(label)
             if words:
                 names.setdefault(words, unit.id)
     longest = max((len(k) for k in names), default=0)
