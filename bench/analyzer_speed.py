@@ -267,8 +267,8 @@ def compare(a_path: str, b_path: str) -> int:
 
 
 def _database(kind: str, args, tmp: str) -> tuple[dict, str | None, bool]:
-    """The environment of a database holding the plan, whether it was just built, and the
-    PostgreSQL database to drop afterwards."""
+    """The environment of a database holding the plan, the PostgreSQL database to drop
+    afterwards, and whether the plan must be imported first."""
     env = dict(os.environ)
     name = f"analyzer-{'demo' if args.demo else args.people}-{args.seed}-{args.today}"
     if kind == "sqlite":
@@ -277,6 +277,7 @@ def _database(kind: str, args, tmp: str) -> tuple[dict, str | None, bool]:
         path = folder / f"{name}.sqlite3"
         env["HOSHIN_DATA_DIR"] = str(folder)
         env["HOSHIN_DATABASE_URL"] = f"sqlite:///{path}"
+        env["ANASPEED_SQLITE"] = str(path)
         return env, None, not path.exists()
     import psycopg
 
@@ -308,7 +309,16 @@ def run_database(kind: str, args) -> dict:
         env, pg_db, build = _database(kind, args, tmp)
         try:
             result: dict = {}
-            if build:
+            if build and "ANASPEED_SQLITE" in env:
+                # Imported under another name first: a run cut short leaves no half plan
+                # for the next one to reuse.
+                final = Path(env["ANASPEED_SQLITE"])
+                partial = final.with_suffix(".partial")
+                partial.unlink(missing_ok=True)
+                result.update(_worker("import", args, {
+                    **env, "HOSHIN_DATABASE_URL": f"sqlite:///{partial}"}))
+                partial.replace(final)
+            elif build:
                 result.update(_worker("import", args, env))
             runs = [_worker("measure", args, env) for _ in range(args.processes)]
             result["processes"] = runs
@@ -379,6 +389,8 @@ def main() -> int:
                         help="keep the SQLite database in DIR and reuse it on the next run")
     parser.add_argument("--findings", metavar="FILE", help="write every finding to FILE")
     parser.add_argument("--no-save", action="store_true", help="do not write bench/results/")
+    parser.add_argument("--label", help="a word for the results file's name and contents "
+                                        '(e.g. "before" when measuring an older version)')
     parser.add_argument("--compare", nargs=2, metavar=("A", "B"),
                         help="compare two --findings files and exit (1 when they differ)")
     parser.add_argument("--worker", choices=["import", "measure", "findings"],
@@ -396,7 +408,8 @@ def main() -> int:
         return 0
     kinds = ["sqlite", "postgres"] if args.db == "both" else [args.db]
     stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
-    out = RESULTS / f"analyzer-{'demo' if args.demo else args.people}-{stamp}.json"
+    label = f"-{args.label}" if args.label else ""
+    out = RESULTS / f"analyzer-{'demo' if args.demo else args.people}{label}-{stamp}.json"
     results = []
     for kind in kinds:
         print(f"running on {kind} …", flush=True)
@@ -404,6 +417,7 @@ def main() -> int:
         result = run_database(kind, args)
         result["database"] = kind
         result["people"] = "demo" if args.demo else args.people
+        result["label"] = args.label
         result["machine"] = {"python": platform.python_version(), "cpus": os.cpu_count(),
                              "platform": platform.platform(),
                              "load_average_before": load_before,
