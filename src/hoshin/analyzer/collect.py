@@ -20,7 +20,7 @@ from hoshin.analyzer import plan as p
 from hoshin.core.errors import NotFound
 from hoshin.okrs.models import Cycle, Dependency, KeyResult, MilestoneStep, Objective, Theme
 from hoshin.okrs.rules import fiscal_year_of
-from hoshin.org.models import Organization, Unit
+from hoshin.org.models import Organization, Person, Unit
 from hoshin.strategy.models import (
     AnnualObjective,
     ImprovementPriority,
@@ -204,11 +204,14 @@ def collect_near(cycle: Cycle, *, unit: str, texts: list[str], owners: list[str]
     word_sets = [w for w in (near_words(t) for t in texts) if len(w) >= 2]
     owners = {o.strip().lower() for o in owners if o and o.strip()}
     kr_wanted = _sharing_two("title", word_sets)
+    # Every alternative reads the key result's own columns (subqueries run once), so that
+    # the database tests them before joining the owner.
     if owners:
         # Stored emails are lower case (Person.save, the plan-file importer).
-        kr_wanted |= Q(owner__email__in=sorted(owners))
+        kr_wanted |= Q(owner_id__in=Person.objects.filter(email__in=sorted(owners))
+                       .values("id"))
     if editing:
-        kr_wanted |= Q(objective__key=editing)
+        kr_wanted |= Q(objective_id__in=Objective.objects.filter(key=editing).values("id"))
     if subjects:
         kr_wanted |= Q(key__in=sorted(subjects))
     # The database's match is a superset (words as substrings); keep the rows the rules
@@ -232,11 +235,14 @@ def collect_near(cycle: Cycle, *, unit: str, texts: list[str], owners: list[str]
     elif needed:
         objective_wanted |= Q(id__in=needed)
     objectives: dict[int, p.Objective] = {}
-    for row in (Objective.objects.filter(LIVE, objective_wanted, cycle_id=cycle.pk)
-                .order_by("cycle__start", "unit__key", "key").values("id", *_OBJECTIVE_FIELDS)):
-        if (row["unit__key"] == unit or row["key"] == editing or row["id"] in needed_set
-                or is_near(row["title"], word_sets)):
-            objectives[row["id"]] = _objective(row)
+    for (pk, key, title, unit_key, cycle_key, kind, annual, priority, theme,
+         parent_objective) in (Objective.objects.filter(LIVE, objective_wanted, cycle_id=cycle.pk)
+                               .order_by("cycle__start", "unit__key", "key")
+                               .values_list("id", *_OBJECTIVE_FIELDS)):
+        if unit_key == unit or key == editing or pk in needed_set or is_near(title, word_sets):
+            objectives[pk] = p.Objective(
+                id=key, title=title, unit=unit_key, cycle=cycle_key, kind=kind,
+                parent=annual or priority or theme or parent_objective)
     plan.objectives = list(objectives.values())
     steps = {}
     if editing:

@@ -325,11 +325,18 @@ def fake_cascade(ctx: Context) -> Iterator[Finding]:
 # Text similarity across units -------------------------------------------------------------
 
 
-def _text_items(ctx: Context):
-    """Every objective and key result as a `TextItem` (built once a run: overlap and
-    contradiction both read them; callers filter, never change, the lists)."""
+def _elements(ctx: Context):
+    """Every objective and key result with its unit, in the plan's order, and by id (the
+    later of two equal ids wins, as it always did). Built once a run."""
     if ctx._text_items is None:
-        ctx._text_items = _build_text_items(ctx)
+        elements, by_id = [], _ItemsById()
+        for o in ctx.plan.objectives:
+            elements.append((o, o.unit))
+            by_id[o.id] = o
+            for kr in o.key_results:
+                elements.append((kr, o.unit))
+                by_id[kr.id] = kr
+        ctx._text_items = elements, by_id
     return ctx._text_items
 
 
@@ -342,15 +349,27 @@ class _ItemsById(dict):
         return objective_item(element) if isinstance(element, Objective) else kr_item(element)
 
 
-def _build_text_items(ctx: Context):
+def _pair_items(ctx: Context, key_results_only: bool):
+    """The `TextItem`s the pairwise rules compare (key results only for contradiction) and
+    the elements by id. For a draft: only the focus items and the stored items that share
+    two or more words (`near_words`) with one of them, so the pairwise rules read dozens of
+    items, not thousands."""
+    memo_key = ("pair items", key_results_only)
+    if ctx.focus is None and memo_key in ctx.memo:
+        return ctx.memo[memo_key]
     text = _text()
-    items, by_id = [], _ItemsById()
-    for o in ctx.plan.objectives:
-        items.append(text.TextItem(id=o.id, group=o.unit, text=o.title))
-        by_id[o.id] = o
-        for kr in o.key_results:
-            items.append(text.TextItem(id=kr.id, group=o.unit, text=kr.title, kind=kr.kind))
-            by_id[kr.id] = kr
+    elements, by_id = _elements(ctx)
+    if key_results_only:
+        elements = [(e, u) for e, u in elements if isinstance(by_id[e.id], KeyResult)]
+    focus = ctx.focus
+    if focus is not None:
+        words = [near_words(e.title) for e, _ in elements if e.id in focus]
+        elements = [(e, u) for e, u in elements if e.id in focus or is_near(e.title, words)]
+    items = [text.TextItem(id=e.id, group=u, text=e.title, kind=e.kind)
+             if isinstance(e, KeyResult) else text.TextItem(id=e.id, group=u, text=e.title)
+             for e, u in elements]
+    if focus is None:
+        ctx.memo[memo_key] = items, by_id
     return items, by_id
 
 
@@ -370,18 +389,9 @@ def is_near(title: str, word_sets) -> bool:
     return any(len(words & w) >= 2 for w in word_sets)
 
 
-def _near_focus(items, focus: set[str]):
-    """For a draft: the focus items and the stored items that share two or more words
-    with one of them, so the pairwise text rules read dozens of items, not thousands."""
-    focus_words = [near_words(i.text) for i in items if i.id in focus]
-    return [i for i in items if i.id in focus or is_near(i.text, focus_words)]
-
-
 def overlap(ctx: Context) -> Iterator[Finding]:
     text = _text()
-    items, by_id = _text_items(ctx)
-    if ctx.focus is not None:
-        items = _near_focus(items, ctx.focus)
+    items, by_id = _pair_items(ctx, key_results_only=False)
     unit_of = {i.id: i.group for i in items}
     for a, b, _score, reason in text.overlapping_pairs(items, ctx.limits.overlap_threshold):
         if not ctx.in_focus(a, b):
@@ -395,10 +405,7 @@ def overlap(ctx: Context) -> Iterator[Finding]:
 
 def contradiction(ctx: Context) -> Iterator[Finding]:
     text = _text()
-    items, by_id = _text_items(ctx)
-    items = [i for i in items if isinstance(by_id[i.id], KeyResult)]
-    if ctx.focus is not None:
-        items = _near_focus(items, ctx.focus)
+    items, by_id = _pair_items(ctx, key_results_only=True)
     for a, b, reason in text.contradicting_pairs(items):
         if ctx.in_focus(a, b):
             ia, ib = by_id.item(a), by_id.item(b)
@@ -511,19 +518,26 @@ def too_many_themes(ctx: Context) -> Iterator[Finding]:
 
 
 def _depths(plan: Plan) -> dict[str, list[str]]:
-    """Each unit's path from the root (root first), computed once per unit."""
+    """Each unit's path from the root (root first), computed once per unit (and once for
+    the same tree: each draft check reads the units anew). Read it, never change it."""
+    return _depths_of(tuple((uid, unit.parent) for uid, unit in plan.units.items()))
+
+
+@lru_cache(maxsize=4)
+def _depths_of(tree: tuple[tuple[str, str | None], ...]) -> dict[str, list[str]]:
+    parent_of = dict(tree)
     paths: dict[str, list[str]] = {}
-    for uid in plan.units:
+    for uid, _parent in tree:
         chain: list[str] = []
         seen: set[str] = set()
         node = uid
-        while node and node in plan.units and node not in seen:
+        while node and node in parent_of and node not in seen:
             if node in paths:
                 chain.extend(reversed(paths[node]))
                 break
             chain.append(node)
             seen.add(node)
-            node = plan.units[node].parent
+            node = parent_of[node]
         paths[uid] = chain[::-1]
     return paths
 

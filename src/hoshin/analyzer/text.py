@@ -573,6 +573,7 @@ _TARGET_TAIL = re.compile(r"\b(?:by|from|to|below|above|under|over|at least|at m
                           r"of)\s*[<>≤≥~]?\s*[\d$].*$", re.I)
 
 
+@lru_cache(maxsize=65_536)  # a draft check reads the same stored key results again
 def _measure(text: str) -> frozenset[str]:
     """The measure a key result moves: its words without direction words, numbers and the
     target tail ("from 30 to 45", "by 20%")."""
