@@ -40,7 +40,20 @@ DEBUG = _env_bool("HOSHIN_DEBUG")
 SECRET_KEY = _secret_key()
 ALLOWED_HOSTS = _env_list("HOSHIN_ALLOWED_HOSTS", "127.0.0.1,localhost,[::1]")
 CSRF_TRUSTED_ORIGINS = _env_list("HOSHIN_CSRF_TRUSTED_ORIGINS", "")
-BASE_URL = os.environ.get("HOSHIN_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
+
+
+def _local_url() -> str:
+    # Without HOSHIN_BASE_URL, links (the run banner, reminders) point at the address
+    # `hoshin serve` listens on, which takes the same HOSHIN_HOST / HOSHIN_PORT.
+    host = os.environ.get("HOSHIN_HOST", "127.0.0.1")
+    if host in ("0.0.0.0", "::", ""):
+        host = "127.0.0.1"
+    elif ":" in host:
+        host = f"[{host}]"
+    return f"http://{host}:{os.environ.get('HOSHIN_PORT', '8000')}"
+
+
+BASE_URL = (os.environ.get("HOSHIN_BASE_URL") or _local_url()).rstrip("/")
 # Slack's Web API (views.open for the check-in dialog); tests point it at a local server.
 SLACK_API_URL = os.environ.get("HOSHIN_SLACK_API_URL", "https://slack.com/api")
 
