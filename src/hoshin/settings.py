@@ -198,8 +198,11 @@ EMAIL_HOST_USER = os.environ.get("HOSHIN_EMAIL_USER", "")
 EMAIL_HOST_PASSWORD = os.environ.get("HOSHIN_EMAIL_PASSWORD", "")
 EMAIL_USE_TLS = _env_bool("HOSHIN_EMAIL_USE_TLS")
 DEFAULT_FROM_EMAIL = os.environ.get("HOSHIN_EMAIL_FROM", "hoshin@localhost")
+# With no mail server, mail is written to files under the data folder (one file per
+# delivery run), so the run command's console stays readable on a day of reminders.
+EMAIL_FILE_PATH = Path(os.environ.get("HOSHIN_EMAIL_FILE_PATH", DATA_DIR / "mail"))
 if not os.environ.get("HOSHIN_EMAIL_HOST"):
-    EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
+    EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
 
 SIMPLE_HISTORY_HISTORY_CHANGE_REASON_USE_TEXT_FIELD = True
 

@@ -38,7 +38,7 @@ def hoshin(env, *args, check=True) -> subprocess.CompletedProcess:
     return result
 
 
-def test_console_script_from_migrate_to_export(env):
+def test_console_script_from_migrate_to_export(env, tmp_path):
     overview = hoshin(env, "--help").stdout
     for verb in ("serve", "demo", "import", "export", "checkin", "createuser", "token", "tree"):
         assert f"\n  {verb} " in overview
@@ -48,6 +48,13 @@ def test_console_script_from_migrate_to_export(env):
     demo = hoshin(env, "demo", "--today", "2026-11-20").stdout
     assert "Log in at http://127.0.0.1:8000/" in demo
     assert "password: hoshin-demo" in demo
+    # No mail server set: mail goes to files the banner names, not over the console.
+    mailbox = tmp_path / "data" / "mail"
+    assert f"Mail (no HOSHIN_EMAIL_HOST set) is written to files in {mailbox}/" in demo
+    sent = hoshin(env, "shell", "-c", "from django.core.mail import send_mail; "
+                  "send_mail('Check in today', 'KR1 is due', None, ['ana@acme.test'])")
+    assert "Check in today" not in sent.stdout
+    assert "Subject: Check in today" in "".join(p.read_text() for p in mailbox.iterdir())
 
     again = hoshin(env, "demo", check=False)
     assert again.returncode == 1

@@ -194,3 +194,6 @@ class Command(HoshinCommand):
         self.stdout.write(f"Log in at {settings.BASE_URL}/")
         self.stdout.write(f"  email:    {admin.email}")
         self.stdout.write(f"  password: {password}")
+        if settings.EMAIL_BACKEND.endswith("filebased.EmailBackend"):
+            self.stdout.write(f"Mail (no HOSHIN_EMAIL_HOST set) is written to files in "
+                              f"{settings.EMAIL_FILE_PATH}/")
