@@ -26,6 +26,12 @@ def test_demo_of_a_synthetic_organisation_loads_and_prints_a_login(db, run, monk
     assert "password: hoshin-demo" in result.out
     admin = authenticate(username=login_email(result.out), password="hoshin-demo")
     assert admin is not None and admin.role == "admin"
+    # Not only the admin: one person of each role can try the tool with the same password.
+    assert "every person in the demo logs in with this password" in result.out
+    for role in Person.objects.values_list("role", flat=True).distinct():
+        someone = Person.objects.filter(role=role, is_active=True).first()
+        assert authenticate(username=someone.email, password="hoshin-demo") == someone, role
+    assert authenticate(username=someone.email, password="not-the-password") is None
 
 
 def test_demo_refuses_a_loaded_database_unless_told(db, run, monkeypatch):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import secrets
 
+from django.contrib.auth.hashers import make_password
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.core.validators import validate_email
@@ -139,6 +140,16 @@ def set_password(person: Person, password: str) -> None:
         raise DomainError.field("password", " ".join(exc.messages)) from exc
     person.set_password(password)
     person.save(update_fields=["password"])
+
+
+def set_shared_password(emails: list[str], password: str) -> int:
+    """Give every listed person the same password (the demo's people, so a visitor can try
+    the tool as any of them). Hashed once: hashing per person would take minutes for a
+    large synthetic organisation, and a demo password protects nothing."""
+    validate_password(password)
+    hashed = make_password(password)
+    with transaction.atomic():
+        return Person.objects.filter(email__in=emails, is_active=True).update(password=hashed)
 
 
 def _unit_loop_error(unit_id: int | None, parent: Unit | None) -> str | None:

@@ -160,10 +160,11 @@ class Command(HoshinCommand):
                 if not people:
                     load_demo_extras(day)
                 admin = self.first_admin(admin_email)
-                if admin is not None:
-                    from hoshin.org.services import set_password
+                # Everyone in the demo logs in with the same password, so a visitor can
+                # try the tool as a unit lead, a key-result owner or a viewer too.
+                from hoshin.org.services import set_shared_password
 
-                    set_password(admin, password)
+                set_shared_password([p["email"] for p in doc.get("people", [])], password)
         except PlanFileError as exc:
             if exc.errors and exc.errors[0].startswith("replacing the plan would delete"):
                 raise CommandError(f"the database holds more than a demo organisation "
@@ -194,6 +195,8 @@ class Command(HoshinCommand):
         self.stdout.write(f"Log in at {settings.BASE_URL}/")
         self.stdout.write(f"  email:    {admin.email}")
         self.stdout.write(f"  password: {password}")
+        if loaded:
+            self.stdout.write("  (every person in the demo logs in with this password)")
         if settings.EMAIL_BACKEND.endswith("filebased.EmailBackend"):
             self.stdout.write(f"Mail (no HOSHIN_EMAIL_HOST set) is written to files in "
                               f"{settings.EMAIL_FILE_PATH}/")
