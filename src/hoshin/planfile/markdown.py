@@ -975,45 +975,25 @@ class _Reader:
         if nested and nested * 2 >= len(lst.items) and _reads_as_key_results(children) \
                 and sum(_kind_of_text(t) == "prose" for t in texts) * 3 <= len(texts):
             for item in lst.items:
-                self.plain_top_item(item)
+                self.top_item(item, plain=True)
             return
         if self.list_role == "objectives" and sum(
                 _kind_of_text(t) == "prose" for t in texts) * 3 <= len(texts):
             for item in lst.items:
-                self.plain_top_item(item)
+                self.top_item(item, plain=True)
             return
         self.whole_list(lst, f"a list (lines {lst.line}-{lst.end}) that does not read as "
                              "OKRs: its items have no owner prefix, bold objective or KR: "
                              "marker, and do not read as key results")
 
-    def plain_top_item(self, item: _Item) -> None:
+    def top_item(self, item: _Item, *, plain: bool = False) -> None:
+        """A top-level list item: an objective with its list as key results. On a page
+        whose lists are plain (`plain`), every item is an objective; otherwise one needs an
+        owner prefix, bold, or items under it."""
         if item.inline is None:
             for lst in item.lists:
                 for child in lst.items:
-                    self.plain_top_item(child)
-            return
-        line = _read(item.inline)
-        if not line.text:
-            self.cover(line)
-            return
-        if m := _KR.match(line.text):
-            self.not_understood(line.line, line.text, "a key result with no objective above it")
-            self.page.items.add(line.line)
-            self.under_key_result(item)
-            return
-        m = _OBJECTIVE.match(line.text)
-        owner, title = ((m.group("owner"), m.group("rest")) if m
-                        else _owner_prefix(line.text))
-        index = self.objective(line, title, owner, parent=None)
-        for lst in item.lists:
-            for child in lst.items:
-                self.item(child, index)
-
-    def top_item(self, item: _Item) -> None:
-        if item.inline is None:
-            for lst in item.lists:
-                for child in lst.items:
-                    self.top_item(child)
+                    self.top_item(child, plain=plain)
             return
         line = _read(item.inline)
         if not line.text:
@@ -1028,7 +1008,7 @@ class _Reader:
             owner, title = m.group("owner"), m.group("rest")
         else:
             owner, title = _owner_prefix(line.text)
-            if not owner and not line.whole_bold and not item.lists:
+            if not plain and not owner and not line.whole_bold and not item.lists:
                 self.page.items.add(line.line)
                 self.not_understood(
                     line.line, line.text, "neither an objective nor a key result: no owner "
