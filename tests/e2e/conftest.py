@@ -4,9 +4,11 @@ Screenshots go to artifacts/screenshots/ (git-ignored) so people can look at the
 """
 
 import os
+import threading
 from pathlib import Path
 
 import pytest
+from django.core.signals import request_finished, request_started
 
 CHROMIUM = "/usr/bin/chromium"
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "artifacts" / "screenshots"
@@ -31,12 +33,54 @@ def browser():
         browser.close()
 
 
+class _RequestsInFlight:
+    """Counts the live server's requests that have started and not yet finished.
+
+    A test can end while the page still waits for an HTMX fragment. The live server then
+    holds a read on SQLite's shared in-memory database when the test's flush runs, the
+    flush fails ("database table is locked") and the next test starts on the rows left
+    behind. So a page is torn down only once the server has answered everything it asked.
+    """
+
+    def __init__(self):
+        self._count = 0
+        self._idle = threading.Condition()
+
+    def started(self, **kwargs):
+        with self._idle:
+            self._count += 1
+
+    def finished(self, **kwargs):
+        with self._idle:
+            self._count = max(0, self._count - 1)
+            self._idle.notify_all()
+
+    def wait_until_idle(self, timeout: float = 15.0) -> bool:
+        with self._idle:
+            return self._idle.wait_for(lambda: self._count == 0, timeout=timeout)
+
+
+_in_flight = _RequestsInFlight()
+request_started.connect(_in_flight.started, weak=False, dispatch_uid="e2e-in-flight-start")
+request_finished.connect(_in_flight.finished, weak=False, dispatch_uid="e2e-in-flight-end")
+
+
 @pytest.fixture
 def page(browser):
     context = browser.new_context(viewport={"width": 1280, "height": 800})
     page = context.new_page()
     yield page
     context.close()
+
+
+@pytest.fixture(autouse=True)
+def _live_server_answered_everything():
+    """Set up after pytest-django's live-server helper, so torn down before its flush.
+
+    Closing a browser does not stop a request the server is already handling.
+    """
+    yield
+    assert _in_flight.wait_until_idle(), "the live server was still answering a request"
 
 
 @pytest.fixture
