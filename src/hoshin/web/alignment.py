@@ -19,8 +19,15 @@ from hoshin.engine.rollup import node_to_dict
 from hoshin.okrs.models import Cycle
 from hoshin.okrs.progress import BRANCH_TYPES, alignment_tree_data
 from hoshin.okrs.progress import alignment_branch as branch_of
-from hoshin.org.models import Unit
-from hoshin.web.treeview import STATUS_WORDS, TYPE_LABELS, count, filter_tree, levels_within
+from hoshin.org.models import Person, Unit
+from hoshin.web.treeview import (
+    STATUS_WORDS,
+    TYPE_LABELS,
+    count,
+    filter_tree,
+    levels_within,
+    shown_down_to,
+)
 from hoshin.web.treeview import render as render_tree
 
 # A map (or an opened branch) of more nodes than this is sent down to the level that still
@@ -88,14 +95,17 @@ class _Filters:
     def render(self, node: dict, *, children_only: bool = False) -> str:
         """The tree as list items, down to the level that fits in LARGE_TREE nodes."""
         lazy_depth = levels_within(node, LARGE_TREE)
+        # Only the cards sent are named: at most about LARGE_TREE of them, however large
+        # the organisation.
+        people = _names(n["owner"] for n in shown_down_to(node, lazy_depth) if n.get("owner"))
         if children_only:
             # The branch's own summary is already on the page: count from its children.
             lazy_depth = None if lazy_depth is None else lazy_depth - 1
-            return "".join(render_tree(child, link=_link, units=self.units,
+            return "".join(render_tree(child, link=_link, units=self.units, people=people,
                                        lazy=self.branch_url, lazy_depth=lazy_depth)
                            for child in node["children"])
         return render_tree(node, link=_link, units=self.units, lazy=self.branch_url,
-                           lazy_depth=lazy_depth)
+                           lazy_depth=lazy_depth, people=people)
 
     def context(self) -> dict:
         return {"nav": "alignment", "cycles": self.cycles, "cycle": self.cycle,
@@ -120,14 +130,29 @@ def _options(units: dict[str, str], selected: str) -> str:
                    f"{escape(name)}</option>" for key, name in units.items())
 
 
-def _owners(tree: dict) -> list[str]:
+def _names(emails) -> dict[str, str]:
+    """People's names by email, for the owners on the cards (never their addresses)."""
+    wanted, names = sorted(set(emails)), {}
+    for start in range(0, len(wanted), 500):  # within every database's parameter limit
+        names.update(Person.objects.filter(email__in=wanted[start:start + 500])
+                     .values_list("email", "name"))
+    return names
+
+
+def _owners(tree: dict) -> list[tuple[str, str]]:
+    """The key-result owners to pick from, as (email, name): the box filters by email,
+    the list shows names."""
     owners, stack = set(), [tree]
     while stack:
         node = stack.pop()
         if node.get("owner"):
             owners.add(node["owner"])
         stack.extend(node["children"])
-    return sorted(owners) if len(owners) <= OWNER_CHOICES else []
+    if len(owners) > OWNER_CHOICES:
+        return []
+    names = _names(owners)
+    return sorted(((email, names.get(email) or email) for email in owners),
+                  key=lambda pair: (pair[1].lower(), pair[0]))
 
 
 @login_required

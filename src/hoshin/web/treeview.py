@@ -4,6 +4,12 @@
 Rendered with string building rather than a recursive template: a whole cycle of a large
 organisation has tens of thousands of nodes, and a template include per node is far too
 slow for that.
+
+Each item is a card (kind, title linking to its page, owner or unit, progress bar and
+status) in a list drawn as a tree by alignment.css. The card sits beside its branch's
+<details>, never inside the <summary>: a summary is itself a control, and links inside it
+would be controls inside a control (axe's "nested-interactive"), which screen readers and
+keyboards handle badly.
 """
 
 from __future__ import annotations
@@ -17,8 +23,17 @@ TYPE_LABELS = {
     "improvement_priority": "Improvement priority", "theme": "Theme", "objective": "Objective",
     "key_result": "Key result",
 }
+# The kind as a card names it: objectives always belong to a unit.
+CARD_KINDS = {**TYPE_LABELS, "improvement_priority": "Priority", "objective": "Unit objective"}
 STATUS_WORDS = {"on_track": "on track", "at_risk": "at risk", "off_track": "off track",
                 "no_data": "no data"}
+# What a card shows: the roll-up's four statuses, "no data" told apart into an item that
+# never reported (not started) and one that went quiet (silent). Each has a word and a
+# shape besides its colour, so the map reads the same to someone who cannot tell red from
+# green, and in black and white on a wall.
+SHOWN_STATUS = {"on_track": ("on track", "✓"), "at_risk": ("at risk", "!"),
+                "off_track": ("off track", "✕"), "not_started": ("not started", "○"),
+                "silent": ("silent", "…")}
 
 
 def filter_tree(node: dict, keep: Callable[[dict], bool]) -> dict | None:
@@ -56,8 +71,37 @@ def levels_within(node: dict, budget: int) -> int | None:
     return None
 
 
-def _summary(node: dict, link, units) -> str:
+def shown_down_to(node: dict, lazy_depth: int | None) -> list[dict]:
+    """The nodes rendered when branches below `lazy_depth` are sent closed (all of them
+    when None): what a page needs to look up, e.g. the owners' names."""
+    found, stack = [], [(node, 0)]
+    while stack:
+        current, depth = stack.pop()
+        found.append(current)
+        if lazy_depth is None or depth < lazy_depth:
+            stack.extend((child, depth + 1) for child in current["children"])
+    return found
+
+
+def shown_status(node: dict) -> str:
     status = node["status"]
+    if status != "no_data":
+        return status
+    if node["type"] == "key_result":
+        return "silent" if node.get("last_checkin") else "not_started"
+    return "not_started" if node["progress"] is None else "silent"
+
+
+def _owner_name(email: str, people: dict[str, str] | None) -> str:
+    # A person is shown by name; an owner the page could not name shows the part of the
+    # address before the @ rather than the whole address.
+    name = people.get(email) if people else None
+    return name or email.partition("@")[0]
+
+
+def _card(node: dict, link, units, people) -> str:
+    status = shown_status(node)
+    word, icon = SHOWN_STATUS.get(status, (escape(status), "?"))
     progress = node["progress"]
     bar = 0 if progress is None else max(0, min(100, round(progress * 100)))
     href = link(node)
@@ -70,46 +114,70 @@ def _summary(node: dict, link, units) -> str:
         details.append(f'<a href="/units/{quote(unit)}/">{escape(name)}</a>' if name
                        else escape(unit))
     if node.get("owner"):
-        details.append(escape(node["owner"]))
-    node_id = ("" if node["type"] == "vision"
-               else f'<span class="node-id">{escape(node["id"])}</span> ')
-    word = STATUS_WORDS.get(status, escape(status))
+        details.append(f'<span class="owner">{escape(_owner_name(node["owner"], people))}'
+                       '</span>')
+    if node.get("ref"):
+        details.append("shown in full above")
+    # Ids are secondary: a key result's long key is left to its page.
+    node_id = ("" if node["type"] in ("vision", "key_result")
+               else f' <span class="node-id">{escape(node["id"])}</span>')
+    pace = ""
+    if node.get("expected") is not None:
+        expected = max(0, min(100, round(node["expected"] * 100)))
+        pace = (f'<span class="pace" style="left:{expected}%" '
+                f'title="Expected by now: {expected}%"></span>')
     return (
-        f'<span class="node-type">{TYPE_LABELS.get(node["type"], escape(node["type"]))}</span> '
-        + node_id
-        + f'{title_html} '
-        f'<span class="bar" aria-hidden="true"><span style="width:{bar}%"></span></span> '
+        '<div class="map-card">'
+        f'<p class="map-kind"><span class="node-type">'
+        f'{CARD_KINDS.get(node["type"], escape(node["type"]))}</span>{node_id}</p>'
+        f'<p class="map-title">{title_html}</p>'
+        + (f'<p class="node-meta">{" · ".join(details)}</p>' if details else "")
+        + '<p class="map-progress">'
+        f'<span class="bar" aria-hidden="true"><span style="width:{bar}%"></span>{pace}</span> '
         f'<span class="pct">{_percent(progress)}</span> '
-        f'<span class="status status-{escape(status)}">{word}</span>'
-        + (f' <span class="node-meta">{" · ".join(details)}</span>' if details else "")
-        + (' <span class="node-meta">(shown above)</span>' if node.get("ref") else "")
+        f'<span class="status status-{escape(node["status"])}">'
+        f'<span class="icon" aria-hidden="true">{icon}</span> {word}</span></p>'
+        '</div>'
     )
+
+
+def _toggle(node: dict) -> str:
+    """The branch's summary: how many items hang below, and under what (for a screen
+    reader, which hears the summary without the card above it)."""
+    below = len(node["children"])
+    noun = "item" if below == 1 else "items"
+    return (f'<summary><span class="n">{below} {noun}</span>'
+            f'<span class="visually-hidden"> under {escape(node["title"])}</span></summary>')
 
 
 def render(node: dict, *, link: Callable[[dict], str | None], open_depth: int = 99,
            depth: int = 0, units: dict[str, str] | None = None,
            lazy: Callable[[dict], str | None] | None = None,
-           lazy_depth: int | None = None) -> str:
+           lazy_depth: int | None = None, people: dict[str, str] | None = None) -> str:
     """Nested <ul>/<details>: every branch collapses and expands without JavaScript.
 
     From `lazy_depth` down, a branch for which `lazy(node)` gives a URL is sent without
     its children: opening it fetches them from that URL with HTMX, and without JavaScript
     the link inside it opens the branch as a page of its own. `units` maps unit keys to
-    names, shown as links to the unit pages."""
-    summary = _summary(node, link, units)
+    names, shown as links to the unit pages; `people` maps owners' emails to names."""
+    status = shown_status(node)
+    classes = f'node kind-{escape(node["type"])} st-{escape(status)}'
+    card = _card(node, link, units, people)
     if not node["children"]:
-        return f'<li class="leaf">{summary}</li>'
+        return f'<li class="{classes} leaf">{card}</li>'
     url = lazy(node) if lazy and lazy_depth is not None and depth >= lazy_depth else None
     if url:
         below = count(node) - 1
         url = escape(url)
-        return (f'<li><details hx-get="{url}" hx-trigger="toggle once" hx-target="find ul" '
-                f'hx-swap="innerHTML"><summary>{summary}</summary><ul>'
-                f'<li class="lazy"><a href="{url}">Open this branch ({below} items)</a></li>'
+        return (f'<li class="{classes}">{card}<details hx-get="{url}" '
+                f'hx-trigger="toggle once" hx-target="find ul" hx-swap="innerHTML">'
+                f'{_toggle(node)}<ul>'
+                f'<li class="lazy"><a href="{url}">Open this branch ({below} '
+                f'{"item" if below == 1 else "items"})</a></li>'
                 f'</ul></details></li>')
     inner = "".join(render(child, link=link, open_depth=open_depth, depth=depth + 1,
-                           units=units, lazy=lazy, lazy_depth=lazy_depth)
+                           units=units, lazy=lazy, lazy_depth=lazy_depth, people=people)
                     for child in node["children"])
     opened = " open" if depth < open_depth else ""
-    return (f'<li><details{opened}><summary>{summary}</summary>'
+    return (f'<li class="{classes}">{card}<details{opened}>{_toggle(node)}'
             f'<ul>{inner}</ul></details></li>')
