@@ -56,8 +56,14 @@ PAD = 4
 FONT_FAMILY = "DejaVu Sans, Verdana, Arial, sans-serif"
 
 FLAG_COLOUR = "#c81e1e"
-STATUS_FILL = {"on_track": "#d1f2dc", "at_risk": "#fff1c2", "off_track": "#ffd9d6",
+# A status tints the whole label and marks its start with a solid badge carrying a shape,
+# so off track reads as red from across a room and still reads without colour (the
+# design tokens' status colours, tokens.css).
+STATUS_FILL = {"on_track": "#dff4e8", "at_risk": "#ffedbf", "off_track": "#f8c4bd",
                "no_data": "#eceff3"}
+STATUS_BADGE = {"on_track": ("#2f9e5b", "✓"), "at_risk": ("#d69e12", "!"),
+                "off_track": ("#d1342b", "✕"), "no_data": ("#9aa5b1", "–")}
+BADGE = 16
 
 
 @dataclass(frozen=True)
@@ -330,7 +336,7 @@ def layout(data: XMatrixData) -> Layout:
     labels: list[Label] = []
 
     def add(arm, key, x, y, rotated, full, status=None, href=None):
-        lines = wrap(full, text_len, 2)
+        lines = wrap(full, text_len - (BADGE if status in STATUS_BADGE else 0), 2)
         labels.append(Label(arm, key, x, y, SIDE, CELL, rotated, lines, full, status,
                             by_target.get((arm, key), []), href))
 
@@ -449,6 +455,17 @@ def _label_svg(lb: Label) -> str:
         out.append(f'<rect x="1.5" y="1.5" width="{_n(lb.length - 3)}" '
                    f'height="{_n(lb.thickness - 3)}" fill="none" stroke="{FLAG_COLOUR}" '
                    f'stroke-width="2.2"{dash}/>')
+    x_text = PAD
+    if lb.status in STATUS_BADGE:
+        colour, shape = STATUS_BADGE[lb.status]
+        out.append(f'<rect class="status-badge" data-status="{_a(lb.status)}" x="0.5" y="0.5" '
+                   f'width="{BADGE}" height="{_n(lb.thickness - 1)}" fill="{colour}"/>')
+        cx, cy = BADGE / 2 + 0.5, lb.thickness / 2
+        # On a rotated label the shape is turned back upright: "!" must not read as "…".
+        upright = f' transform="rotate(90 {_n(cx)} {_n(cy)})"' if lb.rotated else ""
+        out.append(f'<text x="{_n(cx)}" y="{_n(cy + 4)}" text-anchor="middle" font-size="11" '
+                   f'font-weight="bold" fill="#fff"{upright}>{shape}</text>')
+        x_text += BADGE
     n = len(lb.lines)
     first = (lb.thickness - n * LINE_H) / 2 + LINE_H * 0.8
     for i, line in enumerate(lb.lines):
@@ -457,7 +474,7 @@ def _label_svg(lb: Label) -> str:
         if i == 0 and line.startswith(lb.key) and lb.arm != "resources":
             body = (f'<tspan font-weight="bold">{escape(lb.key)}</tspan>'
                     f'{escape(line[len(lb.key):])}')
-        out.append(f'<text x="{PAD}" y="{_n(y)}" font-size="{FONT}">{body}</text>')
+        out.append(f'<text x="{_n(x_text)}" y="{_n(y)}" font-size="{FONT}">{body}</text>')
     out.append("</g>")
     if lb.href:
         # A plain SVG 2 link: it works inline in the page and in the downloaded file.
@@ -507,11 +524,14 @@ def _legend(lay: Layout) -> list[str]:
         text(x0, y, "Status this quarter (annual objectives, priorities):", True)
         x = x0 + 330
         for status, fill in STATUS_FILL.items():
-            out.append(f'<rect x="{_n(x)}" y="{_n(y - 10)}" width="22" height="13" fill="{fill}" '
-                       'stroke="#c4ccd5"/>')
+            colour, shape = STATUS_BADGE[status]
+            out.append(f'<rect x="{_n(x)}" y="{_n(y - 11)}" width="34" height="15" fill="{fill}" '
+                       f'stroke="#c4ccd5"/><rect x="{_n(x)}" y="{_n(y - 11)}" width="12" '
+                       f'height="15" fill="{colour}"/><text x="{_n(x + 6)}" y="{_n(y)}" '
+                       f'text-anchor="middle" font-weight="bold" fill="#fff">{shape}</text>')
             name = status.replace("_", " ")
-            text(x + 28, y, name)
-            x += 40 + text_width(name, 10.5)
+            text(x + 40, y, name)
+            x += 52 + text_width(name, 10.5)
     out.append("</g>")
     return out
 

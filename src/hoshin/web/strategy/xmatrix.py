@@ -1,13 +1,17 @@
 """The X-matrix (SPEC §2.5), generated from the model on every request, its annual
-objectives and priorities coloured by the running quarter's OKRs (SPEC §3.8)."""
+objectives and priorities coloured by the running quarter's OKRs (SPEC §3.8), with the open
+flags on key results as the Flags page lists them and the plan's own structural gaps."""
 
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
+from django.db.models import Count
 from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils.safestring import mark_safe
 
+from hoshin.flags.models import LABELS as FLAG_LABELS
+from hoshin.flags.services import open_flags
 from hoshin.okrs.models import Cycle
 from hoshin.okrs.progress import strategy_statuses
 from hoshin.okrs.rules import fiscal_year_of
@@ -25,6 +29,43 @@ def real_statuses(year: int, org: Organization) -> tuple[Cycle | None, dict[str,
     if cycle is None or fiscal_year_of(cycle.start, org.fiscal_year_start) != year:
         return None, {}
     return cycle, {key: str(status) for key, status in strategy_statuses(cycle).items()}
+
+
+# The flag box lists this many flags and links to the Flags page for the rest: a large
+# organisation can have thousands open, and the matrix must stay quick.
+FLAGS_LISTED = 50
+STATUS_ORDER = ("off_track", "at_risk", "no_data", "on_track")
+STATUS_WORDS = {"on_track": "on track", "at_risk": "at risk", "off_track": "off track",
+                "no_data": "no data"}
+
+
+def key_result_flags() -> dict:
+    """The open flags on key results, chosen exactly as the Flags page chooses them
+    (flags.services.open_flags, in its order): their count, their count per warning and
+    the first FLAGS_LISTED. Three queries whatever the number of flags."""
+    flags = open_flags()
+    by_code = dict(flags.order_by().values_list("code").annotate(n=Count("id")))
+    listed = list(flags[:FLAGS_LISTED])
+    for flag in listed:
+        flag.label = FLAG_LABELS.get(flag.code, flag.code)
+    return {"count": sum(by_code.values()), "listed": listed,
+            "by_code": [(code, label, by_code[code]) for code, label in FLAG_LABELS.items()
+                        if by_code.get(code)]}
+
+
+def status_summary(data: xmatrix.XMatrixData) -> list[dict]:
+    """The tinted items grouped by status, worst first: what the matrix's colours say, in
+    words and links, for the people who read the page rather than look at it."""
+    groups = []
+    for status in STATUS_ORDER:
+        items = [(kind, item) for kind, items in (("Annual objective", data.annuals),
+                                                  ("Priority", data.priorities))
+                 for item in items if item.status == status]
+        if items:
+            groups.append({"status": status, "word": STATUS_WORDS[status],
+                           "items": [{"kind": kind, "key": item.key, "title": item.title,
+                                      "href": item.href} for kind, item in items]})
+    return groups
 
 
 def _build(request):
@@ -45,7 +86,8 @@ def xmatrix_page(request, printable: bool = False):
     d = lay.data
     context = {
         "nav": "xmatrix", "year": year, "years": plan_years(year), "svg": mark_safe(svg),
-        "flags": flags, "printable": printable, "organization": org, "status_cycle": cycle,
+        "flags": flags, "kr_flags": key_result_flags(),
+        "status_groups": status_summary(d) if cycle is not None else [], "printable": printable, "organization": org, "status_cycle": cycle,
         "counts": {"breakthroughs": len(d.breakthroughs), "annuals": len(d.annuals),
                    "priorities": len(d.priorities), "metrics": len(d.metrics),
                    "resources": len(d.holders)},
