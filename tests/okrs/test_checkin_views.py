@@ -202,5 +202,6 @@ def test_the_key_result_page_lists_its_changes_with_labels_and_reasons(client, p
     history = html[html.index("Changes to this key result"):]
     assert "Reason: board raised the bar" in history
     assert f'<span class="history-field">Owner</span> {plan.member.name}' in history
-    assert f"{plan.lead.name}</strong> changed" in history
+    # Who changed it: their name, linked to their page.
+    assert f'{plan.lead.name}</span></a></strong> changed' in history
     assert "owner_id" not in history and "created" in history

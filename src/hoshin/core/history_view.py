@@ -60,6 +60,7 @@ class HistoryRow:
     changes: list[FieldChange] = field(default_factory=list)
     reason: str = ""
     text: str = ""  # the whole line, when the row was written as one (links)
+    who_url: str = ""  # the person's page, for {% person row.who url=row.who_url %}
 
     @property
     def subject(self) -> str:
@@ -112,6 +113,7 @@ def history_rows(records: Iterable, *, limit: int | None = None,
             break
     names = _related_names(wanted)
     people = _people({r.history_user_id for r, _ in diffs if r.history_user_id})
+    urls = _people_urls(people)
     rows = []
     for record, changes in diffs:
         action = {"+": "created", "-": "deleted"}.get(record.history_type, "changed")
@@ -128,7 +130,8 @@ def history_rows(records: Iterable, *, limit: int | None = None,
             action=action, kind=str(model._meta.verbose_name), key=getattr(record, "key", ""),
             title=getattr(record, "title", None) or getattr(record, "name", "") or "",
             model=model, object_id=record.id, changes=shown,
-            reason=record.history_change_reason or ""))
+            reason=record.history_change_reason or "",
+            who_url=urls.get(record.history_user_id, "")))
     return rows
 
 
@@ -159,6 +162,7 @@ def link_rows(records: Iterable, *, ends: Sequence[str], value: str,
             wanted[f.related_model].add(getattr(record, f.attname))
     names = _related_names(wanted)
     people = _people({r.history_user_id for r in records if r.history_user_id})
+    urls = _people_urls(people)
     last: dict[int, object] = {}
     rows = []
     for record in records:
@@ -180,7 +184,7 @@ def link_rows(records: Iterable, *, ends: Sequence[str], value: str,
             when=record.history_date, who=people.get(record.history_user_id, "System"),
             action=action, kind=str(model._meta.verbose_name), key="", title=other,
             model=model, object_id=record.id, changes=changes,
-            reason=record.history_change_reason or "",
+            reason=record.history_change_reason or "", who_url=urls.get(record.history_user_id, ""),
             text=template.format(other=other, value=new, value_lower=new.lower(), old=old,
                                  new=new)))
     rows.reverse()
@@ -246,6 +250,15 @@ def _people(ids: set) -> dict:
     user_model = get_user_model()
     return {u.pk: u.get_full_name() or u.get_username()
             for u in user_model._base_manager.filter(pk__in=ids)}
+
+
+def _people_urls(people: dict) -> dict:
+    """Each person's page, when the user model has one (get_absolute_url takes the pk
+    alone, so no query)."""
+    user_model = get_user_model()
+    if not hasattr(user_model, "get_absolute_url"):
+        return {}
+    return {pk: user_model(pk=pk).get_absolute_url() for pk in people}
 
 
 def _label(f) -> str:

@@ -6,6 +6,7 @@ import contextlib
 import contextvars
 
 from django.db import models
+from django.urls import reverse
 
 from hoshin.core import clock
 from hoshin.core.history import History
@@ -150,6 +151,9 @@ class Objective(PlanElement):
 
     PARENT_FIELDS = ("parent_annual", "parent_priority", "parent_theme", "parent_objective")
 
+    def get_absolute_url(self) -> str:
+        return reverse("okrs:objective", args=[self.key])
+
     class Meta:
         ordering = ["cycle", "unit", "key"]
         constraints = [
@@ -201,6 +205,9 @@ class KeyResult(PlanElement):
     last_checkin = models.ForeignKey("CheckIn", null=True, blank=True, on_delete=models.SET_NULL,
                                      related_name="+")
     history = History(excluded_fields=["last_checkin"])
+
+    def get_absolute_url(self) -> str:
+        return reverse("okrs:key_result", args=[self.key])
 
     class Meta:
         ordering = ["objective", "id"]

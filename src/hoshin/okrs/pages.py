@@ -15,6 +15,7 @@ from hoshin.core import clock
 from hoshin.core.errors import DomainError
 from hoshin.core.history_view import history_rows
 from hoshin.okrs import charts, services
+from hoshin.okrs.breadcrumbs import objective_trail, unit_trail
 from hoshin.okrs.forms import KeyResultForm, KeyResultFormSet, ObjectiveForm
 from hoshin.okrs.models import CheckIn, Cycle, Initiative, KeyResult, Objective, Phase
 from hoshin.okrs.rows import KRRow, build_rows, no_forms
@@ -52,6 +53,7 @@ def unit_page(request, key: str):
         and cycle.state != Cycle.State.CLOSED
     return render(request, "okrs/unit.html", {
         "unit": unit, "cycle": cycle, "cycles": cycles, "rows": rows, "can_edit": can_edit,
+        "crumbs": unit_trail(unit, cycle.key if cycle else None),
         "children": unit.children.filter(archived_at__isnull=True).select_related("lead"),
     })
 
@@ -105,7 +107,7 @@ def objective_page(request, key: str):
         row.extra.update(svg=mark_safe(svg), initiatives=initiatives[kr.pk])
     return render(request, "okrs/objective.html", {
         "objective": objective, "cycle": cycle, "rows": rows,
-        "chain": chains([objective])[objective.pk],
+        "chain": chains([objective])[objective.pk], "crumbs": objective_trail(objective),
         "history": _history(objective, kr_ids),
         "can_edit": can_edit_unit_plan(request.user, objective.unit)
         and cycle.state != Cycle.State.CLOSED and not objective.archived,

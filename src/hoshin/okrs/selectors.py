@@ -41,7 +41,9 @@ def my_key_results(user) -> QuerySet:
 # Why this matters: the chain from an objective up to the breakthroughs --------------------
 
 
-def _item(kind: str, obj, url: str | None = None) -> dict:
+def _item(kind: str, obj) -> dict:
+    # Every level links to its page; a theme has none (it lives in the quarter's brief).
+    url = obj.get_absolute_url() if hasattr(obj, "get_absolute_url") else None
     return {"kind": kind, "key": obj.key, "title": obj.title, "url": url}
 
 
@@ -85,7 +87,7 @@ def chains(objectives: list[Objective]) -> dict[int, list[list[dict]]]:
         while node.parent_objective_id and node.parent_objective_id not in seen:
             node = objs[node.parent_objective_id]
             seen.add(node.pk)
-            levels.append([_item("Objective", node, f"/objectives/{node.key}/")])
+            levels.append([_item("Objective", node)])
         annual_list: list[int] = []
         if node.parent_theme_id:
             levels.append([_item("Theme", themes[node.parent_theme_id])])

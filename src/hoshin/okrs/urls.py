@@ -1,6 +1,6 @@
 from django.urls import path
 
-from hoshin.okrs import pages, views
+from hoshin.okrs import pages, people, views
 
 app_name = "okrs"
 urlpatterns: list = [
@@ -14,4 +14,8 @@ urlpatterns += [
     path("objectives/new/", pages.objective_form, name="objective_new"),
     path("objectives/<str:key>/", pages.objective_page, name="objective"),
     path("objectives/<str:key>/edit/", pages.objective_form, name="objective_edit"),
+]
+
+urlpatterns += [
+    path("people/<int:pk>/", people.person_page, name="person"),
 ]

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 from hoshin.core import errors
 from hoshin.core.history_view import history_rows
 from hoshin.okrs import services
+from hoshin.okrs.breadcrumbs import key_result_trail
 from hoshin.okrs.forms import CheckInForm
 from hoshin.okrs.models import KeyResult
 from hoshin.okrs.rows import build_rows
@@ -92,5 +93,6 @@ def _detail(request, kr: KeyResult, form: CheckInForm | None = None, status: int
     next_url = here if form is None else _next_url(request, here)
     return render(request, "okrs/key_result.html",
                   {"row": row, "kr": row.kr, "checkins": checkins, "nav": "home",
+                   "crumbs": key_result_trail(row.kr),
                    "next": next_url, "history": history_rows(kr.history.all(), limit=50)},
                   status=status)

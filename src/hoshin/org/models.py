@@ -7,6 +7,7 @@ import hashlib
 from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
 from django.contrib.auth.models import PermissionsMixin
 from django.db import models
+from django.urls import reverse
 
 from hoshin.core import clock
 from hoshin.core.history import History
@@ -74,6 +75,9 @@ class Person(AbstractBaseUser, PermissionsMixin):
 
     objects = PersonManager()
 
+    def get_absolute_url(self) -> str:
+        return reverse("okrs:person", args=[self.pk])
+
     USERNAME_FIELD = "email"
     EMAIL_FIELD = "email"
     REQUIRED_FIELDS = ["name"]
@@ -120,6 +124,9 @@ class Unit(PlanElement):
     )
     members = models.ManyToManyField(Person, through="Membership", related_name="units")
     history = History()
+
+    def get_absolute_url(self) -> str:
+        return reverse("okrs:unit", args=[self.key])
 
     class Meta:
         ordering = ["name"]

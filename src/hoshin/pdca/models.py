@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.db import models
+from django.urls import reverse
 
 from hoshin.core import clock
 from hoshin.core.history import History
@@ -47,6 +48,9 @@ class Countermeasure(models.Model):
     opened_automatically = models.BooleanField(default=False)
     closed_on = models.DateField(null=True, blank=True)
     history = History()
+
+    def get_absolute_url(self) -> str:
+        return reverse("pdca:detail", args=[self.pk])
 
     class Meta:
         ordering = ["-opened_on", "-id"]

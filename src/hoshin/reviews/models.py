@@ -6,6 +6,7 @@ from __future__ import annotations
 import secrets
 
 from django.db import models
+from django.urls import reverse
 
 from hoshin.core import clock
 from hoshin.core.history import History
@@ -38,6 +39,9 @@ class Review(models.Model):
     status_meeting = models.BooleanField(default=False)
     notes = models.TextField(blank=True)
     history = History()
+
+    def get_absolute_url(self) -> str:
+        return reverse("reviews:detail", args=[self.pk])
 
     class Meta:
         ordering = ["date"]

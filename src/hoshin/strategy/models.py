@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.db import models
+from django.urls import reverse
 
 from hoshin.core.history import History
 from hoshin.core.models import PlanElement
@@ -49,6 +50,9 @@ class Breakthrough(PlanElement):
                               related_name="+")
     history = History()
 
+    def get_absolute_url(self) -> str:
+        return reverse("strategy:breakthrough", args=[self.key])
+
     class Meta:
         ordering = ["key"]
 
@@ -68,6 +72,9 @@ class AnnualObjective(PlanElement):
                                            related_name="annual_objectives")
     history = History()
 
+    def get_absolute_url(self) -> str:
+        return reverse("strategy:annual", args=[self.key])
+
     class Meta:
         ordering = ["year", "key"]
 
@@ -84,6 +91,9 @@ class ImprovementPriority(PlanElement):
     annual_objectives = models.ManyToManyField(AnnualObjective, through="PriorityCorrelation",
                                                related_name="improvement_priorities")
     history = History()
+
+    def get_absolute_url(self) -> str:
+        return reverse("strategy:priority", args=[self.key])
 
     class Meta:
         ordering = ["year", "key"]
@@ -110,6 +120,9 @@ class Metric(PlanElement):
     priorities = models.ManyToManyField(ImprovementPriority, through="MetricCorrelation",
                                         related_name="metrics")
     history = History()
+
+    def get_absolute_url(self) -> str:
+        return reverse("strategy:metric", args=[self.key])
 
     class Meta:
         ordering = ["key"]

@@ -1,0 +1,65 @@
+"""`{% load people %}` … `{% person kr.owner %}`: a person as people recognise them, a small
+circle with their initials and their name, linked to their page; never their e-mail
+address (that is their login, not how colleagues know them).
+
+The tag reads only `name` and `get_absolute_url()` of what it is given, so core names no
+app's model; it takes a plain name and URL too (history rows carry those):
+`{% person row.who url=row.who_url %}`. Pages that use it may link core/people.css (hover, spacing).
+"""
+
+from __future__ import annotations
+
+import zlib
+
+from django import template
+from django.utils.html import format_html
+
+register = template.Library()
+
+# One colour per person (white initials on each: contrast 4.5:1 or more). Set on the
+# circle itself, so a page that does not link core/people.css still shows a circle.
+HUES = ("#2f6f9f", "#7a4ea3", "#1f7a5a", "#a14d2a", "#3d5a99", "#8a3b61", "#4f6b2a",
+        "#5b5f97")
+AVATAR_STYLE = ("display:inline-flex;align-items:center;justify-content:center;"
+                "width:1.7em;height:1.7em;border-radius:50%;flex:none;font-size:.72em;"
+                "font-weight:700;line-height:1;color:#fff;text-decoration:none;"
+                "vertical-align:middle;background:{}")
+
+
+def initials(name: str) -> str:
+    """"Lea Lead" → "LL", "Otto" → "O", "Anna-Lena von Berg" → "AB"; "?" for no name."""
+    words = [w for w in name.replace("-", " ").split() if w[:1].isalpha()]
+    if not words:
+        return "?"
+    first, last = words[0], words[-1]
+    if len(words) > 1 and last[:1].islower():  # "von Berg": the family name's capital
+        capitals = [w for w in words[1:] if w[:1].isupper()]
+        last = capitals[-1] if capitals else last
+    return (first[0] + (last[0] if len(words) > 1 else "")).upper()
+
+
+def hue(name: str) -> str:
+    """The same colour for the same person on every page."""
+    return HUES[zlib.crc32(name.encode()) % len(HUES)]
+
+
+@register.simple_tag
+def person(who, url: str | None = None, empty: str = "nobody", link: bool = True):
+    """An avatar with initials and the name, linked to the person's page.
+
+    `who` is a person (anything with `name` and `get_absolute_url`) or a plain name;
+    `empty` is shown when there is nobody; `link=False` for a name inside another link."""
+    if who is None or who == "":
+        return format_html('<span class="person person-none">{}</span>', empty)
+    if isinstance(who, str) and not url:  # "System", or a name with no page: just words
+        return who
+    name = str(getattr(who, "name", None) or who)
+    if url is None and link and hasattr(who, "get_absolute_url"):
+        url = who.get_absolute_url()
+    avatar = format_html('<span class="avatar" aria-hidden="true" style="{}">{}</span>',
+                         AVATAR_STYLE.format(hue(name)), initials(name))
+    if url and link:
+        return format_html('<a class="person" href="{}">{} <span class="person-name">{}</span></a>',
+                           url, avatar, name)
+    return format_html('<span class="person">{} <span class="person-name">{}</span></span>',
+                       avatar, name)
