@@ -86,6 +86,8 @@ INSTALLED_APPS = [
     "hoshin.web",
     "hoshin.demo",
     "hoshin.backup",
+    # Last, so the project's django/forms/ templates (hoshin.web) override Django's own.
+    "django.forms",
 ]
 
 MIDDLEWARE = [
@@ -104,6 +106,10 @@ MIDDLEWARE = [
 
 ROOT_URLCONF = "hoshin.urls"
 WSGI_APPLICATION = "hoshin.wsgi.application"
+
+# Forms render through the project's templates: django/forms/field.html (hoshin.web) drops
+# the colon Django appends to labels and orders label, errors, input and help.
+FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
 
 TEMPLATES = [
     {

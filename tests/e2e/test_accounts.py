@@ -35,7 +35,9 @@ def test_each_role_logs_in_and_sees_name_and_role(live_server, page, screenshot)
         me = page.locator("header.top .me")
         assert person.name in me.inner_text()
         assert role in me.inner_text()
-        admin_links = page.locator("header.top nav").get_by_role("link", name="Admin", exact=True)
+        page.locator("header.top .me-menu > summary").click()  # the account menu
+        admin_links = page.locator("header.top .me-menu").get_by_role("link", name="Admin",
+                                                                      exact=True)
         if role == "Viewer":
             assert admin_links.count() == 0
         if role == "Admin":

@@ -77,37 +77,50 @@ def test_queries_do_not_grow_with_the_company(client, plan):
 
 def test_company_fixed_queries(client, plan, django_assert_max_num_queries):
     login(client)
-    with django_assert_max_num_queries(15):
+    # 16: one is the header's (my unit, my key results, API token: web/context.py).
+    with django_assert_max_num_queries(16):
         client.get("/company/")
-    with django_assert_max_num_queries(15):
+    with django_assert_max_num_queries(16):
         client.get("/tv/")
 
 
-def test_tv_cycles_through_units(client, plan):
+def refresh_of(html: str) -> tuple[int, str]:
+    """The plain refresh a screen falls back on without scripts: (seconds, next URL)."""
+    refresh = re.search(r'<meta http-equiv="refresh" content="(\d+); url=([^"]+)">', html)
+    return int(refresh.group(1)), refresh.group(2).replace("&amp;", "&")
+
+
+def test_tv_rotates_from_the_company_through_its_units(client, plan):
+    okrs.record_checkin(None, plan.kr_sales, value=30, confidence=8)
     login(client)
     html = client.get("/tv/").content.decode()
-    # Units in organisation order: Operations, then Sales (siblings by name).
-    assert "<h1><span>Operations</span>" in html
-    assert "Unit 1 of 2" in html
-    refresh = re.search(r'<meta http-equiv="refresh" content="(\d+); url=([^"]+)">', html)
-    assert refresh.group(1) == "15"
-    next_url = refresh.group(2).replace("&amp;", "&")
-    assert next_url == "/tv/?unit=sales&seconds=15"
-    html = client.get(next_url).content.decode()
+    # First the whole company: its overall status and a tile per unit with objectives.
+    assert "Company overview" in html and "next: Operations" in html
+    assert html.count('class="tv-unit"') == 2 and "<h1><span>Operations</span>" not in html
+    assert re.search(r"<strong>\d+</strong> days? left", html)
+    assert refresh_of(html) == (15, "/tv/?unit=ops&every=15")
+    # Then each unit in organisation order (siblings by name): Operations, Sales.
+    html = client.get("/tv/?unit=ops&every=15").content.decode()
+    assert "<h1><span>Operations</span>" in html and "Unit 1 of 2" in html
+    assert refresh_of(html) == (15, "/tv/?unit=sales&every=15")
+    html = client.get("/tv/?unit=sales&every=15").content.decode()
     assert "<h1><span>Sales</span>" in html and "Unit 2 of 2" in html
     assert "Make installers our best sales channel" in html
-    assert "No data" in html  # status colours always come with a word
-    assert 'url=/tv/?unit=ops&amp;seconds=15"' in html  # wraps round to the first unit
-    assert "<script" not in html
+    # A small chart per key result, with its status in words and its value.
+    assert html.count('<li class="multiple"') == 2 and html.count('<svg xmlns') >= 2
+    assert "No data" in html or "On track" in html  # status colours come with a word
+    assert "30 %" in html and 'href="/key-results/KR1/"' in html
+    assert refresh_of(html) == (15, "/tv/?every=15")  # wraps round to the company
 
 
-def test_tv_seconds_and_unknown_unit(client, plan):
+def test_tv_interval_and_unknown_unit(client, plan):
     login(client)
-    html = client.get("/tv/?seconds=30&unit=nope").content.decode()
-    assert 'content="30; url=/tv/?unit=sales&amp;seconds=30"' in html
-    assert "<h1><span>Operations</span>" in html
-    assert 'content="5; ' in client.get("/tv/?seconds=1").content.decode()
-    assert 'content="15; ' in client.get("/tv/?seconds=abc").content.decode()
+    html = client.get("/tv/?every=30&unit=nope").content.decode()
+    assert refresh_of(html) == (30, "/tv/?unit=ops&every=30")
+    assert "Company overview" in html  # an unknown unit starts at the beginning
+    assert 'content="30; ' in client.get("/tv/?seconds=30").content.decode()  # older name
+    assert 'content="5; ' in client.get("/tv/?every=1").content.decode()
+    assert 'content="15; ' in client.get("/tv/?every=abc").content.decode()
 
 
 def test_no_active_quarter(client, plan):
