@@ -16,14 +16,16 @@ from django.utils.html import format_html
 
 register = template.Library()
 
-# One colour per person (white initials on each: contrast 4.5:1 or more). Set on the
-# circle itself, so a page that does not link core/people.css still shows a circle.
+# One colour per person (white initials on each: contrast 4.5:1 or more). The circle's
+# look is set on it, and the link drops its underline (which would also run under the gap
+# between circle and name), so a page that does not link core/people.css still shows a
+# person as a chip.
 HUES = ("#2f6f9f", "#7a4ea3", "#1f7a5a", "#a14d2a", "#3d5a99", "#8a3b61", "#4f6b2a",
         "#5b5f97")
 AVATAR_STYLE = ("display:inline-flex;align-items:center;justify-content:center;"
-                "width:1.7em;height:1.7em;border-radius:50%;flex:none;font-size:.72em;"
-                "font-weight:700;line-height:1;color:#fff;text-decoration:none;"
-                "vertical-align:middle;background:{}")
+                "width:1.5rem;height:1.5rem;border-radius:50%;flex:none;font-size:.62rem;"
+                "font-weight:700;line-height:1;letter-spacing:.02em;color:#fff;"
+                "text-decoration:none;vertical-align:middle;background:{}")
 
 
 def initials(name: str) -> str:
@@ -56,10 +58,11 @@ def person(who, url: str | None = None, empty: str = "nobody", link: bool = True
     name = str(getattr(who, "name", None) or who)
     if url is None and link and hasattr(who, "get_absolute_url"):
         url = who.get_absolute_url()
-    avatar = format_html('<span class="avatar" aria-hidden="true" style="{}">{}</span>',
+    avatar = format_html('<span class="person-avatar" aria-hidden="true" style="{}">{}</span>',
                          AVATAR_STYLE.format(hue(name)), initials(name))
     if url and link:
-        return format_html('<a class="person" href="{}">{} <span class="person-name">{}</span></a>',
+        return format_html('<a class="person" href="{}" style="text-decoration:none">{} '
+                           '<span class="person-name">{}</span></a>',
                            url, avatar, name)
     return format_html('<span class="person">{} <span class="person-name">{}</span></span>',
                        avatar, name)
