@@ -339,3 +339,148 @@ Objectives
 def test_measure_reads_words_currencies_thresholds_and_due_dates(text, expected):
     m = measure(text)
     assert (m["kind"], m["baseline"], m["target"], m["unit"]) == expected
+
+
+# Shapes found on the held-out pages (tests/planfile/fixtures/heldout): each rule on a small
+# page of its own, written for this test (the real pages are measured in test_real_pages).
+
+
+def kr_titles(objective) -> list[str]:
+    return [k.title for k in objective.key_results]
+
+
+def test_a_title_line_with_its_list_right_under_it_and_lines_like_it():
+    p = parse("# Objectives and Key Results\n\n## Quarterly\n### Q1\n"
+              "Alpha release of the game (7/10)\n- Real matches playable online\n- 12 streams\n\n"
+              "Make the stream good!\n- 2 streams with guests\n\n"
+              "### Q2\nAlpha release of the SDK\n\nBetter dev tools\n\n"
+              "Prose that ends with a full stop is not an objective.\n")
+    assert titles(p) == ["Alpha release of the game (7/10)", "Make the stream good!",
+                         "Alpha release of the SDK", "Better dev tools"]
+    assert kr_titles(p.objectives[0]) == ["Real matches playable online", "12 streams"]
+    assert (p.key_results[1].kind, p.key_results[1].target) == ("increase", 12)
+    assert p.units == []  # "Quarterly", "Q1" are the page's furniture
+
+
+def test_a_title_line_is_read_only_on_a_page_that_says_it_holds_okrs():
+    p = parse("# Release notes\n\nAlpha release of the game\n- Real matches playable online\n")
+    assert p.objectives == []
+
+
+def test_okr_number_lines_and_enumerations_introduced_as_objectives():
+    p = parse("OKR#1\nInnovate and improve City services.\n"
+              "1. 10% increase in positive ratings (70% to 80%)\n"
+              "2. 0 statistically significant differences by race\n")
+    assert titles(p) == ["Innovate and improve City services."]
+    first, second = p.key_results
+    assert (first.kind, first.baseline, first.target, first.unit) == ("increase", 70, 80, "%")
+    assert (second.kind, second.target) == ("stay_below", 0)
+    p = parse("The Council approved these. This quarter's OKRs include:\n"
+              "(a) Educate residents to reduce waste.\n(b) Expand our parks and green spaces.\n")
+    assert titles(p) == ["Educate residents to reduce waste.",
+                         "Expand our parks and green spaces."]
+    p = parse("Below are the proposed annual objectives for FY24:\n\n(1) Improve access to "
+              "City services.\n\n(2) Reduce public litter.\n")
+    assert titles(p) == ["Improve access to City services.", "Reduce public litter."]
+
+
+def test_the_sentence_before_a_list_says_what_it_holds():
+    p = parse("Reading your post, I understand that our three objectives are:\n"
+              "- Product growth - we lead the market.\n- Community autonomy - a diverse "
+              "community.\n")
+    assert titles(p) == ["Product growth - we lead the market.",
+                         "Community autonomy - a diverse community."]
+    # "components to OKRs" is what the sentence is about, not what the list holds.
+    p = parse("There are three components to OKRs:\n\n1. Objectives - the priorities.\n"
+              "2. Key Results - how we measure them.\n")
+    assert p.objectives == []
+
+
+def test_a_statement_then_key_results_label_then_the_list():
+    p = parse("Align all parts of the DAO to be ready for the launch. As measured by 4 Key "
+              "Results.\n\nKey Results:\n\n  1. Finished the DAO structure\n  2. Grow our "
+              "media presence\n")
+    (o,) = p.objectives
+    assert o.title == "Align all parts of the DAO to be ready for the launch."
+    assert o.description == "As measured by 4 Key Results."
+    assert kr_titles(o) == ["Finished the DAO structure", "Grow our media presence"]
+
+
+def test_an_objective_and_its_first_key_result_run_together_on_one_line():
+    p = parse("Scale up the community 1. >50 accounts on the forum\n"
+              "2. Attending 2 external twitter spaces\n3. @account >2k followers\n")
+    (o,) = p.objectives
+    assert o.title == "Scale up the community"
+    assert kr_titles(o) == [">50 accounts on the forum", "Attending 2 external twitter spaces",
+                            "@account >2k followers"]
+    assert [k.target for k in o.key_results] == [50, 2, 2000]
+
+
+def test_an_unindented_objective_line_ends_the_list_item_it_follows():
+    p = parse("Objective 1: Complete the reporting\n- Key Result 1: Prepare the financials\n"
+              "- Key result 2: Issue the Annual Report for 2023\n9 Month\n"
+              "Objective 2: Formalise the council\n- Key Result 1: Host the AGM\n")
+    assert titles(p) == ["Complete the reporting", "Formalise the council"]
+    assert kr_titles(p.objectives[0])[-1] == "Issue the Annual Report for 2023"
+    assert p.objectives[0].key_results[-1].kind == "milestone"  # "9 Month" is not its target
+    assert kr_titles(p.objectives[1]) == ["Host the AGM"]
+    assert any(u.line_no == 4 for u in p.unparsed)  # "9 Month" is listed, not dropped
+
+
+def test_bold_labelled_key_results_keep_their_initiatives_out():
+    p = parse("### Objective 1: Support -- \"Optimize support\"\n\n"
+              "- **Workshop for users [COMMITTED]:** Plan a workshop for users.\n"
+              "  - Schedule the workshop for autumn 2024\n    - _Talk to the training hub_\n"
+              "- **Ticket volume [ASPIRATIONAL]:** Reduce support tickets by 50%.\n"
+              "  - Identify unnecessary tickets\n\n"
+              "#### Possible objective: \"Improve the web interface\"\n\n"
+              "##### Alternative 1: Implement the CLI in the web interface.\n")
+    (o,) = p.objectives
+    assert o.title == 'Support -- "Optimize support"'
+    assert [k.title.split(":")[0] for k in o.key_results] == [
+        "Workshop for users [COMMITTED]", "Ticket volume [ASPIRATIONAL]"]
+    assert (o.key_results[1].kind, o.key_results[1].target) == ("decrease", -50)
+    assert {u.line_no for u in p.unparsed} >= {4, 5, 7}  # the initiatives: listed
+
+
+def test_key_results_under_a_key_results_heading_and_key_results_under_them():
+    p = parse("### OKR '2022.C1': \"Validate the vision\"\n\n**Objective: We will validate "
+              "our vision.**\n\n#### '2022.C1' Key Results\n\n"
+              "- [KR: Increase APP](https://example.test/217)\n"
+              "  - [KR: Increase usage of plugins](https://example.test/220)\n"
+              "    - tracking currently blocked\n\n"
+              "#### `2022.C1` Timeframe for measurement\n\n"
+              "- 2 of 7 initiatives are planned to resolve by end of March 2022.\n")
+    assert titles(p) == ['"Validate the vision"', "We will validate our vision."]
+    assert p.objectives[0].owner is None  # "OKR '2022.C1'" is an id, not a person
+    objective = p.objectives[1]
+    assert kr_titles(objective) == ["Increase APP", "Increase usage of plugins"]
+    assert objective.key_results[0].kind == "milestone"
+    assert "a change with no number" in objective.key_results[0].assumptions[0]
+    assert len(p.key_results) == 2  # the timeframe is not a key result
+
+
+def test_a_list_indented_as_code_under_a_list_item_is_nested_under_it():
+    p = parse("College Wide OKRs for the Year\n\n  1. Raise 7 million dollars in new money\n\n"
+              "    1. Raise $4 Million in new philanthropic monies;\n"
+              "    2. Increase new graduate students by 200 (as of fall 2019)\n"
+              "  2. Change the public profile of the college\n\n"
+              "    1. A 20% increase in media stories about our research.\n")
+    assert titles(p) == ["Raise 7 million dollars in new money",
+                         "Change the public profile of the college"]
+    money, students, stories = p.key_results
+    assert (money.target, money.unit) == (4_000_000, "$")
+    assert (students.kind, students.target) == ("increase", 200)  # "fall 2019" is a date
+    assert (stories.kind, stories.target, stories.unit) == ("increase", 20, "%")
+
+
+def test_goals_written_as_plain_lines():
+    p = parse("Tentative/proposed H1 2022 grants goals\nScale: Grow grants program\n"
+              "Decentralization: Continue to decentralize grants\n"
+              "+100 on these, see the budget for more.\nIn terms of specific OKRs for Q1\n"
+              "Grassroots Efforts\nHelp >500 new entrants understand public goods\n")
+    assert titles(p) == ["Scale: Grow grants program",
+                         "Decentralization: Continue to decentralize grants",
+                         "Grassroots Efforts"]
+    (kr,) = p.key_results
+    assert (kr.title, kr.target) == ("Help >500 new entrants understand public goods", 500)

@@ -6,7 +6,13 @@ understood, or listed as skipped (headings, prose, code), each with its line num
 
 These pages are the measuring set (bench/markdown_import_eval.py prints the figures). The
 parser has no rule for one page or line, but its general rules were found by reading these
-pages' misses: the type accuracy asserted here is measured on the development set."""
+pages' misses: the type accuracy asserted here is measured on the development set.
+
+The held-out pages (tests/planfile/fixtures/heldout/) were labelled before the importer was
+first run on them (tests/planfile/heldout_labels.json); the rules added after that first
+measure were written reading their misses too, so they are no longer held out: they stay
+here as regression cases (every page accounted for and not refused, the share of labelled
+items imported right, and every item right stays right)."""
 
 from __future__ import annotations
 
@@ -24,6 +30,10 @@ PAGES = sorted((TESTS / "analyzer" / "eval" / "pages").glob("*/*.md")) + sorted(
     p for p in (TESTS / "planfile" / "fixtures" / "markdown").glob("*.md")
     if p.name != "SOURCES.md")
 PAGES = [p for p in PAGES if p.name.upper() not in ("SOURCES.MD", "README.MD")]
+# The held-out pages (tests/planfile/fixtures/heldout/<org>/): organisations the parser's
+# rules were not written on, labelled in tests/planfile/heldout_labels.json before the
+# importer was first run on them.
+HELDOUT = sorted((TESTS / "planfile" / "fixtures" / "heldout").glob("*/*.md"))
 
 
 def unaccounted(text: str) -> list[int]:
@@ -39,15 +49,15 @@ def unaccounted(text: str) -> list[int]:
             if line.strip() and n not in listed]
 
 
-@pytest.mark.parametrize("path", PAGES, ids=lambda p: f"{p.parent.name}/{p.name}")
+@pytest.mark.parametrize("path", PAGES + HELDOUT, ids=lambda p: f"{p.parent.name}/{p.name}")
 def test_every_line_of_a_real_page_is_accounted_for(path):
     assert unaccounted(path.read_text(encoding="utf-8")) == []
 
 
 def test_no_real_page_is_refused_by_the_bare_command(plan):
-    assert PAGES, "no pages to measure"
+    assert PAGES and HELDOUT, "no pages to measure"
     refused = {}
-    for path in PAGES:
+    for path in PAGES + HELDOUT:
         try:
             # What `hoshin import page.md --cycle Q --dry-run` does: no actor, no unit, no
             # default owner.
@@ -63,9 +73,9 @@ def test_no_real_page_is_refused_by_the_bare_command(plan):
 
 # Type accuracy against the corpus labels (bench/markdown_import_eval.py --types): the
 # labelled objectives and key results of the pages, found by their text, imported with
-# the labelled type. The floor is the figure reached when this test was written (937 of
-# 961, 97.5%) minus nothing: raise it when the parser improves.
-TYPE_FLOOR = 0.975
+# the labelled type. The floor is the figure reached when this test was last raised (941
+# of 961, 97.9%) minus nothing: raise it when the parser improves.
+TYPE_FLOOR = 0.979
 
 
 def _bench():
@@ -100,4 +110,32 @@ def test_items_imported_right_stay_right(judged):
     lost = [f"{i}: {now[i]['verdict']} ({now[i]['got'] or '-'}) {now[i]['text'][:60]}"
             if i in now else f"{i}: no longer found" for i in RIGHT
             if i not in now or now[i]["verdict"] != "right"]
+    assert lost == []
+
+
+# The held-out pages: each labelled item (objective, key result, or a list item that is
+# neither) imported as a reader labelled it: the type, and for a key result an accepted kind
+# and the target, baseline and unit given. 154 of 159 were right when this test was written
+# (33 before the rules written for these pages); tests/planfile/heldout_right.json lists them.
+HELDOUT_FLOOR = 0.96
+HELDOUT_RIGHT = json.loads((Path(__file__).parent / "heldout_right.json").read_text())
+
+
+@pytest.fixture(scope="module")
+def heldout():
+    return [j for r in _bench().heldout_results().values() for j in r["judged"]]
+
+
+def test_heldout_items_import_as_a_reader_labelled_them(heldout):
+    items = [j for j in heldout if j["type"] != "none"]
+    assert len({j["page"] for j in items}) >= 10 and len({j["org"] for j in items}) >= 6
+    right = sum(j["right"] for j in items)
+    assert right / len(items) >= HELDOUT_FLOOR, f"{right}/{len(items)}"
+
+
+def test_heldout_items_right_stay_right(heldout):
+    now = {j["id"]: j for j in heldout}
+    lost = [f"{i}: {now[i]['why'] or now[i]['got'] or '-'} | {now[i]['text'][:60]}"
+            if i in now else f"{i}: no longer labelled" for i in HELDOUT_RIGHT
+            if i not in now or not now[i]["right"]]
     assert lost == []

@@ -212,6 +212,10 @@ _FROM_TO = re.compile(r"\bfrom\s+(?:about\s+|around\s+|~)?" + _NUM.format(p="a")
                       r"|more than\s+|at least\s+|at most\s+|about\s+|around\s+|~)?" +
                       _NUM.format(p="b"), re.IGNORECASE)
 _ARROW = re.compile(_NUM.format(p="a") + r"\s*(?:→|->|=>|⇒|➝|–>|—>)\s*" + _NUM.format(p="b"))
+# "10% increase in positive ratings (70% to 80%)": a range in brackets states the start and
+# the target; it wins over the change written before it.
+_RANGE_IN_BRACKETS = re.compile(r"\(\s*" + _NUM.format(p="a") + r"\s*(?:to|→|->)\s*"
+                                + _NUM.format(p="b") + r"\s*\)", re.IGNORECASE)
 _BASELINE = re.compile(
     r"(?:\b(?:currently|today|now|was|were|is|are|baseline(?:\s+of|\s+is)?|down from|up from"
     r"|from|vs\.?|versus|compared to|compared with|starting at|starting from|current)\s*[:=]?"
@@ -246,10 +250,12 @@ _DOUBLE = re.compile(r"\b(?P<w>double[sd]?|doubling|triple[sd]?|tripling|quadrup
 _ANY = re.compile(r"(?<![\w#.:/+'’-])" + _NUM.format(p="") + r"(?![\w:/-]|\.\d)")
 _DECREASE = re.compile(r"\b(?:reduce[sd]?|reducing|reduction|decrease[sd]?|decreasing|cut"
                        r"|cuts|lower|lowering|shrink|drop|minimi[sz]e[sd]?|fewer|less|eliminate"
-                       r"|bring down|fall|falls)\b", re.IGNORECASE)
+                       r"|bring down|fall(?!\s+(?:\d{4}|'\d\d|semester|term|quarter|season|of))"
+                       r"(?<!\bof\sfall)(?<!\bthe\sfall)|falls)\b", re.IGNORECASE)
 _DECREASE_VERB = re.compile(r"\b(?:reduce[sd]?|reducing|decrease[sd]?|decreasing|cut|cuts|lower"
-                            r"|lowering|shrink|drop|minimi[sz]e[sd]?|eliminate|bring down|fall"
-                            r"|falls)\b", re.IGNORECASE)
+                            r"|lowering|shrink|drop|minimi[sz]e[sd]?|eliminate|bring down"
+                            r"|fall(?!\s+(?:\d{4}|'\d\d|semester|term|quarter|season|of))"
+                            r"(?<!\bof\sfall)(?<!\bthe\sfall)|falls)\b", re.IGNORECASE)
 _KEEP = re.compile(r"\b(?:keep|kept|keeping|maintain|maintained|maintaining|stay|stays|remain"
                    r"|remains|sustain|sustained|hold|always|consistently)\b",
                    re.IGNORECASE)
@@ -259,7 +265,8 @@ _LABEL_BEFORE = re.compile(r"(?:\btier|\brfc|\blevel|\bphase|\bversion|\bv|\bste
                            r"|\bnumber|\bissue|\bweek|\bmonth|\bday|\bsprint|\bmilestone"
                            r"|\bpriority|\bseverity|\bS|\bP|\bQ|\bH|\bFY|\bCY|\bstage|\bwave"
                            r"|\bround|\bgrade|\bsection|\bchapter|\bpart|\bKR|\bO|\bobjective"
-                           r"|\bgoal|\bSDG|\barticle|\bWCAG|\bpage|\bpriorit(?:y|ies))\s*#?\s*$",
+                           r"|\bgoal|\bSDG|\barticle|\bWCAG|\bpage|\bpriorit(?:y|ies)"
+                           r"|(?:^|\s)(?=#))\s*#?\s*$",
                            re.IGNORECASE)
 _DURATION = {"ms", "s", "sec", "secs", "second", "seconds", "min", "mins", "minute", "minutes",
              "hr", "hrs", "hour", "hours", "h", "day", "days", "week", "weeks"}
@@ -283,8 +290,10 @@ def _usable(text: str, m: re.Match, p: str = "") -> bool:
     value, unit = _number(m, p)
     # A year is written as four digits ("2024"); "2,000" is a number.
     year = _is_year(value, unit) and re.fullmatch(r"\d{4}", m.group(f"{p}n"))
-    return not (year or _LABEL_BEFORE.search(text[:m.start(f"{p}n")]
-                                                              .rstrip("$€£¥₹ ")))
+    before = text[:m.start(f"{p}n")]
+    # "#1", "Points # 1,2 & 3": numbers after "#" are references, not targets.
+    refs = re.search(r"(?:^|\s)#\s*(?:\d+\s*[,&]\s*)*$", before)
+    return not (year or refs or _LABEL_BEFORE.search(before.rstrip("$€£¥₹ ")))
 
 
 def _baseline(text: str, target: float, unit: str, skip: re.Match) -> float | None:
@@ -322,7 +331,7 @@ def measure(text: str, link_texts: list[str] | tuple = ()) -> dict:
             out["assumptions"].append(note)
         return out
 
-    for pattern in (_FROM_TO, _ARROW):
+    for pattern in (_FROM_TO, _ARROW, _RANGE_IN_BRACKETS):
         for m in pattern.finditer(text):
             if not (_usable(text, m, "a") and _usable(text, m, "b")):
                 continue

@@ -124,15 +124,39 @@ _SEP = r"(?:\s*[:.)–—-]+\s*|\s+(?=\S))"
 _KR = re.compile(r"^(?:(?P<owner>[^:]{1,40}?)\s+)?(?:KR|Key\s+Results?)"
                  r"(?:\s*#?\s*(?:\d+(?:\.\d+)*|[A-Z]\d+(?:\.\d+)*)(?:" + _SEP + r")"
                  r"|\s*[:.)–—-]+\s*)(?P<rest>\S.*)$", re.IGNORECASE)
-_OBJECTIVE = re.compile(r"^(?:(?P<owner>[^:]{1,40}?)\s+)?(?:Objective|Obj\.?|O(?=\s*\d|\s*[:)]))"
-                        r"(?:\s*#?\s*\d+(?:\.\d+)*(?:" + _SEP + r")"
-                        r"|\s*[:.)–—-]+\s*)(?P<rest>\S.*)$", re.IGNORECASE)
-# "Objective 1" alone (its title on the heading, nothing after).
-_OBJECTIVE_ALONE = re.compile(r"^(?:Objective|O)\s*#?\s*\d+(?:\.\d+)*\s*[:.]?$|^Objective\s*:?$",
-                             re.IGNORECASE)
+# An objective's marker: "Objective:", "Objective 1 –", "O2.", "Obj 3:", and an OKR's id
+# ("OKR 1:", "OKR#2 -", "OKR '2022.C1':").
+_OKR_ID = r"OKR\s*#?\s*['\"‘’`]?(?:\d{2,4}\.[A-Z]{1,3}\d{1,2}|\d+(?:\.\d+)*)['\"‘’`]?"
+_OBJECTIVE_RE = re.compile(
+    r"^(?:(?P<owner>[^:]{1,40}?)\s+)?(?:(?:Objective|Obj\.?|O(?=\s*\d|\s*[:)]))"
+    r"(?:\s*#?\s*\d+(?:\.\d+)*(?:" + _SEP + r")|\s*[:.)–—-]+\s*)"
+    r"|" + _OKR_ID + r"\s*[:.)–—-]+\s*)(?P<rest>\S.*)$", re.IGNORECASE)
+# Words before "objective:" that say it is not one of the page's objectives ("Possible
+# objective: …", "Example objective: …"): a qualifier, not an owner.
+_NOT_AN_OBJECTIVE = re.compile(r"^(?:possible|potential|candidate|alternative|example|sample"
+                               r"|hypothetical|rejected|former|old)$", re.IGNORECASE)
+
+
+class _ObjectiveMarker:
+    """`_OBJECTIVE.match(text)`: the objective's marker, unless a qualifier before it says
+    the line is not one of the page's objectives."""
+
+    @staticmethod
+    def match(text: str):
+        m = _OBJECTIVE_RE.match(text)
+        if m and m.group("owner") and _NOT_AN_OBJECTIVE.match(m.group("owner").strip("*_ ")):
+            return None
+        return m
+
+
+_OBJECTIVE = _ObjectiveMarker()
+# "Objective 1" alone (its title on the heading, nothing after); "OKR#1" alone (its
+# statement on the next line).
+_OBJECTIVE_ALONE = re.compile(r"^(?:Objective|O|OKR|Goal)\s*#?\s*\d+(?:\.\d+)*\s*[:.]?$"
+                             r"|^Objective\s*:?$", re.IGNORECASE)
 _LETTER_ENUM = re.compile(r"^(?P<n>[A-Z])\.\s+(?P<rest>[A-Z]\S*\s.*)$")
 _SUB_ENUM = re.compile(r"^(?:(?:i|ii|iii|iv|v|vi|vii|viii|ix|x)(?:[.)]\s*|\s+)(?=[A-Z0-9])"
-                       r"|[a-z][.)]\s+|\d{1,2}[.)]\s*(?=[^\W\d_]))(?P<rest>\S.*)$")
+                       r"|[a-z][.)]\s+|\d{1,2}[.)]\s*(?=[^\W\d_]|[@>#<~$€£]))(?P<rest>\S.*)$")
 # "WE1: Contributor experience": an objective named by a code of capitals and a number
 # (not a quarter or year: "Q3:", "FY24:").
 _CODE_LABEL = re.compile(r"^(?!(?:Q|H|FY|CY|KR|O)\d)(?P<n>[A-Z]{1,4}\d{1,2}(?:\.\d+)?):\s+(?P<rest>\S.*)$")
@@ -161,7 +185,8 @@ _NOT_OWNERS = {
 _ROLE = re.compile(r"^(?:C[A-Z]{1,2}O|CEO|VP\b.*|SVP\b.*|EVP\b.*|Vice President\b.*|Head of\b.*"
                    r"|Chief\b.*|Director\b.*|Founder.*|Co-?founder.*|President)$", re.IGNORECASE)
 _GENERIC_HEADING = re.compile(
-    r"\b(?:OKRs?|objectives?|key results?|goals?|quarter(?:ly)?|historical|archive|overview"
+    r"\b(?:OKRs?|objectives?|key results?|goals?|quarter(?:ly)?|yearly|annual|monthly|future"
+    r"|backlog|historical|archive|overview"
     r"|previous|current|active|FY\s?\d{2,4}|CY\s?\d{2,4}|Q[1-4]|H[12]|20\d\d)\b", re.IGNORECASE)
 _EXAMPLE = re.compile(r"\b(?:example|hypothetical|for instance|template)\b", re.IGNORECASE)
 
@@ -286,10 +311,17 @@ _KR_LINE = re.compile(r"^\s*(?:KR|Key results?)\s*#?\s*\d+(?:\.\d+)*\s*[:.)–�
 
 def _dedent_code_lists(text: str, tokens) -> str | None:
     """Lists indented as code at the top level (4+ spaces): the text with them dedented,
-    or None when there are none. Line numbers are kept."""
+    or None when there are none. Line numbers are kept. Right after a list item, such a
+    list is nested under that item (its items were indented further than the item's text,
+    "  1. Raise $7M" then "    1. Raise $4M": meant as its key results)."""
     lines = text.split("\n")
     changed = False
+    previous = None
     for tok in tokens:
+        if tok.type in ("bullet_list_close", "ordered_list_close") and tok.level == 0:
+            previous = tok
+            continue
+        after_list, previous = previous, None if tok.type != "code_block" else previous
         if tok.type != "code_block" or tok.level != 0 or not tok.map:
             continue
         block = lines[tok.map[0]:tok.map[1]]
@@ -300,8 +332,13 @@ def _dedent_code_lists(text: str, tokens) -> str | None:
                 or not _LIST_LINE.match(body[0])):
             continue
         indent = min(len(ln) - len(ln.lstrip()) for ln in body)
+        under = ""
+        if after_list is not None and not marked:
+            item = next((ln for ln in reversed(lines[:tok.map[0]]) if ln.strip()), "")
+            if m := re.match(r"^(\s*(?:[-*+]|\d{1,3}[.)])\s+)", item):
+                under = " " * len(m.group(1))  # nested under the item above
         for i in range(tok.map[0], tok.map[1]):
-            line = lines[i][indent:] if lines[i].strip() else ""
+            line = under + lines[i][indent:] if lines[i].strip() else ""
             if re.match(r"^\s*-(?=[^\W\d_])", line):
                 line = line.replace("-", "- ", 1)  # "-users can …": a list item
             if marked and line.strip() and i + 1 < tok.map[1] and lines[i + 1].strip():
@@ -309,6 +346,18 @@ def _dedent_code_lists(text: str, tokens) -> str | None:
             lines[i] = line
         changed = True
     return "\n".join(lines) if changed else None
+
+
+def _lazy_objective(lines: list[_Inline], source: list[str]) -> int:
+    """Where a list item's text stops when lines of it that are not indented (a lazy
+    continuation) start an objective ("Objective 2: …"): the index of the first such line,
+    or 0."""
+    lazy = [i for i, ln in enumerate(lines) if i and 0 < ln.line <= len(source)
+            and source[ln.line - 1][:1].strip()]
+    for i in lazy:
+        if _OBJECTIVE.match(_read(lines[i]).text):
+            return next(j for j in lazy if j <= i)
+    return 0
 
 
 def _blocks(text: str, kinds: dict[int, str]) -> list:
@@ -319,6 +368,7 @@ def _blocks(text: str, kinds: dict[int, str]) -> list:
     dedented = _dedent_code_lists(text, tokens)
     if dedented is not None:
         tokens = parser.parse(dedented)
+    source = (dedented if dedented is not None else text).split("\n")
     blocks: list = []
     lists: list[_List] = []
     items: list[_Item] = []
@@ -392,7 +442,19 @@ def _blocks(text: str, kinds: dict[int, str]) -> list:
                 pending_heading = None
             elif items:
                 if items[-1].inline is None and not items[-1].lists:
-                    items[-1].inline = _join(_inline_lines(tok))
+                    lines = _inline_lines(tok)
+                    cut = _lazy_objective(lines, source) if len(lists) == 1 else 0
+                    if cut:
+                        # "- Key result 4: …" then, unindented, "9 Month" and "Objective 2: …":
+                        # lines the list item swallowed (lazy continuation) that start the
+                        # next objective. They are a paragraph; the list goes on after it.
+                        items[-1].inline = _join(lines[:cut])
+                        blocks.append(_Paragraph(lines[cut:]))
+                        rest = _List(lines[-1].line + 1, lists[-1].end)
+                        blocks.append(rest)
+                        lists[-1] = rest
+                    else:
+                        items[-1].inline = _join(lines)
             else:
                 blocks.append(_Paragraph(_inline_lines(tok)))
         elif t == "paragraph_open":
@@ -497,8 +559,14 @@ def _owner_prefix(text: str) -> tuple[str | None, str]:
         return None, text
     owner = m.group("owner").strip()
     low = owner.lower().rstrip(".")
-    # A single letter or a roman numeral is an enumeration ("A:", "**B)**"), not a person.
-    if low in _NOT_OWNERS or len(owner) > 40 or len(low) == 1 or re.fullmatch(r"[ivx]+", low):
+    # A single letter or a roman numeral is an enumeration ("A:", "**B)**"), not a person;
+    # "OKR '2022.C1':", "Objective 2:", "Goal 3:" are labels.
+    if low in _NOT_OWNERS or len(owner) > 40 or len(low) == 1 or re.fullmatch(r"[ivx]+", low) \
+            or re.match(r"(?:okrs?|objectives?|goals?|key results?|krs?)\b", low) \
+            or re.search(r"\b(?:okrs?|objectives?|goals?|key results?|krs?)$", low) \
+            or re.fullmatch(r"(?:alternative|option|step|phase|scenario|proposal|idea|approach"
+                            r"|part|section|stage)\s*#?\s*\d+", low):
+        # "Possible objective:", "Stretch goal:", "Alternative 1:", "Option 2:" are labels.
         return None, text
     return owner, m.group("rest").strip()
 
@@ -552,13 +620,14 @@ def _kind_of_text(text: str) -> str:
     return "plain"
 
 
-def _reads_as_key_results(texts: list[str]) -> bool:
-    """Whether a plain list (or a table column) reads as key results, not prose."""
+def _reads_as_key_results(texts: list[str], lenient: bool = False) -> bool:
+    """Whether a plain list (or a table column) reads as key results, not prose. With
+    `lenient`, a third of them reading as key results is enough."""
     kinds = [_kind_of_text(t) for t in texts if t.strip()]
     if not kinds:
         return False
     prose, kr = kinds.count("prose"), kinds.count("kr")
-    return prose * 3 <= len(kinds) and kr * 2 >= len(kinds)
+    return prose * 3 <= len(kinds) and kr * (3 if lenient else 2) >= len(kinds)
 
 
 # Headings that only label the page's OKRs: their list holds objectives ("## Objectives",
@@ -570,7 +639,8 @@ _OBJECTIVES_LABEL = re.compile(
     r"(?:key results|metrics))(?:\s+(?:for|in|of)?\s*(?:(?:FY|CY)\s?'?\d{2,4}|Q[1-4]|H[12]"
     r"|20\d\d|\d{4}[-/]\d{2,4}|the quarter|the year|this quarter|this year|[-–—:/,&]|and)"
     r")*\s*:?$", re.IGNORECASE)
-_KEY_RESULTS_LABEL = re.compile(r"^(?:the\s+|our\s+)?(?:key\s+results?|KRs?|measures? of "
+_KEY_RESULTS_LABEL = re.compile(r"^(?:the\s+|our\s+|['\"‘’`][\w.]{1,12}['\"‘’`]\s+)?"
+                                r"(?:key\s+results?|KRs?|measures? of "
                                 r"success|success (?:metrics|measures|criteria)|how we(?:'ll| will)"
                                 r" measure(?: it| success)?|metrics|measures)\s*:?$",
                                 re.IGNORECASE)
@@ -584,7 +654,10 @@ _FURNITURE = re.compile(
     r"|meetings?|reviews?|calendar|methodology|approach|purpose|context|mission|vision"
     r"|strategy|table of contents|toc|license|acknowledg\w*|credits|further reading"
     r"|reading|next steps|questions|updates?|news|feedback|help|support|getting started"
-    r"|conventions|alignment|examples?|hypothetical)\b|\?$", re.IGNORECASE)
+    r"|conventions|alignment|examples?|hypothetical|time\s?frames?|initiatives?|risks?"
+    r"|dependencies|assumptions|non-goals|out of scope|consequences|footnotes|decisions?)\b"
+    r"|\?$",
+    re.IGNORECASE)
 
 _TABLE_OBJECTIVE = re.compile(r"\bobjectives?\b|^o$|^okrs?$|^goals?$|\bthemes?\b|\bpriorit"
                               r"(?:y|ies)\b|\baims?\b|\bpillars?\b", re.IGNORECASE)
@@ -626,6 +699,73 @@ def _labels_objectives(text: str) -> bool:
         for w in rest)
 
 
+# "(a) …", "(1) …", "(iv) …": enumerated lines written as text, not as a Markdown list.
+_PAREN_ENUM = re.compile(r"^\((?:\d{1,2}|[a-z]|[ivx]{1,4})\)\s+(?P<rest>\S.*)$")
+# "Finish the DAO structure 1. Finished tokenomics v2": an objective and its first numbered
+# key result on one line (a table or an outline flattened when copied as text).
+_ROW_START = re.compile(r"^(?P<o>[^\W\d_][^:]{2,150}?)\s+1[.)]\s+(?P<k>\S.*)$")
+# A line naming the goals or OKRs listed in the lines after it: "Tentative/proposed H1 2022
+# grants goals", "In terms of specific OKRs for Q1".
+_GOALS_LINE = re.compile(r"^(?:[\w/'’&-]+\s+){0,7}(?:goals|objectives|OKRs)(?:\s+for\s+[\w-]+"
+                         r"(?:\s+[\w-]+)?)?$", re.IGNORECASE)
+_INTRO_OBJECTIVES = re.compile(r"\b(?:objectives|goals|OKRs|priorities)\b", re.IGNORECASE)
+_INTRO_KEY_RESULTS = re.compile(r"\bkey results?\b|\bKRs?\b", re.IGNORECASE)
+
+
+def _introduces(text: str) -> str:
+    """What a sentence says the list after it holds: 'objectives' ("… our three objectives
+    are:", "Below are the proposed annual objectives for FY24:", "These are the goals for
+    …"), 'key results', or '' (it does not say, or says both)."""
+    text = re.split(r"(?<=[.!?])\s+(?=[A-Z])", text.strip())[-1]  # its last sentence
+    text = re.sub(r"`[^`]*`", " ", text)  # code: "the label `OKR 2022.M1`:"
+    if not (text.endswith(":") or re.match(r"^(?:these|here|below|the following)\b.*\b(?:are|is"
+                                           r"|include)\b", text, re.IGNORECASE)):
+        return ""
+    # The word names what is listed ("our three objectives are:", "the goals for the DAOops
+    # workstream as …"), not what the sentence is about ("three components to OKRs:").
+    objectives = any(
+        not re.search(r"\b(?:to|of|about|on|with|in|into|use|using|set|setting|write|writing)\s+$",
+                      text[:m.start()], re.IGNORECASE) and len(text[m.end():].split()) <= 14
+        for m in _INTRO_OBJECTIVES.finditer(text))
+    key_results = bool(_INTRO_KEY_RESULTS.search(text))
+    if objectives and not key_results:
+        return "objectives"
+    if key_results and not objectives:
+        return "key results"
+    return ""
+
+
+def _title_line(text: str, words: int = 20) -> bool:
+    """A line that reads as a title (an objective stated on a line of its own): short, not
+    a sentence ending in a full stop, a colon or a question mark, not prose or furniture."""
+    text = text.strip()
+    n = len(text.split())
+    return 1 <= n <= words and not text.endswith((":", ".", "?", ";", ",")) \
+        and _kind_of_text(text) != "prose" and not _furniture_label(text) \
+        and not _KEY_RESULTS_LABEL.match(text) and not _labels_objectives(text) \
+        and not _EXAMPLE.search(text) and bool(re.match(r"[^\W\d_]", text))
+
+
+def next_block_is_prose(block) -> bool:
+    """Whether the block after a line is a paragraph that continues it as prose."""
+    return isinstance(block, _Paragraph) and len(block.lines) > 1
+
+
+def _bold_label(inline: _Inline) -> bool:
+    """"**Workshop for users [COMMITTED]:** Plan for a workshop …": the item starts with a
+    bold label ending in a colon, and text follows it."""
+    plain, bold = inline.plain, inline.bold
+    start = len(plain) - len(plain.lstrip())
+    if m := _NUMBERING.match(plain):
+        start = m.end()
+    end = start
+    while end < len(plain) and (bold[end] or plain[end].isspace()):
+        end += 1
+    label, after = plain[start:end].strip(), plain[end:]
+    return end > start and (label.endswith(":") or after.lstrip().startswith(":")) \
+        and bool(after.strip(" :")) and len(label.split()) <= 8
+
+
 class _Reader:
     def __init__(self) -> None:
         self.page = ParsedPage()
@@ -643,6 +783,12 @@ class _Reader:
         self.last_heading_objective: tuple[int, int] | None = None  # (index, level)
         self.awaiting_statement: int | None = None  # a short objective line's statement
         self.source_lines: list[str] = []
+        self.last_prose: _Paragraph | None = None  # the paragraph just before, not read
+        self.enum_role = ""  # "objectives": "(a) …" lines after "… objectives:" are
+        self.paragraph_objectives = 0  # objectives read from a line above their list
+        self.okr_page = False
+        self.intro = ""  # what the sentence before the next list says it holds
+        self.kr_list = False  # the next list is under a "Key results" label
 
     # people
 
@@ -690,9 +836,13 @@ class _Reader:
         while self.headings and self.headings[-1][0] >= block.level:
             self.headings.pop()
         outer = self._heading_objective()
+        previous = self.context  # an objective stated since the last heading
         self.context = None
+        self.kr_list = False
         self.list_role = ""
         self.last_paragraph = ""
+        self.last_prose = None
+        self.enum_role = self.intro = ""
         text = line.text.strip("# ").strip()
         title_heading = block.level == 1 and not self.page.title
         if title_heading:
@@ -707,10 +857,13 @@ class _Reader:
         if _KEY_RESULTS_LABEL.match(text) and outer is None and self.last_heading_objective \
                 and self.last_heading_objective[1] == block.level:
             outer = self.last_heading_objective[0]  # "### Objective" … "### Key results"
-        if _KEY_RESULTS_LABEL.match(text) and outer is not None:
-            # "### Key results" under an objective's heading: its list holds them.
+        if _KEY_RESULTS_LABEL.match(text) and (outer is not None or previous is not None):
+            # "### Key results" under an objective's heading, or after an objective stated in
+            # the section above ("**Objective: …**"): its list holds them.
             self.headings.append((block.level, "other", text, None))
-            self.context, self.context_level = outer, block.level
+            self.context = previous if previous is not None else outer
+            self.context_level = block.level
+            self.kr_list = True
             return
         owner, title = None, None
         if m := _OBJECTIVE.match(text):
@@ -837,6 +990,13 @@ class _Reader:
             title = title[:TITLE_MAX - 1].rstrip() + "…"
         who = owner or (line.handle and f"@{line.handle}")
         m = measure(measured or title, line.links)
+        if m["kind"] == "milestone" and not m["placeholder"] and re.match(
+                r"(?:increase|grow|raise|boost|improve|decrease|reduce|lower|cut)\b", title,
+                re.IGNORECASE):
+            # "Increase APP": a direction with no number. An increase or a decrease needs a
+            # baseline and a target, so it is a milestone until someone sets them.
+            m["assumptions"].append("a change with no number: imported as a milestone (give "
+                                    "it a baseline and a target to track it as a change)")
         kr = KeyResult(title=title, owner=self.person(who), kind=m["kind"],
                        baseline=m["baseline"], target=m["target"], unit=m["unit"][:40],
                        line=line.line, note=line.note, placeholder=m["placeholder"],
@@ -859,7 +1019,10 @@ class _Reader:
         if not line.text:
             self.cover(line)
             return
-        if item.lists and _KEY_RESULTS_LABEL.match(re.split(r":", line.text)[0].strip("*_ ")):
+        label, _, after = line.text.partition(":")
+        if item.lists and _KEY_RESULTS_LABEL.match(label.strip("*_ ")) and (
+                not after.strip(" *_") or after.strip(" *_").startswith("(")
+                or re.match(r"(?:key\s+results|KRs)\b", label.strip("*_ "), re.IGNORECASE)):
             # "**Key Results:** (shared by …)" with the key results under it.
             self.cover(line)
             for lst in item.lists:
@@ -868,7 +1031,21 @@ class _Reader:
             return
         if m := _KR.match(line.text):
             self.key_result_from_text(line, m.group("rest"), m.group("owner"), parent)
-            self.under_key_result(item)
+            self.under_key_result(item, parent)
+            return
+        if item.lists and self.kr_list and not line.whole_bold and not _OBJECTIVE.match(line.text):
+            # Under a "Key results" heading or line, an item with items under it is a key
+            # result with its notes.
+            owner, title = _owner_prefix(line.text)
+            self.key_result_from_text(line, title, owner, parent)
+            self.under_key_result(item, parent)
+            return
+        if item.lists and parent in self.heading_objectives and _bold_label(item.inline) \
+                and not _OBJECTIVE.match(line.text):
+            # "**Workshop for users [COMMITTED]:** Plan for a workshop …" under an objective,
+            # with its initiatives and tasks under it: a key result named by its label.
+            self.key_result_from_text(line, line.text, None, parent)
+            self.under_key_result(item, parent)
             return
         if m := _OBJECTIVE.match(line.text):
             index = self.objective(line, m.group("rest"), m.group("owner"), parent)
@@ -923,15 +1100,22 @@ class _Reader:
                     self.key_result_from_text(line, rest, owner, parent)
                 self.detail_items(child, parent)
 
-    def under_key_result(self, item: _Item) -> None:
+    def under_key_result(self, item: _Item, objective: int | None = None) -> None:
+        """The items under a key result: those marked "KR:" are key results of the same
+        objective; the others (initiatives, tasks, notes) are listed as not understood."""
         for lst in item.lists:
             for child in lst.items:
                 if child.inline is not None:
-                    self.page.items.add(child.line)
-                    self.not_understood(
-                        child.line, _read(child.inline).text,
-                        "an item under a key result (key results have no sub-items)")
-                self.under_key_result(child)
+                    line = _read(child.inline)
+                    if objective is not None and (m := _KR.match(line.text)):
+                        self.key_result_from_text(line, m.group("rest"), m.group("owner"),
+                                                  objective)
+                    else:
+                        self.page.items.add(child.line)
+                        self.not_understood(
+                            child.line, line.text,
+                            "an item under a key result (key results have no sub-items)")
+                self.under_key_result(child, objective)
 
     def okr_like(self, item: _Item) -> bool:
         if item.inline is None:
@@ -977,7 +1161,7 @@ class _Reader:
             for item in lst.items:
                 self.top_item(item, plain=True)
             return
-        if self.list_role == "objectives" and sum(
+        if (self.list_role == "objectives" or self.intro == "objectives") and sum(
                 _kind_of_text(t) == "prose" for t in texts) * 3 <= len(texts):
             for item in lst.items:
                 self.top_item(item, plain=True)
@@ -1153,8 +1337,16 @@ class _Reader:
 
     # paragraphs
 
-    def paragraph(self, block: _Paragraph) -> None:
-        """Lines outside lists: "**Objective:** ...", "KR: ...", "Owner: @x", or prose."""
+    def paragraph(self, block: _Paragraph, next_block=None) -> None:
+        """Lines outside lists: "**Objective:** ...", "KR: ...", "Owner: @x", "(a) …"
+        enumerations, a title line above its list, or prose. `next_block` is the block
+        after it (a list right under a one-line paragraph is that line's key results)."""
+        before, self.last_prose = self.last_prose, None
+        if not any(_PAREN_ENUM.match(i.plain.strip()) for i in block.lines):
+            self.enum_role = ""
+        if self.paragraph_line(block, next_block, before):
+            self.last_paragraph = ""
+            return
         if self.awaiting_statement is not None and len(block.lines) == 1:
             line = _read(block.lines[0])
             obj = self.page.objectives[self.awaiting_statement]
@@ -1167,9 +1359,12 @@ class _Reader:
                 self.cover(line)
                 return
         self.awaiting_statement = None
+        if self.text_outline(block):
+            self.last_paragraph = self.intro = ""
+            return
         understood = False
         pending_title = None
-        for inline in block.lines:
+        for k, inline in enumerate(block.lines):
             line = _read(inline)
             if not line.text:
                 continue
@@ -1200,6 +1395,31 @@ class _Reader:
                 self.context, understood, pending_title = index, True, None
                 continue
             raw = inline.plain.strip()
+            if m := _PAREN_ENUM.match(raw):
+                # "(a) …" lines after a sentence saying they are objectives ("… OKRs
+                # include:"), or under an objective (its key results).
+                said = _introduces(block.lines[k - 1].plain) if k else self.intro
+                if said == "objectives" or (self.enum_role == "objectives" and not said):
+                    self.enum_role = "objectives"
+                    index = self.objective(line, m.group("rest"), None,
+                                           parent=self._heading_objective())
+                    self.context, understood = index, True
+                    self.heading_objectives.add(index)
+                    continue
+                if self.context is not None and _kind_of_text(m.group("rest")) != "prose":
+                    self.key_result_from_text(line, m.group("rest"), None)
+                    understood = True
+                    continue
+            nxt = block.lines[k + 1].plain.strip() if k + 1 < len(block.lines) else ""
+            if re.match(r"2[.)]\s", nxt) and (m := _ROW_START.match(raw)) \
+                    and not _KR.match(raw) and _kind_of_text(m.group("o")) != "prose":
+                # "Finish the DAO structure 1. Finished tokenomics v2" then "2. …": the
+                # objective and its first key result; "2. …" lines follow as key results.
+                index = self.objective(line, m.group("o"), None,
+                                       parent=self._heading_objective())
+                self.key_result_from_text(line, m.group("k"), None, index)
+                self.context, understood = index, True
+                continue
             m = _LETTER_ENUM.match(raw) if self.outline_head(line.last) else None
             if (m := m or _CODE_LABEL.match(raw)) and len(m.group("rest").split()) <= 25:
                 # "A.  Improve data sharing": an outline's first level, an objective.
@@ -1218,6 +1438,7 @@ class _Reader:
             if m := _OBJECTIVE.match(line.text):
                 owner, title = m.group("owner"), m.group("rest")
             elif line.whole_bold and len(line.text) <= TITLE_MAX and not line.text.endswith(":") \
+                    and not (len(line.text.split()) > 20 and _PROSE_START.match(line.text)) \
                     and not _KEY_RESULTS_LABEL.match(line.text.strip("*_ ")) \
                     and not _OBJECTIVES_LABEL.match(line.text.strip("*_ ")) \
                     and not _FURNITURE.search(line.text):
@@ -1228,8 +1449,103 @@ class _Reader:
         if not understood:
             self.page.skipped_paragraphs += 1
             self.last_paragraph = " ".join(i.plain for i in block.lines)
+            self.last_prose = block
+            self.intro = _introduces(block.lines[-1].plain) if block.lines else ""
         else:
             self.last_paragraph = ""
+            self.intro = ""
+
+    def text_outline(self, block: _Paragraph) -> bool:
+        """OKRs written as plain lines in one paragraph (a forum post, a page pasted as
+        text): a line naming goals or OKRs ("Tentative H1 2022 grants goals", "In terms of
+        specific OKRs for Q1"), then short lines. After it, a "Theme: goal" line or a short
+        title line ("Grassroots Efforts") is an objective; a line right after a title line
+        that reads as a key result ("Help >500 new entrants …") is one of its key results;
+        sentences are left as prose. Returns whether the paragraph was read that way."""
+        texts = [_read(i).text.strip() for i in block.lines]
+        if len(texts) < 3 or self.in_example() or not any(_GOALS_LINE.match(t) for t in texts) \
+                or any(_KR.match(t) or _OBJECTIVE.match(t) or _OBJECTIVE_ALONE.match(t)
+                       for t in texts):
+            return False  # marked lines ("O1. …", "KR 1.1 …") are read as such
+        read = False
+        mode, title_objective = False, None
+        for inline, text in zip(block.lines, texts, strict=True):
+            line = _read(inline)
+            if _GOALS_LINE.match(text):
+                mode, title_objective = True, None
+                continue
+            words = text.split()
+            if not mode or not text or len(words) > 25 or _kind_of_text(text) == "prose" \
+                    or (text.endswith((".", "!", "?")) and not _GOAL_VERB.match(text)):
+                continue
+            owner, rest = _owner_prefix(text)
+            if title_objective is not None and not owner and (
+                    _kind_of_text(text) == "kr" or len(words) > 5):
+                self.key_result_from_text(line, text, None, title_objective)
+                read = True
+                continue
+            title_line = len(words) <= 5 and not _GOAL_VERB.match(text) and not owner
+            index = self.objective(line, text, None, parent=self._heading_objective())
+            title_objective = index if title_line else None
+            self.context = index
+            read = True
+        return read
+
+    def paragraph_line(self, block: _Paragraph, next_block, before: _Paragraph | None) -> bool:
+        """A paragraph of one line read as an objective: a title line with its list right
+        under it ("Alpha release of Squad Chess" then "- Real matches playable online"),
+        a title line among such objectives, or the statement before a "Key Results:" line.
+        Returns whether the paragraph was read."""
+        if len(block.lines) != 1 or self.in_example():
+            return False
+        line = _read(block.lines[0])
+        text = line.text.strip()
+        if not text or _KR.match(text) or _OBJECTIVE.match(text) or _OBJECTIVE_ALONE.match(text) \
+                or _OWNER_LINE.match(text) or _PAREN_ENUM.match(text) or line.whole_bold:
+            return False
+        if _KEY_RESULTS_LABEL.match(text.strip("*_ ")) and self.context is not None:
+            self.cover(line)  # "Key Results:" under an objective: its list follows
+            self.kr_list = True
+            return True
+        if _KEY_RESULTS_LABEL.match(text.strip("*_ ")) and self.context is None \
+                and before is not None and len(before.lines) == 1:
+            # A statement, then "Key Results:" and the list: the statement is the
+            # objective.
+            stated = _read(before.lines[0])
+            words = stated.text.strip()
+            if words and not words.endswith(("?", ":")) and len(words.split()) <= 60 \
+                    and not _PROSE_WORDS.search(words):
+                cut = words.find(". ")
+                title = words[:cut + 1] if 0 < cut < TITLE_MAX else words
+                index = self.objective(stated, title, None, parent=self._heading_objective())
+                self.page.objectives[index].description = words[len(title):].strip()
+                self.context = index
+                self.kr_list = True
+                self.cover(line)
+                return True
+            return False
+        if not self.okr_page:
+            return False
+        adjacent = isinstance(next_block, _List) and next_block.line == line.last + 1 \
+            and not any(self.okr_like(it) for it in next_block.items)
+        if adjacent and _title_line(text):
+            # "Make the stream good!" and, right under it, "- 12 streams": an objective
+            # with its key results.
+            owner, title = _owner_prefix(text)
+            index = self.objective(line, title, owner, parent=self._heading_objective())
+            self.heading_objectives.add(index)
+            self.context = index
+            self.paragraph_objectives += 1
+            return True
+        if self.paragraph_objectives >= 2 and self.headings and _title_line(text, 12) \
+                and not _PROSE_START.match(text) and not next_block_is_prose(next_block):
+            # "Alpha release of Squad SDK" among objectives written that way: an objective
+            # with no key results yet.
+            index = self.objective(line, text, None, parent=self._heading_objective())
+            self.heading_objectives.add(index)
+            self.context = index
+            return True
+        return False
 
     def _heading_objective(self) -> int | None:
         for _, kind, _, index in reversed(self.headings):
@@ -1266,7 +1582,9 @@ def _furniture_label(text: str) -> bool:
     rest = [w for w in _LABEL_FILLER.sub(" ", _GENERIC_HEADING.sub(" ", text)).split()]
     if not rest:
         return True
-    return len(text.split()) <= 3 and bool(_FURNITURE.search(text))
+    # Ids do not count as words: "`2022.M1` Timeframe for measurement" is three words.
+    words = re.sub(r"[`'\"‘’][^`'\"‘’\s]{1,20}[`'\"‘’]|\S*\d\S*", " ", text).split()
+    return len(words) <= 3 and bool(_FURNITURE.search(text))
 
 
 def _list_shape(reader: _Reader, lst: _List, heading: str) -> str:
@@ -1390,6 +1708,7 @@ def parse(text: str) -> ParsedPage:
     blocks = _blocks(body, kinds)
     okr_page = bool(_OKR_PAGE.search(reader.page.title)) or any(
         isinstance(b, _Heading) and _OKR_PAGE.search(b.inline.plain) for b in blocks)
+    reader.okr_page = okr_page
     plan = _plan_headings(reader, blocks, okr_page)
     for i, block in enumerate(blocks):
         if isinstance(block, _Heading):
@@ -1401,12 +1720,17 @@ def parse(text: str) -> ParsedPage:
             reader.heading(block, following, blocks[i + 1:], plan.get(i))
         elif isinstance(block, _List):
             reader.top_list(block)
-            reader.last_paragraph = ""
+            reader.kr_list = False
+            reader.last_paragraph = reader.intro = ""
+            reader.last_prose = None
+            reader.enum_role = ""
         elif isinstance(block, _Table):
             reader.table(block)
-            reader.last_paragraph = ""
+            reader.last_paragraph = reader.intro = ""
+            reader.last_prose = None
+            reader.enum_role = ""
         elif isinstance(block, _Paragraph):
-            reader.paragraph(block)
+            reader.paragraph(block, blocks[i + 1] if i + 1 < len(blocks) else None)
         else:
             reader.page.skipped_paragraphs += 1
     page = reader.finish()

@@ -1,0 +1,27 @@
+"""The measurement a key result's words state (hoshin.engine.okr_text): the readings added
+for the held-out pages (tests/planfile/fixtures/heldout)."""
+
+from __future__ import annotations
+
+import pytest
+
+from hoshin.engine.okr_text import measure
+
+
+@pytest.mark.parametrize("text, expected", [
+    # A range in brackets states the start and the target; the change before it does not.
+    ("10% increase in positive ratings of customer service (70% to 80%)",
+     ("increase", 70, 80, "%")),
+    ("23% increase in positive ratings (47% to 70%)", ("increase", 47, 70, "%")),
+    ("Cut waiting times (40 to 25 days)", ("decrease", 40, 25, "days")),
+    # Numbers after "#" are references.
+    ("Points # 1,2 & 3 are discussed and approved", ("milestone", None, None, "")),
+    ("Solidify its lead as the #1 index manager", ("milestone", None, None, "")),
+    ("Close issue #42 and 5 deals", ("increase", 0, 5, "")),
+    # "fall" the season is a date, not a fall.
+    ("Increase new graduate students by 200 (as of fall 2019)", ("increase", 0, 200, "")),
+    ("Churn should fall to 3%", ("stay_below", None, 3, "%")),
+])
+def test_measure(text, expected):
+    m = measure(text)
+    assert (m["kind"], m["baseline"], m["target"], m["unit"]) == expected
