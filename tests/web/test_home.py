@@ -64,12 +64,21 @@ def test_lead_sees_milestone_steps_and_the_units_key_results(client, plan):
     assert "KR1" in html and "Mia Member" in html  # the unit's KR and its owner
 
 
-def test_viewer_without_key_results_gets_a_friendly_message(client, plan):
+def test_viewer_gets_the_cockpit_instead_of_empty_sections(client, plan):
+    # A viewer owns nothing and belongs nowhere: the cockpit (tests/web/test_home_roles.py)
+    # replaces the empty "my key results" and "my units" sections they used to see.
     html = home(client, plan.viewer)
-    assert "You own no key results this quarter" in html
-    assert 'href="/strategy/x-matrix/"' in html
-    assert "You are not in any unit yet" in html
+    assert "The plan this quarter" in html
+    assert "You own no key results this quarter" not in html
+    assert "You are not in any unit yet" not in html
     assert "<form class=\"checkin\"" not in html
+
+
+def test_member_outside_every_unit_is_told_what_to_do(client, plan):
+    loner = person("loner@acme.test", "member", "Lou Loner")
+    html = home(client, loner)
+    assert "You own no key results this quarter" in html and 'href="/alignment/"' in html
+    assert "You are not in any unit yet" in html and 'href="/company/"' in html
 
 
 def test_no_active_quarter(client, plan):
@@ -105,7 +114,8 @@ def test_home_takes_a_fixed_number_of_queries(client, plan, django_assert_max_nu
         services.record_checkin(None, kr, value=5, confidence=6)
     client.force_login(plan.member)
     client.get(reverse("home"))  # warm up session and caches
-    with django_assert_max_num_queries(21):  # + the open flags of the rows
+    # + the open flags of the rows; + 3 for the navigation's "My unit" and menu entries
+    with django_assert_max_num_queries(24):
         response = client.get(reverse("home"))
     assert response.content.decode().count('class="checkin"') == 7
 

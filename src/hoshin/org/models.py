@@ -25,6 +25,10 @@ class Organization(models.Model):
         default=True,
         help_text="Roll aligned child objectives into their parent objective's progress.",
     )
+    # Set by `hoshin demo` after loading a demo (and cleared by any plan import): the login
+    # page then offers the demo's people, whose shared password is printed anyway.
+    demo = models.BooleanField(
+        default=False, help_text="Holds a demo: the login page offers its people by role.")
     history = History()
 
     def __str__(self) -> str:

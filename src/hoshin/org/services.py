@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import secrets
 
 from django.contrib.auth.hashers import make_password
@@ -150,6 +151,32 @@ def set_shared_password(emails: list[str], password: str) -> int:
     hashed = make_password(password)
     with transaction.atomic():
         return Person.objects.filter(email__in=emails, is_active=True).update(password=hashed)
+
+
+# The demo's shared password, unless HOSHIN_PASSWORD gives another: `hoshin demo` sets it,
+# and in demo mode the login page's one-click personas log in with it.
+DEMO_PASSWORD = "hoshin-demo"
+
+
+def demo_password() -> str:
+    return os.environ.get("HOSHIN_PASSWORD") or DEMO_PASSWORD
+
+
+@service
+def set_demo_mode(actor: Person | None, demo: bool) -> Organization:
+    """Mark the database as holding a demo (or not). Only a demo's people are offered on the
+    login page, so only the demo loader turns this on; importing a plan turns it off."""
+    permissions.require(permissions.is_admin(actor), "change the organisation's settings")
+    org = Organization.current()
+    if org.demo != demo:
+        org.demo = demo
+        org.save()
+    return org
+
+
+def is_demo() -> bool:
+    """Whether the login page may offer the demo's people (one query)."""
+    return Organization.objects.filter(pk=1, demo=True).exists()
 
 
 def _unit_loop_error(unit_id: int | None, parent: Unit | None) -> str | None:

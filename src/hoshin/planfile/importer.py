@@ -278,6 +278,9 @@ class _Writer:
         org.name = src.name
         org.fiscal_year_start = src.fiscal_year_start
         org.include_child_objectives = src.include_child_objectives
+        # An imported plan is nobody's demo (`hoshin demo` marks its own after importing):
+        # the login page must stop offering one-click personas.
+        org.demo = False
         org._change_reason = CHANGE_REASON
         org.save()
 

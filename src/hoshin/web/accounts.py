@@ -1,4 +1,5 @@
-"""Accounts: log in (throttled), log out, password change and password reset by email.
+"""Accounts: log in (throttled), log out, password change and password reset by email;
+in demo mode, one-click log-in as the demo's personas.
 
 Django's own auth views do the work; these subclasses add the throttle and make reset
 links point at HOSHIN_BASE_URL rather than whatever Host header the request carried.
@@ -6,10 +7,27 @@ links point at HOSHIN_BASE_URL rather than whatever Host header the request carr
 
 from __future__ import annotations
 
-from django.conf import settings
-from django.contrib.auth import views as auth_views
-from django.urls import reverse_lazy
+import datetime as dt
+from dataclasses import dataclass
 
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import authenticate
+from django.contrib.auth import login as auth_login
+from django.contrib.auth import views as auth_views
+from django.db.models import Count, Q
+from django.http import Http404
+from django.shortcuts import redirect
+from django.urls import reverse_lazy
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_POST
+
+from hoshin.core import clock
+from hoshin.okrs.models import KeyResult, Objective
+from hoshin.okrs.rows import DUE_AFTER
+from hoshin.okrs.selectors import active_quarters
+from hoshin.org import services as org_services
+from hoshin.org.models import Person, Role
 from hoshin.web import throttle
 
 
@@ -19,6 +37,13 @@ def _reset_timeout_hours() -> int:
 
 class LoginView(auth_views.LoginView):
     redirect_authenticated_user = True
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        # Only a database the demo loader marked: a real organisation's people are never
+        # listed to someone who has not logged in.
+        context["personas"] = demo_personas() if org_services.is_demo() else []
+        return context
 
     def post(self, request, *args, **kwargs):
         locked = throttle.lockout(request.POST.get("username"), throttle.client_ip(request))
@@ -83,3 +108,95 @@ class PasswordResetCompleteView(auth_views.PasswordResetCompleteView):
 
 class LogoutView(auth_views.LogoutView):
     """POST only (Django 5 refuses GET), so a link on another site cannot log you out."""
+
+
+# Demo personas ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Persona:
+    slot: str  # office, lead, owner, viewer
+    role: str  # what the visitor would be, in the method's words
+    person: Person
+    sees: str  # what their home shows
+
+
+def demo_personas(today: dt.date | None = None) -> list[Persona]:
+    """One person per role for a visitor to try the demo as, picked from the data the same
+    way every time: the first admin (the login `hoshin demo` prints), the unit lead whose
+    unit has the most objectives this quarter, the member with the most key results due a
+    check-in, and the first viewer. A handful of queries, whatever the organisation."""
+    today = today or clock.today()
+    quarters = list(active_quarters())
+    people = Person.objects.filter(is_active=True)
+    personas: list[Persona] = []
+
+    office = people.filter(role=Role.ADMIN).order_by("date_joined", "pk").first()
+    if office is not None:
+        personas.append(Persona(
+            "office", "Strategy office", office,
+            "The cockpit: progress of every breakthrough and annual objective, what is off "
+            "track, at risk or silent, and the decisions waiting."))
+
+    led = (Objective.objects.filter(cycle__in=quarters, archived_at__isnull=True,
+                                    unit__archived_at__isnull=True,
+                                    unit__lead__role=Role.UNIT_LEAD,
+                                    unit__lead__is_active=True)
+           .values("unit__lead").annotate(n=Count("id"))
+           .order_by("-n", "unit__lead__name", "unit__lead"))
+    lead_id = next(iter(led.values_list("unit__lead", flat=True)[:1]), None)
+    if lead_id is not None:
+        lead = people.get(pk=lead_id)
+        units = ", ".join(lead.led_units.filter(archived_at__isnull=True)
+                          .order_by("name").values_list("name", flat=True))
+        personas.append(Persona(
+            "lead", "Unit lead", lead,
+            f"Their unit first ({units}): its objectives with status, then their own "
+            "key results."))
+
+    running = KeyResult.objects.filter(objective__cycle__in=quarters, archived_at__isnull=True,
+                                       objective__archived_at__isnull=True,
+                                       owner__role=Role.MEMBER, owner__is_active=True)
+    due = Q(last_checkin__isnull=True) | Q(last_checkin__date__lte=today - DUE_AFTER)
+    owners = (running.values("owner").annotate(n=Count("id"), due=Count("id", filter=due))
+              .order_by("-due", "-n", "owner__name", "owner"))
+    row = next(iter(owners[:1]), None)
+    if row is not None:
+        owner = people.get(pk=row["owner"])
+        n, due_now = row["n"], row["due"]
+        if due_now:
+            which = ("their key result, due a check-in" if n == 1 else
+                     f"{due_now} of their {n} key results due a check-in")
+        else:
+            which = f"their {n} key result{'s' if n != 1 else ''}"
+        personas.append(Persona(
+            "owner", "Key-result owner", owner,
+            f"Today's check-in first: {which}, in one step on the home page."))
+
+    viewer = people.filter(role=Role.VIEWER).order_by("name", "pk").first()
+    if viewer is not None:
+        personas.append(Persona(
+            "viewer", "Viewer", viewer,
+            "The same cockpit, read only: where the plan stands, nothing to edit."))
+    return personas
+
+
+@require_POST
+def demo_login(request):
+    """Log in as one of the demo's people in one click. Demo mode only (404 otherwise): the
+    person is authenticated with the demo password, so someone who changed theirs, or a
+    real organisation's people, cannot be entered this way."""
+    if not org_services.is_demo():
+        raise Http404("not a demo")
+    email = (request.POST.get("email") or "").strip()
+    person = authenticate(request, username=email, password=org_services.demo_password())
+    if person is None:
+        messages.error(request, f"{email or 'That person'} no longer logs in with the demo "
+                                "password; log in with the form instead.")
+        return redirect("login")
+    auth_login(request, person)
+    target = request.POST.get("next") or ""
+    if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()},
+                                           require_https=request.is_secure()):
+        target = "/"
+    return redirect(target)

@@ -6,6 +6,7 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
     path("login/", accounts.LoginView.as_view(), name="login"),
+    path("login/demo/", accounts.demo_login, name="demo_login"),
     path("logout/", accounts.LogoutView.as_view(), name="logout"),
     path("account/password/", accounts.PasswordChangeView.as_view(), name="password_change"),
     path("account/password/done/", accounts.PasswordChangeDoneView.as_view(),

@@ -11,14 +11,18 @@ from django.db import connection
 from django.http import JsonResponse
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils.http import urlencode
 
 from hoshin.core import clock
 from hoshin.core.history_view import history_rows
 from hoshin.engine.numbers import number
+from hoshin.engine.rollup import rollup
 from hoshin.okrs.models import CheckIn, KeyResult, Objective
-from hoshin.okrs.rows import build_rows
+from hoshin.okrs.rows import build_rows, percent, status_label
 from hoshin.okrs.views import active_quarters
-from hoshin.org.models import Organization, Unit
+from hoshin.org import permissions
+from hoshin.org.models import Organization, Role, Unit
+from hoshin.web import cockpit
 
 RECENT_CHANGES = 10
 
@@ -33,11 +37,49 @@ class Change:
     reason: str = ""
 
 
+# The roles that get the cockpit: the people who steer the whole plan, and those who
+# watch it (hoshin.org.permissions.PLAN_EDITORS and viewers).
+COCKPIT_ROLES = {Role.ADMIN, Role.STRATEGY_OFFICE, Role.VIEWER}
+
+
+@dataclass
+class UnitObjective:
+    """One of my units' objectives with its status rolled up from its key results."""
+
+    objective: Objective
+    rows: list
+    progress: float | None
+    status: str
+
+    @property
+    def label(self) -> str:
+        return status_label(self.status)
+
+    @property
+    def percent(self) -> int | None:
+        return percent(self.progress)
+
+
+@dataclass
+class MyUnit:
+    unit: Unit
+    led: bool
+    objectives: list[UnitObjective]
+    new_objective_url: str | None  # where the lead adds the first one
+
+
 @login_required
 def home(request):
+    """Sections in the order of what the person steers: the cockpit (strategy office,
+    executives, viewers), the units they lead, their own key results with today's check-in,
+    their units' objectives when they only belong to them. Each appears when it applies;
+    a plain member sees their key results first, as before."""
     user = request.user
     today = clock.today()
     cycles = list(active_quarters())
+    cockpit_cycle = cockpit.active_quarter() if user.role in COCKPIT_ROLES else None
+    board = cockpit.build(cockpit_cycle, today) if cockpit_cycle is not None else None
+
     my_unit_ids = (Unit.objects.filter(memberships__person=user).order_by().values("id")
                    .union(Unit.objects.filter(lead=user).order_by().values("id")))
     units = list(Unit.objects.filter(id__in=my_unit_ids, archived_at__isnull=True)
@@ -61,12 +103,34 @@ def home(request):
     by_objective = defaultdict(list)
     for r in rows:
         by_objective[r.kr.objective_id].append(r)
-    unit_objectives = [(o, by_objective.get(o.pk, [])) for o in objectives]
+    by_unit = defaultdict(list)
+    for o in objectives:
+        krs = by_objective.get(o.pk, [])
+        # The objective's own key results, rolled up as /company/ does.
+        progress, status = rollup([(r.kr.weight, r.state.progress, r.state.status)
+                                   for r in krs])
+        by_unit[o.unit_id].append(UnitObjective(o, krs, progress, str(status)))
+    can_plan = permissions.can_edit_strategy(user)
+    cycle = cycles[-1] if cycles else None
+    my_units = []
+    for unit in units:
+        led = unit.lead_id == user.pk
+        new_url = None
+        if cycle is not None and (led or can_plan) and user.role != Role.VIEWER:
+            new_url = (reverse("okrs:objective_new") + "?"
+                       + urlencode({"unit": unit.key, "cycle": cycle.key}))
+        my_units.append(MyUnit(unit, led, by_unit.get(unit.pk, []), new_url))
+    # A unit lead steers their units before their own key results.
+    my_units.sort(key=lambda u: not u.led)
+    leads = any(u.led for u in my_units)
+    changes = recent_changes(user, [r.kr for r in mine], objectives)
     return render(request, "web/home.html", {
         "organization": Organization.current(), "cycles": cycles, "nav": "home",
-        "mine": mine, "due": sum(r.due for r in mine), "units": units,
-        "unit_objectives": unit_objectives, "next": request.path,
-        "changes": recent_changes(user, [r.kr for r in mine], objectives),
+        "cockpit": board, "mine": mine, "due": sum(r.due for r in mine), "units": units,
+        "my_units": my_units, "leads": leads, "next": request.path, "changes": changes,
+        # Members and leads always see their key results, if only to learn they own none;
+        # the cockpit's people only when they own some.
+        "show_mine": bool(mine) or board is None,
     })
 
 

@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-import os
 import re
 
 from django.conf import settings
@@ -17,8 +16,6 @@ from hoshin.core.management.commands._base import (
     error_lines,
     parse_date,
 )
-
-DEFAULT_PASSWORD = "hoshin-demo"
 
 
 # What the plan file does not hold (planning rounds, catchball threads, flags...): each
@@ -128,7 +125,9 @@ class Command(HoshinCommand):
         else:
             call_command("migrate", interactive=False, verbosity=0)
 
-        password = os.environ.get("HOSHIN_PASSWORD") or DEFAULT_PASSWORD
+        from hoshin.org.services import demo_password
+
+        password = demo_password()
         try:
             validate_password(password)
         except ValidationError as exc:
@@ -162,9 +161,11 @@ class Command(HoshinCommand):
                 admin = self.first_admin(admin_email)
                 # Everyone in the demo logs in with the same password, so a visitor can
                 # try the tool as a unit lead, a key-result owner or a viewer too.
-                from hoshin.org.services import set_shared_password
+                from hoshin.org.services import set_demo_mode, set_shared_password
 
                 set_shared_password([p["email"] for p in doc.get("people", [])], password)
+                # ...and the login page offers them by role, one click each.
+                set_demo_mode(None, True)
         except PlanFileError as exc:
             if exc.errors and exc.errors[0].startswith("replacing the plan would delete"):
                 raise CommandError(f"the database holds more than a demo organisation "

@@ -1,0 +1,114 @@
+"""One-click demo personas on the login page: offered only when the database holds a demo
+(the flag `hoshin demo` records), each logs in as its person in one POST, refused (404)
+outside demo mode."""
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from hoshin.org import services as org
+from hoshin.org.models import Person
+
+pytestmark = pytest.mark.django_db
+
+DEMO_PASSWORD = "hoshin-demo"
+
+
+@pytest.fixture
+def demo(plan, monkeypatch):
+    """The factories' plan marked as a demo, everyone on the demo password, as `hoshin demo`
+    leaves it."""
+    monkeypatch.delenv("HOSHIN_PASSWORD", raising=False)
+    org.set_shared_password(list(Person.objects.values_list("email", flat=True)),
+                            DEMO_PASSWORD)
+    org.set_demo_mode(None, True)
+    return plan
+
+
+def personas(html: str) -> dict[str, str]:
+    """slot -> the email its button logs in as."""
+    import re
+
+    return dict(re.findall(r'data-persona="(\w+)">.*?name="email" value="([^"]+)"', html,
+                           flags=re.S))
+
+
+def logged_in_as(client) -> str | None:
+    user_id = client.session.get("_auth_user_id")
+    return Person.objects.get(pk=user_id).email if user_id else None
+
+
+def test_no_personas_outside_demo_mode(client, plan):
+    org.set_shared_password([plan.admin.email], DEMO_PASSWORD)
+    html = client.get(reverse("login")).content.decode()
+    assert "Try the demo as" not in html and "data-persona" not in html
+    response = client.post(reverse("demo_login"), {"email": plan.admin.email})
+    assert response.status_code == 404
+    assert logged_in_as(client) is None
+
+
+def test_login_page_offers_one_person_per_role_with_what_they_will_see(client, demo):
+    html = client.get(reverse("login")).content.decode()
+    assert "Try the demo as" in html
+    # The first admin; the unit lead whose unit has the most objectives (Sales and
+    # Operations have one each: the first by name); the member with key results due a
+    # check-in; the first viewer.
+    assert personas(html) == {"office": demo.admin.email, "lead": demo.lead.email,
+                              "owner": demo.member.email, "viewer": demo.viewer.email}
+    for role, name in (("Strategy office", "Ana Admin"), ("Unit lead", "Lea Lead"),
+                       ("Key-result owner", "Mia Member"), ("Viewer", "Vic Viewer")):
+        assert role in html and f"Try as {name}</button>" in html
+    assert "Their unit first (Sales)" in html
+    assert "Today&#x27;s check-in first: their key result, due a check-in" in html
+
+
+@pytest.mark.parametrize("slot", ["office", "lead", "owner", "viewer"])
+def test_each_persona_logs_in_as_its_person_in_one_post(slot, demo):
+    client = Client(enforce_csrf_checks=True)
+    html = client.get(reverse("login")).content.decode()
+    email = personas(html)[slot]
+    token = client.cookies["csrftoken"].value
+    response = client.post(reverse("demo_login"), {"email": email, "next": "/",
+                                                   "csrfmiddlewaretoken": token})
+    assert response.status_code == 302 and response["Location"] == "/"
+    assert logged_in_as(client) == email
+    assert client.get("/").status_code == 200
+
+
+def test_persona_login_needs_the_csrf_token(demo):
+    client = Client(enforce_csrf_checks=True)
+    client.get(reverse("login"))
+    response = client.post(reverse("demo_login"), {"email": demo.admin.email})
+    assert response.status_code == 403
+    assert logged_in_as(client) is None
+
+
+def test_persona_login_keeps_a_safe_next_only(client, demo):
+    response = client.post(reverse("demo_login"), {"email": demo.viewer.email,
+                                                   "next": "/company/"})
+    assert response["Location"] == "/company/"
+    response = client.post(reverse("demo_login"), {"email": demo.viewer.email,
+                                                   "next": "https://evil.test/"})
+    assert response["Location"] == "/"
+
+
+def test_someone_who_changed_their_password_is_not_entered(client, demo):
+    demo.member.set_password("my-own-secret-now")
+    demo.member.save()
+    response = client.post(reverse("demo_login"), {"email": demo.member.email}, follow=True)
+    assert logged_in_as(client) is None
+    assert "no longer logs in with the demo password" in response.content.decode()
+
+
+def test_get_is_not_allowed(client, demo):
+    assert client.get(reverse("demo_login")).status_code == 405
+
+
+def test_importing_a_plan_ends_demo_mode(client, demo):
+    from hoshin.planfile.exporter import export_plan
+    from hoshin.planfile.importer import import_plan
+
+    import_plan(export_plan(), replace=True)
+    assert not org.is_demo()
+    assert "Try the demo as" not in client.get(reverse("login")).content.decode()
+    assert client.post(reverse("demo_login"), {"email": demo.admin.email}).status_code == 404
