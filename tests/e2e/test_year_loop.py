@@ -204,7 +204,7 @@ def test_a_week_and_a_close_of_the_loop_in_the_browser(simulated, login, page, l
     screenshot("year-loop-3-review-agenda")
     item.get_by_label("Decision").select_option("unblock")
     item.get_by_label("Why").fill("Finance signs the van lease this week")
-    item.get_by_role("button", name="Record the decision").click()
+    item.get_by_role("button", name="Decide").click()
     page.wait_for_selector(".agenda-item.is-decided:has-text('KR2')")
     screenshot("year-loop-4-review-decided")
     decision = Decision.objects.get(item__review=review, item__key_result=kr2)

@@ -119,10 +119,11 @@ def test_the_review_page_records_a_decision(q3):
     client = Client()
     client.login(email="office@acme.test", password=PASSWORD)
     response = client.post(f"/reviews/{review.pk}/", {
-        "do": "decide", "item": item.pk, "kind": "escalate", "rationale": "Board decides"})
+        "do": "decide", "item": item.pk, "kind": "escalate", "rationale": "Board decides",
+        "escalated_to": "The board"})
     assert response.status_code == 302
     page = client.get(f"/reviews/{review.pk}/").content.decode()
-    assert "Decided: Escalate" in page and "Board decides" in page
+    assert "Decided: Escalate</strong> to The board" in page and "Board decides" in page
     bad = client.post(f"/reviews/{review.pk}/", {"do": "decide", "item": item.pk,
                                                  "kind": "escalate", "rationale": ""})
     assert bad.status_code == 400

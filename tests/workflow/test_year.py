@@ -516,7 +516,7 @@ def hold_review(year: Year, q: Quarter, review: Review, day: dt.date, held: list
                                                 owner="otto@acme.test",
                                                 due=day + dt.timedelta(days=7),
                                                 item=items[slip.pk])
-        reviews.decide(office, items[silent.pk], kind="escalate",
+        reviews.decide(office, items[silent.pk], kind="escalate", escalated_to="Mara",
                        rationale="No check-in for six weeks: Mara talks to Noa")
         # The countermeasure on the slipping KR: opened by the daily job if it went off
         # track, else by hand from the review; worked through the five whys.

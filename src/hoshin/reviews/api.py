@@ -20,6 +20,7 @@ class ReviewDecisionOut(Schema):
     kind: str
     rationale: str
     new_target: float | None
+    escalated_to: str
     decided_by: str | None
 
 
@@ -65,6 +66,13 @@ class ReviewDecisionIn(Input):
                                                          "define it)")
     trade_off: str | None = Field(None, description="deprioritise only: paused (default), "
                                                     "slowed or stopped")
+    escalated_to: str | None = Field(None, max_length=200,
+                                     description="escalate only, and needed for it: to whom "
+                                                 "(a person, a board)")
+
+
+class ContinueRestIn(Input):
+    rationale: str = Field(services.CONTINUE_REASON, max_length=5000)
 
 
 class AgendaItemIn(Input):
@@ -97,7 +105,7 @@ def _detail(r: Review) -> dict:
                       "key_result": i.key_result.key if i.key_result else None,
                       "decision": None if d is None else {
                           "kind": d.kind, "rationale": d.rationale, "new_target": d.new_target,
-                          "decided_by": d.decided_by.email if d.decided_by else None}})
+                          "escalated_to": d.escalated_to, "decided_by": d.decided_by.email if d.decided_by else None}})
     actions = [{"id": a.pk, "title": a.title, "owner": a.owner.email, "due": a.due,
                 "done_on": a.done_on, "item": a.item_id}
                for a in r.actions.select_related("owner")]
@@ -147,6 +155,14 @@ def decide(request, id: int, payload: ReviewDecisionIn):
         raise NotFound.field("id", f"no agenda item {id}")
     services.decide(request.auth, item, **payload.given())
     return _detail(_get(item.review_id))
+
+
+@router.post("/reviews/{id}/continue-rest", response={200: ReviewDetailOut, **ERRORS})
+def continue_rest(request, id: int, payload: ContinueRestIn):
+    """Record "continue" on every undecided item the caller may decide, in one go."""
+    review = _get(id)
+    services.continue_the_rest(request.auth, review, **payload.given())
+    return _detail(review)
 
 
 @router.post("/reviews/{id}/actions", response={201: ReviewDetailOut, **ERRORS})

@@ -9,24 +9,46 @@ from hoshin.reviews.models import Decision
 
 
 class DecisionForm(forms.Form):
+    """One line per agenda item: the decision, the reason, and only the field that
+    decision needs (the page shows it when that decision is chosen)."""
+
     # Only the types are checked here: what the decision may be, and whether it needs its
     # reason, is the service's to say, in the same words as for the API.
     kind = forms.CharField(label="Decision", widget=forms.Select(choices=Decision.Kind.choices))
-    rationale = forms.CharField(label="Why", required=False,
-                                widget=forms.Textarea(attrs={"rows": 2, "required": True}))
-    new_target = forms.FloatField(label="New target (when changing it)", required=False)
-    trade_off = forms.CharField(label="Trade-off (when deprioritising)", required=False,
-                                widget=forms.Select(choices=[("", "—"),
-                                                             *TradeOff.Kind.choices]))
+    new_target = forms.FloatField(label="New target", required=False,
+                                  widget=forms.NumberInput(attrs={"step": "any"}))
+    trade_off = forms.CharField(label="Trade-off", required=False,
+                                widget=forms.Select(choices=TradeOff.Kind.choices))
+    escalated_to = forms.CharField(label="Escalate to", required=False, max_length=200,
+                                   widget=forms.TextInput(
+                                       attrs={"placeholder": "Person or board"}))
+
+    # Last, so the field a decision needs comes right after the decision itself.
+    rationale = forms.CharField(label="Why", required=False, widget=forms.TextInput(
+        attrs={"required": True, "placeholder": "Why this decision?"}))
+
+    # The field each decision needs; the others are hidden on the page and not sent on.
+    NEEDS = {Decision.Kind.CHANGE_TARGET: "new_target",
+             Decision.Kind.DEPRIORITISE: "trade_off",
+             Decision.Kind.ESCALATE: "escalated_to"}
 
     def __init__(self, *args, item_id: int, **kwargs):
         super().__init__(*args, **kwargs)
         self.auto_id = f"item{item_id}-%s"
 
-    def clean_trade_off(self) -> str | None:
-        # Left empty: the service's default (paused) for a deprioritisation, and no
-        # trade-off at all for any other decision.
-        return self.cleaned_data["trade_off"] or None
+    def clean(self):
+        data = super().clean()
+        # The new target starts filled in with today's target and the trade-off with
+        # "paused": what a hidden field holds was not chosen, so only the chosen
+        # decision's own field goes to the service.
+        needed = self.NEEDS.get(data.get("kind"))
+        for name in self.NEEDS.values():
+            if name != needed:
+                data[name] = None
+                self.errors.pop(name, None)  # a typo in a hidden field is no error
+        if needed == "trade_off":
+            data["trade_off"] = data.get("trade_off") or None
+        return data
 
 
 class ActionForm(forms.Form):

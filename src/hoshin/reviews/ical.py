@@ -14,11 +14,14 @@ from django.conf import settings
 from django.db.models import Q
 from icalendar import Calendar, Event
 
+from hoshin.core import clock
 from hoshin.notify.models import Rhythm
 from hoshin.okrs.models import Cycle, KeyResult
 from hoshin.org import permissions
 from hoshin.org.models import Organization, Person
 from hoshin.reviews import schedule
+from hoshin.reviews.agenda import standings
+from hoshin.reviews.models import Review
 
 DOMAIN = "hoshin"
 
@@ -80,18 +83,42 @@ def feed(person: Person | None = None) -> bytes:
                     "/"))
                 day += dt.timedelta(days=7)
         if runs_reviews:
+            held = _review_standings(cycle)
             for slot in schedule.schedule(cycle.start, cycle.end, rhythm.review_weekday):
                 start = _at(slot.date, rhythm.review_time, zone)
+                review_pk, standing = held.get(slot.date, (None, None))
                 cal.add_component(_event(
                     f"review-{cycle.key}-{slot.date.isoformat()}",
                     f"{slot.label} ({cycle.key}, week {slot.week})", start, start + hour,
-                    "Agenda: flags, blockers, dependency requests, overdue actions. Every item "
-                    "ends with a decision.", "/reviews/"))
+                    _review_description(standing),
+                    f"/reviews/{review_pk}/" if review_pk else "/reviews/"))
     deadlines = _deadlines(person, cycles)
     for uid, summary, day in deadlines:
         event = _event(uid, summary, day, day + dt.timedelta(days=1))
         cal.add_component(event)
     return cal.to_ical()
+
+
+PLANNED_TEXT = ("Agenda: flags, blockers, dependency requests, overdue actions. Every item "
+                "ends with a decision.")
+
+
+def _review_standings(cycle: Cycle) -> dict:
+    """The cycle's reviews that exist, by date: their page and whether they were held."""
+    reviews = list(Review.objects.filter(cycle=cycle).select_related("closed_by"))
+    of = standings(reviews, clock.today())
+    return {r.date: (r.pk, of[r.pk]) for r in reviews}
+
+
+def _review_description(standing) -> str:
+    """A past review says in the calendar whether it was held (when, by whom) or missed."""
+    if standing is None or standing.code in ("planned", "today"):
+        return PLANNED_TEXT
+    if standing.code == "held":
+        by = f" by {standing.held_by_text}" if standing.held_by else ""
+        count = f"{standing.decisions} decision{'s' if standing.decisions != 1 else ''}"
+        return f"Held {standing.held_on:%-d %b %Y}{by}: {count}."
+    return "Missed: no decision was recorded."
 
 
 def _deadlines(person: Person | None, cycles: list[Cycle]) -> list[tuple[str, str, dt.date]]:

@@ -71,6 +71,10 @@ class AgendaItem(models.Model):
                                    related_name="+")
     title = models.CharField(max_length=300)
     detail = models.TextField(blank=True)
+    # Why the item is on the agenda, as the flag codes that put it there ("behind-pace",
+    # "silent"...): kept as built, so a review read later still says why it was discussed
+    # after the flags have cleared.
+    reasons = models.JSONField(default=list, blank=True)
     order = models.PositiveIntegerField(default=0)
     history = History()
 
@@ -97,6 +101,8 @@ class Decision(models.Model):
     kind = models.CharField(max_length=14, choices=Kind.choices)
     rationale = models.TextField()
     new_target = models.FloatField(null=True, blank=True)
+    # Whom an escalation goes to (a person, a board, a committee), in the review's words.
+    escalated_to = models.CharField(max_length=200, blank=True)
     decided_by = models.ForeignKey(Person, null=True, blank=True, on_delete=models.SET_NULL,
                                    related_name="+")
     decided_at = models.DateTimeField(default=clock.now)

@@ -30,6 +30,12 @@ from hoshin.reviews.models import Action, AgendaItem, Decision, Review
 FLAG_LABELS = {"forecast-miss": "forecast misses the target", "behind-pace": "behind pace",
                "confidence-drop": "confidence dropped", "low-confidence": "low confidence",
                "blockers": "blocked", "silent": "silent"}
+# Why an item that is not a flag is on the agenda, in the same words.
+REASON_LABELS = {**FLAG_LABELS, "dependency": "dependency not accepted",
+                 "overdue-action": "overdue action",
+                 "overdue-countermeasure": "overdue countermeasure"}
+# What "continue the rest" records when the meeting gives no reason of its own.
+CONTINUE_REASON = "Reviewed: no change needed, continue as planned"
 
 
 def can_run_reviews(actor: Person | None) -> bool:
@@ -43,6 +49,48 @@ def can_run_reviews(actor: Person | None) -> bool:
 
 def _require_runner(actor: Person | None) -> None:
     permissions.require(can_run_reviews(actor), "run reviews")
+
+
+def units_of(item: AgendaItem) -> list:
+    """The units an agenda item is about: its key result's, and for a dependency request
+    the providing unit too. None for an item about no unit (added by hand, an action)."""
+    units = []
+    if item.key_result_id is not None:
+        units.append(item.key_result.objective.unit)
+    dep = item.dependency
+    if dep is not None:
+        if item.key_result_id is None and dep.objective_id is not None:
+            units.append(dep.objective.unit)
+        units.append(dep.providing_unit)
+    return units
+
+
+def can_decide(actor: Person | None, item: AgendaItem, *,
+               led_units: frozenset[int] | None = None, runs_reviews: bool | None = None
+               ) -> bool:
+    """Who decides on an item: the strategy office on any; a unit lead on the items of
+    the units their lead reaches (their own key results, a request to or from them) and
+    on items about no unit. A lead sitting in the review does not decide for another
+    unit. `led_units` (permissions.led_unit_ids) and `runs_reviews` (can_run_reviews),
+    asked once, let a page check many items without a query per item."""
+    if not (can_run_reviews(actor) if runs_reviews is None else runs_reviews):
+        return False
+    if actor is None or permissions.can_edit_strategy(actor):
+        return True
+    units = units_of(item)
+    if not units:
+        return True
+    if led_units is None:
+        led_units = permissions.led_unit_ids(actor)
+    return any(unit.pk in led_units for unit in units)
+
+
+def _require_decider(actor: Person | None, item: AgendaItem) -> None:
+    if can_decide(actor, item):
+        return
+    _require_runner(actor)
+    names = " or ".join(sorted({u.name for u in units_of(item)}))
+    permissions.require(False, f"decide on items of {names}")
 
 
 @service
@@ -77,9 +125,14 @@ def _item(review: Review, existing: dict[str, AgendaItem], ref: str, order: int,
     item = existing.get(ref)
     if item is None:
         return AgendaItem.objects.create(review=review, source_ref=ref, order=order, **fields)
-    if not hasattr(item, "decision") and item.detail != fields.get("detail", item.detail):
-        item.detail = fields["detail"]
-        item.save(update_fields=["detail"])
+    if hasattr(item, "decision"):
+        return None  # decided: the item stays what it was when decided
+    changed = [name for name in ("detail", "reasons", "title")
+               if name in fields and getattr(item, name) != fields[name]]
+    for name in changed:
+        setattr(item, name, fields[name])
+    if changed:
+        item.save(update_fields=changed)
     return None
 
 
@@ -108,10 +161,11 @@ def build_agenda(actor: Person | None, review: Review, today: dt.date | None = N
         source = AgendaItem.Source.BLOCKER if "blockers" in codes else AgendaItem.Source.FLAG
         what = ", ".join(FLAG_LABELS.get(c, c) for c in codes)
         order += 1
+        # The owner, unit and numbers are shown from the key result itself; the detail
+        # keeps what the flags said.
         item = _item(review, existing, f"kr:{kr.pk}", order, source=source, key_result=kr,
-                     title=f"{kr.key} {kr.title}: {what}"[:300],
-                     detail=f"Owner {kr.owner.name}, {kr.objective.unit.name}. "
-                            + " ".join(f.message for f in flags))
+                     title=f"{kr.key} {kr.title}: {what}"[:300], reasons=codes,
+                     detail=" ".join(f.message for f in flags))
         if item:
             new.append(item)
     requests = (Dependency.objects.filter(state=Dependency.State.REQUESTED)
@@ -122,7 +176,7 @@ def build_agenda(actor: Person | None, review: Review, today: dt.date | None = N
         about = dep.key_result or dep.objective
         order += 1
         item = _item(review, existing, f"dependency:{dep.pk}", order,
-                     source=AgendaItem.Source.DEPENDENCY,
+                     source=AgendaItem.Source.DEPENDENCY, reasons=["dependency"],
                      key_result=dep.key_result, dependency=dep,
                      title=f"{about.key} needs {dep.providing_unit.name}: not yet accepted"[:300],
                      detail=dep.description)
@@ -134,7 +188,7 @@ def build_agenda(actor: Person | None, review: Review, today: dt.date | None = N
     for action in late_actions:
         order += 1
         item = _item(review, existing, f"action:{action.pk}", order,
-                     source=AgendaItem.Source.ACTION,
+                     source=AgendaItem.Source.ACTION, reasons=["overdue-action"],
                      title=f"Overdue action: {action.title}"[:300],
                      detail=f"{action.owner.name}, due {action.due:%-d %b}.")
         if item:
@@ -149,6 +203,7 @@ def build_agenda(actor: Person | None, review: Review, today: dt.date | None = N
             owner = cm.owner.name if cm.owner else "no owner"
             item = _item(review, existing, f"countermeasure:{cm.pk}", order,
                          source=AgendaItem.Source.COUNTERMEASURE, key_result=cm.key_result,
+                         reasons=["overdue-countermeasure"],
                          title=f"Overdue countermeasure: {cm.subject}"[:300],
                          detail=f"{owner}, due {cm.due:%-d %b}. {cm.problem}")
             if item:
@@ -205,7 +260,8 @@ class _Refused(Exception):
 
 @service
 def decide(actor: Person | None, item: AgendaItem, *, kind: str, rationale: str,
-           new_target: float | None = None, trade_off: str | None = None) -> Decision:
+           new_target: float | None = None, trade_off: str | None = None,
+           escalated_to: str | None = None) -> Decision:
     """Record the decision on an agenda item and carry it out: a changed target is written
     to the key result (its history keeps the reason); a deprioritisation is written to
     the trade-off register.
@@ -214,9 +270,10 @@ def decide(actor: Person | None, item: AgendaItem, *, kind: str, rationale: str,
     decision meets exactly their rules and permissions. Those run in a savepoint
     together with this decision's own checks: every broken rule is reported at once,
     named by the decision's field, and nothing is written unless all of it holds."""
-    _require_runner(actor)
+    _require_decider(actor, item)
     _require_open(item.review)
     rationale = (rationale or "").strip()
+    escalated_to = (escalated_to or "").strip()
     errors = ErrorCollector()
     if kind not in Decision.Kind.values:
         errors.add("kind", "one of: " + ", ".join(Decision.Kind.values))
@@ -226,6 +283,10 @@ def decide(actor: Person | None, item: AgendaItem, *, kind: str, rationale: str,
         errors.add("new_target", "only a change-target decision sets a new target")
     if trade_off is not None and kind != Decision.Kind.DEPRIORITISE:
         errors.add("trade_off", "only a deprioritise decision writes a trade-off")
+    if kind == Decision.Kind.ESCALATE and not escalated_to:
+        errors.add("escalated_to", "say to whom it is escalated")
+    elif escalated_to and kind != Decision.Kind.ESCALATE:
+        errors.add("escalated_to", "only an escalation names whom it goes to")
     kr = item.key_result
     target_ok = False
     if kind == Decision.Kind.CHANGE_TARGET:
@@ -258,10 +319,36 @@ def decide(actor: Person | None, item: AgendaItem, *, kind: str, rationale: str,
     errors.raise_if_any()
     decision, _ = Decision.objects.update_or_create(
         item=item, defaults={"kind": kind, "rationale": rationale,
-                             "new_target": new_target, "decided_by": actor,
-                             "decided_at": clock.now()})
+                             "new_target": new_target, "escalated_to": escalated_to,
+                             "decided_by": actor, "decided_at": clock.now()})
     events.publish(events.ReviewDecided(actor=actor, review=item.review, decision=decision))
     return decision
+
+
+@service
+def continue_the_rest(actor: Person | None, review: Review, *,
+                      rationale: str = CONTINUE_REASON) -> list[Decision]:
+    """Record "continue" on every item of the agenda not decided yet that the actor may
+    decide, in one go: most of an agenda needs no change, and the meeting's time goes to
+    the few items that do. Items of units the actor does not lead are left for their
+    leads. Returns the decisions recorded."""
+    _require_runner(actor)
+    _require_open(review)
+    rationale = (rationale or "").strip()
+    if not rationale:
+        raise DomainError.field("rationale", "a decision needs its reason")
+    led = permissions.led_unit_ids(actor)
+    items = (review.items.filter(decision__isnull=True)
+             .select_related("key_result__objective__unit", "dependency__providing_unit",
+                             "dependency__key_result__objective__unit",
+                             "dependency__objective__unit"))
+    now = clock.now()
+    decided = [Decision.objects.create(item=item, kind=Decision.Kind.CONTINUE,
+                                       rationale=rationale, decided_by=actor, decided_at=now)
+               for item in items if can_decide(actor, item, led_units=led, runs_reviews=True)]
+    for decision in decided:
+        events.publish(events.ReviewDecided(actor=actor, review=review, decision=decision))
+    return decided
 
 
 def _apply(fields: dict[str, str], operation, *args, **kwargs):

@@ -16,7 +16,7 @@ from hoshin.okrs.models import Cycle
 from hoshin.okrs.rules import fiscal_year_of
 from hoshin.org import permissions
 from hoshin.org.models import Organization
-from hoshin.reviews import ical, services
+from hoshin.reviews import agenda, ical, services
 from hoshin.reviews.forms import ActionForm, DecisionForm, ItemForm
 from hoshin.reviews.models import Action, AgendaItem, CalendarFeed, Review
 
@@ -34,14 +34,21 @@ def _cycle(request) -> Cycle | None:
 def review_list(request):
     cycle = _cycle(request)
     reviews = services.reviews_of(cycle) if cycle else []
+    if cycle:
+        reviews = list(cycle.reviews.select_related("closed_by"))
     today = clock.today()
+    standing_of = agenda.standings(reviews, today)
+    for r in reviews:
+        r.standing = standing_of[r.pk]
     upcoming = next((r for r in reviews if r.date >= today and r.state != Review.State.CLOSED),
                     None)
     cycles = Cycle.objects.filter(kind=Cycle.Kind.QUARTER, archived_at__isnull=True).order_by(
         "-start")
+    counts = {code: sum(1 for r in reviews if r.standing.code == code)
+              for code in ("held", "missed", "planned")}
     return render(request, "reviews/list.html", {
         "nav": "reviews", "cycle": cycle, "cycles": cycles, "reviews": reviews,
-        "upcoming": upcoming, "today": today,
+        "upcoming": upcoming, "today": today, "counts": counts,
         "perms_office": permissions.can_edit_strategy(request.user),
         "fiscal_year": fiscal_year_of(cycle.start, Organization.current().fiscal_year_start)
         if cycle else None,
@@ -67,14 +74,18 @@ def _domain(view):
     return wrapper
 
 
+def _plural(n: int, word: str) -> str:
+    return f"{n} {word}{'' if n == 1 else 's'}"
+
+
 @login_required
 @_domain
 def review_detail(request, pk: int):
-    review = get_object_or_404(Review.objects.select_related("cycle"), pk=pk)
+    review = get_object_or_404(Review.objects.select_related("cycle", "closed_by"), pk=pk)
     can_run = services.can_run_reviews(request.user)
-    items = list(review.items.select_related("key_result", "decision__decided_by"))
     forms = {}
     errors_for = None
+    action = None
     if request.method == "POST":
         if not can_run:
             raise PermissionDenied("only leads and the strategy office run reviews")
@@ -82,17 +93,27 @@ def review_detail(request, pk: int):
         try:
             if action == "agenda":
                 new = services.build_agenda(request.user, review)
-                messages.success(request, f"{len(new)} item{'s' if len(new) != 1 else ''} "
-                                          "added to the agenda.")
+                messages.success(request, f"{_plural(len(new), 'item')} added to the agenda.")
             elif action == "decide":
                 item = get_object_or_404(AgendaItem, pk=request.POST.get("item"), review=review)
                 form = DecisionForm(request.POST, item_id=item.pk)
                 forms[item.pk] = form
                 if form.is_valid():
                     services.decide(request.user, item, **form.cleaned_data)
-                    messages.success(request, "Decision recorded.")
+                    forms.pop(item.pk)  # recorded: the item shows it, with a fresh form
+                    if not request.htmx:
+                        messages.success(request, "Decision recorded.")
                 else:
                     errors_for = item.pk
+            elif action == "continue_rest":
+                decided = services.continue_the_rest(
+                    request.user, review,
+                    rationale=request.POST.get("rationale") or services.CONTINUE_REASON)
+                left = review.items.filter(decision__isnull=True).count()
+                messages.success(request, f"Continue recorded on {_plural(len(decided), 'item')}."
+                                 + (f" {_plural(left, 'item')} of other units "
+                                    f"{'is' if left == 1 else 'are'} left to their leads."
+                                    if left else ""))
             elif action == "action":
                 form = ActionForm(request.POST)
                 if form.is_valid():
@@ -120,6 +141,8 @@ def review_detail(request, pk: int):
                 if closed.status_meeting:
                     messages.warning(request, "Closed without a single decision: this was a "
                                               "status meeting, not a review.")
+        except errors.PermissionDenied:
+            raise  # a 403, not a form error (see _domain)
         except errors.DomainError as e:
             decision_form = forms.get(_int(request.POST.get("item")))
             if action == "decide" and decision_form is not None:
@@ -131,33 +154,60 @@ def review_detail(request, pk: int):
             else:
                 messages.error(request, e.detail)
                 errors_for = errors_for or "domain"
+        if action == "decide" and request.htmx:
+            # htmx replaces only the item (and the counts that follow it); it swaps only
+            # 2xx answers, so a refused decision comes back as 200 with its errors.
+            return _decided_item(request, review, forms)
         if errors_for is None:
             # Without JavaScript the page comes back where the person was working.
             anchor = f"#item{_int(request.POST.get('item'))}" if action == "decide" else ""
             return redirect(reverse("reviews:detail", args=[review.pk]) + anchor)
-        items = list(review.items.select_related("key_result", "decision__decided_by"))
-    for item in items:
-        item.form = forms.get(item.pk) or DecisionForm(item_id=item.pk, initial={
-            "kind": getattr(getattr(item, "decision", None), "kind", "continue")})
-        item.action_form = ActionForm(prefix_id=f"item{item.pk}-action",
-                                      initial={"item": item.pk})
+    today = clock.today()
+    rows = agenda.agenda_rows(review, request.user, today=today, forms=forms)
+    for row in rows:
+        row.action_form = ActionForm(prefix_id=f"item{row.item.pk}-action",
+                                     initial={"item": row.item.pk})
     return render(request, "reviews/detail.html", {
-        "nav": "reviews", "review": review, "items": items, "can_run": can_run,
-        "open": review.state != Review.State.CLOSED, "today": clock.today(),
+        "nav": "reviews", "review": review, "rows": rows, "can_run": can_run,
+        "open": review.state != Review.State.CLOSED, "today": today,
+        "standing": agenda.standings([review], today)[review.pk],
         "actions": review.actions.select_related("owner", "item"),
         "action_form": forms.get("action") or ActionForm(),
         "item_form": forms.get("item") or ItemForm(),
-        "decided_count": sum(1 for i in items if getattr(i, "decision", None))},
-        # htmx swaps only 2xx answers: a decision form sent by htmx gets its errors back in place
-        status=400 if errors_for and not request.headers.get("HX-Request") else 200)
+        "continue_reason": services.CONTINUE_REASON,
+        **_counts(rows)},
+        status=400 if errors_for else 200)
+
+
+def _counts(rows) -> dict:
+    decided = sum(1 for r in rows if r.decision)
+    return {"decided_count": decided, "item_count": len(rows),
+            # What "continue the rest" would decide for this reader.
+            "rest_count": sum(1 for r in rows if r.can_decide and not r.decision)}
+
+
+def _decided_item(request, review: Review, forms: dict) -> HttpResponse:
+    item_pk = _int(request.POST.get("item"))
+    rows = agenda.agenda_rows(review, request.user, today=clock.today(), forms=forms)
+    row = next(r for r in rows if r.item.pk == item_pk)
+    row.action_form = ActionForm(prefix_id=f"item{item_pk}-action", initial={"item": item_pk})
+    return render(request, "reviews/_decided.html", {
+        "row": row, "review": review, "can_run": True,
+        "open": review.state != Review.State.CLOSED,
+        "continue_reason": services.CONTINUE_REASON, **_counts(rows)})
 
 
 @login_required
 def calendar_page(request):
     feed, _ = CalendarFeed.objects.get_or_create(person=request.user)
     base = request.build_absolute_uri("/")[:-1]
+    cycle = _cycle(request)
+    reviews = list(cycle.reviews.select_related("closed_by")) if cycle else []
+    standing_of = agenda.standings(reviews, clock.today())
+    for r in reviews:
+        r.standing = standing_of[r.pk]
     return render(request, "reviews/calendar.html", {
-        "nav": "reviews",
+        "nav": "reviews", "cycle": cycle, "reviews": reviews,
         "personal": base + reverse("calendar-person", args=[feed.token]),
         "organisation": base + reverse("calendar-org", args=[feed.token])})
 
