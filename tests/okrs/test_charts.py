@@ -1,63 +1,98 @@
-"""Burn-up chart geometry and SVG, without a database."""
+"""Key-result charts as SVG (okrs/charts.py), without a database: the views hand in
+check-ins they have read; here plain objects stand in for them."""
 
 import datetime as dt
+from types import SimpleNamespace as NS
+from xml.etree import ElementTree
 
+from hoshin.okrs import chart_layout as layout
 from hoshin.okrs import charts
 
 START, END = dt.date(2026, 1, 1), dt.date(2026, 3, 31)
+CYCLE = NS(key="2026-Q1", name="Q1 2026", start=START, end=END)
 
 
-def make(**kw):
-    args = {"start": START, "end": END, "kind": "increase", "baseline": 20.0, "target": 35.0,
-            "points": []}
+def kr(**kw):
+    args = {"key": "KR1", "title": "Installer-sold units", "kind": "increase",
+            "baseline": 20.0, "target": 35.0, "unit": "%"}
     args.update(kw)
-    return charts.geometry(**args)
+    return NS(**args)
 
 
-def test_points_are_placed_by_date_and_value():
-    chart = make(points=[(START, 20.0), (END, 35.0), (dt.date(2026, 2, 14), 27.5)])
-    xs = [x for x, _ in chart.points]
-    assert xs == sorted(xs)  # sorted by date
-    assert chart.points[0][0] == chart.left
-    assert chart.points[-1][0] == chart.width - chart.right
-    # Higher values are higher up (smaller y), and the middle value sits in between.
-    assert chart.points[0][1] > chart.points[1][1] > chart.points[2][1]
-    assert chart.points[1][1] == chart.y(27.5)
+def checkin(day, value, pk, note="", confidence=7, steps_done=()):
+    return NS(date=START + dt.timedelta(days=day), value=value, pk=pk, note=note,
+              confidence=confidence, steps_done=list(steps_done))
 
 
-def test_expected_pace_runs_from_baseline_at_start_to_target_at_end():
-    chart = make()
-    assert chart.pace == [(chart.x(START), chart.y(20.0)), (chart.x(END), chart.y(35.0))]
-    assert chart.target_y == chart.y(35.0)
+def parse(svg: str) -> ElementTree.Element:
+    return ElementTree.fromstring(svg)  # well-formed XML, or this raises
 
 
-def test_phased_targets_bend_the_pace_line():
-    chart = make(phases=[(dt.date(2026, 2, 1), 30.0)])
-    assert chart.pace[1] == (chart.x(dt.date(2026, 2, 1)), chart.y(30.0))
+NS_SVG = "{http://www.w3.org/2000/svg}"
 
 
-def test_stay_kinds_show_a_band_instead_of_a_pace():
-    chart = make(kind="stay_above", baseline=None, target=90.0, points=[(START, 95.0)])
-    assert chart.pace == [] and chart.band == (chart.top, chart.y(90.0))
-    below = make(kind="stay_below", baseline=None, target=5.0)
-    assert below.band == (below.y(5.0), below.height - below.bottom)
+def test_the_latest_reading_of_a_day_counts():
+    points = charts.readings(kr(), [checkin(3, 22, 2), checkin(3, 21, 1),
+                                    checkin(1, None, 3), checkin(0, 20, 4)])
+    assert [(p.date.day, p.value) for p in points] == [(1, 20), (4, 22)]
 
 
-def test_milestones_scale_from_nothing_to_all_steps_done():
-    chart = make(kind="milestone", baseline=None, target=None, points=[(START, 0.25)])
-    assert (chart.y_min, chart.y_max) == (0.0, 1.0)
-    svg = charts.burnup_svg(chart, title="Launch", kind="milestone")
-    assert "100 %" in svg
+def test_burnup_in_every_width_with_axis_titles_pace_forecast_and_notes():
+    chart = charts.kr_chart(kr(), CYCLE, [checkin(0, 20, 1, "kick-off"),
+                                          checkin(20, 24, 2, 'a "good" <week> & more')],
+                            today=dt.date(2026, 2, 1))
+    assert [name for name, _ in chart.svgs] == ["wide", "medium", "compact"]
+    assert chart.forecast and chart.summary[0] == "Now 24 % (21 Jan)"
+    for _, svg in chart.svgs:
+        root = parse(svg)
+        assert root.get("viewBox").startswith("0 0 ") and root.get("width") == "100%"
+        texts = {t.get("class"): t.text for t in root.iter(f"{NS_SVG}text")}
+        assert texts["axis-title y-title"] == "%"
+        assert texts["axis-title x-title"] == "Q1 2026: 1 Jan – 31 Mar 2026"
+        assert 'class="pace-line"' in svg and 'class="forecast-band"' in svg
+        assert 'class="today-mark"' in svg
+        points = [g for g in root.iter(f"{NS_SVG}g") if g.get("class") == "pt"]
+        assert len(points) == 2 and all(g.get("tabindex") == "0" for g in points)
+        titles = [g.find(f"{NS_SVG}title").text for g in points]
+        assert titles[0] == "1 Jan 2026: 20 %, confidence 7/10. Note: kick-off"
+        assert titles[1].endswith('Note: a "good" <week> & more')  # escaped, then parsed
+    assert "&lt;week&gt; &amp; more" in chart.svgs[0][1]
 
 
-def test_svg_has_points_and_escapes_text():
-    chart = make(points=[(START, 21.0), (dt.date(2026, 2, 1), 25.0)])
-    svg = charts.burnup_svg(chart, title='<b>"Sales" & co</b>', unit="<%>")
-    assert svg.startswith("<svg") and svg.count('class="point"') == 2
-    assert "<b>" not in svg and "&lt;b&gt;" in svg and "&amp; co" in svg
-    assert 'aria-label="Burn-up of &lt;b&gt;&quot;Sales&quot;' in svg
-    assert "(&lt;%&gt;)" in svg
+def test_one_reading_has_no_forecast_and_none_says_so():
+    chart = charts.kr_chart(kr(), CYCLE, [checkin(0, 20, 1)])
+    assert not chart.forecast and 'class="forecast-band"' not in chart.svgs[0][1]
+    empty = charts.kr_chart(kr(), CYCLE, [])
+    assert "No check-ins yet" in empty.svgs[0][1]
 
 
-def test_no_readings_says_so():
-    assert "No check-ins yet" in charts.burnup_svg(make(), title="x")
+def test_stay_kinds_draw_the_zone_not_a_pace():
+    chart = charts.kr_chart(kr(kind="stay_below", baseline=None, target=6.0), CYCLE,
+                            [checkin(0, 5, 1), checkin(7, 5.5, 2)])
+    svg = chart.svgs[0][1]
+    assert chart.stay and 'class="zone"' in svg and 'class="pace-line"' not in svg
+    assert "Threshold 6" in svg
+
+
+def test_milestones_get_a_timeline_of_steps_done():
+    steps = [NS(key="S1", title="Curriculum", weight=0.25), NS(key="S2", title="Pilot",
+                                                              weight=0.25),
+             NS(key="S3", title="Launch", weight=0.5)]
+    chart = charts.kr_chart(kr(kind="milestone", baseline=None, target=None), CYCLE,
+                            [checkin(10, None, 1, steps_done=["S1"]),
+                             checkin(30, None, 2, steps_done=["S1", "S2"])], steps=steps)
+    assert chart.milestone and chart.pending == ["Launch"]
+    root = parse(chart.svgs[0][1])
+    labels = [g.get("aria-label") for g in root.iter(f"{NS_SVG}g") if g.get("class") == "pt"]
+    assert labels == ["Curriculum: done 11 Jan 2026", "Pilot: done 31 Jan 2026"]
+    assert charts.readings(kr(kind="milestone"), [checkin(30, None, 2, steps_done=["S1", "S3"])],
+                           steps)[0].value == 0.75
+
+
+def test_spark_is_well_formed_and_coloured_by_status():
+    s = layout.spark(start=START, end=END, kind="increase", baseline=20, target=35,
+                     readings=[(START, 20.0), (dt.date(2026, 2, 1), 30.0)])
+    svg = charts.spark_svg(s, status="off_track", label='KR1 "x" & y')
+    root = parse(svg)
+    assert root.get("aria-label") == 'KR1 "x" & y'
+    assert charts.STATUS_COLOURS["off_track"] in svg and 'class="pace"' in svg

@@ -58,10 +58,15 @@ def test_objective_page_has_charts_with_checkins_and_history(client, plan):
     services.save_key_result(plan.lead, plan.kr_sales, target=40, reason="board raised the bar")
     client.force_login(plan.viewer)
     html = client.get("/objectives/O1/").content.decode()
-    assert html.count('<svg xmlns="http://www.w3.org/2000/svg" class="burnup"') == 2
-    kr_chart = html[html.index("Burn-up of Installer-sold"):]
+    # A burn-up for the numeric key result, a timeline for the milestone (each drawn in
+    # three width classes), and a small chart per key result at the top.
+    assert html.count('class="burnup burnup-wide"') == 1
+    assert html.count('class="timeline timeline-wide"') == 1
+    assert html.count('<li class="multiple"') == 2
+    kr_chart = html[html.index('class="burnup burnup-wide"'):]
     kr_chart = kr_chart[:kr_chart.index("</svg>")]
-    assert kr_chart.count('class="point"') == 2 and 'class="pace"' in kr_chart
+    assert "Burn-up of Installer-sold" in kr_chart
+    assert kr_chart.count('class="dot"') == 2 and 'class="pace-line"' in kr_chart
     assert "Sell through installers" in html  # chain up
     assert ('<span class="history-field">Target</span> 35 <span aria-label="changed to">→</span> 40'
             in html and "Reason: board raised the bar" in html and "Lea Lead" in html)

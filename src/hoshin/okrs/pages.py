@@ -9,7 +9,6 @@ from collections import defaultdict
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils.safestring import mark_safe
 
 from hoshin.core import clock
 from hoshin.core.errors import DomainError
@@ -45,10 +44,13 @@ def unit_page(request, key: str):
     krs = (KeyResult.objects.filter(objective__in=[o.pk for o in objectives],
                                     archived_at__isnull=True).order_by("objective_id", "id"))
     by_objective: dict[int, list[KRRow]] = defaultdict(list)
-    for row in build_rows(krs, request.user, forms_for=no_forms) if objectives else []:
+    kr_rows = build_rows(krs, request.user, forms_for=no_forms) if objectives else []
+    for row in kr_rows:
         by_objective[row.kr.objective_id].append(row)
+    cards = _small_multiples(kr_rows)
     why = chains(objectives)
-    rows = [{"objective": o, "krs": by_objective[o.pk], "chain": why[o.pk]} for o in objectives]
+    rows = [{"objective": o, "krs": by_objective[o.pk], "chain": why[o.pk],
+             "cards": [c for c in cards if c.row.kr.objective_id == o.pk]} for o in objectives]
     can_edit = bool(cycle) and can_edit_unit_plan(request.user, unit) \
         and cycle.state != Cycle.State.CLOSED
     return render(request, "okrs/unit.html", {
@@ -58,13 +60,22 @@ def unit_page(request, key: str):
     })
 
 
+def _small_multiples(rows: list[KRRow]) -> list[charts.SmallMultiple]:
+    """A sparkline card per key result, from one read of all their check-ins."""
+    if not rows:
+        return []
+    readings: dict[int, list[CheckIn]] = defaultdict(list)
+    for c in (CheckIn.objects.filter(key_result_id__in=[r.kr.pk for r in rows])
+              .only("id", "key_result_id", "date", "value", "steps_done", "confidence",
+                    "note")):
+        readings[c.key_result_id].append(c)
+    return charts.small_multiples(rows, lambda kr: kr.objective.cycle,
+                                  lambda kr: readings[kr.pk],
+                                  steps_of=lambda kr: list(kr.steps.all()),
+                                  today=clock.today())
+
+
 # Objective page -----------------------------------------------------------------------
-
-
-def _milestone_share(checkin: CheckIn, weights: dict[str, float]) -> float | None:
-    if weights:
-        return sum(weights.get(k, 0.0) for k in (checkin.steps_done or []))
-    return checkin.value
 
 
 def _history(objective: Objective, kr_ids: list[int]) -> list:
@@ -81,7 +92,7 @@ def objective_page(request, key: str):
                       .order_by("id"), request.user, forms_for=no_forms)
     kr_ids = [row.kr.pk for row in rows]
     readings: dict[int, list[CheckIn]] = defaultdict(list)
-    for c in CheckIn.objects.filter(key_result_id__in=kr_ids).order_by("date", "id"):
+    for c in CheckIn.objects.filter(key_result_id__in=kr_ids):
         readings[c.key_result_id].append(c)
     phases: dict[int, list[tuple]] = defaultdict(list)
     for p in Phase.objects.filter(key_result_id__in=kr_ids):
@@ -93,20 +104,13 @@ def objective_page(request, key: str):
     today = clock.today()
     for row in rows:
         kr = row.kr
-        weights = {s.key: s.weight for s in kr.steps.all()}
-        per_day: dict = {}
-        for c in readings[kr.pk]:  # the latest reading of a day counts
-            per_day[c.date] = (_milestone_share(c, weights) if kr.kind == "milestone"
-                               else c.value)
-        chart = charts.geometry(start=cycle.start, end=cycle.end, kind=kr.kind,
-                                baseline=kr.baseline, target=kr.target,
-                                points=[(d, v) for d, v in per_day.items() if v is not None],
-                                phases=phases[kr.pk])
-        svg = charts.burnup_svg(chart, title=kr.title, unit=kr.unit, kind=kr.kind,
-                                  target=kr.target, today=today)
-        row.extra.update(svg=mark_safe(svg), initiatives=initiatives[kr.pk])
+        chart = charts.kr_chart(kr, cycle, readings[kr.pk], phases=phases[kr.pk],
+                                steps=list(kr.steps.all()), today=today)
+        row.extra.update(chart=chart, initiatives=initiatives[kr.pk])
+    cards = charts.small_multiples(rows, lambda kr: cycle, lambda kr: readings[kr.pk],
+                                   steps_of=lambda kr: list(kr.steps.all()), today=today)
     return render(request, "okrs/objective.html", {
-        "objective": objective, "cycle": cycle, "rows": rows,
+        "objective": objective, "cycle": cycle, "rows": rows, "cards": cards,
         "chain": chains([objective])[objective.pk], "crumbs": objective_trail(objective),
         "history": _history(objective, kr_ids),
         "can_edit": can_edit_unit_plan(request.user, objective.unit)

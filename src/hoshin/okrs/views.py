@@ -11,9 +11,9 @@ from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
-from hoshin.core import errors
+from hoshin.core import clock, errors
 from hoshin.core.history_view import history_rows
-from hoshin.okrs import services
+from hoshin.okrs import charts, services
 from hoshin.okrs.breadcrumbs import key_result_trail
 from hoshin.okrs.forms import CheckInForm
 from hoshin.okrs.models import KeyResult
@@ -89,6 +89,10 @@ def _detail(request, kr: KeyResult, form: CheckInForm | None = None, status: int
     steps = {s.key: s.title for s in row.kr.steps.all()}
     for c in checkins:
         c.step_titles = [steps.get(k, k) for k in c.steps_done or []]
+    cycle = row.kr.objective.cycle  # the chart draws from the check-ins read above
+    row.extra["chart"] = charts.kr_chart(row.kr, cycle, checkins,
+                                         phases=[(p.date, p.target) for p in kr.phases.all()],
+                                         steps=list(row.kr.steps.all()), today=clock.today())
     here = reverse("okrs:key_result", args=[kr.key])
     next_url = here if form is None else _next_url(request, here)
     return render(request, "okrs/key_result.html",

@@ -11,9 +11,11 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.utils.http import urlencode
 
+from hoshin.core import clock
 from hoshin.engine.rollup import rollup
 from hoshin.engine.types import Status
-from hoshin.okrs.models import Cycle, KeyResult, Objective
+from hoshin.okrs import charts
+from hoshin.okrs.models import CheckIn, Cycle, KeyResult, Objective
 from hoshin.okrs.progress import key_result_states
 from hoshin.okrs.rows import STATUSES, KRRow, percent, status_label
 from hoshin.org.models import Organization, Unit
@@ -146,27 +148,82 @@ def company(request):
 
 
 def _seconds(request) -> int:
+    """How long a screen stays up: ?every= (or the older ?seconds=), within bounds."""
     try:
-        seconds = int(request.GET.get("seconds", TV_DEFAULT_SECONDS))
+        seconds = int(request.GET.get("every") or request.GET.get("seconds")
+                      or TV_DEFAULT_SECONDS)
     except ValueError:
         return TV_DEFAULT_SECONDS
     return max(TV_MIN_SECONDS, min(TV_MAX_SECONDS, seconds))
 
 
+@dataclass
+class _TVCard:
+    """What okrs.charts.small_multiples reads of a row: the key result and its status."""
+
+    kr: KeyResult
+    status: str
+
+    @property
+    def status_label(self) -> str:
+        return status_label(self.status)
+
+
+def _tv_cards(section: UnitSection, cycle: Cycle) -> dict[str, list]:
+    """Sparkline cards of the shown unit's key results, by objective: three queries
+    (key results with their steps, check-ins) whatever the size of the unit."""
+    rows = {r.kr.pk: r for o in section.objectives for r in o.key_results}
+    krs = {kr.pk: kr for kr in KeyResult.objects.filter(pk__in=list(rows))
+           .only("id", "key", "title", "kind", "baseline", "target", "unit", "objective_id")
+           .prefetch_related("steps")}
+    readings: dict[int, list[CheckIn]] = {}
+    for c in (CheckIn.objects.filter(key_result_id__in=list(rows))
+              .only("id", "key_result_id", "date", "value", "steps_done", "confidence",
+                    "note")):
+        readings.setdefault(c.key_result_id, []).append(c)
+    cards: dict[str, list] = {}
+    for o in section.objectives:
+        tv_rows = [_TVCard(krs[r.kr.pk], r.status) for r in o.key_results if r.kr.pk in krs]
+        cards[o.key] = charts.small_multiples(
+            tv_rows, lambda kr: cycle, lambda kr: readings.get(kr.pk, []),
+            steps_of=lambda kr: list(kr.steps.all()), today=clock.today())
+    return cards
+
+
+def _tv_url(key: str, seconds: int) -> str:
+    query = {"unit": key, "every": seconds} if key else {"every": seconds}
+    return reverse("tv") + "?" + urlencode(query)
+
+
 @login_required
 def tv(request):
+    """The company first, then each unit with objectives, one screen at a time: the
+    page moves on to the next after `every` seconds (a small script that pauses while
+    the pointer or focus is on the page, or a plain refresh without scripts)."""
     cycle = _active_quarter()
     sections = company_status(cycle)
     seconds = _seconds(request)
-    keys = [s.key for s in sections]
+    keys = [""] + [s.key for s in sections]  # "" is the company screen
     wanted = request.GET.get("unit", "")
     index = keys.index(wanted) if wanted in keys else 0
-    section = sections[index] if sections else None
-    next_url = None
+    section = sections[index - 1] if index else None
+    next_url = prev_url = None
     if sections:
-        next_key = keys[(index + 1) % len(keys)]
-        next_url = reverse("tv") + "?" + urlencode({"unit": next_key, "seconds": seconds})
+        next_url = _tv_url(keys[(index + 1) % len(keys)], seconds)
+        prev_url = _tv_url(keys[(index - 1) % len(keys)], seconds)
+    objectives = [o for s in sections for o in s.objectives]
+    overall = rollup([(1.0, o.progress, Status(o.status)) for o in objectives])
+    company_standing = UnitSection("", "", objectives, str(overall[1]), overall[0])
+    today = clock.today()
+    days_left = (cycle.end - today).days if cycle else None
+    cards = _tv_cards(section, cycle) if section else {}
+    objectives_view = [(o, cards.get(o.key, [])) for o in section.objectives] if section else []
     return render(request, "web/tv.html", {
-        "cycle": cycle, "section": section, "position": index + 1, "total": len(sections),
-        "seconds": seconds, "next_url": next_url, "organization": Organization.current(),
-        "summary": _summary(sections)})
+        "cycle": cycle, "section": section, "position": index, "total": len(sections),
+        "sections": sections, "seconds": seconds, "next_url": next_url,
+        "prev_url": prev_url,
+        "next_name": sections[index].name if index < len(sections) else "Company",
+        "organization": Organization.current(), "summary": _summary(sections),
+        "kr_summary": _summary(sections, "key_results"), "company": company_standing,
+        "days_left": days_left, "objectives": objectives_view,
+        "screens": [("", "Company")] + [(s.key, s.name) for s in sections]})
