@@ -484,3 +484,12 @@ def test_goals_written_as_plain_lines():
                          "Grassroots Efforts"]
     (kr,) = p.key_results
     assert (kr.title, kr.target) == ("Help >500 new entrants understand public goods", 500)
+
+
+def test_details_under_a_key_result_of_a_title_line_objective_are_listed_not_imported():
+    p = parse("# OKRs\n\n## 2020\nExplore funding options\n- Describe 3 realistic funding "
+              "methods\n  1. Kickstarter\n  1. Gitcoin\n- 10 inquiries towards those methods\n")
+    (o,) = p.objectives
+    assert kr_titles(o) == ["Describe 3 realistic funding methods",
+                            "10 inquiries towards those methods"]
+    assert {u.line_no for u in p.unparsed} == {6, 7}

@@ -786,6 +786,7 @@ class _Reader:
         self.last_prose: _Paragraph | None = None  # the paragraph just before, not read
         self.enum_role = ""  # "objectives": "(a) …" lines after "… objectives:" are
         self.paragraph_objectives = 0  # objectives read from a line above their list
+        self.line_objectives: set[int] = set()  # those objectives
         self.okr_page = False
         self.intro = ""  # what the sentence before the next list says it holds
         self.kr_list = False  # the next list is under a "Key results" label
@@ -1049,6 +1050,13 @@ class _Reader:
             return
         if m := _OBJECTIVE.match(line.text):
             index = self.objective(line, m.group("rest"), m.group("owner"), parent)
+        elif item.lists and not line.whole_bold and parent in self.line_objectives \
+                and not _owner_prefix(line.text)[0]:
+            # Under an objective written as a line above its list, an item with items under
+            # it is a key result; the items under it are its details (listed, not imported).
+            self.key_result_from_text(line, line.text, None, parent)
+            self.under_key_result(item, parent)
+            return
         elif item.lists and not line.whole_bold and parent in self.heading_objectives \
                 and not _owner_prefix(line.text)[0] and self.shallow(item):
             # Under an objective heading, a plain item with items under it (mostly with none
@@ -1534,6 +1542,7 @@ class _Reader:
             owner, title = _owner_prefix(text)
             index = self.objective(line, title, owner, parent=self._heading_objective())
             self.heading_objectives.add(index)
+            self.line_objectives.add(index)
             self.context = index
             self.paragraph_objectives += 1
             return True
