@@ -7,6 +7,7 @@ from django.core.management.base import BaseCommand, CommandError
 from hoshin.core import clock
 from hoshin.okrs.models import Cycle
 from hoshin.reviews import services
+from hoshin.reviews.agenda import standings
 from hoshin.reviews.models import Review
 
 
@@ -26,11 +27,17 @@ class Command(BaseCommand):
                quarters.filter(state=Cycle.State.ACTIVE).order_by("-start").first())
         if row is None:
             raise CommandError(f'no quarter "{cycle}"' if cycle else "no active quarter")
-        reviews = services.reviews_of(row)
+        services.reviews_of(row)
+        reviews = list(row.reviews.select_related("closed_by"))
+        standing_of = standings(reviews, today)
         for r in reviews:
+            standing = standing_of[r.pk]
             mark = " (status meeting)" if r.status_meeting else ""
+            if standing.code == "held":
+                by = f" by {standing.held_by_text}" if standing.held_by else ""
+                mark = f" {standing.held_on:%d %b}{by}, {standing.decisions} decisions{mark}"
             self.stdout.write(f"{r.date:%a %d %b}  week {r.week:>2}  {r.get_kind_display():<26} "
-                              f"{r.get_state_display()}{mark}")
+                              f"{standing.label}{mark}")
         upcoming = next((r for r in reviews if r.date >= today
                          and r.state != Review.State.CLOSED), None)
         if upcoming is None:
