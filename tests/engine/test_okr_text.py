@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from hoshin.engine.okr_text import measure
+from hoshin.engine.okr_text import measure, show
 
 
 @pytest.mark.parametrize("text, expected", [
@@ -25,3 +25,11 @@ from hoshin.engine.okr_text import measure
 def test_measure(text, expected):
     m = measure(text)
     assert (m["kind"], m["baseline"], m["target"], m["unit"]) == expected
+
+
+@pytest.mark.parametrize("value, unit, shown", [
+    (4_000_000, "$", "$4,000,000"), (-50, "%", "-50%"), (7, "days", "7 days"),
+    (10_000, "CHF", "10,000 CHF"), (1.5, "", "1.5"), (1200, "", "1,200"),
+])
+def test_numbers_are_shown_as_people_write_them(value, unit, shown):
+    assert show(value, unit) == shown

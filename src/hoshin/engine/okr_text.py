@@ -308,6 +308,21 @@ def _baseline(text: str, target: float, unit: str, skip: re.Match) -> float | No
     return None
 
 
+_SIGN_BEFORE = ("$", "€", "£", "¥", "₹")
+
+
+def show(value: float, unit: str = "") -> str:
+    """A number as people write it: "$4,000,000", "20%", "7 days", "1,200"."""
+    number = f"{abs(value):,.0f}" if float(value).is_integer() \
+        else f"{abs(value):,.2f}".rstrip("0").rstrip(".")
+    sign = "-" if value < 0 else ""
+    if unit in _SIGN_BEFORE:
+        return f"{sign}{unit}{number}"
+    if unit and unit != "%" and unit[0].isalpha():
+        return f"{sign}{number} {unit}"
+    return f"{sign}{number}{unit}"
+
+
 def measure(text: str, link_texts: list[str] | tuple = ()) -> dict:
     """The measurement a key result's text states: kind, baseline, target, unit, its due
     date as written, and the placeholder or assumptions to tell the user about."""
@@ -350,8 +365,8 @@ def measure(text: str, link_texts: list[str] | tuple = ()) -> dict:
             note = ""
             if _DECREASE_VERB.search(text) or re.search(r"fall|drop|down", m.group("cmp"),
                                                          re.IGNORECASE):
-                note = (f"a decrease to {value:g}{unit} with no starting value: imported as "
-                        f"stay_below {value:g}{unit} (write \"from X to Y\" to track the "
+                note = (f"a decrease to {show(value, unit)} with no starting value: imported as "
+                        f"stay_below {show(value, unit)} (write \"from X to Y\" to track the "
                         "decrease)")
             return set_("stay_below", None, value, unit, note)
         if unit in _DURATION and m.group("cmp").lower() in ("over",):
@@ -363,7 +378,7 @@ def measure(text: str, link_texts: list[str] | tuple = ()) -> dict:
                    and unit != "%" and unit not in _DURATION and not _KEEP.search(text))
         if counted:
             return set_("increase", 0.0, value, unit,
-                        f"baseline 0 assumed (the text gives at least {value:g}{unit} but no "
+                        f"baseline 0 assumed (the text gives at least {show(value, unit)} but no "
                         "starting value)")
         return set_("stay_above", None, value, unit)
     for m in _GOAL.finditer(text):
@@ -377,10 +392,10 @@ def measure(text: str, link_texts: list[str] | tuple = ()) -> dict:
             return set_("stay_below", None, value, unit)
         if decrease:
             return set_("stay_below", None, value, unit,
-                        f"a decrease toward {value:g}{unit} with no starting value: imported "
-                        f"as stay_below {value:g}{unit}")
+                        f"a decrease toward {show(value, unit)} with no starting value: imported "
+                        f"as stay_below {show(value, unit)}")
         return set_("increase", 0.0, value, unit,
-                    f"baseline 0 assumed (a goal of {value:g}{unit} but no starting value)")
+                    f"baseline 0 assumed (a goal of {show(value, unit)} but no starting value)")
     if m := _DOUBLE.search(text):
         word = m.group("w").lower()
         change = (100.0 if word.startswith("doubl") else 200.0 if word.startswith("tripl")
@@ -415,11 +430,11 @@ def measure(text: str, link_texts: list[str] | tuple = ()) -> dict:
             return set_("increase" if value > base else "decrease", base, value, unit)
         if decrease or value == 0:
             return set_("stay_below", None, value, unit,
-                        f"a decrease to {value:g}{unit} with no starting value: imported as "
-                        f"stay_below {value:g}{unit} (write \"from X to Y\" to track the "
+                        f"a decrease to {show(value, unit)} with no starting value: imported as "
+                        f"stay_below {show(value, unit)} (write \"from X to Y\" to track the "
                         "decrease)")
         return set_("increase", 0.0, value, unit,
-                    f"baseline 0 assumed (the text gives {value:g}{unit} but no starting "
+                    f"baseline 0 assumed (the text gives {show(value, unit)} but no starting "
                     "value)")
     for m in _ANY.finditer(text):
         if not _usable(text, m):
@@ -430,12 +445,12 @@ def measure(text: str, link_texts: list[str] | tuple = ()) -> dict:
             return set_("stay_below", None, value, unit)
         if value == 0 or (decrease and unit != "%"):
             return set_("stay_below", None, value, unit,
-                        f"{value:g}{unit} with no starting value, in a text about less of "
-                        f"something: imported as stay_below {value:g}{unit}")
+                        f"{show(value, unit)} with no starting value, in a text about less of "
+                        f"something: imported as stay_below {show(value, unit)}")
         if decrease:
             return _relative(set_, value, unit, True)
         return set_("increase", 0.0, value, unit,
-                    f"baseline 0 assumed (the text gives {value:g}{unit} but no starting "
+                    f"baseline 0 assumed (the text gives {show(value, unit)} but no starting "
                     "value)")
     return out
 
@@ -443,8 +458,8 @@ def measure(text: str, link_texts: list[str] | tuple = ()) -> dict:
 def _relative(set_, value: float, unit: str, down: bool) -> dict:
     if down:
         return set_("decrease", 0.0, -value, unit,
-                    f"a decrease by {value:g}{unit} with no starting value: measured as the "
-                    f"change from the start, 0 → -{value:g}{unit}")
+                    f"a decrease by {show(value, unit)} with no starting value: measured as the "
+                    f"change from the start, 0 → {show(-value, unit)}")
     return set_("increase", 0.0, value, unit,
-                f"baseline 0 assumed (the text gives a change of {value:g}{unit} but no "
+                f"baseline 0 assumed (the text gives a change of {show(value, unit)} but no "
                 "starting value: measured as the change from the start)")

@@ -17,6 +17,7 @@ from django.db import transaction
 
 from hoshin.core.errors import DomainError, FieldError, NotFound
 from hoshin.core.keys import key_owner
+from hoshin.engine.okr_text import show
 from hoshin.okrs import services as okrs
 from hoshin.okrs.models import Cycle
 from hoshin.org import permissions
@@ -144,9 +145,9 @@ def _short(text: str, n: int = 90) -> str:
 def _measure(kr: dict) -> str:
     unit = kr["unit"] or ""
     if kr["kind"] in ("increase", "decrease"):
-        return f"{kr['kind']} {kr['baseline']:g} → {kr['target']:g}{unit}"
+        return f"{kr['kind']} {show(kr['baseline'], unit)} → {show(kr['target'], unit)}"
     if kr["kind"] in ("stay_above", "stay_below"):
-        return f"{kr['kind']} {kr['target']:g}{unit}"
+        return f"{kr['kind']} {show(kr['target'], unit)}"
     return "milestone"
 
 
