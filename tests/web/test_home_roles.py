@@ -133,8 +133,9 @@ def test_unit_lead_sees_their_unit_first_then_their_own_key_results(client, plan
     units = section(html, 'id="my-units"')
     assert 'href="/units/sales/"' in units and "you lead this unit" in units
     assert re.search(r'<li data-status="(\w+)">\s*<p class="objective"><span class="badge '
-                     r'status-\1">[^<]+</span>\s*<a href="/objectives/O1/"><span class="key">O1'
-                     r'</span> Make installers our best sales channel</a>', units)
+                     r'status-\1">[^<]+</span>\s*<span class="key">O1</span> '
+                     r'<a href="/objectives/O1/">Make installers our best sales channel</a>',
+                     units)
     assert kr_keys(units) == {"KR1", "KR2"}
     mine = section(html, 'id="my-krs"')
     assert f'hx-post="/key-results/{plan.kr_milestone.key}/checkin"' in mine

@@ -168,7 +168,7 @@ def _name(person) -> str:
 def _url(item) -> str:
     if isinstance(item, KeyResult):
         return reverse("okrs:key_result", args=[item.key])
-    return ""
+    return reverse("okrs:objective", args=[item.key])
 
 
 def healthz(request):
