@@ -10,7 +10,7 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
 from hoshin.okrs import services
-from hoshin.web.treeview import shown_status
+from hoshin.web.treeview import SHOWN_STATUS, key_result_counts, shown_status
 from tests.factories import PASSWORD
 
 pytestmark = pytest.mark.django_db
@@ -128,9 +128,13 @@ def test_each_item_is_a_card_with_kind_title_link_owner_progress_and_status(plan
         assert kind in card["text"]
         assert any(status in card["text"] for status in
                    ("on track", "at risk", "off track", "not started", "silent"))
-    # The legend names every status in words.
+    # The legend names every status in words, with how many key results are in it,
+    # linking to the map filtered to them.
     for word in ("on track", "at risk", "off track", "not started", "silent"):
-        assert f"</span> {word}</li>" in html
+        assert f'aria-hidden="true">{SHOWN_STATUS[word.replace(" ", "_")][1]}</span> {word} ' in html
+    assert ('<a href="/alignment/?cycle=' + plan.quarter.key + '&amp;status=off_track">1'
+            '<span class="visually-hidden"> key result off track</span></a>') in html
+    assert '<a href="/alignment/?cycle=' + plan.quarter.key + '&amp;status=no_data">2' in html
 
 
 def test_no_control_sits_inside_another_on_the_map_or_a_branch(plan, monkeypatch):
@@ -174,6 +178,16 @@ def test_shown_status_tells_not_started_from_silent():
     assert shown_status(branch) == "not_started"
     assert shown_status({**branch, "progress": 0.5}) == "silent"
     assert shown_status({**branch, "status": "off_track"}) == "off_track"
+
+
+def test_key_results_are_counted_once_by_shown_status():
+    kr = {"type": "key_result", "id": "KR1", "status": "off_track", "progress": 0.1,
+          "children": []}
+    tree = {"type": "vision", "id": "vision", "status": "off_track", "progress": 0.1,
+            "children": [kr, {**kr, "ref": True},
+                         {**kr, "id": "KR2", "status": "no_data", "progress": None}]}
+    assert key_result_counts(tree) == {"on_track": 0, "at_risk": 0, "off_track": 1,
+                                       "not_started": 1, "silent": 0}
 
 
 def test_queries_do_not_grow_with_the_plan(plan):

@@ -21,10 +21,12 @@ from hoshin.okrs.progress import BRANCH_TYPES, alignment_tree_data
 from hoshin.okrs.progress import alignment_branch as branch_of
 from hoshin.org.models import Person, Unit
 from hoshin.web.treeview import (
+    SHOWN_STATUS,
     STATUS_WORDS,
     TYPE_LABELS,
     count,
     filter_tree,
+    key_result_counts,
     levels_within,
     shown_down_to,
 )
@@ -107,6 +109,15 @@ class _Filters:
         return render_tree(node, link=_link, units=self.units, lazy=self.branch_url,
                            lazy_depth=lazy_depth, people=people)
 
+    def legend(self, tree: dict) -> list[dict]:
+        """The status legend with the number of key results in each status, each a link
+        to the map filtered to them (not started and silent are both "no data" there)."""
+        counts = key_result_counts(tree)
+        return [{"status": status, "word": word, "icon": icon, "count": counts[status],
+                 "url": "/alignment/?" + self.query(
+                     status=status if status in STATUS_WORDS else "no_data")}
+                for status, (word, icon) in SHOWN_STATUS.items()]
+
     def context(self) -> dict:
         return {"nav": "alignment", "cycles": self.cycles, "cycle": self.cycle,
                 "unit_options": mark_safe(_options(self.units, self.unit_key)),
@@ -169,6 +180,7 @@ def alignment_map(request):
         tree = filters.apply(tree)
         if tree is not None:
             context["nodes"] = count(tree)
+            context["legend"] = filters.legend(tree)
             context["lazy"] = context["nodes"] > LARGE_TREE
             context["tree_html"] = mark_safe(  # built from escaped text in treeview
                 f'<ul class="tree">{filters.render(tree)}</ul>')
@@ -197,6 +209,7 @@ def alignment_branch(request):
                     "map_url": "/alignment/?" + filters.query()})
     if branch is not None:
         context["nodes"] = count(branch)
+        context["legend"] = filters.legend(branch)
         context["lazy"] = context["nodes"] > LARGE_TREE
         context["tree_html"] = mark_safe(f'<ul class="tree">{filters.render(branch)}</ul>')
     return render(request, "web/alignment.html", context)

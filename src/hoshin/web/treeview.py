@@ -83,6 +83,20 @@ def shown_down_to(node: dict, lazy_depth: int | None) -> list[dict]:
     return found
 
 
+def key_result_counts(node: dict) -> dict[str, int]:
+    """How many key results of the tree show each status (SHOWN_STATUS's keys), counting
+    a key result listed in two places once."""
+    counts, seen, stack = dict.fromkeys(SHOWN_STATUS, 0), set(), [node]
+    while stack:
+        current = stack.pop()
+        if current["type"] == "key_result" and current["id"] not in seen:
+            seen.add(current["id"])
+            status = shown_status(current)
+            counts[status] = counts.get(status, 0) + 1
+        stack.extend(current["children"])
+    return counts
+
+
 def shown_status(node: dict) -> str:
     status = node["status"]
     if status != "no_data":
