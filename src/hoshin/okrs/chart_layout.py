@@ -53,13 +53,13 @@ def nice_step(span: float, max_ticks: int) -> float:
 
 def nice_range(values: Sequence[float], max_ticks: int) -> tuple[float, float, float]:
     """(low, high, step): a range on tick multiples that holds every value, with zero
-    included when the values are all positive and not far from it (a burn-up read from
-    nothing), and some room above and below otherwise."""
+    included when the values are all positive and the smallest is within a third of the
+    largest (a burn-up read from nothing), and some room above and below otherwise."""
     values = [v for v in values if v is not None and math.isfinite(v)]
     if not values:
         return 0.0, 1.0, 0.25
     lo, hi = min(values), max(values)
-    if lo >= 0 and lo <= hi * 0.5:
+    if lo >= 0 and lo <= hi / 3:  # (20 to 35 reads better without the empty band)
         lo = 0.0
     if hi == lo:
         pad = abs(hi) * 0.1 or 1.0

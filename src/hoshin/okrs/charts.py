@@ -157,6 +157,12 @@ def burnup_svg(chart: Burnup, *, title: str, unit: str = "", kind: str = "increa
         parts.append(f'<text class="side-label {label.css}" x="{round(chart.right + 6, 1)}" '
                      f'y="{label.y}" fill="{colour}" font-size="{small}" '
                      f'font-weight="600">{escape(label.text)}</text>')
+    # The dots first, then each point's focus ring and tip: a tip then lies above every
+    # dot, whichever side of its point it opens to.
+    parts.append('<g class="dots">')
+    parts += [f'<circle class="dot" cx="{p.x}" cy="{p.y}" r="5" fill="#fff" '
+              f'stroke="#1f2933" stroke-width="2.5" />' for p in chart.points]
+    parts.append("</g>")
     for p in chart.points:
         full = _point_words(p.reading, unit)
         line_h = round(small * 1.3, 1)
@@ -171,9 +177,9 @@ def burnup_svg(chart: Burnup, *, title: str, unit: str = "", kind: str = "increa
         tip.append("</g>")
         parts.append(f'<g class="pt" tabindex="0" role="img" aria-label="{_attr(full)}">'
                      f"<title>{escape(full)}</title>"
-                     f'<circle class="dot" cx="{p.x}" cy="{p.y}" r="5" fill="#fff" '
-                     f'stroke="#1f2933" stroke-width="2.5" />'
                      f'<circle class="hit" cx="{p.x}" cy="{p.y}" r="12" fill="transparent" />'
+                     f'<circle class="ring" cx="{p.x}" cy="{p.y}" r="7" fill="#fff" '
+                     f'stroke="#0b5cad" stroke-width="4" display="none" />'
                      + "".join(tip) + "</g>")
     parts.append("</svg>")
     return "".join(parts)
@@ -336,6 +342,12 @@ def spark_svg(s: Spark, *, status: str = "no_data", label: str = "") -> str:
         parts.append(f'<polygon points="{_path(s.area)}" fill="{colour}" fill-opacity=".14" />')
         parts.append(f'<polyline class="actual" points="{_path(s.actual)}" fill="none" '
                      f'stroke="{colour}" stroke-width="2.5" stroke-linejoin="round" '
+                     f'vector-effect="non-scaling-stroke" />')
+    if s.last:  # the latest reading as a dot (a line of no length, round-capped: it
+        # stays round however the sparkline is stretched)
+        x, y = s.last
+        parts.append(f'<line class="last" x1="{x}" y1="{y}" x2="{x}" y2="{y}" '
+                     f'stroke="{colour}" stroke-width="7" stroke-linecap="round" '
                      f'vector-effect="non-scaling-stroke" />')
     parts.append("</svg>")
     return "".join(parts)
