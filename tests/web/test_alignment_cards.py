@@ -130,8 +130,9 @@ def test_each_item_is_a_card_with_kind_title_link_owner_progress_and_status(plan
                    ("on track", "at risk", "off track", "not started", "silent"))
     # The legend names every status in words, with how many key results are in it,
     # linking to the map filtered to them.
-    for word in ("on track", "at risk", "off track", "not started", "silent"):
-        assert f'aria-hidden="true">{SHOWN_STATUS[word.replace(" ", "_")][1]}</span> {word} ' in html
+    for status, (word, icon) in SHOWN_STATUS.items():
+        swatch = f'<span class="swatch" aria-hidden="true">{icon}</span>'
+        assert f'<li class="st-{status}">{swatch} {word} ' in html
     assert ('<a href="/alignment/?cycle=' + plan.quarter.key + '&amp;status=off_track">1'
             '<span class="visually-hidden"> key result off track</span></a>') in html
     assert '<a href="/alignment/?cycle=' + plan.quarter.key + '&amp;status=no_data">2' in html

@@ -24,9 +24,8 @@ from hoshin.web.treeview import (
     SHOWN_STATUS,
     STATUS_WORDS,
     TYPE_LABELS,
-    count,
+    census,
     filter_tree,
-    key_result_counts,
     levels_within,
     shown_down_to,
 )
@@ -109,10 +108,9 @@ class _Filters:
         return render_tree(node, link=_link, units=self.units, lazy=self.branch_url,
                            lazy_depth=lazy_depth, people=people)
 
-    def legend(self, tree: dict) -> list[dict]:
+    def legend(self, counts: dict[str, int]) -> list[dict]:
         """The status legend with the number of key results in each status, each a link
         to the map filtered to them (not started and silent are both "no data" there)."""
-        counts = key_result_counts(tree)
         return [{"status": status, "word": word, "icon": icon, "count": counts[status],
                  "url": "/alignment/?" + self.query(
                      status=status if status in STATUS_WORDS else "no_data")}
@@ -179,8 +177,8 @@ def alignment_map(request):
         context["owners"] = _owners(tree)
         tree = filters.apply(tree)
         if tree is not None:
-            context["nodes"] = count(tree)
-            context["legend"] = filters.legend(tree)
+            context["nodes"], counts = census(tree)
+            context["legend"] = filters.legend(counts)
             context["lazy"] = context["nodes"] > LARGE_TREE
             context["tree_html"] = mark_safe(  # built from escaped text in treeview
                 f'<ul class="tree">{filters.render(tree)}</ul>')
@@ -208,8 +206,8 @@ def alignment_branch(request):
                                "title": node.title},
                     "map_url": "/alignment/?" + filters.query()})
     if branch is not None:
-        context["nodes"] = count(branch)
-        context["legend"] = filters.legend(branch)
+        context["nodes"], counts = census(branch)
+        context["legend"] = filters.legend(counts)
         context["lazy"] = context["nodes"] > LARGE_TREE
         context["tree_html"] = mark_safe(f'<ul class="tree">{filters.render(branch)}</ul>')
     return render(request, "web/alignment.html", context)

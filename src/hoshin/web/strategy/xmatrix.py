@@ -87,7 +87,8 @@ def xmatrix_page(request, printable: bool = False):
     context = {
         "nav": "xmatrix", "year": year, "years": plan_years(year), "svg": mark_safe(svg),
         "flags": flags, "kr_flags": key_result_flags(),
-        "status_groups": status_summary(d) if cycle is not None else [], "printable": printable, "organization": org, "status_cycle": cycle,
+        "status_groups": status_summary(d) if cycle is not None else [],
+        "printable": printable, "organization": org, "status_cycle": cycle,
         "counts": {"breakthroughs": len(d.breakthroughs), "annuals": len(d.annuals),
                    "priorities": len(d.priorities), "metrics": len(d.metrics),
                    "resources": len(d.holders)},
