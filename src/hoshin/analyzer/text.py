@@ -45,7 +45,7 @@ class TextItem:
 # A number hidden behind a placeholder: [_N<sub>0</sub>_][n0], [$L][l], [X%][x], $N, X%,
 # ZZZ, [TBD]. Kept apart from clean() because a placeholder still means "there is a number".
 _PLACEHOLDER_LINK = re.compile(
-    r"\[\s*_?\$?(?:[A-Z]{1,3}|TBD)(?:<sub>\w+</sub>|\d+)?%?_?\s*\]\[\w*\]")
+    r"\[\s*_?\$?(?!P\d\])(?:[A-Z]{1,3}|TBD)(?:<sub>\w+</sub>|\d+)?%?_?\s*\]\[\w*\]")
 _PLACEHOLDER = re.compile(
     r"(?<![\w$])(?:\$[A-Z]\b|[A-Z]%|\$?[A-Z]\d?(?=\s*(?:%|x\b))|XXX+|YYY+|ZZZ+|NNN+|"
     r"\[\s*(?:TBD|TBC|X|N|\?+)\s*\]|\bTBD\b|\bTBC\b|\?\?+)")
@@ -55,7 +55,9 @@ _MD_LINK = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")
 _REF_LINK = re.compile(r"\[([^\]]+)\]\[[^\]]*\]")
 _URL = re.compile(r"(?:https?://|www\.)\S+")
 _HTML = re.compile(r"</?\w+[^>]*>")
-_LIST_MARK = re.compile(r"^\s*(?:[-*+•]|\d+[.)]|[a-z][.)]|#+)\s+")
+_LIST_MARK = re.compile(r"^\s*(?:[-*+•]|\d+[.)]|[a-z][.)]|#+)\s+|^\s*\d+[.)](?=[A-Z])")
+# Priority and area tags anywhere: "[P0]", "[P1][INFRA]" (not a hidden number).
+_TAGS = re.compile(r"\[P\d\](?:\[[A-Z][A-Za-z-]*\])*")
 _EMPHASIS = re.compile(r"(\*\*|__|\*|`|~~)")
 _UNDERSCORE_EMPH = re.compile(r"(?<!\w)_([^_]+)_(?!\w)")
 _HANDLE = re.compile(r"(?<![\w.])@[\w.-]+")
@@ -64,12 +66,15 @@ _SHORTCODE = re.compile(r":[a-z0-9_+-]+:")
 # "CEO: ", "Sales (Closing Deals): ", "VP Marketing: ", "KR: ", "KR1: ", "Objective 1: ".
 # Every word capitalised (or a joining word) so that "Hire engineers: +1" is not an owner.
 _OWNER = re.compile(
-    r"^(?:(?:[A-Z][\w&/.'’-]*|and|of|&|the|for|[A-Z]{1,6}\d*)(?:\s+|(?=[\s(:]))){1,5}"
+    r"^(?:(?:[A-Z][\w&/.'’-]*|and|of|&|the|for|[A-Z]{1,6}\d*|#?\d+)(?:\s+|(?=[\s(:]))){1,5}"
     r"(?:\([^)]{1,40}\)\s*)?:\s+")
-_KR_TAG = re.compile(r"^(?:KR|O|Objective|OBJECTIVE|Key Result|Goal)\s*\d*(?:\.\d+)?\s*[:.-]"
+_KR_TAG = re.compile(r"^(?:KR|O|Objective|OBJECTIVE|Key Result|Goal)\s*#?\d*(?:\.\d+)?\s*[:.|-]"
                      r"(?:\s+|$)",
                      re.I)
 _SPACES = re.compile(r"\s+")
+# A priority or size tag before the words: "[P0] Create a forum", "(P1) Publish 2 videos".
+_PRIORITY = re.compile(r"^(?:[\[(](?:P\d|[SML]|XL|high|medium|low)[\])]|\[[ xX]\])\s*|"
+                       r"^\[[A-Z][\w -]{0,24}\]\s+(?=[A-Z])", re.I)
 
 
 def _strip_markup(text: str) -> str:
@@ -90,10 +95,15 @@ def _strip_prefixes(text: str) -> str:
         text = _HANDLE.sub("", text).strip()
     for _ in range(4):
         before = text
+        if text[:1] == "|":
+            # A row of a Markdown table: "| KR 2 | Maintain ... |".
+            text = text.strip("| ")
         if text[:1] in _LIST_START or text[:1].isdigit():
             text = _LIST_MARK.sub("", text)
+        if text[:1] in "[(":
+            text = _PRIORITY.sub("", text)
         head = text[:60]
-        if ":" in head or "." in head[:14] or "-" in head[:14]:
+        if ":" in head or "." in head[:14] or "-" in head[:14] or "|" in head[:14]:
             text = _KR_TAG.sub("", text)
             if len(text) > 12 and ":" in text[:60]:
                 text = _OWNER.sub("", text, count=1)
@@ -111,6 +121,8 @@ def analyse(text: str) -> tuple[str, bool]:
     """(clean text, whether a placeholder stood for a number)."""
     raw = text or ""
     raw = _RESULT_NOTE.sub("", raw)
+    if "[P" in raw:
+        raw = _TAGS.sub(" ", raw)
     placeholder = bool(_PLACEHOLDER_LINK.search(raw))
     raw = _PLACEHOLDER_LINK.sub(" ", raw)
     text = _strip_markup(raw)
@@ -306,12 +318,13 @@ def kr_verdicts(title: str, *, kind: str | None = None, baseline: float | None =
     judged = _with_vote(judged, title, "kr", model, feats)
     out: list[TextVerdict] = []
     j = judged["output-kr"]
-    measured = (kind in ("increase", "decrease") and baseline is not None
-                and target is not None and baseline != target)
-    if j.fires and (not measured or "TASK_NUMBER" in feats or "COUNTED_ACTIVITY" in feats):
-        # A measure named by a noun phrase and moved by the numbers in its fields
-        # ("Open critical roles", 14 -> 4) is a result; a task or a count of activities
-        # ("Publish case studies", 0 -> 6) stays an output.
+    measured = target is not None and (
+        kind in ("increase", "decrease") and baseline is not None and baseline != target
+        or kind in ("stay_above", "stay_below"))
+    if j.fires and (not measured or "CLEAR_TASK" in feats or "COUNTED_ACTIVITY" in feats):
+        # A measure named by a noun phrase whose numbers are in its fields ("Open critical
+        # roles", 14 -> 4; "Gross margin on new orders" at least 30%) is a result; a clear
+        # task or a count of activities ("Publish case studies", 0 -> 6) stays an output.
         out.append(TextVerdict(
             "output-kr", f"{_quote(j.triggers, text)} describes an activity or a deliverable, "
             "not an outcome; state the result it should cause (for whom, what changes, by how "

@@ -37,7 +37,19 @@ L2_LEMMA = 0.3
 STEPS = 300
 MIN_COUNT = 2
 INNER_FOLDS = 4
+# The operating point the issue asks for (issue #10): recall at least TARGET_RECALL and
+# precision at least TARGET_PRECISION. Recall first: the threshold is the highest whose
+# out-of-fold recall reaches TARGET_RECALL (the most precision at that recall), as long as
+# at least PRECISION_FLOOR of its findings are right there. A rule whose words do not
+# separate that well would mostly raise false alarms at that recall; it stays precision
+# first (the lowest threshold whose out-of-fold precision reaches TARGET_PRECISION, else
+# the best F0.5). Set before the held-out figures were looked at; not tuned on them.
 TARGET_PRECISION = 0.9
+TARGET_RECALL = 0.85
+PRECISION_FLOOR = 0.7
+# Each class weighs as much as the other in the fit (a rule whose positives are rare still
+# learns their words instead of the prior).
+BALANCED = True
 
 
 @dataclass(frozen=True)
@@ -78,6 +90,12 @@ def _fit_weights(rows: list[dict[str, str]], labels, vocab: list[str]):
     row_of = np.repeat(np.arange(len(rows)), counts)
     y = np.asarray(labels, dtype=np.float64)            # items x codes
     n, n_codes, n_feats = max(1, len(rows)), y.shape[1], len(vocab)
+    if BALANCED:
+        pos = np.clip(y.sum(axis=0), 1, None)
+        neg = np.clip(n - y.sum(axis=0), 1, None)
+        sample_w = np.where(y > 0, n / (2 * pos), n / (2 * neg))
+    else:
+        sample_w = np.ones_like(y)
     l2 = np.array([L2_GRAMMAR if _is_grammar(v) else L2_LEMMA for v in vocab])[:, None]
     w = np.zeros((n_feats, n_codes))
     prior = y.mean(axis=0)
@@ -87,7 +105,7 @@ def _fit_weights(rows: list[dict[str, str]], labels, vocab: list[str]):
     for _ in range(STEPS):
         z = np.add.reduceat(w[cols], starts_arr, axis=0) + b
         p = 1.0 / (1.0 + np.exp(-np.clip(z, -30, 30)))
-        err = (p - y) / n
+        err = sample_w * (p - y) / n
         gw = np.stack([np.bincount(cols, weights=err[row_of, c], minlength=n_feats)
                        for c in range(n_codes)], axis=1) + l2 * w / n
         gb = err.sum(axis=0)
@@ -121,28 +139,41 @@ def _probabilities(b, w, vocab, rows):
     return np.array(out)
 
 
-def _best_threshold(probs, labels) -> float:
-    """Precision first: the lowest threshold whose out-of-fold precision is at least
-    TARGET_PRECISION (the most recall at that precision); when no threshold reaches it, the
-    one with the best F0.5 (precision weighs twice recall). Ties go to the higher one."""
+def curve(probs, labels) -> list[tuple[float, float, float]]:
+    """(threshold, precision, recall) at every distinct cut of the scores, highest first."""
     pairs = sorted(zip(probs, labels), key=lambda p: -p[0])
     positives = sum(labels)
-    if not positives:
-        return 0.99
-    best_f, best_t, best_r, best_pt, tp, fp = -1.0, 0.95, -1.0, None, 0, 0
+    out, tp, fp = [], 0, 0
     for k, (p, y) in enumerate(pairs):
         tp += y
         fp += 1 - y
         if k + 1 < len(pairs) and pairs[k + 1][0] == p:
             continue
         nxt = pairs[k + 1][0] if k + 1 < len(pairs) else 0.0
-        cut = float((p + nxt) / 2)
-        precision, recall = tp / (tp + fp), tp / positives
-        if precision >= TARGET_PRECISION and tp >= 3 and recall > best_r + 1e-12:
-            best_r, best_pt = recall, cut
-        f = 1.25 * precision * recall / (0.25 * precision + recall) if tp else 0.0
+        out.append((float((p + nxt) / 2), tp / (tp + fp), tp / positives if positives else 0))
+    return out
+
+
+def _best_threshold(probs, labels) -> float:
+    """The operating point of issue #10 on out-of-fold scores, recall first: the highest
+    threshold whose recall reaches TARGET_RECALL, where precision there is at least
+    PRECISION_FLOOR; otherwise precision first: the lowest threshold whose precision
+    reaches TARGET_PRECISION on at least three true positives (the most recall at that
+    precision), or, where none does, the best F0.5. Ties go to the higher threshold."""
+    positives = sum(labels)
+    if not positives:
+        return 0.99
+    points = curve(probs, labels)
+    at_recall = next(((t, p) for t, p, r in points if r >= TARGET_RECALL), None)
+    if at_recall is not None and at_recall[1] >= PRECISION_FLOOR:
+        return min(0.95, max(0.05, at_recall[0]))
+    best_f, best_t, best_r, best_pt = -1.0, 0.95, -1.0, None
+    for t, p, r in points:
+        if p >= TARGET_PRECISION and r * positives >= 3 - 1e-9 and r > best_r + 1e-12:
+            best_r, best_pt = r, t
+        f = 1.25 * p * r / (0.25 * p + r) if p and r else 0.0
         if f > best_f + 1e-12:
-            best_f, best_t = f, cut
+            best_f, best_t = f, t
     chosen = best_pt if best_pt is not None else best_t
     return min(0.95, max(0.05, chosen))
 
@@ -202,28 +233,57 @@ def judge(model: dict, text: str, role: str) -> dict[str, Judgement]:
     return judge_features(model, feats, role)
 
 
+_COMPILED: dict[int, tuple[dict, dict]] = {}
+
+
+def _compiled(model: dict, role: str) -> dict[str, tuple[tuple[float, ...], tuple[int, ...]]]:
+    """{feature: (weights per rule, the rules it speaks for)} for one role of a model, built
+    once per model (kept with the model object, so an id is never reused while cached)."""
+    key = id(model)
+    entry = _COMPILED.get(key)
+    if entry is None or entry[0] is not model:
+        if len(_COMPILED) >= 32:
+            _COMPILED.clear()
+        entry = _COMPILED[key] = (model, {})
+    table = entry[1].get(role)
+    if table is None:
+        table = entry[1][role] = {
+            name: (tuple(ws), tuple(c for c, w in enumerate(ws) if w > 0))
+            for name, ws in model["roles"][role]["weights"].items()}
+    return table
+
+
 def judge_features(model: dict, feats: dict[str, str], role: str) -> dict[str, Judgement]:
     m = model["roles"][role]
-    weights = m["weights"]
+    table = _compiled(model, role)
+    codes = m["codes"]
+    n = len(codes)
+    z = list(m["bias"])
+    contributions: list[list] = [[] for _ in codes]
+    # One pass over the item's features for every rule at once (the draft check calls this
+    # on every typing pause).
+    for name, span in feats.items():
+        entry = table.get(name)
+        if entry is None:
+            continue
+        ws, speaks_for = entry
+        for c in range(n):
+            z[c] += ws[c]
+        for c in speaks_for:
+            # Words first: an abstract reason "(no number)" only when no word weighs.
+            contributions[c].append((span[:1] == "(", -ws[c], name, span))
     out = {}
-    for c, code in enumerate(m["codes"]):
-        z = m["bias"][c]
-        contributions = []
-        for name, span in feats.items():
-            ws = weights.get(name)
-            if ws is not None:
-                z += ws[c]
-                if ws[c] > 0:
-                    # Words first: an abstract reason "(no number)" only when no word weighs.
-                    contributions.append((span.startswith("("), -ws[c], name, span))
-        p = 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z))))
-        contributions.sort()
+    for c, code in enumerate(codes):
+        p = 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z[c]))))
         triggers = []
-        for _, _, _, span in contributions:
-            if span not in triggers:
-                triggers.append(span)
-            if len(triggers) == 2:
-                break
+        found = contributions[c]
+        if found:
+            found.sort()
+            for _, _, _, span in found:
+                if span not in triggers:
+                    triggers.append(span)
+                if len(triggers) == 2:
+                    break
         fires = p >= m["threshold"][c] and _allowed(code, feats)
         out[code] = Judgement(round(p, 4), fires, tuple(triggers))
     return out
@@ -233,8 +293,10 @@ def judge_features(model: dict, feats: dict[str, str], role: str) -> dict[str, J
 # weights say: a key result with a number or a placeholder for one, or with a verifiable
 # done-state, is measurable; a key result holds a level only if it names a level (a
 # holding verb, a threshold, "or better", "100%").
-_MEASURABLE = ("NUMBER", "PLACEHOLDER", "PASSIVE_DONE", "STATE_DONE", "COUNTED_ACTIVITY")
-_LEVEL = ("HOLD_VERB", "THRESHOLD", "OR_BETTER", "ALL_OF")
+_MEASURABLE = ("NUMBER", "PLACEHOLDER", "PASSIVE_DONE", "STATE_DONE", "COUNTED_ACTIVITY",
+               "TIME_LIMIT")
+_LEVEL = ("HOLD_VERB", "THRESHOLD", "OR_BETTER", "ALL_OF", "TIME_LIMIT", "NONE_SUBJECT",
+          "LEVEL_STATED")
 
 
 def _allowed(code: str, feats: dict[str, str]) -> bool:
