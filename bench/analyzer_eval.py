@@ -5,6 +5,7 @@ organisation out.
     .venv/bin/python bench/analyzer_eval.py                  # the tables
     .venv/bin/python bench/analyzer_eval.py --errors --org gitlab [--rule output-kr]
     .venv/bin/python bench/analyzer_eval.py --write-model    # refit the shipped model
+    .venv/bin/python bench/analyzer_eval.py --curve          # also the held-out P/R curve
     .venv/bin/python bench/analyzer_eval.py --speed          # also time overlap at scale
     .venv/bin/python bench/analyzer_eval.py --semantic       # the same with hoshin[semantic]
     .venv/bin/python bench/analyzer_eval.py --write-vote     # refit the shipped semantic vote
