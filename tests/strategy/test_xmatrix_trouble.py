@@ -83,7 +83,7 @@ def test_the_flag_box_agrees_with_the_flags_page(client, plan):
     assert box["count"] == count
     page_items = {(f.key_result.key, f.code) for _, rows in flags_page.context["by_unit"]
                   for f in rows}
-    assert {(f.key_result.key, f.code) for f in box["listed"]} == page_items
+    assert {(f["key"], f["code"]) for f in box["listed"]} == page_items
     html = matrix.content.decode()
     box_html = html[html.index('id="xm-flags-h"'):]
     assert re.search(rf"{count} open flags?</strong>", box_html)

@@ -4,6 +4,8 @@ flags on key results as the Flags page lists them and the plan's own structural 
 
 from __future__ import annotations
 
+from urllib.parse import quote
+
 from django.contrib.auth.decorators import login_required
 from django.db.models import Count
 from django.http import HttpResponse
@@ -45,9 +47,15 @@ def key_result_flags() -> dict:
     the first FLAGS_LISTED. Three queries whatever the number of flags."""
     flags = open_flags()
     by_code = dict(flags.order_by().values_list("code").annotate(n=Count("id")))
-    listed = list(flags[:FLAGS_LISTED])
-    for flag in listed:
-        flag.label = FLAG_LABELS.get(flag.code, flag.code)
+    # Rows as plain values with their links made here: a template tag per cell cost more
+    # than the rest of the box.
+    listed = [{"key": key, "code": code, "label": FLAG_LABELS.get(code, code),
+               "message": message, "title": title, "href": f"/key-results/{quote(key)}/",
+               "unit": unit_name, "unit_href": f"/units/{quote(unit_key)}/"}
+              for key, code, message, title, unit_key, unit_name in flags.values_list(
+                  "key_result__key", "code", "message", "key_result__title",
+                  "key_result__objective__unit__key",
+                  "key_result__objective__unit__name")[:FLAGS_LISTED]]
     return {"count": sum(by_code.values()), "listed": listed,
             "by_code": [(code, label, by_code[code]) for code, label in FLAG_LABELS.items()
                         if by_code.get(code)]}
