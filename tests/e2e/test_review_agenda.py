@@ -46,6 +46,14 @@ def test_a_25_item_agenda_is_decided_in_place_and_the_rest_continued(q3, login, 
     print(f"\n25-item agenda, nothing decided: {before} px at 1440")
     assert before < 5000
     screenshot("review-agenda-1440")
+    # Read by axe-core as well (served from the installed package, nothing fetched): no
+    # serious or critical violation on the agenda.
+    from axe_playwright_python.sync_playwright import Axe
+
+    violations = [f"{v['id']}: {v['help']} ({[n['target'] for n in v['nodes'][:3]]})"
+                  for v in Axe().run(page).response["violations"]
+                  if v["impact"] in ("serious", "critical")]
+    assert violations == []
 
     # Change the target: the field shows for that decision only, filled with today's.
     page.evaluate("window.notReloaded = true")

@@ -288,3 +288,21 @@ def test_the_page_costs_the_same_queries_for_a_long_agenda(q3):
     for key in ("KR1", "KR2", "KR3", None):
         services.add_item(q3.office, review, title=f"More about {key}", key_result=key)
     assert queries() == short
+
+
+def test_the_api_continues_the_rest_and_names_whom_an_escalation_goes_to(q3):
+    from hoshin.org import services as org
+    from tests.api.conftest import ApiClient
+
+    review = services.reviews_of(q3.quarter)[0]
+    first = services.add_item(q3.office, review, title="Open a second warehouse?")
+    services.add_item(q3.office, review, title="Installer share", key_result="KR1")
+    office = ApiClient(org.create_token(None, q3.office))
+    escalated = office.post(f"/agenda-items/{first.pk}/decision", {
+        "kind": "escalate", "rationale": "Too big for us", "escalated_to": "The board"})
+    assert escalated.json()["items"][0]["decision"]["escalated_to"] == "The board"
+    body = office.post(f"/reviews/{review.pk}/continue-rest", {}).json()
+    assert [i["decision"]["kind"] for i in body["items"]] == ["escalate", "continue"]
+    assert body["items"][1]["decision"]["rationale"] == services.CONTINUE_REASON
+    member = ApiClient(org.create_token(None, q3.member))
+    assert member.post(f"/reviews/{review.pk}/continue-rest", {}).status_code == 403
