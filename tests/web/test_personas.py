@@ -113,3 +113,21 @@ def test_importing_a_plan_ends_demo_mode(client, demo):
     assert not org.is_demo()
     assert "Try the demo as" not in client.get(reverse("login")).content.decode()
     assert client.post(reverse("demo_login"), {"email": demo.admin.email}).status_code == 404
+
+
+def test_hoshin_demo_turns_demo_mode_on_and_the_persona_is_the_printed_admin(db, client,
+                                                                             monkeypatch):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    monkeypatch.delenv("HOSHIN_PASSWORD", raising=False)
+    out = StringIO()
+    call_command("demo", "--people", "30", "--today", "2026-11-20", stdout=out)
+    assert org.is_demo()
+    printed = next(line.split()[-1] for line in out.getvalue().splitlines()
+                   if line.strip().startswith("email:"))
+    offered = personas(client.get(reverse("login")).content.decode())
+    assert offered["office"] == printed
+    response = client.post(reverse("demo_login"), {"email": offered["office"]})
+    assert response.status_code == 302 and logged_in_as(client) == printed
