@@ -28,6 +28,7 @@ from dataclasses import dataclass, field
 
 from django.contrib.auth import get_user_model
 from django.db import models
+from django.urls import NoReverseMatch
 from django.utils import formats, timezone
 
 # Bookkeeping, not a change anyone made.
@@ -61,6 +62,7 @@ class HistoryRow:
     reason: str = ""
     text: str = ""  # the whole line, when the row was written as one (links)
     who_url: str = ""  # the person's page, for {% person row.who url=row.who_url %}
+    url: str = ""  # the changed item's page, when it has one and still exists
 
     @property
     def subject(self) -> str:
@@ -131,7 +133,8 @@ def history_rows(records: Iterable, *, limit: int | None = None,
             title=getattr(record, "title", None) or getattr(record, "name", "") or "",
             model=model, object_id=record.id, changes=shown,
             reason=record.history_change_reason or "",
-            who_url=urls.get(record.history_user_id, "")))
+            who_url=urls.get(record.history_user_id, ""),
+            url="" if action == "deleted" else _url_of(record)))
     return rows
 
 
@@ -250,6 +253,22 @@ def _people(ids: set) -> dict:
     user_model = get_user_model()
     return {u.pk: u.get_full_name() or u.get_username()
             for u in user_model._base_manager.filter(pk__in=ids)}
+
+
+def _url_of(record) -> str:
+    """The page of the item a historical record is about; "" when its model has none.
+    Pages are addressed by key or id, so an unsaved instance with those two does (the
+    record's own .instance reads excluded fields back from the database: a query a row)."""
+    model = record.instance_type
+    if not hasattr(model, "get_absolute_url"):
+        return ""
+    fields = {"pk": record.id}
+    if hasattr(record, "key"):
+        fields["key"] = record.key
+    try:
+        return model(**fields).get_absolute_url()
+    except NoReverseMatch:
+        return ""
 
 
 def _people_urls(people: dict) -> dict:
