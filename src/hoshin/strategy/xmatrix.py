@@ -507,7 +507,7 @@ def _legend(lay: Layout) -> list[str]:
              + (" owner (one per priority)" if role == "primary" else ""))
 
     x1 = x0 + col * 1.15
-    text(x1, y0 + 8, "Flags", True)
+    text(x1, y0 + 8, "Gaps in the plan (red outline)", True)
     out.append(f'<rect x="{_n(x1)}" y="{_n(y0 + 15)}" width="30" height="14" fill="#fff" '
                f'stroke="{FLAG_COLOUR}" stroke-width="2.2" stroke-dasharray="5 3"/>')
     text(x1 + 38, y0 + 26, "Orphan: an annual objective no breakthrough needs,")
