@@ -493,3 +493,8 @@ def test_details_under_a_key_result_of_a_title_line_objective_are_listed_not_imp
     assert kr_titles(o) == ["Describe 3 realistic funding methods",
                             "10 inquiries towards those methods"]
     assert {u.line_no for u in p.unparsed} == {6, 7}
+
+
+def test_a_title_naming_objectives_and_key_results_is_not_a_key_result():
+    p = parse("LunarDAO Objectives & Key Results - February 2023\n")
+    assert p.unparsed == [] and p.skipped[0].why == "skipped: prose"

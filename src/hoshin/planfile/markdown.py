@@ -121,7 +121,9 @@ _HANDLE_END = re.compile(r"\s*(?:[-–—]\s*|\()@(?P<h>[A-Za-z0-9][A-Za-z0-9_.-
 _HANDLE = re.compile(r"^@(?P<h>[A-Za-z0-9][A-Za-z0-9_.-]*)$")
 _NUMBERING = re.compile(r"^\s*(?:\d+(?:\.\d+)*[.)]|[A-Za-z][.)])\s+")
 _SEP = r"(?:\s*[:.)–—-]+\s*|\s+(?=\S))"
-_KR = re.compile(r"^(?:(?P<owner>[^:]{1,40}?)\s+)?(?:KR|Key\s+Results?)"
+# (A title "LunarDAO Objectives & Key Results - February 2023" names the page's OKRs: words
+# before "Key Results" that say "objectives" are not an owner.)
+_KR = re.compile(r"^(?:(?P<owner>(?:(?!objectives?\b)[^:]){1,40}?)\s+)?(?:KR|Key\s+Results?)"
                  r"(?:\s*#?\s*(?:\d+(?:\.\d+)*|[A-Z]\d+(?:\.\d+)*)(?:" + _SEP + r")"
                  r"|\s*[:.)–—-]+\s*)(?P<rest>\S.*)$", re.IGNORECASE)
 # An objective's marker: "Objective:", "Objective 1 –", "O2.", "Obj 3:", and an OKR's id
