@@ -5,6 +5,7 @@ before its last day with an override reason."""
 import datetime as dt
 
 import pytest
+from django.urls import reverse
 
 from hoshin.closing import services as closing
 from hoshin.closing.models import CarryOver, Grade
@@ -87,7 +88,10 @@ def test_a_quarter_is_closed_row_by_row_in_place(running_quarter, login, page):
     assert page.evaluate("window.notReloaded") is True
     copy = CarryOver.objects.get(key_result=plan.kr_sales).carried_to
     assert copy.objective.cycle.key == "NEXT-Q" and copy.objective.parent is not None
-    assert copy.key in page.locator(f"#kr{plan.kr_sales.pk}").inner_text()
+    # The row links to the copy in the next quarter, by its title.
+    link = page.locator(f"#kr{plan.kr_sales.pk} .carry-cell a").first
+    assert link.get_attribute("href") == reverse("okrs:key_result", args=[copy.key])
+    assert link.inner_text() == copy.title
 
     # The close panel was kept up to date out of band: only the date stops the close.
     panel = page.locator("#close-panel")

@@ -19,6 +19,7 @@ import datetime as dt
 import re
 
 import pytest
+from django.urls import reverse
 
 from hoshin.closing.models import CarryOver, Grade, QuarterClose
 from hoshin.core import clock
@@ -251,7 +252,10 @@ def test_a_week_and_a_close_of_the_loop_in_the_browser(simulated, login, page, l
     assert carried.decided_at == at(END, 15)
     assert copy.objective.cycle.key == NEXT and copy.objective.parent_annual.key == "A2"
     assert copy.baseline == KeyResult.objects.get(pk=kr2.pk).last_checkin.value
-    assert copy.key in page.locator(f"#kr{kr2.pk}").inner_text()
+    # The row links to the copy in the next quarter, by its title.
+    link = page.locator(f"#kr{kr2.pk} .carry-cell a").first
+    assert link.get_attribute("href") == reverse("okrs:key_result", args=[copy.key])
+    assert link.inner_text() == copy.title
     panel = page.locator("#close-panel")
     assert "the quarter is over" in panel.inner_text()
     assert panel.get_by_label(re.compile("Close anyway")).count() == 0  # nothing to override
@@ -263,5 +267,7 @@ def test_a_week_and_a_close_of_the_loop_in_the_browser(simulated, login, page, l
     record = QuarterClose.objects.get(cycle__key=QUARTER)
     assert (record.closed_by.email, record.closed_at, record.override_reason) == (
         "office@acme.test", at(END, 15), "")
-    assert "closed 30 Jun 2026 by Oscar Office" in page.locator("p.notice").inner_text()
+    notice = page.locator("p.notice")
+    assert "closed 30 Jun 2026 by" in notice.inner_text()
+    assert notice.get_by_role("link", name="Oscar Office").count() == 1
     screenshot("year-loop-7-closed")

@@ -539,9 +539,11 @@ def _legend(lay: Layout) -> list[str]:
 def render_svg(lay: Layout, title: str = "X-matrix") -> str:
     sq = lay.square
     cx, cy = sq.x + sq.w / 2, sq.y + sq.h / 2
-    out = [(f'<svg xmlns="http://www.w3.org/2000/svg" class="xmatrix" role="img" '
-            f'viewBox="0 0 {_n(lay.width)} {_n(lay.height)}" width="{_n(lay.width)}" '
-            f'height="{_n(lay.height)}" font-family="{_a(FONT_FAMILY)}" fill="#1f2933">'),
+    # A group, not an image: its labels are links, and an image's parts cannot be.
+    out = [(f'<svg xmlns="http://www.w3.org/2000/svg" class="xmatrix" role="group" '
+            f'aria-label="{escape(title)}" viewBox="0 0 {_n(lay.width)} {_n(lay.height)}" '
+            f'width="{_n(lay.width)}" height="{_n(lay.height)}" '
+            f'font-family="{_a(FONT_FAMILY)}" fill="#1f2933">'),
            f"<title>{escape(title)}</title>",
            # Linked labels show where the pointer or the keyboard focus is.
            ("<style>a.label-link:hover text{text-decoration:underline}"
