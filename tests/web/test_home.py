@@ -96,6 +96,9 @@ def test_recent_changes_name_who_what_and_why(client, plan):
     assert "changed Target: 35 → 40" in section
     assert "Lea Lead" in section and "checked in 24 %" in section
     assert "lead checked for Mia" in section
+    # Who made each change is a link to their page, by name.
+    for person in (plan.office, plan.lead):
+        assert f'href="{person.get_absolute_url()}"' in section
 
 
 def test_recent_changes_name_parents_by_title_not_by_id(client, plan):

@@ -35,6 +35,7 @@ class Change:
     url: str
     what: str
     reason: str = ""
+    who_url: str = ""  # the person's page; empty for the system
 
 
 # The roles that get the cockpit: the people who steer the whole plan, and those who
@@ -148,7 +149,8 @@ def recent_changes(user, my_key_results, objectives, limit: int = RECENT_CHANGES
     for row in history_rows(records, limit=limit):
         item = (krs if row.model is KeyResult else objs)[row.object_id]
         changes.append(Change(when=row.when, who=row.who, subject=f"{item.key} {item.title}",
-                              url=_url(item), what=row.summary, reason=row.reason))
+                              url=_url(item), what=row.summary, reason=row.reason,
+                              who_url=row.who_url or ""))
     if krs:
         for c in (CheckIn.objects.filter(key_result_id__in=krs).exclude(author=user)
                   .select_related("author").order_by("-created_at", "-id")[:limit]):
@@ -156,7 +158,8 @@ def recent_changes(user, my_key_results, objectives, limit: int = RECENT_CHANGES
             reading = "" if c.value is None else f" {number(c.value)}{kr.unit and ' ' + kr.unit}"
             changes.append(Change(when=c.created_at, who=_name(c.author),
                                   subject=f"{kr.key} {kr.title}", url=_url(kr),
-                                  what=f"checked in{reading}", reason=c.note))
+                                  what=f"checked in{reading}", reason=c.note,
+                                  who_url=c.author.get_absolute_url() if c.author else ""))
     changes.sort(key=lambda c: c.when, reverse=True)
     return changes[:limit]
 
