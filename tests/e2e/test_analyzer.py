@@ -41,7 +41,7 @@ def test_report_page_on_a_phone(login, live_server, page, screenshot):
 
     section = page.locator("#orphan-objective")
     assert "O9" in section.inner_text()
-    section.get_by_role("link", name="O9").click()
+    section.get_by_role("link", name="Win the Nordic market").click()
     page.wait_for_url(f"{live_server.url}/objectives/O9/")
     page.go_back()
     width = page.evaluate("document.documentElement.scrollWidth")

@@ -38,12 +38,13 @@ def test_record_an_actual_and_see_the_bowling_chart(page, login, screenshot):
     screenshot("metric-bowling")
 
 
-def test_tv_mode_moves_to_the_next_unit(page, login, screenshot):
+def test_tv_mode_moves_to_the_next_unit(page, login, live_server, screenshot):
     plan = build_plan()
     okrs.record_checkin(None, plan.kr_sales, value=33, confidence=8)
-    login("viewer@acme.test", "/tv/?seconds=5")
+    login("viewer@acme.test", "/tv/")
+    page.goto(f"{live_server.url}/tv/?unit=ops&every=5")
     assert page.locator("h1").text_content().startswith("Operations")
-    # The page refreshes itself onto the next unit.
-    page.wait_for_url("**/tv/?unit=sales&seconds=5", timeout=9000)
+    # The page moves itself on to the next unit.
+    page.wait_for_url("**/tv/?unit=sales&every=5", timeout=9000)
     assert page.locator("h1").text_content().startswith("Sales")
     screenshot("tv")
