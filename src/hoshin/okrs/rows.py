@@ -105,6 +105,27 @@ def percent(share: float | None) -> int | None:
     return None if share is None else round(share * 100)
 
 
+class StandingFigures:
+    """What a page shows of anything with a rolled-up `progress` and `status`: the status
+    badge's words, the whole percentage and the bar's width. A mixin for the dataclasses
+    of the home, the cockpit and the company pages, which add their own fields."""
+
+    progress: float | None
+    status: str
+
+    @property
+    def label(self) -> str:
+        return status_label(self.status)
+
+    @property
+    def percent(self) -> int | None:
+        return percent(self.progress)
+
+    @property
+    def bar(self) -> int:
+        return max(0, min(100, self.percent or 0))
+
+
 def check_in_rule(user) -> Callable[[KeyResult], bool]:
     """permissions.can_check_in for many key results at once: the units the person leads
     are looked up once, not per row. The service checks again when a check-in is posted."""

@@ -22,12 +22,12 @@ from hoshin.flags.services import open_flags
 from hoshin.notify.models import Rhythm
 from hoshin.okrs.models import Cycle, Theme
 from hoshin.okrs.progress import alignment_tree
-from hoshin.okrs.rows import percent, status_label
+from hoshin.okrs.rows import StandingFigures
 from hoshin.reviews.models import Review
 
 
 @dataclass
-class Standing:
+class Standing(StandingFigures):
     """A plan element with its rolled-up progress and status, and its page."""
 
     key: str
@@ -35,18 +35,6 @@ class Standing:
     url: str
     progress: float | None
     status: str
-
-    @property
-    def label(self) -> str:
-        return status_label(self.status)
-
-    @property
-    def percent(self) -> int | None:
-        return percent(self.progress)
-
-    @property
-    def bar(self) -> int:
-        return max(0, min(100, self.percent or 0))
 
 
 @dataclass

@@ -17,31 +17,19 @@ from hoshin.engine.types import Status
 from hoshin.okrs import charts
 from hoshin.okrs.models import CheckIn, Cycle, KeyResult, Objective
 from hoshin.okrs.progress import key_result_states
-from hoshin.okrs.rows import STATUSES, KRRow, percent, status_label
+from hoshin.okrs.rows import STATUSES, KRRow, StandingFigures, status_label
 from hoshin.org.models import Organization, Unit
 
 TV_DEFAULT_SECONDS = 15
 TV_MIN_SECONDS, TV_MAX_SECONDS = 5, 600
 
 
-class _Standing:
+class _Standing(StandingFigures):
     """Progress and status of a rolled-up objective or unit, in the key-result row's words
     and figures (okrs/rows.py)."""
 
     progress: float | None
     status: str
-
-    @property
-    def label(self) -> str:
-        return status_label(self.status)
-
-    @property
-    def percent(self) -> int | None:
-        return percent(self.progress)
-
-    @property
-    def bar(self) -> int:
-        return max(0, min(100, self.percent or 0))
 
 
 @dataclass

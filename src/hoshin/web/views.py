@@ -18,7 +18,7 @@ from hoshin.core.history_view import history_rows
 from hoshin.engine.numbers import number
 from hoshin.engine.rollup import rollup
 from hoshin.okrs.models import CheckIn, KeyResult, Objective
-from hoshin.okrs.rows import build_rows, percent, status_label
+from hoshin.okrs.rows import StandingFigures, build_rows
 from hoshin.okrs.views import active_quarters
 from hoshin.org import permissions
 from hoshin.org.models import Organization, Role, Unit
@@ -44,21 +44,13 @@ COCKPIT_ROLES = {Role.ADMIN, Role.STRATEGY_OFFICE, Role.VIEWER}
 
 
 @dataclass
-class UnitObjective:
+class UnitObjective(StandingFigures):
     """One of my units' objectives with its status rolled up from its key results."""
 
     objective: Objective
     rows: list
     progress: float | None
     status: str
-
-    @property
-    def label(self) -> str:
-        return status_label(self.status)
-
-    @property
-    def percent(self) -> int | None:
-        return percent(self.progress)
 
 
 @dataclass
