@@ -396,6 +396,15 @@ class CloseCheck:
     ungraded: list[KeyResult] = field(default_factory=list)
     undecided: list[KeyResult] = field(default_factory=list)  # unfinished, no carry/drop
     missing_retrospectives: list[Unit] = field(default_factory=list)
+    # How far the close has come, for the page's steps: key results in the quarter, graded,
+    # unfinished (graded below 1.0) and decided among those, units with key results and
+    # those with a retrospective.
+    total: int = 0
+    graded: int = 0
+    unfinished: int = 0
+    decided: int = 0
+    units: int = 0
+    retrospectives: int = 0
 
     @property
     def ready(self) -> bool:
@@ -414,16 +423,21 @@ def close_check(cycle: Cycle) -> CloseCheck:
     grades = {g.key_result_id: g.grade for g in Grade.objects.filter(key_result__in=krs)}
     decided = set(CarryOver.objects.filter(key_result__in=krs).values_list("key_result_id",
                                                                           flat=True))
-    check = CloseCheck()
+    check = CloseCheck(total=len(krs), graded=len(grades))
     for kr in krs:
         if kr.pk not in grades:
             check.ungraded.append(kr)
-        elif grades[kr.pk] < 1.0 and kr.pk not in decided:
-            check.undecided.append(kr)
+        elif grades[kr.pk] < 1.0:
+            check.unfinished += 1
+            if kr.pk in decided:
+                check.decided += 1
+            else:
+                check.undecided.append(kr)
     units = {kr.objective.unit for kr in krs}
     written = set(Retrospective.objects.filter(cycle=cycle).values_list("unit_id", flat=True))
     check.missing_retrospectives = sorted((u for u in units if u.pk not in written),
                                           key=lambda u: u.name)
+    check.units, check.retrospectives = len(units), len(units) - len(check.missing_retrospectives)
     return check
 
 

@@ -13,6 +13,7 @@ from hoshin.closing import grading, services
 from hoshin.closing.models import AnnualDecision, CarryOver, Grade, Retrospective
 from hoshin.core import errors, gates
 from hoshin.okrs.models import Cycle
+from hoshin.okrs.selectors import active_quarters
 from hoshin.org import permissions
 from hoshin.org.models import Unit
 
@@ -99,12 +100,36 @@ def _gate(cycle: Cycle, user) -> tuple[bool, list[str]]:
 
 
 def _close_context(cycle: Cycle, user, close_errors=None, override="") -> dict:
+    """The close panel and the steps at the top of the page (both sent again, out of band,
+    with every row saved in place). The gate's reasons come grouped: the date, then the key
+    results without a grade and the unfinished ones without a decision as two counts with
+    their names, not one line per key result (65 lines of keys on the demo)."""
     closed = cycle.state == Cycle.State.CLOSED
     passed, reasons = _gate(cycle, user) if not closed else (True, [])
+    check = services.close_check(cycle)
+    early = [r for r in reasons if r.startswith("the quarter runs until")]
+    other = [r for r in reasons if r not in early and not r.endswith(" has no grade")
+             and not r.endswith(" is unfinished: carry it over or drop it")]
     return {"cycle": cycle, "closed": closed, "gate_passed": passed, "gate_reasons": reasons,
-            "missing_retros": services.close_check(cycle).missing_retrospectives,
+            "gate_early": early[0] if early else "", "gate_other": other,
+            "ungraded": check.ungraded if not passed else [],
+            "undecided": check.undecided if not passed else [], "check": check,
+            "missing_retros": check.missing_retrospectives,
             "can_close": not closed and permissions.can_edit_strategy(user),
             "close_errors": close_errors or [], "override_reason": override}
+
+
+@login_required
+def current_quarter(request):
+    """/closing/: the close page of the quarter to close now (the earliest running one, else
+    the latest quarter), so the navigation can offer "Quarter close" without a key."""
+    cycle = active_quarters().first() or (
+        Cycle.objects.filter(kind=Cycle.Kind.QUARTER, archived_at__isnull=True)
+        .order_by("-end").first())
+    if cycle is None:
+        messages.info(request, "There is no quarter to close yet.")
+        return redirect("reviews:list")
+    return redirect("closing:quarter", key=cycle.key)
 
 
 @login_required
