@@ -107,8 +107,10 @@ SECTIONS: tuple[NavSection, ...] = (
     NavSection("execution", "Execution", (
         NavItem("Company", "/company/", also=("/tv/",)),
         NavItem("Flags", "/flags/"),
-        NavItem("Reviews", "/reviews/", also=("/closing/", "/calendar/")),
+        NavItem("Reviews", "/reviews/", also=("/calendar/",)),
         NavItem("Catchball", "/catchball/"),
+        # The running quarter's close (/closing/ redirects to it) and the annual review.
+        NavItem("Quarter close", "/closing/"),
     ), also=("/units/", "/objectives/", "/key-results/", "/people/")),
     NavSection("planning", "Planning", (
         NavItem("Planning", "/planning/", also=("/import/",)),
