@@ -42,6 +42,11 @@ Two sets are measured and printed apart:
 
     .venv/bin/python bench/markdown_import_eval.py --heldout           # held-out figures only
     .venv/bin/python bench/markdown_import_eval.py --heldout --misses  # and every item not right
+
+A second held-out set, tests/planfile/fixtures/heldout2/ with tests/planfile/heldout2_labels.json
+(other organisations, labelled by a session that had not read the parser), is scored alone with
+
+    .venv/bin/python bench/markdown_import_eval.py --heldout-set heldout2 [--misses]
 """
 
 from __future__ import annotations
@@ -344,7 +349,7 @@ def heldout_tally(judged: list[dict]) -> dict:
 
 
 def print_heldout(results: dict[Path, dict], misses: bool = False) -> None:
-    print("\nHELD-OUT SET (tests/planfile/fixtures/heldout: organisations the parser was not "
+    print(f"\nHELD-OUT SET ({HELDOUT.relative_to(ROOT)}: organisations the parser was not "
           "written on)")
     print(f"{'page':52} {'items':>5} {'right':>5} {'type':>5} {'missed':>6} {'others':>6} "
           f"{'unacc.':>6} {'unlab.':>6}")
@@ -395,7 +400,16 @@ def main() -> int:
                         help="with --types or --heldout: list every labelled item not right")
     parser.add_argument("--heldout", action="store_true",
                         help="only the held-out set (tests/planfile/fixtures/heldout)")
+    parser.add_argument("--heldout-set", metavar="NAME",
+                        help="only the held-out set tests/planfile/fixtures/NAME, labelled in "
+                             "tests/planfile/NAME_labels.json (e.g. heldout2)")
     args = parser.parse_args()
+    if args.heldout_set:
+        global HELDOUT, HELDOUT_LABELS
+        HELDOUT = ROOT / "tests" / "planfile" / "fixtures" / args.heldout_set
+        HELDOUT_LABELS = ROOT / "tests" / "planfile" / f"{args.heldout_set}_labels.json"
+        print_heldout(heldout_results(), misses=args.misses)
+        return 0
     if args.heldout:
         print_heldout(heldout_results(), misses=args.misses)
         return 0
