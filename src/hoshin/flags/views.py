@@ -8,13 +8,20 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
+from django.utils.http import urlencode
 
 from hoshin.core import errors
 from hoshin.flags import services
 from hoshin.flags.models import LABELS, FlagSettings
 from hoshin.org import permissions
 from hoshin.org.models import Unit
+
+
+# Rows on one page of the list; the count above it is always the whole total, the same
+# the X-matrix's flag box shows.
+PER_PAGE = 500
 
 
 @login_required
@@ -26,15 +33,23 @@ def flag_list(request):
         flags = flags.filter(key_result__objective__unit__key=unit_key)
     if code in LABELS:
         flags = flags.filter(code=code)
-    flags = list(flags[:2000])
-    for flag in flags:
+    paginator = Paginator(flags, PER_PAGE)  # counts every open flag once (one COUNT)
+    page = paginator.get_page(request.GET.get("page"))
+    for flag in page.object_list:
         flag.label = LABELS.get(flag.code, flag.code)
     by_unit = [(unit, list(rows)) for unit, rows in
-               groupby(flags, key=lambda f: f.key_result.objective.unit)]
+               groupby(page.object_list, key=lambda f: f.key_result.objective.unit)]
     units = Unit.objects.filter(archived_at__isnull=True).order_by("name").only("key", "name")
+    filters = {k: v for k, v in (("unit", unit_key), ("code", code)) if v}
+
+    def page_url(number: int) -> str:
+        return "?" + urlencode({**filters, "page": number})
+
     return render(request, "flags/list.html", {
-        "nav": "flags", "by_unit": by_unit, "count": len(flags), "units": units,
-        "unit_key": unit_key, "code": code, "labels": LABELS,
+        "nav": "flags", "by_unit": by_unit, "count": paginator.count, "units": units,
+        "unit_key": unit_key, "code": code, "labels": LABELS, "page": page,
+        "prev_url": page_url(page.previous_page_number()) if page.has_previous() else None,
+        "next_url": page_url(page.next_page_number()) if page.has_next() else None,
         "can_configure": permissions.can_edit_strategy(request.user)})
 
 
