@@ -135,7 +135,9 @@ def test_each_item_is_a_card_with_kind_title_link_owner_progress_and_status(plan
         assert f'<li class="st-{status}">{swatch} {word} ' in html
     assert ('<a href="/alignment/?cycle=' + plan.quarter.key + '&amp;status=off_track">1'
             '<span class="visually-hidden"> key result off track</span></a>') in html
-    assert '<a href="/alignment/?cycle=' + plan.quarter.key + '&amp;status=no_data">2' in html
+    # Not started links to exactly the key results never checked in (not "no data",
+    # which holds the silent ones too).
+    assert '<a href="/alignment/?cycle=' + plan.quarter.key + '&amp;status=not_started">2' in html
 
 
 def test_no_control_sits_inside_another_on_the_map_or_a_branch(plan, monkeypatch):

@@ -136,3 +136,33 @@ def test_every_link_of_a_large_map_and_its_branches_leads_to_a_page(plan, monkey
                 pages.append(link)
     assert any(link.startswith("/alignment/branch/") for link in seen)
     assert "/key-results/KR1/" in seen and "/units/sales/" in seen
+
+
+def test_each_legend_count_links_to_exactly_the_key_results_it_counts(db):
+    """Not started and silent are told apart by the filter as by the legend: the silent
+    link lists the key result that went quiet, not the one that never reported."""
+    import datetime as dt
+    import html as html_lib
+    import re
+
+    from hoshin.core import clock
+    from tests.factories import build_plan
+
+    day = dt.date(2026, 11, 19)
+    with clock.at(day):
+        plan = build_plan(day)
+        services.record_checkin(None, plan.kr_sales, value=30, confidence=2, date=day)
+        kr3 = plan.ops_objective.key_results.get(key="KR3")
+        services.record_checkin(None, kr3, value=20, confidence=9, date=dt.date(2026, 10, 5))
+        client = client_for("viewer@acme.test")
+        html = client.get("/alignment/").content.decode()
+        legend = dict((status, (int(n), html_lib.unescape(url))) for status, url, n in re.findall(
+            r'<li class="st-(\w+)">.*?<a href="([^"]+)">(\d+)<span', html))
+        assert legend["silent"][0] == 1 and legend["not_started"][0] == 1
+        shown = {}
+        for status, (count, url) in legend.items():
+            page = client.get(url).content.decode().split('class="alignment"', 1)[1]
+            shown[status] = set(re.findall(r'href="/key-results/([^/"]+)/"', page))
+            assert len(shown[status]) == count, (status, url, shown[status])
+    assert shown["silent"] == {"KR3"} and shown["not_started"] == {"KR2"}
+    assert shown["off_track"] == {"KR1"}

@@ -28,6 +28,7 @@ from hoshin.web.treeview import (
     filter_tree,
     levels_within,
     shown_down_to,
+    shown_status,
 )
 from hoshin.web.treeview import render as render_tree
 
@@ -37,6 +38,11 @@ LARGE_TREE = 400
 # Above this many key-result owners the owner box offers no list to pick from (typing an
 # email still filters): thousands of options would weigh more than the map itself.
 OWNER_CHOICES = 500
+# The status box: the roll-up's statuses, and its "no data" told apart as the cards and
+# the legend tell it (never reported, or gone quiet), so each legend count links to
+# exactly the key results it counts.
+STATUS_CHOICES = {**STATUS_WORDS, "not_started": "not started (no check-in yet)",
+                  "silent": "silent (checked in, then quiet)"}
 
 
 def _default_cycle():
@@ -84,6 +90,9 @@ class _Filters:
         if tree is not None and self.status in STATUS_WORDS:
             tree = filter_tree(tree, lambda n: n["type"] == "key_result"
                                and n["status"] == self.status)
+        elif tree is not None and self.status in SHOWN_STATUS:  # not started, silent
+            tree = filter_tree(tree, lambda n: n["type"] == "key_result"
+                               and shown_status(n) == self.status)
         return tree
 
     def branch_url(self, node: dict) -> str | None:
@@ -110,17 +119,16 @@ class _Filters:
 
     def legend(self, counts: dict[str, int]) -> list[dict]:
         """The status legend with the number of key results in each status, each a link
-        to the map filtered to them (not started and silent are both "no data" there)."""
+        to the map filtered to exactly those key results."""
         return [{"status": status, "word": word, "icon": icon, "count": counts[status],
-                 "url": "/alignment/?" + self.query(
-                     status=status if status in STATUS_WORDS else "no_data")}
+                 "url": "/alignment/?" + self.query(status=status)}
                 for status, (word, icon) in SHOWN_STATUS.items()]
 
     def context(self) -> dict:
         return {"nav": "alignment", "cycles": self.cycles, "cycle": self.cycle,
                 "unit_options": mark_safe(_options(self.units, self.unit_key)),
                 "unit_key": self.unit_key, "owner": self.owner, "status": self.status,
-                "statuses": STATUS_WORDS, "tree_html": None, "nodes": 0, "owners": [],
+                "statuses": STATUS_CHOICES, "tree_html": None, "nodes": 0, "owners": [],
                 "as_of": self.as_of, "today_url": "/alignment/?" + self.query(as_of="")}
 
     def tree(self) -> dict:
