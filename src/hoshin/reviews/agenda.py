@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Max
+from django.db.models import Count, Max, Q
 from django.utils.safestring import SafeString, mark_safe
 
 from hoshin.engine.numbers import number
@@ -22,6 +22,7 @@ from hoshin.reviews.forms import DecisionForm
 from hoshin.reviews.models import AgendaItem, Decision, Review
 from hoshin.reviews.sparkline import sparkline
 from hoshin.reviews.standing import Standing, standing
+from hoshin.reviews.then import Figures, KRFigures
 
 SOURCE_REASONS = {AgendaItem.Source.DEPENDENCY: "dependency",
                   AgendaItem.Source.ACTION: "overdue-action",
@@ -63,39 +64,37 @@ def _with_unit(value: float | None, unit: str) -> str:
     return f"{number(value)} {unit}".strip()
 
 
-def _trend(cycle, checkins: list[CheckIn], weights: dict[str, float]) -> list[tuple[float, float]]:
+def _trend(cycle, checkins, weights: dict[str, float]) -> list[tuple[float, float]]:
     """One point per check-in day (a correction replaces that day's reading), as the
-    share of the quarter gone and the value (a milestone: the share of steps done)."""
+    share of the quarter gone and the value (a milestone: the share of steps done).
+    `checkins` are (date, value, steps_done) in the order they were recorded."""
     days = max(1, (cycle.end - cycle.start).days)
     by_day: dict[dt.date, float] = {}
-    for c in checkins:
-        value = c.value
+    for day, value, steps_done in checkins:
         if weights:
-            value = sum(weights.get(key, 0) for key in (c.steps_done or []))
-        if value is not None:
-            by_day[c.date] = value
+            value = sum(weights.get(key, 0) for key in (steps_done or []))
+        if value is not None and cycle.start <= day <= cycle.end:
+            by_day[day] = value
     return [((day - cycle.start).days / days, value) for day, value in sorted(by_day.items())]
 
 
 def agenda_rows(review: Review, user, *, today: dt.date,
-                forms: dict[int, DecisionForm] | None = None) -> list[AgendaRow]:
+                forms: dict[int, DecisionForm] | None = None,
+                figures: Figures | None = None) -> list[AgendaRow]:
+    """The agenda's rows with today's figures, or with `figures` (then.Figures) those of
+    the moment a past review was held."""
     forms = forms or {}
     cycle = review.cycle
     items = list(review.items.select_related(
         "key_result__owner", "key_result__objective__unit", "key_result__last_checkin",
         "decision__decided_by", "dependency__providing_unit", "dependency__objective__unit"))
     kr_ids = {i.key_result_id for i in items if i.key_result_id}
-    states = key_result_states(KeyResult.objects.filter(id__in=kr_ids), today) if kr_ids else {}
-    checkins: dict[int, list[CheckIn]] = {}
-    for c in (CheckIn.objects.filter(key_result_id__in=kr_ids, date__gte=cycle.start,
-                                     date__lte=cycle.end)
-              .only("key_result_id", "date", "value", "steps_done").order_by("date", "id")):
-        checkins.setdefault(c.key_result_id, []).append(c)
-    weights: dict[int, dict[str, float]] = {}
-    for kr_id, key, weight in MilestoneStep.objects.filter(key_result_id__in=kr_ids) \
-            .values_list("key_result_id", "key", "weight"):
-        weights.setdefault(kr_id, {})[key] = weight
-    open_codes = _open_flag_codes(kr_ids)
+    if figures is None:
+        readings = _live_readings({i.key_result_id: i.key_result for i in items
+                                   if i.key_result_id}, cycle, today)
+    else:
+        readings = {kr_id: _past_reading(figures.of(kr_id)) for kr_id in kr_ids}
+    open_codes = _open_flag_codes(kr_ids, figures.moment.day if figures else None)
     can_run = services.can_run_reviews(user)
     led = permissions.led_unit_ids(user)
     is_open = review.state != Review.State.CLOSED
@@ -108,28 +107,11 @@ def agenda_rows(review: Review, user, *, today: dt.date,
         kr = item.key_result
         if kr is not None:
             row.kr = kr
-            row.state = states.get(kr.pk)
-            kr_weights = weights.get(kr.pk, {})
-            points = _trend(cycle, checkins.get(kr.pk, []), kr_weights)
-            milestone = kr.kind == KeyResult.Kind.MILESTONE
-            last = kr.last_checkin
-            if milestone:
-                done = len(set(last.steps_done or []) & set(kr_weights)) if last else 0
-                row.steps = (done, len(kr_weights))
-            row.facts = {
-                "baseline": "—" if milestone else _with_unit(kr.baseline, kr.unit),
-                "target": "every step" if milestone else _with_unit(kr.target, kr.unit),
-                "now": (f"{row.steps[0]} of {row.steps[1]} steps" if milestone
-                        else _with_unit(last.value if last else None, kr.unit)),
-                "confidence": None if last is None else last.confidence,
-                "checked_on": None if last is None else last.date,
-            }
-            label = (f"{kr.key}: {len(points)} check-in{'s' if len(points) != 1 else ''} "
-                     f"this quarter" + (f", target {row.facts['target']}"
-                                        if not milestone else ""))
-            row.spark = mark_safe(sparkline(  # noqa: S308 - built from numbers, label escaped
-                points, target=1.0 if milestone else kr.target,
-                baseline=0.0 if milestone else kr.baseline, status=row.status, label=label))
+            reading = readings.get(kr.pk)
+            if reading is None:
+                row.facts = {"absent": True}
+            else:
+                _fill(row, cycle, reading)
         row.can_decide = can_run and is_open and services.can_decide(
             user, item, led_units=led, runs_reviews=can_run)
         if row.can_decide:
@@ -137,6 +119,86 @@ def agenda_rows(review: Review, user, *, today: dt.date,
                                                           initial=_initial(item))
         rows.append(row)
     return rows
+
+
+@dataclass
+class _Reading:
+    """What the agenda shows of a key result, today's or at a past moment."""
+
+    key: str
+    kind: str
+    baseline: float | None
+    target: float | None
+    unit: str
+    state: KRState | None
+    last: tuple | None  # (date, value, confidence, steps_done) of the latest check-in
+    checkins: list[tuple]  # (date, value, steps_done), in the order recorded
+    weights: dict[str, float]
+
+
+def _live_readings(krs: dict[int, KeyResult], cycle, today: dt.date) -> dict[int, _Reading]:
+    if not krs:
+        return {}
+    kr_ids = set(krs)
+    states = key_result_states(KeyResult.objects.filter(id__in=kr_ids), today)
+    checkins: dict[int, list[tuple]] = {}
+    for kr_id, day, value, steps_done in (
+            CheckIn.objects.filter(key_result_id__in=kr_ids, date__gte=cycle.start,
+                                   date__lte=cycle.end).order_by("date", "id")
+            .values_list("key_result_id", "date", "value", "steps_done")):
+        checkins.setdefault(kr_id, []).append((day, value, steps_done))
+    weights: dict[int, dict[str, float]] = {}
+    for kr_id, key, weight in MilestoneStep.objects.filter(key_result_id__in=kr_ids) \
+            .values_list("key_result_id", "key", "weight"):
+        weights.setdefault(kr_id, {})[key] = weight
+    readings = {}
+    for kr in krs.values():
+        last = kr.last_checkin
+        readings[kr.pk] = _Reading(
+            key=kr.key, kind=kr.kind, baseline=kr.baseline, target=kr.target, unit=kr.unit,
+            state=states.get(kr.pk),
+            last=None if last is None else (last.date, last.value, last.confidence,
+                                            last.steps_done),
+            checkins=checkins.get(kr.pk, []), weights=weights.get(kr.pk, {}))
+    return readings
+
+
+def _past_reading(fig: KRFigures | None) -> _Reading | None:
+    if fig is None:
+        return None
+    r = fig.row
+    last = fig.last
+    return _Reading(
+        key=r["key"], kind=r["kind"], baseline=r["baseline"], target=r["target"],
+        unit=r["unit"], state=fig.state,
+        last=None if last is None else (last["date"], last["value"], last["confidence"],
+                                        last["steps_done"]),
+        checkins=[(c["date"], c["value"], c["steps_done"]) for c in fig.checkins],
+        weights=fig.step_weights)
+
+
+def _fill(row: AgendaRow, cycle, reading: _Reading) -> None:
+    """The row's facts, status and sparkline from a reading."""
+    row.state = reading.state
+    points = _trend(cycle, reading.checkins, reading.weights)
+    milestone = reading.kind == KeyResult.Kind.MILESTONE
+    last = reading.last
+    if milestone:
+        done = len(set(last[3] or []) & set(reading.weights)) if last else 0
+        row.steps = (done, len(reading.weights))
+    row.facts = {
+        "baseline": "—" if milestone else _with_unit(reading.baseline, reading.unit),
+        "target": "every step" if milestone else _with_unit(reading.target, reading.unit),
+        "now": (f"{row.steps[0]} of {row.steps[1]} steps" if milestone
+                else _with_unit(last[1] if last else None, reading.unit)),
+        "confidence": None if last is None else last[2],
+        "checked_on": None if last is None else last[0],
+    }
+    label = (f"{reading.key}: {len(points)} check-in{'s' if len(points) != 1 else ''} "
+             f"this quarter" + (f", target {row.facts['target']}" if not milestone else ""))
+    row.spark = mark_safe(sparkline(  # noqa: S308 - built from numbers, label escaped
+        points, target=1.0 if milestone else reading.target,
+        baseline=0.0 if milestone else reading.baseline, status=row.status, label=label))
 
 
 def _initial(item: AgendaItem) -> dict:
@@ -155,15 +217,21 @@ def _initial(item: AgendaItem) -> dict:
             "escalated_to": decision.escalated_to}
 
 
-def _open_flag_codes(kr_ids) -> dict[int, list[str]]:
-    """Why an item built before reasons were kept is on the agenda: its open flags."""
+def _open_flag_codes(kr_ids, day: dt.date | None = None) -> dict[int, list[str]]:
+    """Why an item built before reasons were kept is on the agenda: its open flags (on
+    `day`, for a past review)."""
     if not kr_ids:
         return {}
     from hoshin.flags.models import Flag
 
+    flags = Flag.objects.filter(key_result_id__in=kr_ids)
+    if day is None:
+        flags = flags.filter(cleared_on__isnull=True)
+    else:
+        flags = flags.filter(Q(cleared_on__isnull=True) | Q(cleared_on__gt=day),
+                             raised_on__lte=day)
     codes: dict[int, list[str]] = {}
-    for kr_id, code in Flag.objects.filter(key_result_id__in=kr_ids, cleared_on__isnull=True) \
-            .order_by("code").values_list("key_result_id", "code"):
+    for kr_id, code in flags.order_by("code").values_list("key_result_id", "code").distinct():
         codes.setdefault(kr_id, []).append(code)
     return codes
 

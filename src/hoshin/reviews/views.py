@@ -16,7 +16,7 @@ from hoshin.okrs.models import Cycle
 from hoshin.okrs.rules import fiscal_year_of
 from hoshin.org import permissions
 from hoshin.org.models import Organization
-from hoshin.reviews import agenda, ical, services
+from hoshin.reviews import agenda, ical, services, then
 from hoshin.reviews.forms import ActionForm, DecisionForm, ItemForm
 from hoshin.reviews.models import Action, AgendaItem, CalendarFeed, Review
 
@@ -163,20 +163,30 @@ def review_detail(request, pk: int):
             anchor = f"#item{_int(request.POST.get('item'))}" if action == "decide" else ""
             return redirect(reverse("reviews:detail", args=[review.pk]) + anchor)
     today = clock.today()
-    rows = agenda.agenda_rows(review, request.user, today=today, forms=forms)
+    standing = agenda.standings([review], today)[review.pk]
+    figures = _figures(review, standing, today)
+    rows = agenda.agenda_rows(review, request.user, today=today, forms=forms, figures=figures)
     for row in rows:
         row.action_form = ActionForm(prefix_id=f"item{row.item.pk}-action",
                                      initial={"item": row.item.pk})
     return render(request, "reviews/detail.html", {
         "nav": "reviews", "review": review, "rows": rows, "can_run": can_run,
         "open": review.state != Review.State.CLOSED, "today": today,
-        "standing": agenda.standings([review], today)[review.pk],
+        "standing": standing, "figures": figures,
         "actions": review.actions.select_related("owner", "item"),
         "action_form": forms.get("action") or ActionForm(),
         "item_form": forms.get("item") or ItemForm(),
         "continue_reason": services.CONTINUE_REASON,
         **_counts(rows)},
         status=400 if errors_for else 200)
+
+
+def _figures(review: Review, standing, today) -> then.Figures | None:
+    """A past review's figures as they stood when it was held (or on its day, missed)."""
+    if not review.items.filter(key_result__isnull=False).exists():
+        return None
+    moment = then.moment_of(review, standing, today)
+    return then.Figures(moment) if moment is not None else None
 
 
 def _counts(rows) -> dict:
@@ -188,11 +198,13 @@ def _counts(rows) -> dict:
 
 def _decided_item(request, review: Review, forms: dict) -> HttpResponse:
     item_pk = _int(request.POST.get("item"))
-    rows = agenda.agenda_rows(review, request.user, today=clock.today(), forms=forms)
+    today = clock.today()
+    figures = _figures(review, agenda.standings([review], today)[review.pk], today)
+    rows = agenda.agenda_rows(review, request.user, today=today, forms=forms, figures=figures)
     row = next(r for r in rows if r.item.pk == item_pk)
     row.action_form = ActionForm(prefix_id=f"item{item_pk}-action", initial={"item": item_pk})
     return render(request, "reviews/_decided.html", {
-        "row": row, "review": review, "can_run": True,
+        "row": row, "review": review, "can_run": True, "figures": figures,
         "open": review.state != Review.State.CLOSED,
         "continue_reason": services.CONTINUE_REASON, **_counts(rows)})
 
