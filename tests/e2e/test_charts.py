@@ -69,7 +69,10 @@ def test_objective_page_small_multiples_link_to_key_results(login, live_server, 
     cards = page.locator("li.multiple")
     assert cards.count() == 2
     assert cards.first.locator("svg.spark").is_visible()
-    assert page.locator("svg.timeline:visible").count() == 1  # the milestone's timeline
+    # Each key result drawn once: the full burn-up and timeline are on their own pages.
+    assert page.locator("svg.timeline, svg.burnup").count() == 0
+    assert page.locator(".krs svg").count() == 0
+    assert page.get_by_role("link", name="Burn-up chart and check-ins").count() == 1
     screenshot("charts-objective")
     cards.first.locator("a").click()
     page.wait_for_url(f"{live_server.url}/key-results/{plan.kr_sales.key}/")

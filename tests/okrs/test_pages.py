@@ -58,12 +58,20 @@ def test_objective_page_has_charts_with_checkins_and_history(client, plan):
     services.save_key_result(plan.lead, plan.kr_sales, target=40, reason="board raised the bar")
     client.force_login(plan.viewer)
     html = client.get("/objectives/O1/").content.decode()
-    # A burn-up for the numeric key result, a timeline for the milestone (each drawn in
-    # three width classes), and a small chart per key result at the top.
-    assert html.count('class="burnup burnup-wide"') == 1
-    assert html.count('class="timeline timeline-wide"') == 1
+    # Each key result is drawn once: a small chart per key result at the top, linking to
+    # its page. No burn-up or timeline repeats them under the rows (issue #11).
     assert html.count('<li class="multiple"') == 2
-    kr_chart = html[html.index('class="burnup burnup-wide"'):]
+    assert html.count("<svg") == 2
+    assert "burnup" not in html and 'class="timeline' not in html
+    # What the full chart said in words stays under each row, with the way to it.
+    rows = html[html.index('<div class="krs">'):]
+    assert "Now 28 % (" in rows and "target 40 %" in rows and "forecast " in rows
+    assert "Still to do: Curriculum, Pilot, Launch" in rows
+    assert rows.count('href="/key-results/KR1/">Burn-up chart and check-ins') == 1
+    assert rows.count('href="/key-results/KR2/">Timeline and check-ins') == 1
+    # The key result's page has the full burn-up, with both check-ins.
+    kr_page = client.get("/key-results/KR1/").content.decode()
+    kr_chart = kr_page[kr_page.index('class="burnup burnup-wide"'):]
     kr_chart = kr_chart[:kr_chart.index("</svg>")]
     assert "Burn-up of Installer-sold" in kr_chart
     assert kr_chart.count('class="dot"') == 2 and 'class="pace-line"' in kr_chart

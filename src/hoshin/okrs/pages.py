@@ -104,8 +104,11 @@ def objective_page(request, key: str):
     today = clock.today()
     for row in rows:
         kr = row.kr
+        # The page shows the chart's figures in words under each row (the drawing is the
+        # small multiple above, the full burn-up on the key result's page): one size.
         chart = charts.kr_chart(kr, cycle, readings[kr.pk], phases=phases[kr.pk],
-                                steps=list(kr.steps.all()), today=today)
+                                steps=list(kr.steps.all()), today=today,
+                                sizes=charts.SIZES[:1])
         row.extra.update(chart=chart, initiatives=initiatives[kr.pk])
     cards = charts.small_multiples(rows, lambda kr: cycle, lambda kr: readings[kr.pk],
                                    steps_of=lambda kr: list(kr.steps.all()), today=today)
