@@ -33,3 +33,13 @@ def test_measure(text, expected):
 ])
 def test_numbers_are_shown_as_people_write_them(value, unit, shown):
     assert show(value, unit) == shown
+
+
+@pytest.mark.parametrize("value", [2.675, 0.125, 1_234_567.891, -0.005, 12.5, 1e16])
+def test_shown_numbers_come_from_the_one_number_formatter(value):
+    # The Markdown import report writes a number as every page does (engine.numbers):
+    # halves round up as written (2.675 is 2.68, where float formatting says 2.67).
+    from hoshin.engine.numbers import number
+
+    assert show(value) == number(value, grouped=True)
+    assert show(value, "$") == ("-$" if value < 0 else "$") + number(abs(value), grouped=True)

@@ -31,6 +31,8 @@ from __future__ import annotations
 
 import re
 
+from hoshin.engine import numbers
+
 # Numbers written as words ---------------------------------------------------------------
 
 _SMALL = {w: i for i, w in enumerate(
@@ -313,8 +315,7 @@ _SIGN_BEFORE = ("$", "€", "£", "¥", "₹")
 
 def show(value: float, unit: str = "") -> str:
     """A number as people write it: "$4,000,000", "20%", "7 days", "1,200"."""
-    number = f"{abs(value):,.0f}" if float(value).is_integer() \
-        else f"{abs(value):,.2f}".rstrip("0").rstrip(".")
+    number = numbers.number(abs(value), grouped=True)  # the one number formatter
     sign = "-" if value < 0 else ""
     if unit in _SIGN_BEFORE:
         return f"{sign}{unit}{number}"
