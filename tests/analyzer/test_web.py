@@ -132,3 +132,27 @@ def test_draft_endpoint_rows_of_stored_key_results_replace_them(plan, client_for
     form["kr-0-target"] = ""
     html = client.post("/analyzer/draft/?objective=O1", form).content.decode()
     assert "unmeasurable-kr" in html and "KR1" in html
+
+
+def test_a_person_in_a_finding_is_shown_by_name_and_linked_never_by_address(plan, client_for):
+    """overloaded-owner names a person: the page shows them with the person chip linked to
+    their page (issue #11); the API keeps their address as the item's id."""
+    from tests.links import parse
+
+    for i in range(6):  # the member owns KR1 already: 7 > the limit of 5
+        okrs.save_key_result(None, key=f"KX{i}", objective="O1", title=f"Result {i}",
+                             owner=plan.member.email, baseline=0, target=10)
+    html = client_for(plan.viewer).get("/analyzer/", {"cycle": plan.quarter.key}
+                                       ).content.decode()
+    group = html[html.index('id="overloaded-owner"'):]
+    page = parse(group)
+    assert page.links_to(plan.member.get_absolute_url(), plan.member.name)
+    assert '<span class="person-avatar"' in group and ">MM</span>" in group
+    assert page.emails() == [] and plan.member.email not in group
+    # The JSON (API and CLI) keeps the address: it is the item's id there.
+    from hoshin.analyzer import report
+
+    found = [f.as_dict() for f in report.check(plan.quarter.key).findings
+             if f.code == "overloaded-owner"]
+    assert found[0]["items"][0] == {"type": "person", "id": plan.member.email,
+                                    "title": plan.member.name}

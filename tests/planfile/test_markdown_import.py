@@ -284,3 +284,33 @@ def test_an_owner_naming_a_unit_puts_the_objective_in_that_unit(plan):
     # "Ops" names a team, not a person: the team's lead owns its key results.
     assert objective.key_results.get().owner.email == "opslead@acme.test"
     assert not Person.objects.filter(email="ops@imported.invalid").exists()
+
+
+def test_web_preview_and_import_name_people_never_by_address(plan):
+    """Key results' owners and the people an import would create are shown by name with
+    their initials (issue #11); the addresses stay in the report the API returns."""
+    from tests.links import parse
+
+    client = Client()
+    client.force_login(plan.office)
+    form = {"markdown": fixture("sourcegraph-cy19-q4.md"), "cycle": plan.quarter.key,
+            "unit": "sales", "email_domain": "sourcegraph.test"}
+    preview = client.post("/import/markdown/", {**form, "action": "preview"}).content.decode()
+    page = parse(preview)
+    assert "Preview: what an import into" in preview
+    assert page.emails() == [], page.emails()[:3]
+    new = preview[preview.index('id="new-h"'):]
+    # A person the preview would create exists nowhere yet: a name, initials, no link.
+    assert ('<span class="person"><span class="person-avatar" aria-hidden="true"'
+            in new) and '<span class="person-name">Distribution</span>' in new
+    assert not any(link.path.startswith("/people/") for link in parse(new).links)
+    done = client.post("/import/markdown/", {**form, "action": "import"}).content.decode()
+    assert parse(done).emails() == []
+    distribution = Person.objects.get(email="distribution@sourcegraph.test")
+    assert parse(done).links_to(distribution.get_absolute_url(), "Distribution")
+    # The API's report keeps the addresses: they are the owners' ids there.
+    report = import_markdown(plan.office, fixture("sourcegraph-cy19-q4.md"),
+                             cycle=plan.quarter.key, unit="sales", dry_run=True,
+                             email_domain="sourcegraph.test").as_dict()
+    owners = {kr["owner"] for o in report["objectives"] for kr in o["key_results"]}
+    assert "distribution@sourcegraph.test" in owners

@@ -125,3 +125,15 @@ def test_brief_page(plan):
     assert "A third via installers" in member_page and "Save the brief" not in member_page
     assert client_for(plan.lead).post(url, {"action": "brief", "success": "x"}).status_code == 403
     assert client_for(plan.viewer).post(url, {"action": "brief"}).status_code == 403
+
+
+def test_a_new_round_names_its_executives_never_by_address(plan):
+    """The executives to choose are shown by name and role (issue #11); their address is
+    only the value the form sends."""
+    from tests.links import parse
+
+    html = client_for(plan.office).get("/planning/alignment/new/").content.decode()
+    page = parse(html)
+    assert page.emails() == [], page.emails()
+    assert "Lea Lead (Unit lead)" in html
+    assert f'value="{plan.lead.email}"' in html

@@ -124,6 +124,26 @@ def test_overloaded_people_stand_out(client, more):
     assert "4 priorities" in row and "overloaded" in row
 
 
+def test_resource_grid_names_people_with_their_chip_never_their_address(client, more):
+    """A person's row is their name with initials, linked to their page; a unit's row
+    links to the unit (issue #11). The address is only the form's key for the row."""
+    from tests.links import parse
+
+    strategy.save_improvement_priority(None, key="P2", year=YEAR, unit="sales",
+                                       title="Priority 2",
+                                       resources={"member@acme.test": "primary"})
+    for who in ("viewer@acme.test", "office@acme.test"):  # read-only and editable
+        login(client, who)
+        html = client.get(f"/strategy/grids/resources/?year={YEAR}").content.decode()
+        page = parse(html)
+        assert page.emails() == [], (who, page.emails())
+        for person in (more.member, more.lead):
+            assert page.links_to(person.get_absolute_url(), person.name), who
+        row = html[html.index(f'href="{more.member.get_absolute_url()}"'):]
+        assert '<span class="person-avatar"' in html and ">MM</span>" in row[:600]
+        assert page.links_to("/units/ops/", "Operations")
+
+
 def test_unknown_grid_is_404(client, plan):
     login(client, "viewer@acme.test")
     assert client.get("/strategy/grids/nope/").status_code == 404

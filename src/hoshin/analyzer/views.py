@@ -15,7 +15,7 @@ from hoshin.analyzer.plan import SEVERITIES
 from hoshin.analyzer.rules import RULES, counts
 from hoshin.core.errors import DomainError
 from hoshin.okrs.models import Cycle
-from hoshin.org.models import Role
+from hoshin.org.models import Person, Role
 from hoshin.org.decorators import role_required
 
 _ITEM_URLS = {  # item type → URL name taking the item's id
@@ -35,11 +35,33 @@ def item_url(item) -> str | None:
         return None
 
 
+def _people(findings) -> dict[str, Person]:
+    """The people the findings name, by address: a person item's id is their address
+    (the JSON and the CLI keep it), the page shows who they are. One query."""
+    emails = {i.id.lower() for f in findings for i in f.items if i.type == "person" and i.id}
+    if not emails:
+        return {}
+    return {p.email.lower(): p for p in Person.objects.filter(email__in=emails)
+            .only("id", "email", "name")}
+
+
+def person_name(item, people: dict[str, Person]) -> str:
+    """A person item as people know them: the person's name, else the name the finding
+    gave; never an address (an owner typed as an unknown address shows the part before
+    the @)."""
+    found = people.get((item.id or "").lower())
+    name = found.name if found is not None else (item.title or item.id or "")
+    return name.partition("@")[0] if "@" in name else name
+
+
 def _view(findings, labels: dict | None = None) -> list[dict]:
     labels = labels or {}
-    return [{"finding": f, "items": [{"item": i, "url": item_url(i),
-                                      "label": labels.get(i.id, i.id)} for i in f.items]}
-            for f in findings]
+    people = _people(findings)
+    return [{"finding": f, "items": [
+        {"item": i, "url": item_url(i), "label": labels.get(i.id, i.id),
+         **({"person": people.get(i.id.lower()), "name": person_name(i, people)}
+            if i.type == "person" else {})}
+        for i in f.items]} for f in findings]
 
 
 # A page of thousands of overlaps helps nobody; the CLI and the API give them all.

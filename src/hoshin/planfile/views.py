@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from functools import cache
 from pathlib import Path
+from types import SimpleNamespace
 
 from django import forms
 from django.contrib.auth.decorators import login_required
@@ -13,7 +14,7 @@ from django.template import engines
 
 from hoshin.core.errors import DomainError
 from hoshin.okrs.models import Cycle
-from hoshin.org.models import Role, Unit
+from hoshin.org.models import Person, Role, Unit
 from hoshin.planfile.api import MARKDOWN_LIMIT
 from hoshin.planfile.markdown_import import (
     DEFAULT_EMAIL_DOMAIN,
@@ -97,9 +98,32 @@ def markdown_import_page(request):
             form = MarkdownImportForm(
                 {**request.POST.dict(), "markdown": data["markdown"]})
             form.is_valid()
+    if report is not None:
+        _name_people(report)
     return HttpResponse(_template().render({
         "form": form, "report": report, "imported": imported,
     }, request))
+
+
+def _name_people(report) -> None:
+    """Give each key result's owner and each new person a `who` the page shows by name
+    (the {% person %} chip, linked when the person is stored), never by address: the
+    addresses stay in the report's JSON, which the API and the CLI return. A person a
+    preview would create exists nowhere yet, so is named without a link."""
+    emails = {kr["owner"] for o in report.objectives for kr in o["key_results"]}
+    emails |= {p["email"] for p in report.people_created}
+    stored = {p.email: p for p in Person.objects.filter(email__in=emails)}
+    names = {p["email"]: p["name"] for p in report.people_created}
+
+    def who(email: str):
+        return stored.get(email) or SimpleNamespace(name=names.get(email)
+                                                    or email.partition("@")[0])
+
+    for o in report.objectives:
+        for kr in o["key_results"]:
+            kr["who"] = who(kr["owner"])
+    for p in report.people_created:
+        p["who"] = who(p["email"])
 
 
 @cache

@@ -67,7 +67,10 @@ class RoundForm(forms.Form):
     def __init__(self, *args, cycles=(), people=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["cycle"].choices = [(c.key, f"{c.key} {c.name}".strip()) for c in cycles]
-        self.fields["executives"].choices = [(p.email, f"{p.name} ({p.email})") for p in people]
+        # Named as colleagues know them, with their role (never their address, which is
+        # only the value sent).
+        self.fields["executives"].choices = [(p.email, f"{p.name} ({p.get_role_display()})")
+                                             for p in people]
 
     def lines(self) -> list[str]:
         return [line.strip() for line in self.cleaned_data["items"].splitlines()

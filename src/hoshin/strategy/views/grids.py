@@ -177,17 +177,20 @@ def _resource_grid(request):
             messages.success(request, f"Saved the resources: {changed} assignment"
                                       f"{'s' * (changed != 1)} changed.")
             return redirect(f"{request.path}?year={year}")
-    holder_rows = (sorted(((k, p.name, "person") for k, p in people.items()),
+    # Each row holds its person or unit, shown by name (a person with the shared chip,
+    # never their address: the address is only the row's key in the form).
+    holder_rows = (sorted(((k, p.name, "person", p) for k, p in people.items()),
                           key=lambda h: h[1].lower())
-                   + sorted(((k, u.name, "unit") for k, u in units.items()),
+                   + sorted(((k, u.name, "unit", u) for k, u in units.items()),
                             key=lambda h: h[1].lower()))
     table = []
-    for i, (key, name, kind) in enumerate(holder_rows):
+    for i, (key, name, kind, holder) in enumerate(holder_rows):
         roles = [values.get((key, c), "") for c in col_keys]
         load = sum(1 for r in roles if r)
         primary = roles.count(ResourceRole.PRIMARY)
         table.append({
-            "key": key, "name": name, "kind": kind, "load": load, "primary": primary,
+            "key": key, "name": name, "kind": kind, "holder": holder, "load": load,
+            "primary": primary,
             "overloaded": kind == "person" and (load > xmatrix.OVERLOAD_TOTAL
                                                 or primary > xmatrix.OVERLOAD_PRIMARY),
             "error": axis_errors.get(f"holder.{key}"),
