@@ -129,27 +129,45 @@ TEMPLATES = [
 ]
 
 _default_db_url = f"sqlite:///{DATA_DIR / 'hoshin.sqlite3'}"
+# Each worker thread keeps its connection between requests (checked before reuse, so one
+# the server dropped is opened again): opening one, with its PRAGMAs on SQLite, cost more
+# than a page's SQL. HOSHIN_DB_CONN_MAX_AGE=0 closes it after every request.
+_CONN_MAX_AGE = int(os.environ.get("HOSHIN_DB_CONN_MAX_AGE", "600"))
 DATABASES = {
     "default": dj_database_url.parse(
-        os.environ.get("HOSHIN_DATABASE_URL", _default_db_url), conn_max_age=600
+        os.environ.get("HOSHIN_DATABASE_URL", _default_db_url),
+        conn_max_age=_CONN_MAX_AGE, conn_health_checks=True,
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    DATABASES["default"]["CONN_MAX_AGE"] = 0
+    # Django's SQLite backend, plus `PRAGMA optimize` when a connection closes
+    # (hoshin/core/sqlite: the statistics SQLite's planner needs, kept up cheaply).
+    DATABASES["default"]["ENGINE"] = "hoshin.core.sqlite"
     DATABASES["default"]["OPTIONS"] = {
-        # WAL lets readers run while one writer commits; IMMEDIATE avoids the
-        # "database is locked" upgrade deadlock between two writing transactions.
+        # Run once per connection (persistent, so not once per request). WAL lets readers
+        # run while one writer commits; IMMEDIATE avoids the "database is locked" upgrade
+        # deadlock between two writing transactions.
         "init_command": (
             "PRAGMA journal_mode=WAL;"
             "PRAGMA synchronous=NORMAL;"
             "PRAGMA foreign_keys=ON;"
             "PRAGMA busy_timeout=20000;"
+            "PRAGMA analysis_limit=1000;"
         ),
         "transaction_mode": "IMMEDIATE",
         "timeout": 20,
     }
     if DATABASES["default"]["NAME"] not in ("", ":memory:"):
         Path(DATABASES["default"]["NAME"]).parent.mkdir(parents=True, exist_ok=True)
+elif _env_bool("HOSHIN_DB_POOL"):
+    # PostgreSQL: a pool per worker process (psycopg_pool) instead of one connection per
+    # thread; Django refuses persistent connections beside a pool.
+    DATABASES["default"]["CONN_MAX_AGE"] = 0
+    DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {
+        "min_size": 1,
+        "max_size": int(os.environ.get("HOSHIN_DB_POOL_SIZE", "4")),
+        "timeout": 20,
+    }
 
 # Background work runs on a database-backed queue (`hoshin worker`); `hoshin scheduler`
 # enqueues the periodic jobs. No threads are started from a request.

@@ -10,8 +10,34 @@ from django.db import connections
 from hoshin.core.management.commands._base import HoshinCommand
 
 TARGET = "hoshin.wsgi:application"
-# Requests mostly wait on the database, so a few threads per core; granian warns past 2n+1.
-DEFAULT_THREADS = max(2, min(8, 2 * (os.cpu_count() or 1) + 1))
+
+
+def cores() -> int:
+    """The cores this process may run on (a container's CPU set, not the host's count)."""
+    try:
+        return len(os.sched_getaffinity(0)) or 1
+    except (AttributeError, OSError):
+        return os.cpu_count() or 1
+
+
+def _env_int(name: str) -> int | None:
+    value = os.environ.get(name, "").strip()
+    if not value:
+        return None
+    try:
+        return int(value)
+    except ValueError:
+        raise CommandError(f'{name}: "{value}" is not a whole number') from None
+
+
+# A worker is one process bound by the interpreter lock: one per core uses the machine.
+# Inside a worker, threads overlap the waits on the database and the network; more than a
+# few only queue behind the lock (and hold more database connections).
+DEFAULT_THREADS = 4
+
+
+def default_workers() -> int:
+    return cores()
 
 
 def url_of(host: str, port: int) -> str:
@@ -20,23 +46,33 @@ def url_of(host: str, port: int) -> str:
 
 
 class Command(HoshinCommand):
-    help = ("Run the web app and the API under granian (WSGI). Applies migrations and "
-            "collects static files first, so a fresh install needs only this.")
+    help = ("Run the web app and the API under granian (WSGI), one worker process per core. "
+            "Applies migrations and collects static files first, so a fresh install needs "
+            "only this.")
 
     def add_arguments(self, parser):
         parser.add_argument("--host", default=os.environ.get("HOSHIN_HOST", "127.0.0.1"),
                             help="address to listen on (default 127.0.0.1; 0.0.0.0 for all)")
         parser.add_argument("--port", type=int, default=int(os.environ.get("HOSHIN_PORT", 8000)),
                             help="port to listen on (default 8000)")
-        parser.add_argument("--workers", type=int, default=1,
-                            help="worker processes (default 1; each serves many requests "
-                                 "at once on threads)")
-        parser.add_argument("--threads", type=int, default=DEFAULT_THREADS,
-                            help=f"threads per worker (default {DEFAULT_THREADS})")
+        parser.add_argument("--workers", type=int, default=None,
+                            help="worker processes (default HOSHIN_WORKERS, else one per "
+                                 f"core: {default_workers()} here)")
+        parser.add_argument("--threads", type=int, default=None,
+                            help="threads per worker (default HOSHIN_THREADS, else "
+                                 f"{DEFAULT_THREADS})")
         parser.add_argument("--no-migrate", action="store_true",
                             help="do not apply pending migrations before starting")
 
     def handle(self, *args, host, port, workers, threads, no_migrate, **options):
+        if workers is None:
+            workers = _env_int("HOSHIN_WORKERS")
+        if workers is None:
+            workers = default_workers()
+        if threads is None:
+            threads = _env_int("HOSHIN_THREADS")
+        if threads is None:
+            threads = DEFAULT_THREADS
         if workers < 1 or threads < 1:
             raise CommandError("workers and threads: must be at least 1")
         if not no_migrate:
@@ -47,7 +83,9 @@ class Command(HoshinCommand):
         # The workers open their own connections; one inherited across fork is shared
         # by processes that do not know about each other.
         connections.close_all()
-        self.stdout.write(f"Hoshin is running at {url_of(host, port)}  (Ctrl+C to stop)")
+        self.stdout.write(f"Hoshin is running at {url_of(host, port)}  (Ctrl+C to stop; "
+                          f"{workers} worker{'s' if workers != 1 else ''} × {threads} "
+                          "threads)")
         self.stdout.flush()
         try:
             from granian import Granian
@@ -55,8 +93,11 @@ class Command(HoshinCommand):
         except ImportError:
             self.serve_with_gunicorn(host, port, workers, threads)
             return
+        # A worker that dies (out of memory, a crash in a C extension) is started again
+        # instead of leaving the server one core short.
         Granian(TARGET, address=host, port=port, interface=Interfaces.WSGI, workers=workers,
-                blocking_threads=threads, backpressure=threads * 4).serve()
+                blocking_threads=threads, backpressure=threads * 4,
+                respawn_failed_workers=True).serve()
 
     def serve_with_gunicorn(self, host: str, port: int, workers: int, threads: int) -> None:
         gunicorn = shutil.which("gunicorn")

@@ -9,7 +9,7 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import transaction
 
-from hoshin.core import clock
+from hoshin.core import clock, dbstats
 from hoshin.core.management.commands._base import (
     HoshinCommand,
     counts_summary,
@@ -173,6 +173,8 @@ class Command(HoshinCommand):
             # The generator and the importer disagree: a bug, but say exactly where.
             raise CommandError("the demo plan did not import:\n" + error_lines(exc.errors)) \
                 from None
+        # The query planner's statistics for the tables just filled (hoshin/core/dbstats).
+        dbstats.gather()
         name = (doc.get("organization") or {}).get("name", "the demo organisation")
         self.stdout.write(self.style.SUCCESS(f"Loaded {name}: {counts_summary(counts)}."))
         self.print_login(admin, password, loaded=True)

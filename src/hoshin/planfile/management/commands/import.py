@@ -5,6 +5,7 @@ from pathlib import Path
 
 from django.core.management.base import CommandError
 
+from hoshin.core import dbstats
 from hoshin.core.management.commands._base import (
     HoshinCommand,
     counts_summary,
@@ -81,6 +82,8 @@ class Command(HoshinCommand):
             n = len(exc.errors)
             raise CommandError(f"{file}: {n} error{'s' if n != 1 else ''}, nothing was "
                                f"imported:\n{error_lines(exc.errors)}") from None
+        # The query planner's statistics for the tables just filled (hoshin/core/dbstats).
+        dbstats.gather()
         self.stdout.write(f"Imported {file}: {counts_summary(counts)}.", self.style.SUCCESS)
 
     def import_markdown(self, path: Path, options: dict) -> None:
