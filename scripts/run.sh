@@ -10,7 +10,10 @@ PYTHON=${PYTHON:-$(command -v python3.11 || command -v python3)}
 .venv/bin/python -m pip install --quiet --disable-pip-version-check -c requirements/constraints.txt -e .
 
 export HOSHIN_DATA_DIR=${HOSHIN_DATA_DIR:-$PWD/var}
-.venv/bin/hoshin migrate --noinput
+# Quietly: a first run applies about 75 migrations, whose lines would push the login that
+# `hoshin demo` prints out of sight.
+echo "Preparing the database in $HOSHIN_DATA_DIR ..."
+.venv/bin/hoshin migrate --noinput --verbosity 0
 .venv/bin/hoshin demo --if-empty
 # The worker runs queued tasks; the scheduler enqueues periodic jobs. Both stop with the
 # web server.
