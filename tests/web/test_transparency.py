@@ -129,3 +129,29 @@ def test_no_active_quarter(client, plan):
     assert "no active quarter" in client.get("/company/").content.decode()
     html = client.get("/tv/").content.decode()
     assert "no active quarter" in html and "http-equiv" not in html
+
+
+def test_tv_shares_many_units_out_over_company_screens(client, plan):
+    """Above TV_UNITS_PER_SCREEN units, the company screen is several screens, shared out
+    evenly and shown in turn before the units: each unit's tile on exactly one."""
+    from hoshin.web.transparency import TV_UNITS_PER_SCREEN
+
+    for i in range(TV_UNITS_PER_SCREEN):  # 2 + 15 = 17 units: two screens, 9 and 8
+        org.create_unit(None, key=f"team{i:02d}", name=f"Team {i:02d}", parent="acme")
+        okrs.save_objective(None, key=f"OT{i}", cycle=plan.quarter.key, unit=f"team{i:02d}",
+                            title=f"Team objective {i}")
+    login(client)
+    first = client.get("/tv/?every=15").content.decode()
+    assert "Company overview 1 of 2" in first and "Units 1–9 of 17" in first
+    assert refresh_of(first) == (15, "/tv/?page=2&every=15")
+    second = client.get("/tv/?page=2&every=15").content.decode()
+    assert "Company overview 2 of 2" in second and "Units 10–17 of 17" in second
+    names = re.findall(r'<li class="tv-unit"[^>]*>\s*<div class="head"><h2>([^<]+)</h2>',
+                       first + second)
+    assert len(names) == 17 == len(set(names))
+    assert first.count('class="tv-unit"') == 9 and second.count('class="tv-unit"') == 8
+    # Then the units, and from the last unit back round to the first company screen.
+    assert refresh_of(second)[1].startswith("/tv/?unit=")
+    assert "Company overview 2 of 2" in client.get("/tv/?page=9&every=15").content.decode()
+    last = re.findall(r'href="(/tv/\?unit=[^"]+)"', first)[-1].replace("&amp;", "&")
+    assert refresh_of(client.get(last).content.decode())[1] == "/tv/?every=15"

@@ -22,6 +22,14 @@ from hoshin.org.models import Organization, Unit
 
 TV_DEFAULT_SECONDS = 15
 TV_MIN_SECONDS, TV_MAX_SECONDS = 5, 600
+# The company screen shows at most this many unit tiles (five a row, three rows); more
+# units make more company screens, shown in turn like a unit's and shared out evenly (14
+# units: one screen; 16: two of 8), so a 1920 x 1080 screen never scrolls however large
+# the organisation.
+TV_UNITS_PER_SCREEN = 15
+# Above this many screens the header names the screen in words instead of a dot each
+# (dots for 60 units would fill the header and push the screen down).
+TV_MAX_DOTS = 24
 
 
 class _Standing(StandingFigures):
@@ -178,27 +186,60 @@ def _tv_cards(section: UnitSection, cycle: Cycle) -> dict[str, list]:
     return cards
 
 
-def _tv_url(key: str, seconds: int) -> str:
-    query = {"unit": key, "every": seconds} if key else {"every": seconds}
-    return reverse("tv") + "?" + urlencode(query)
+@dataclass
+class _Screen:
+    """One screen of the rotation: a page of the company's unit tiles, or one unit."""
+
+    name: str
+    unit: str = ""  # the unit's key; empty for a company screen
+    page: int = 1   # the company screen's page
+
+    def url(self, seconds: int) -> str:
+        query = {"unit": self.unit} if self.unit else (
+            {"page": self.page} if self.page > 1 else {})
+        return reverse("tv") + "?" + urlencode({**query, "every": seconds})
+
+
+def _per_screen(units: int) -> int:
+    """Unit tiles on each company screen: the fewest screens, evenly filled."""
+    pages = max(1, -(-units // TV_UNITS_PER_SCREEN))
+    return max(1, -(-units // pages))
+
+
+def _screens(sections: list[UnitSection]) -> list[_Screen]:
+    pages = max(1, -(-len(sections) // _per_screen(len(sections))))
+    company = [_Screen("Company" if pages == 1 else f"Company {n} of {pages}", page=n)
+               for n in range(1, pages + 1)]
+    return company + [_Screen(s.name, unit=s.key) for s in sections]
+
+
+def _screen_index(request, screens: list[_Screen]) -> int:
+    """The screen asked for: ?unit=, else the company's ?page= (the first if unknown)."""
+    wanted = request.GET.get("unit", "")
+    if wanted:
+        return next((i for i, s in enumerate(screens) if s.unit == wanted), 0)
+    page = request.GET.get("page", "")
+    pages = sum(1 for s in screens if not s.unit)
+    return min(int(page), pages) - 1 if page.isdigit() and int(page) >= 1 else 0
 
 
 @login_required
 def tv(request):
-    """The company first, then each unit with objectives, one screen at a time: the
-    page moves on to the next after `every` seconds (a small script that pauses while
-    the pointer or focus is on the page, or a plain refresh without scripts)."""
+    """The company first (a screen per TV_UNITS_PER_SCREEN units), then each unit with
+    objectives, one screen at a time: the page moves on to the next after `every`
+    seconds (a small script that pauses while the pointer or focus is on the page, or a
+    plain refresh without scripts)."""
     cycle = _active_quarter()
     sections = company_status(cycle)
     seconds = _seconds(request)
-    keys = [""] + [s.key for s in sections]  # "" is the company screen
-    wanted = request.GET.get("unit", "")
-    index = keys.index(wanted) if wanted in keys else 0
-    section = sections[index - 1] if index else None
+    screens = _screens(sections)
+    index = _screen_index(request, screens)
+    screen = screens[index]
+    section = next((s for s in sections if s.key == screen.unit), None) if screen.unit else None
     next_url = prev_url = None
     if sections:
-        next_url = _tv_url(keys[(index + 1) % len(keys)], seconds)
-        prev_url = _tv_url(keys[(index - 1) % len(keys)], seconds)
+        next_url = screens[(index + 1) % len(screens)].url(seconds)
+        prev_url = screens[(index - 1) % len(screens)].url(seconds)
     objectives = [o for s in sections for o in s.objectives]
     overall = rollup([(1.0, o.progress, Status(o.status)) for o in objectives])
     company_standing = UnitSection("", "", objectives, str(overall[1]), overall[0])
@@ -206,12 +247,20 @@ def tv(request):
     days_left = (cycle.end - today).days if cycle else None
     cards = _tv_cards(section, cycle) if section else {}
     objectives_view = [(o, cards.get(o.key, [])) for o in section.objectives] if section else []
+    per_screen = _per_screen(len(sections))
+    first = (screen.page - 1) * per_screen
+    tiles = sections[first:first + per_screen] if not section else []
+    pages = len(screens) - len(sections)
     return render(request, "web/tv.html", {
-        "cycle": cycle, "section": section, "position": index, "total": len(sections),
-        "sections": sections, "seconds": seconds, "next_url": next_url,
-        "prev_url": prev_url,
-        "next_name": sections[index].name if index < len(sections) else "Company",
+        "cycle": cycle, "section": section, "position": index - pages + 1 if section else 0,
+        "total": len(sections), "sections": sections, "tiles": tiles,
+        "company_page": screen.page if pages > 1 and not section else None,
+        "company_pages": pages, "tiles_from": first + 1, "tiles_to": first + len(tiles),
+        "seconds": seconds, "next_url": next_url, "prev_url": prev_url,
+        "next_name": screens[(index + 1) % len(screens)].name,
         "organization": Organization.current(), "summary": _summary(sections),
         "kr_summary": _summary(sections, "key_results"), "company": company_standing,
-        "days_left": days_left, "objectives": objectives_view,
-        "screens": [("", "Company")] + [(s.key, s.name) for s in sections]})
+        "days_left": days_left, "objectives": objectives_view, "current": index,
+        "screen_count": len(screens),
+        "screens": [(s.url(seconds), s.name) for s in screens]
+        if len(screens) <= TV_MAX_DOTS else []})
