@@ -8,8 +8,9 @@ from hoshin.core import clock
 
 
 class Awaiting:
-    """Fetched on first use only, in one query, and shared by the nav's count and the
-    home page's list, so a page that shows both still pays one query."""
+    """Fetched on first use only. The nav's badge on every page asks for the count alone
+    (one narrow COUNT); the home page's list reads the threads with everything they show
+    (a wide join), and once read the count is their number, so no page pays twice."""
 
     def __init__(self, user):
         self._user = user
@@ -24,9 +25,13 @@ class Awaiting:
             return []
         return awaiting_answer(user, clock.today())
 
-    @property
+    @cached_property
     def count(self) -> int:
-        return len(self.threads)
+        if "threads" in self.__dict__:  # already read for a list on this page
+            return len(self.threads)
+        from hoshin.catchball.services import awaiting_count
+
+        return awaiting_count(self._user)
 
 
 def awaiting(request):
