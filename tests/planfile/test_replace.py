@@ -33,6 +33,11 @@ def test_replace_swaps_the_plan_and_keeps_accounts(plan, small_plan):
     counts = import_plan(small_plan, replace=True)
 
     assert counts["objectives"] == 3
+    # Its rows point at no cycle that is gone (they hang on the cycle by a hidden relation).
+    from hoshin.okrs.models import Cycle, RollupMark, RollupRow
+
+    for model in (RollupMark, RollupRow):
+        assert not model.objects.exclude(cycle__in=Cycle.objects.all()).exists()
     assert set(Objective.objects.values_list("title", flat=True)) == {
         "Make installers our best sales channel", "Install faster",
         "Schedule every install within a day"}
@@ -99,3 +104,19 @@ def test_progress_is_reported_for_each_stage(small_plan):
     assert seen["people"] == (4, 4)
     assert seen["key results"] == (4, 4)
     assert seen["check-ins"] == (4, 4)
+
+
+def test_a_stored_roll_up_is_no_execution_record(plan, small_plan):
+    # Derived data (the roll-up okrs stores per cycle, rebuilt from the plan) goes with
+    # the plan it was computed from: replacing a plan-only database needs no --force.
+    rollups = pytest.importorskip("hoshin.okrs.rollups")
+    rollups.rebuild(plan.quarter)
+
+    counts = import_plan(small_plan, replace=True)
+
+    assert counts["objectives"] == 3
+    # Its rows point at no cycle that is gone (they hang on the cycle by a hidden relation).
+    from hoshin.okrs.models import Cycle, RollupMark, RollupRow
+
+    for model in (RollupMark, RollupRow):
+        assert not model.objects.exclude(cycle__in=Cycle.objects.all()).exists()

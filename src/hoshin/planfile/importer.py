@@ -89,7 +89,13 @@ def _import(doc: dict, replace: bool, force: bool, report: Progress) -> dict:
         with transaction.atomic():
             if replace:
                 _replace_plan_data(report, force)
-            return _Writer(plan, report).write()
+            counts = _Writer(plan, report).write()
+            # Written in bulk, without signals: the stored roll-up of the running quarters
+            # is rebuilt once the import commits.
+            from hoshin.okrs import rollups
+
+            rollups.rebuild_on_commit()
+            return counts
     except DatabaseError as exc:
         raise PlanFileError([f"the database refused the import, so nothing was imported: "
                              f"{exc}"]) from exc
@@ -153,7 +159,11 @@ def _delete_plan_data(report: Progress) -> None:
     for n, model in enumerate(plan_models, start=len(dependents)):
         report("deleting the old plan", n, steps)
         unusual = False
-        for rel in model._meta.related_objects:
+        # Every relation that points here, a hidden one (related_name="+") included: the
+        # raw DELETE below must leave no row of another table pointing at nothing.
+        for rel in model._meta.get_fields(include_hidden=True):
+            if not (rel.auto_created and not rel.concrete and rel.is_relation):
+                continue  # a field of this model, not a relation from elsewhere
             if not outside(rel.related_model):
                 continue
             if rel.many_to_many:

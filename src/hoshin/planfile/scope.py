@@ -30,6 +30,12 @@ PLAN_MODELS = (
 # by email (people, whose passwords and API tokens survive).
 KEPT_MODELS = ("org.Organization", "org.Person", "org.ApiToken")
 
+# Derived data: computed from the plan and rebuilt after an import (the roll-up okrs stores
+# per cycle), so neither carried by a plan file nor an execution record a replace must
+# keep; it goes with the plan it was computed from. Named by label: a model listed here
+# that is not installed is simply absent.
+DERIVED_MODELS = ("okrs.RollupMark", "okrs.RollupRow")
+
 
 def plan_models() -> list[type[Model]]:
     return [apps.get_model(label) for label in PLAN_MODELS]
@@ -43,10 +49,11 @@ def is_history(model: type[Model]) -> bool:
 
 def records_outside_the_plan() -> list[type[Model]]:
     """Every table that is neither plan data nor people nor history (a replace adds to
-    history, never removes from it): the execution records, and the app's own
+    history, never removes from it) nor derived data: the execution records, and the app's own
     bookkeeping, which a replace leaves alone. Many-to-many link tables are left out:
     they belong to the record on either side."""
     plan = set(plan_models()) | {apps.get_model(label) for label in KEPT_MODELS}
     return [model for model in apps.get_models()
             if model not in plan and not is_history(model)
+            and model._meta.label not in DERIVED_MODELS
             and not model._meta.proxy and model._meta.managed]
