@@ -16,7 +16,7 @@ from hoshin.okrs.models import CheckIn, KeyResult
 from hoshin.reviews import services
 from hoshin.reviews.models import Decision, Review
 from hoshin.reviews.sparkline import sparkline
-from hoshin.reviews.standing import standing
+from hoshin.reviews.standing import Who, standing
 from tests.factories import PASSWORD, build_plan
 
 pytestmark = pytest.mark.django_db
@@ -214,6 +214,41 @@ def test_past_reviews_are_held_or_missed_and_later_ones_planned(q3):
     assert "Held" in held_page and "6 Jul by Lea Lead" in held_page
 
 
+def test_the_api_says_which_reviews_were_held_and_which_missed(q3):
+    from hoshin.org import services as org
+    from tests.api.conftest import ApiClient
+
+    reviews = services.reviews_of(q3.quarter)  # Mondays from 6 July
+    held, missed, closed_empty, today_review = reviews[0], reviews[1], reviews[2], reviews[3]
+    item = services.add_item(q3.office, held, title="Installer share")
+    with clock.at(dt.datetime(2026, 7, 6, 10, 30)):
+        services.decide(q3.lead, item, kind="reallocate", rationale="Two fitters")
+    services.add_item(q3.office, closed_empty, title="Updates from each unit")
+    with clock.at(dt.date(2026, 7, 20)):
+        services.close_review(q3.office, closed_empty)
+    viewer = ApiClient(org.create_token(None, q3.viewer))
+    with clock.at(today_review.date):
+        listed = viewer.get("/reviews", cycle=q3.quarter.key).json()
+        one = viewer.get(f"/reviews/{held.pk}").json()
+    by_id = {r["id"]: r for r in listed}
+    assert {k: by_id[held.pk][k] for k in ("standing", "held_on", "held_by", "decisions")} == {
+        "standing": "held", "held_on": "2026-07-06", "held_by": ["lead@acme.test"],
+        "decisions": 1}
+    assert by_id[missed.pk]["standing"] == "missed" and by_id[missed.pk]["held_by"] == []
+    assert by_id[closed_empty.pk]["standing"] == "missed"
+    assert by_id[closed_empty.pk]["state"] == "closed"
+    assert by_id[today_review.pk]["standing"] == "today"
+    assert [r["standing"] for r in listed[4:]] == ["planned"] * (len(listed) - 4)
+    # The page reads the same function: what the API says is what the list shows.
+    assert one["standing"] == "held" and one["held_by"] == ["lead@acme.test"]
+    # Closed, a review was held when and by whom it was closed.
+    with clock.at(dt.datetime(2026, 7, 8, 9, 0)):
+        services.close_review(q3.office, held)
+    with clock.at(today_review.date):
+        closed = viewer.get(f"/reviews/{held.pk}").json()
+    assert (closed["held_on"], closed["held_by"]) == ("2026-07-08", ["office@acme.test"])
+
+
 def test_standing_rules():
     day = dt.date(2026, 7, 6)
     assert standing(date=day, today=day - dt.timedelta(days=1), closed=False,
@@ -221,13 +256,14 @@ def test_standing_rules():
     assert standing(date=day, today=day, closed=False, decisions=0).code == "today"
     assert standing(date=day, today=day + dt.timedelta(days=1), closed=False,
                     decisions=0).code == "missed"
+    lea, oscar = Who("Lea Lead", "lead@acme.test"), Who("Oscar Office", "office@acme.test")
     held = standing(date=day, today=day, closed=False, decisions=2,
-                    last_decided_on=day, deciders=("Lea Lead", "Oscar Office"))
+                    last_decided_on=day, deciders=(lea, oscar))
     assert (held.code, held.held_on, held.held_by_text) == ("held", day,
                                                           "Lea Lead and Oscar Office")
     closed = standing(date=day, today=day + dt.timedelta(days=9), closed=True, decisions=1,
-                      deciders=("Lea Lead",), closed_on=day + dt.timedelta(days=1),
-                      closed_by="Oscar Office")
+                      deciders=(lea,), closed_on=day + dt.timedelta(days=1),
+                      closed_by=oscar)
     assert (closed.code, closed.held_on, closed.held_by) == (
         "held", day + dt.timedelta(days=1), ("Oscar Office",))
     # Decided ahead of its day, the review is not held yet.

@@ -17,11 +17,12 @@ from hoshin.okrs.models import CheckIn, KeyResult, MilestoneStep
 from hoshin.okrs.progress import KRState, key_result_states
 from hoshin.okrs.rows import percent, status_label
 from hoshin.org import permissions
+from hoshin.org.models import Person
 from hoshin.reviews import services
 from hoshin.reviews.forms import DecisionForm
 from hoshin.reviews.models import AgendaItem, Decision, Review
 from hoshin.reviews.sparkline import sparkline
-from hoshin.reviews.standing import Standing, standing
+from hoshin.reviews.standing import Standing, Who, standing
 from hoshin.reviews.then import Figures, KRFigures
 
 SOURCE_REASONS = {AgendaItem.Source.DEPENDENCY: "dependency",
@@ -237,18 +238,24 @@ def _open_flag_codes(kr_ids, day: dt.date | None = None) -> dict[int, list[str]]
 
 
 def standings(reviews: list[Review], today: dt.date) -> dict[int, Standing]:
-    """Held, missed, today or planned for each review, in two queries."""
+    """Held, missed, today or planned for each review, with when and by whom it was held:
+    the one reading of it for the pages, the API, the calendar and the CLI. Three queries
+    at most, whatever the number of reviews."""
     ids = [r.pk for r in reviews]
     counts = {row["item__review_id"]: row for row in
               Decision.objects.filter(item__review_id__in=ids).order_by()
               .values("item__review_id").annotate(n=Count("id"), last=Max("decided_at"))}
-    deciders: dict[int, list[str]] = {}
-    for review_id, name in (Decision.objects.filter(item__review_id__in=ids,
-                                                    decided_by__isnull=False)
-                            .order_by("decided_by__name").values_list("item__review_id",
-                                                                      "decided_by__name")
-                            .distinct()):
-        deciders.setdefault(review_id, []).append(name)
+    deciders: dict[int, list[Who]] = {}
+    for review_id, name, email in (
+            Decision.objects.filter(item__review_id__in=ids, decided_by__isnull=False)
+            .order_by("decided_by__name", "decided_by__email")
+            .values_list("item__review_id", "decided_by__name", "decided_by__email")
+            .distinct()):
+        deciders.setdefault(review_id, []).append(Who(name, email))
+    closer_ids = {r.closed_by_id for r in reviews if r.closed_by_id}
+    closers = {pk: Who(name, email) for pk, name, email in
+               Person.objects.filter(pk__in=closer_ids).values_list("pk", "name", "email")
+               } if closer_ids else {}
     result = {}
     for r in reviews:
         count = counts.get(r.pk, {})
@@ -257,7 +264,7 @@ def standings(reviews: list[Review], today: dt.date) -> dict[int, Standing]:
             date=r.date, today=today, closed=r.state == Review.State.CLOSED,
             decisions=count.get("n", 0), last_decided_on=_local_date(last),
             deciders=tuple(deciders.get(r.pk, ())), closed_on=_local_date(r.closed_at),
-            closed_by=r.closed_by.name if r.closed_by_id else None)
+            closed_by=closers.get(r.closed_by_id))
     return result
 
 

@@ -3,15 +3,19 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Literal
 
 from ninja import Field, Query, Router, Schema
 from ninja.responses import Status
 
+from hoshin.core import clock
 from hoshin.core.api import ERRORS, Input, Measure
 from hoshin.core.errors import NotFound
 from hoshin.okrs.models import Cycle
 from hoshin.reviews import services
+from hoshin.reviews.agenda import standings
 from hoshin.reviews.models import Action, AgendaItem, Review
+from hoshin.reviews.standing import Standing
 
 router = Router(tags=["reviews"])
 
@@ -48,7 +52,16 @@ class ReviewOut(Schema):
     kind: str
     date: dt.date
     week: int
-    state: str
+    state: str = Field(..., description="What was done to it: planned, open (agenda built) "
+                                        "or closed")
+    standing: Literal["held", "missed", "today", "planned"] = Field(
+        ..., description="Whether the meeting took place: held (a decision recorded and its "
+                         "day come, or closed with one), missed (its day passed without a "
+                         "decision, or closed without one), today, or planned")
+    held_on: dt.date | None = Field(..., description="Held: the day it was closed, or of its "
+                                                     "latest decision while open")
+    held_by: list[str] = Field(..., description="Held: who closed it, or who decided (emails)")
+    decisions: int
     status_meeting: bool
 
 
@@ -92,9 +105,11 @@ class ReviewCloseIn(Input):
     notes: str = Field("", max_length=5000)
 
 
-def _review(r: Review) -> dict:
+def _review(r: Review, standing: Standing) -> dict:
     return {"id": r.pk, "cycle": r.cycle.key, "kind": r.kind, "date": r.date, "week": r.week,
-            "state": r.state, "status_meeting": r.status_meeting}
+            "state": r.state, "standing": standing.code, "held_on": standing.held_on,
+            "held_by": standing.held_by_emails, "decisions": standing.decisions,
+            "status_meeting": r.status_meeting}
 
 
 def _detail(r: Review) -> dict:
@@ -109,7 +124,8 @@ def _detail(r: Review) -> dict:
     actions = [{"id": a.pk, "title": a.title, "owner": a.owner.email, "due": a.due,
                 "done_on": a.done_on, "item": a.item_id}
                for a in r.actions.select_related("owner")]
-    return {**_review(r), "items": items, "actions": actions}
+    standing = standings([r], clock.today())[r.pk]
+    return {**_review(r, standing), "items": items, "actions": actions}
 
 
 def _get(pk: int) -> Review:
@@ -127,7 +143,9 @@ def list_reviews(request, cycle: str | None = Query(
            quarters.filter(state=Cycle.State.ACTIVE).order_by("-start").first())
     if row is None:
         raise NotFound.field("cycle", f'no quarter "{cycle}"' if cycle else "no active quarter")
-    return [_review(r) for r in services.reviews_of(row)]
+    reviews = services.reviews_of(row)
+    of = standings(reviews, clock.today())
+    return [_review(r, of[r.pk]) for r in reviews]
 
 
 @router.get("/reviews/{id}", response={200: ReviewDetailOut, **ERRORS})

@@ -11,9 +11,17 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import NamedTuple
 
 PLANNED, TODAY, HELD, MISSED = "planned", "today", "held", "missed"
 LABELS = {PLANNED: "Planned", TODAY: "Today", HELD: "Held", MISSED: "Missed"}
+
+
+class Who(NamedTuple):
+    """A person who held a review: their name for people, their email for the API."""
+
+    name: str
+    email: str
 
 
 @dataclass(frozen=True)
@@ -21,12 +29,20 @@ class Standing:
     code: str
     # Held: when the decisions were taken (or the review closed) and by whom.
     held_on: dt.date | None = None
-    held_by: tuple[str, ...] = ()
+    people: tuple[Who, ...] = ()
     decisions: int = 0
 
     @property
     def label(self) -> str:
         return LABELS[self.code]
+
+    @property
+    def held_by(self) -> tuple[str, ...]:
+        return tuple(p.name for p in self.people)
+
+    @property
+    def held_by_emails(self) -> list[str]:
+        return [p.email for p in self.people]
 
     @property
     def held_by_text(self) -> str:
@@ -37,8 +53,8 @@ class Standing:
 
 
 def standing(*, date: dt.date, today: dt.date, closed: bool, decisions: int,
-             last_decided_on: dt.date | None = None, deciders: tuple[str, ...] = (),
-             closed_on: dt.date | None = None, closed_by: str | None = None) -> Standing:
+             last_decided_on: dt.date | None = None, deciders: tuple[Who, ...] = (),
+             closed_on: dt.date | None = None, closed_by: Who | None = None) -> Standing:
     if decisions and (closed or date <= today):
         # A closed review was held when and by whom it was closed; an open one by the
         # people who decided, on the day of its latest decision.
