@@ -166,3 +166,18 @@ def test_each_legend_count_links_to_exactly_the_key_results_it_counts(db):
             assert len(shown[status]) == count, (status, url, shown[status])
     assert shown["silent"] == {"KR3"} and shown["not_started"] == {"KR2"}
     assert shown["off_track"] == {"KR1"}
+
+
+def test_the_owner_box_offers_people_by_name_never_by_address(plan):
+    """The owner filter is a list of names (the address only the value sent), the one
+    chosen selected; the page's text shows no address (issue #11)."""
+    from tests.links import parse
+
+    client = client_for("viewer@acme.test")
+    html = client.get("/alignment/").content.decode()
+    assert parse(html).emails() == []
+    assert '<option value="member@acme.test">Mia Member</option>' in html
+    assert "<datalist" not in html
+    chosen = client.get("/alignment/", {"owner": "Member@acme.test"}).content.decode()
+    assert '<option value="member@acme.test" selected>Mia Member</option>' in chosen
+    assert parse(chosen).emails() == []

@@ -41,8 +41,7 @@ OWNER_CHOICES = 500
 # The status box: the roll-up's statuses, and its "no data" told apart as the cards and
 # the legend tell it (never reported, or gone quiet), so each legend count links to
 # exactly the key results it counts.
-STATUS_CHOICES = {**STATUS_WORDS, "not_started": "not started (no check-in yet)",
-                  "silent": "silent (checked in, then quiet)"}
+STATUS_CHOICES = {**STATUS_WORDS, "not_started": "not started", "silent": "silent"}
 
 
 def _default_cycle():
@@ -156,19 +155,22 @@ def _names(emails) -> dict[str, str]:
     return names
 
 
-def _owners(tree: dict) -> list[tuple[str, str]]:
+def _owners(tree: dict, chosen: str = "") -> list[tuple[str, str]]:
     """The key-result owners to pick from, as (email, name): the box filters by email,
-    the list shows names."""
+    the list shows names (never an address: an owner the page cannot name shows the part
+    before the @). `chosen`, the owner filtered on, is always among them."""
     owners, stack = set(), [tree]
     while stack:
         node = stack.pop()
         if node.get("owner"):
             owners.add(node["owner"])
         stack.extend(node["children"])
+    if chosen:
+        owners.add(chosen)
     if len(owners) > OWNER_CHOICES:
         return []
     names = _names(owners)
-    return sorted(((email, names.get(email) or email) for email in owners),
+    return sorted(((email, names.get(email) or email.partition("@")[0]) for email in owners),
                   key=lambda pair: (pair[1].lower(), pair[0]))
 
 
@@ -182,7 +184,7 @@ def alignment_map(request):
         except DomainError as exc:
             context["as_of_error"] = exc.errors[0].message
             return render(request, "web/alignment.html", context)
-        context["owners"] = _owners(tree)
+        context["owners"] = _owners(tree, filters.owner)
         tree = filters.apply(tree)
         if tree is not None:
             context["nodes"], counts = census(tree)
