@@ -299,6 +299,9 @@ def test_the_calendar_says_which_reviews_were_held_and_which_missed(q3):
     assert str(held["URL"]).endswith(f"/reviews/{reviews[0].pk}/")
     assert str(events[dt.date(2026, 7, 13)]["DESCRIPTION"]) == "Missed: no decision was recorded."
     assert str(events[dt.date(2026, 7, 20)]["DESCRIPTION"]).startswith("Agenda:")
+    # The event's own status, which calendar apps show: a missed review is cancelled.
+    assert [str(events[dt.date(2026, 7, d)]["STATUS"]) for d in (6, 13, 20)] == [
+        "CONFIRMED", "CANCELLED", "CONFIRMED"]
     listed = re.sub(r"<[^>]+>", " ", page[page.index('class="review-days"'):])
     listed = " ".join(listed.split())
     assert "Mon 6 Jul Monthly business review Held 6 Jul by Oscar Office · 1 decision" in listed

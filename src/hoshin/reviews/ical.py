@@ -87,11 +87,13 @@ def feed(person: Person | None = None) -> bytes:
             for slot in schedule.schedule(cycle.start, cycle.end, rhythm.review_weekday):
                 start = _at(slot.date, rhythm.review_time, zone)
                 review_pk, standing = held.get(slot.date, (None, None))
-                cal.add_component(_event(
+                event = _event(
                     f"review-{cycle.key}-{slot.date.isoformat()}",
                     f"{slot.label} ({cycle.key}, week {slot.week})", start, start + hour,
                     _review_description(standing),
-                    f"/reviews/{review_pk}/" if review_pk else "/reviews/"))
+                    f"/reviews/{review_pk}/" if review_pk else "/reviews/")
+                event.add("status", _review_status(standing))
+                cal.add_component(event)
     deadlines = _deadlines(person, cycles)
     for uid, summary, day in deadlines:
         event = _event(uid, summary, day, day + dt.timedelta(days=1))
@@ -108,6 +110,12 @@ def _review_standings(cycle: Cycle) -> dict:
     reviews = list(Review.objects.filter(cycle=cycle).select_related("closed_by"))
     of = standings(reviews, clock.today())
     return {r.date: (r.pk, of[r.pk]) for r in reviews}
+
+
+def _review_status(standing) -> str:
+    """RFC 5545 STATUS: a missed review is CANCELLED (it did not take place; calendar apps
+    strike it through or hide it); a held, today's or planned one is CONFIRMED."""
+    return "CANCELLED" if standing is not None and standing.code == "missed" else "CONFIRMED"
 
 
 def _review_description(standing) -> str:
