@@ -39,6 +39,9 @@ def _use_test_database() -> None:
 DJANGO = bool(os.environ.get("DJANGO_SETTINGS_MODULE"))
 if DJANGO:
     _use_test_database()
+    # A check-in's flags are judged in its transaction, so a test sees them at once; the
+    # queued path (the server's default) has its own tests (tests/flags/test_checkin_queue.py).
+    settings.FLAGS_JUDGED_IN_CHECKIN = True
 
 
 def pytest_report_header(config):

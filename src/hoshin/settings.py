@@ -172,6 +172,10 @@ elif _env_bool("HOSHIN_DB_POOL"):
 # Background work runs on a database-backed queue (`hoshin worker`); `hoshin scheduler`
 # enqueues the periodic jobs. No threads are started from a request.
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+# A check-in queues the re-judging of its key result's flags for the worker (run after the
+# check-in commits) instead of judging them in the request; the test suite judges them in
+# the check-in's transaction (tests/conftest.py), so a test sees a flag at once.
+FLAGS_JUDGED_IN_CHECKIN = False
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "org.Person"

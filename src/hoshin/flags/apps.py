@@ -12,8 +12,8 @@ class FlagsConfig(AppConfig):
         from hoshin.flags.badges import open_flag_badges
         from hoshin.okrs import badges
 
-        # A flag clears (or is raised) with the check-in that changes its cause, in the
-        # check-in's transaction: okrs publishes the check-in and knows nothing of flags.
+        # A check-in queues the re-judging of its key result (run by the worker once the
+        # check-in committed): okrs publishes the check-in and knows nothing of flags.
         events.subscribe(events.CheckInRecorded, services.judge_after_checkin)
         # Open flags show on every key-result row and on the key result's page.
         badges.register("flags", open_flag_badges, css="flag", heading="At risk",

@@ -11,6 +11,7 @@ import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass, field
 
+from django.conf import settings
 from django.db.models import QuerySet
 
 from hoshin.core import clock, events
@@ -145,11 +146,22 @@ def _tell(kr: KeyResult, flags: list[Flag]) -> None:
 
 def judge_after_checkin(event: events.CheckInRecorded) -> None:
     """Re-judge the key result of a check-in as of the day it was judged on (subscribed to
-    CheckInRecorded in apps.py), inside the check-in's transaction, so a flag clears (or is
-    raised) the moment its cause changes. The owner and lead are told of a raised flag
-    through the outbox in that same transaction: a check-in that rolls back tells nobody."""
-    evaluate_flags(None, today=event.today,
-                   key_results=KeyResult.objects.filter(pk=event.key_result.pk))
+    CheckInRecorded in apps.py).
+
+    By default the check-in only queues the judgement (`tasks.judge_checked_in`, one row
+    written in the check-in's transaction, so a check-in that rolls back queues nothing and
+    a committed one cannot lose it) and `hoshin worker` judges it once the check-in has
+    committed: the request, and SQLite's write lock, do not wait for the flag rules and
+    their notices. With `settings.FLAGS_JUDGED_IN_CHECKIN` (the test suite) it judges in
+    the check-in's transaction instead. Either way a raised flag is told to the owner and
+    unit lead through the notify outbox, written with the flag."""
+    if settings.FLAGS_JUDGED_IN_CHECKIN:
+        evaluate_flags(None, today=event.today,
+                       key_results=KeyResult.objects.filter(pk=event.key_result.pk))
+        return
+    from hoshin.flags.tasks import judge_checked_in
+
+    judge_checked_in.enqueue(event.key_result.pk, event.today.isoformat())
 
 
 def open_flags(*, cycle: Cycle | None = None, units=None) -> QuerySet:
