@@ -131,3 +131,23 @@ def test_hoshin_demo_turns_demo_mode_on_and_the_persona_is_the_printed_admin(db,
     assert offered["office"] == printed
     response = client.post(reverse("demo_login"), {"email": offered["office"]})
     assert response.status_code == 302 and logged_in_as(client) == printed
+
+
+def test_in_demo_mode_the_personas_come_first_and_a_refused_log_in_puts_the_form_first(
+        client, demo):
+    html = client.get(reverse("login")).content.decode()
+    assert html.index("data-persona") < html.index('id="id_username"')
+    assert '<h1 id="personas-h">Try the demo as…</h1>' in html
+    assert "<h2>Or log in with your email</h2>" in html
+    assert "autofocus" not in html  # a phone's keyboard would hide the personas
+    refused = client.post(reverse("login"), {"username": demo.admin.email,
+                                             "password": "wrong"}).content.decode()
+    assert refused.index('id="id_username"') < refused.index("data-persona")
+    assert "<h1>Log in</h1>" in refused and 'role="alert"' in refused
+    assert '<h2 id="personas-h">Try the demo as…</h2>' in refused
+    assert "autofocus" in refused
+
+
+def test_outside_demo_mode_the_form_is_the_page(client, plan):
+    html = client.get(reverse("login")).content.decode()
+    assert "<h1>Log in</h1>" in html and "autofocus" in html and "personas-h" not in html

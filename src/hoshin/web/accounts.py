@@ -43,6 +43,10 @@ class LoginView(auth_views.LoginView):
         # Only a database the demo loader marked: a real organisation's people are never
         # listed to someone who has not logged in.
         context["personas"] = demo_personas() if org_services.is_demo() else []
+        # A refused log-in puts the form (and its message) first; otherwise the demo's
+        # personas come first, the form below them.
+        form = context.get("form")
+        context["failed"] = bool(context.get("lockout") or (form is not None and form.errors))
         return context
 
     def post(self, request, *args, **kwargs):
