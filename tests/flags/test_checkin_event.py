@@ -25,7 +25,7 @@ def late_in_the_quarter(plan):
 
 def test_flags_subscribes_to_check_ins_and_okrs_does_not_call_flags():
     assert events.subscribers(events.CheckInRecorded) == [
-        "hoshin.flags.services.judge_after_checkin"]
+        "hoshin.okrs.rollups._checked_in", "hoshin.flags.services.judge_after_checkin"]
     assert "hoshin.flags" not in (SRC / "okrs" / "services.py").read_text()
 
 

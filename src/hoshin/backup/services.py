@@ -194,6 +194,11 @@ def restore(path: str | Path, *, using: str = DEFAULT_DB_ALIAS,
         except DatabaseError as exc:
             raise BackupError(f"the database refused the restore, so nothing was restored: "
                               f"{exc}") from exc
+    if using == DEFAULT_DB_ALIAS:
+        # The stored roll-up came back as of the day of the backup: recompute it for today.
+        from hoshin.okrs import rollups
+
+        rollups.rebuild_all()
     return header
 
 

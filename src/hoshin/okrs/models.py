@@ -353,3 +353,48 @@ class Dependency(PlanElement):
         constraints = [models.CheckConstraint(
             condition=models.Q(key_result__isnull=False) | models.Q(objective__isnull=False),
             name="dependency_has_subject")]
+
+
+class RollupMark(models.Model):
+    """A cycle whose roll-up is stored (okrs/rollups.py), and the day it holds: a key
+    result's status depends on the date (expected pace, silence), so the rows below are
+    read only while `as_of` is the cycle's day today (`progress.as_of`)."""
+
+    cycle = models.OneToOneField(Cycle, primary_key=True, on_delete=models.CASCADE,
+                                 related_name="rollup_mark")
+    as_of = models.DateField()
+    built_at = models.DateTimeField(default=clock.now)
+
+
+class RollupRow(models.Model):
+    """Progress and status of one item of a cycle's alignment tree, as the roll-up
+    computes it on the mark's day (derived data: no history; `hoshin rollup` rebuilds
+    it). `parent_kind`/`parent_id` say where the item hangs (a key result under its
+    objective, an objective under its place), so a change walks up its own chain."""
+
+    class Kind(models.TextChoices):
+        KEY_RESULT = "key_result"
+        OBJECTIVE = "objective"
+        PRIORITY = "priority"
+        THEME = "theme"
+        ANNUAL = "annual"
+        BREAKTHROUGH = "breakthrough"
+        VISION = "vision"
+
+    cycle = models.ForeignKey(Cycle, on_delete=models.CASCADE, related_name="+")
+    kind = models.CharField(max_length=12, choices=Kind.choices)
+    item_id = models.BigIntegerField()  # 0 for the vision
+    parent_kind = models.CharField(max_length=12, blank=True)
+    parent_id = models.BigIntegerField(null=True)
+    weight = models.FloatField(default=1.0)
+    progress = models.FloatField(null=True)
+    expected = models.FloatField(null=True)
+    status = models.CharField(max_length=10)
+    last_checkin = models.DateField(null=True)
+    confidence = models.PositiveSmallIntegerField(null=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["cycle", "kind", "item_id"],
+                                               name="rollup_row_unique_item")]
+        indexes = [models.Index(fields=["cycle", "parent_kind", "parent_id"],
+                                name="rollup_row_parent")]

@@ -2,9 +2,11 @@
 strategy stands this quarter, what is in trouble, what waits for a decision and when the
 next beats of the drum fall.
 
-Progress and status come from the alignment tree (`okrs.progress.alignment_tree`), the
-same roll-up the alignment map shows, so the cockpit never disagrees with it; the rest
-is counted by the database. A fixed number of queries whatever the size of the plan.
+Progress and status come from the stored roll-up (`okrs.rollups`), the figures of the
+alignment tree the alignment map shows, so the cockpit never disagrees with it; when the
+store does not hold today's figures they come from the tree itself
+(`okrs.progress.alignment_tree`). The rest is counted by the database. A fixed number of
+queries whatever the size of the plan.
 """
 
 from __future__ import annotations
@@ -20,10 +22,19 @@ from django.utils.http import urlencode
 from hoshin.engine.types import Node, Status
 from hoshin.flags.services import open_flags
 from hoshin.notify.models import Rhythm
+from hoshin.okrs import rollups
 from hoshin.okrs.models import Cycle, Theme
 from hoshin.okrs.progress import alignment_tree
 from hoshin.okrs.rows import StandingFigures
+from hoshin.okrs.rules import fiscal_year_of
+from hoshin.org.models import Organization
 from hoshin.reviews.models import Review
+from hoshin.strategy.models import (
+    AnnualObjective,
+    Breakthrough,
+    BreakthroughCorrelation,
+    ImprovementPriority,
+)
 
 
 @dataclass
@@ -107,7 +118,50 @@ def next_weekday(today: dt.date, weekday: int) -> dt.date:
     return today + dt.timedelta(days=(weekday - today.weekday()) % 7)
 
 
-def build(cycle: Cycle, today: dt.date) -> Cockpit:
+def _from_store(cycle: Cycle, today: dt.date):
+    """The strategy items' standing and the key results' status counts from the stored
+    roll-up, as `_from_tree` reads them off the tree; None when the store does not hold
+    today's figures."""
+    figures = rollups.strategy_figures(cycle, today)
+    if figures is None:
+        return None
+    K = rollups.K
+    year = fiscal_year_of(cycle.start, Organization.current().fiscal_year_start)
+
+    def standing(kind, model, name, **filters):
+        items = []
+        for pk, key, title in model.objects.filter(archived_at__isnull=True, **filters) \
+                .values_list("id", "key", "title"):
+            if (kind, pk) not in figures:  # added in this very transaction
+                raise LookupError(key)
+            progress, status = figures[(kind, pk)]
+            items.append((pk, Standing(key, title, reverse(name, args=[key]), progress,
+                                       str(status))))
+        return items
+
+    try:
+        breakthroughs = standing(K.BREAKTHROUGH, Breakthrough, "strategy:breakthrough")
+        annuals = {pk: AnnualRow(s.key, s.title, s.url, s.progress, s.status) for pk, s in
+                   standing(K.ANNUAL, AnnualObjective, "strategy:annual", year=year)}
+        priorities = [s for _, s in standing(K.PRIORITY, ImprovementPriority,
+                                             "strategy:priority", year=year)]
+    except LookupError:
+        return None
+    counts = rollups.key_result_status_counts(cycle, figures)
+    served = dict(breakthroughs)
+    order = {pk: n for n, pk in enumerate(served)}
+    # Each annual objective names the breakthroughs it serves in the tree's order.
+    for b_id, a_id in sorted(BreakthroughCorrelation.objects.filter(
+            breakthrough_id__in=list(served), annual_objective_id__in=list(annuals))
+            .values_list("breakthrough_id", "annual_objective_id"),
+            key=lambda link: order[link[0]]):
+        annuals[a_id].breakthroughs.append(served[b_id].key)
+    return ([s for _, s in breakthroughs], list(annuals.values()), priorities,
+            counts.get(Status.OFF_TRACK, 0), counts.get(Status.AT_RISK, 0),
+            sum(counts.values()))
+
+
+def _from_tree(cycle: Cycle, today: dt.date):
     tree = alignment_tree(cycle, today)
     breakthroughs: list[Standing] = []
     annuals: dict[str, AnnualRow] = {}
@@ -133,8 +187,15 @@ def build(cycle: Cycle, today: dt.date) -> Cockpit:
                 node, reverse("strategy:priority", args=[node.id])))
         if node.type in ("breakthrough", "annual_objective"):
             stack.extend((child, node) for child in reversed(node.children))
-
     statuses = _key_result_statuses(tree)
+    return (breakthroughs, list(annuals.values()), list(priorities.values()),
+            sum(s == Status.OFF_TRACK for s in statuses.values()),
+            sum(s == Status.AT_RISK for s in statuses.values()), len(statuses))
+
+
+def build(cycle: Cycle, today: dt.date) -> Cockpit:
+    breakthroughs, annuals, priorities, off_track, at_risk, key_results = (
+        _from_store(cycle, today) or _from_tree(cycle, today))
     alignment = reverse("alignment")
 
     def listed(status: str) -> str:
@@ -143,9 +204,9 @@ def build(cycle: Cycle, today: dt.date) -> Cockpit:
     silent = open_flags().filter(code="silent").count()
     trouble = [
         Trouble("off_track", "Off track", "far behind the pace the target needs",
-                sum(s == Status.OFF_TRACK for s in statuses.values()), listed("off_track")),
+                off_track, listed("off_track")),
         Trouble("at_risk", "At risk", "behind pace or losing confidence",
-                sum(s == Status.AT_RISK for s in statuses.values()), listed("at_risk")),
+                at_risk, listed("at_risk")),
         Trouble("silent", "Silent", "no check-in for too long",
                 silent, f"{reverse('flags:list')}?{urlencode({'code': 'silent'})}"),
     ]
@@ -160,10 +221,10 @@ def build(cycle: Cycle, today: dt.date) -> Cockpit:
     themes = list(Theme.objects.filter(cycle=cycle, archived_at__isnull=True).order_by("key"))
     return Cockpit(
         cycle=cycle, breakthroughs=breakthroughs,
-        annuals=sorted(annuals.values(), key=lambda a: natural_key(a.key)),
-        priorities=sorted(priorities.values(), key=lambda p: natural_key(p.key)),
+        annuals=sorted(annuals, key=lambda a: natural_key(a.key)),
+        priorities=sorted(priorities, key=lambda p: natural_key(p.key)),
         themes=themes,
-        trouble=trouble, key_results=len(statuses), reviews_due=reviews_due,
+        trouble=trouble, key_results=key_results, reviews_due=reviews_due,
         undecided=undecided, next_review=next_review,
         next_checkin=next_weekday(today, Rhythm.current().checkin_weekday),
         brief_url=reverse("planning:brief", args=[cycle.key]))

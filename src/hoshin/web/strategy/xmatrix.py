@@ -15,7 +15,7 @@ from django.utils.safestring import mark_safe
 from hoshin.flags.models import LABELS as FLAG_LABELS
 from hoshin.flags.services import open_flags
 from hoshin.okrs.models import Cycle
-from hoshin.okrs.progress import strategy_statuses
+from hoshin.okrs.rollups import strategy_statuses
 from hoshin.okrs.rules import fiscal_year_of
 from hoshin.org.models import Organization
 from hoshin.strategy import xmatrix
@@ -26,7 +26,8 @@ from hoshin.web.strategy.years import active_quarter
 
 def real_statuses(year: int, org: Organization) -> tuple[Cycle | None, dict[str, str]]:
     """Status of the year's annual objectives and priorities from the active quarter's OKRs
-    (SPEC §3.8: real execution data, not self-reported colours)."""
+    (SPEC §3.8: real execution data, not self-reported colours), read from the stored
+    roll-up (okrs/rollups.py) when it holds today's figures."""
     cycle = active_quarter()
     if cycle is None or fiscal_year_of(cycle.start, org.fiscal_year_start) != year:
         return None, {}
