@@ -59,3 +59,13 @@ def test_the_layer_box_places_every_app_the_import_contract_places():
     box = _section("Layers").split("```")[1]
     for app in sorted(placed - {"urls", "api", "cli", "settings", "wsgi", "asgi"}):
         assert re.search(rf"^\s*{app}/", box, re.M), app
+
+
+def test_every_registered_job_is_named():
+    from hoshin.notify import scheduler
+
+    section = _section("Periodic jobs")
+    scheduler.discover()
+    assert scheduler.JOBS
+    for name in scheduler.JOBS:
+        assert f"`{name}`" in section, name
