@@ -105,3 +105,16 @@ def test_the_home_page_is_the_same_from_the_store(plan, client):
         live = client.get(reverse("home")).content.decode()
         assert without_tokens(stored) == without_tokens(live)
         assert "trouble-off_track" in stored
+
+
+@pytest.mark.parametrize("url", ["/company/", "/tv/", "/tv/?unit=sales"])
+def test_company_and_tv_read_the_store_and_show_the_same(plan, client, url):
+    with clock.at(DAY):
+        client.force_login(plan.viewer)
+
+        def page():
+            return without_tokens(client.get(url).content.decode())
+
+        live, stored, live_n, stored_n = live_and_stored(page)
+        assert stored == live and "Sales" in live
+        assert stored_n < live_n

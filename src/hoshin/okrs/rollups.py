@@ -544,9 +544,22 @@ def check(today: dt.date | None = None, repair: bool = True) -> list[str]:
 # Reading ----------------------------------------------------------------------------------
 
 
+def with_mark(cycles):
+    """A cycle queryset that reads each cycle's mark in the same query, so a reader knows
+    without another query whether the store holds today's figures."""
+    return cycles.select_related("rollup_mark")
+
+
 def _fresh(cycle: Cycle, today: dt.date | None):
-    """The cycle's rows when they hold today's figures, else None (read live instead)."""
-    return RollupRow.objects.filter(cycle=cycle, cycle__rollup_mark__as_of=as_of(cycle, today))
+    """The cycle's rows, empty unless they hold today's figures (the readers then compute
+    live). No query is spent when the cycle was read `with_mark` and the mark is stale."""
+    day = as_of(cycle, today)
+    if cycle._state.fields_cache.get("rollup_mark", ...) is not ...:
+        mark = cycle._state.fields_cache["rollup_mark"]
+        if mark is None or mark.as_of != day:
+            return RollupRow.objects.none()
+        return RollupRow.objects.filter(cycle=cycle)
+    return RollupRow.objects.filter(cycle=cycle, cycle__rollup_mark__as_of=day)
 
 
 def strategy_figures(cycle: Cycle, today: dt.date | None = None) -> dict | None:

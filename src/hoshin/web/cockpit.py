@@ -87,8 +87,9 @@ class Cockpit:
 def active_quarter() -> Cycle | None:
     """The quarter the cockpit reports on: the latest running one, as /company/ and the
     alignment map take by default, so the links below show the same figures."""
-    return (Cycle.objects.filter(kind=Cycle.Kind.QUARTER, state=Cycle.State.ACTIVE,
-                                 archived_at__isnull=True).order_by("-start").first())
+    return rollups.with_mark(Cycle.objects.filter(
+        kind=Cycle.Kind.QUARTER, state=Cycle.State.ACTIVE,
+        archived_at__isnull=True)).order_by("-start").first()
 
 
 def _standing(node: Node, url: str) -> Standing:

@@ -14,7 +14,7 @@ from django.utils.http import urlencode
 from hoshin.core import clock
 from hoshin.engine.rollup import rollup
 from hoshin.engine.types import Status
-from hoshin.okrs import charts
+from hoshin.okrs import charts, rollups
 from hoshin.okrs.models import CheckIn, Cycle, KeyResult, Objective
 from hoshin.okrs.progress import key_result_states
 from hoshin.okrs.rows import STATUSES, KRRow, StandingFigures, status_label
@@ -64,8 +64,9 @@ class UnitSection(_Standing):
 
 
 def _active_quarter() -> Cycle | None:
-    return (Cycle.objects.filter(kind=Cycle.Kind.QUARTER, state=Cycle.State.ACTIVE,
-                                 archived_at__isnull=True).order_by("-start").first())
+    return rollups.with_mark(Cycle.objects.filter(
+        kind=Cycle.Kind.QUARTER, state=Cycle.State.ACTIVE,
+        archived_at__isnull=True)).order_by("-start").first()
 
 
 def _tree_order(units: list[dict]) -> list[dict]:
@@ -88,13 +89,17 @@ def _tree_order(units: list[dict]) -> list[dict]:
 
 def company_status(cycle: Cycle | None) -> list[UnitSection]:
     """Units that have objectives in `cycle`, with objective and key-result status, in a
-    fixed number of queries whatever the size of the company."""
+    fixed number of queries whatever the size of the company. Key results' states come
+    from the stored roll-up when it holds today's figures, else are computed."""
     if cycle is None:
         return []
     objectives_qs = Objective.objects.filter(cycle=cycle, archived_at__isnull=True)
     krs_qs = KeyResult.objects.filter(objective__in=objectives_qs.values("id"),
                                       archived_at__isnull=True)
-    states = key_result_states(krs_qs)
+    # Read from the stored roll-up when it holds today's figures (okrs/rollups.py).
+    states = rollups.key_result_states(cycle)
+    if states is None:
+        states = key_result_states(krs_qs)
     krs_by_objective: dict[int, list[KRRow]] = {}
     for kr in krs_qs.order_by("key").only("id", "objective_id", "key", "title", "weight"):
         row = KRRow(kr=kr, state=states[kr.pk], due=False)

@@ -4,6 +4,7 @@ pages open on it when no year is asked for (registered in WebConfig.ready())."""
 from __future__ import annotations
 
 from hoshin.core import clock
+from hoshin.okrs import rollups
 from hoshin.okrs.models import Cycle
 from hoshin.okrs.rules import fiscal_year_of
 from hoshin.org.models import Organization
@@ -11,9 +12,11 @@ from hoshin.strategy.views import years
 
 
 def active_quarter() -> Cycle | None:
-    """The running quarter (the latest, should several run)."""
-    return (Cycle.objects.filter(kind=Cycle.Kind.QUARTER, state=Cycle.State.ACTIVE,
-                                 archived_at__isnull=True).order_by("-start").first())
+    """The running quarter (the latest, should several run), with its stored roll-up's
+    mark (okrs/rollups.py)."""
+    return rollups.with_mark(Cycle.objects.filter(
+        kind=Cycle.Kind.QUARTER, state=Cycle.State.ACTIVE,
+        archived_at__isnull=True)).order_by("-start").first()
 
 
 def current_year(org: Organization) -> int:
