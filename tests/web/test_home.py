@@ -85,6 +85,9 @@ def test_no_active_quarter(client, plan):
     services.transition_cycle(None, plan.quarter, "closed", override_reason="test")
     html = home(client, plan.member)
     assert "No quarter is running" in html and 'href="/strategy/x-matrix/"' in html
+    # The quarter just closed is one click away: its grades and retrospectives.
+    assert f'is closed: <a href="/closing/{plan.quarter.key}/">its grades and retrospectives</a>' \
+        in html
 
 
 def test_recent_changes_name_who_what_and_why(client, plan):

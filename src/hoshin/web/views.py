@@ -17,7 +17,7 @@ from hoshin.core import clock
 from hoshin.core.history_view import history_rows
 from hoshin.engine.numbers import number
 from hoshin.engine.rollup import rollup
-from hoshin.okrs.models import CheckIn, KeyResult, Objective
+from hoshin.okrs.models import CheckIn, Cycle, KeyResult, Objective
 from hoshin.okrs.rows import StandingFigures, build_rows
 from hoshin.okrs.views import active_quarters
 from hoshin.org import permissions
@@ -124,6 +124,10 @@ def home(request):
         # Members and leads always see their key results, if only to learn they own none;
         # the cockpit's people only when they own some.
         "show_mine": bool(mine) or board is None,
+        # With no quarter running (the last one just closed), where its results are.
+        "last_closed": None if cycles else Cycle.objects.filter(
+            kind=Cycle.Kind.QUARTER, state=Cycle.State.CLOSED, archived_at__isnull=True)
+        .order_by("-end").first(),
     })
 
 
