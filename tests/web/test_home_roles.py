@@ -102,6 +102,28 @@ def test_each_trouble_count_links_to_a_page_listing_exactly_those_key_results(cl
         assert count == len(keys)
 
 
+def test_the_silent_count_is_this_quarters_and_its_link_shows_those_rows(client, plan):
+    """A key result of another quarter still open (not archived) with a silent flag is not
+    this quarter's trouble: the cockpit does not count it and its link does not list it;
+    the count is the number of rows the link shows (issue #11)."""
+    from hoshin.flags.models import Flag
+
+    other = okrs.save_cycle(None, key="2026-Q3", kind="quarter", start=dt.date(2026, 7, 1),
+                            end=dt.date(2026, 9, 30))
+    okrs.save_objective(None, key="OQ3", cycle=other.key, unit="sales", title="Last quarter")
+    old = okrs.save_key_result(None, key="KRQ3", objective="OQ3", title="Old result",
+                               owner=plan.member.email, baseline=0, target=10)
+    Flag.objects.create(key_result=old, code="silent", message="No check-in.",
+                        raised_on=dt.date(2026, 9, 1))
+    with clock.at(DAY):
+        html = home(client, plan.office)
+        count, url = trouble_link(html, "silent")
+        listed = client.get(url).content.decode()
+    rows = re.findall(r'<span class="flag flag-silent">', listed)
+    assert count == len(rows) == 1
+    assert kr_keys(listed, ("KR1", "KR2", "KR3", "KRQ3")) == {"KR2"}
+
+
 def test_a_count_of_nothing_is_not_a_link(client, plan):
     okrs.record_checkin(None, plan.kr_sales, value=30, confidence=9, date=DAY)
     with clock.at(DAY):

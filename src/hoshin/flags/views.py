@@ -15,6 +15,7 @@ from django.utils.http import urlencode
 from hoshin.core import errors
 from hoshin.flags import services
 from hoshin.flags.models import LABELS, FlagSettings
+from hoshin.okrs.models import Cycle
 from hoshin.org import permissions
 from hoshin.org.models import Unit
 
@@ -26,7 +27,9 @@ PER_PAGE = 500
 
 @login_required
 def flag_list(request):
-    flags = services.open_flags()
+    # ?cycle= keeps one quarter's flags (the cockpit's silent count links so).
+    cycle = Cycle.objects.filter(key=request.GET.get("cycle") or "").first()
+    flags = services.open_flags(cycle=cycle)
     unit_key = request.GET.get("unit") or ""
     code = request.GET.get("code") or ""
     if unit_key:
@@ -40,14 +43,16 @@ def flag_list(request):
     by_unit = [(unit, list(rows)) for unit, rows in
                groupby(page.object_list, key=lambda f: f.key_result.objective.unit)]
     units = Unit.objects.filter(archived_at__isnull=True).order_by("name").only("key", "name")
-    filters = {k: v for k, v in (("unit", unit_key), ("code", code)) if v}
+    filters = {k: v for k, v in (("cycle", cycle.key if cycle else ""), ("unit", unit_key),
+                                 ("code", code)) if v}
 
     def page_url(number: int) -> str:
         return "?" + urlencode({**filters, "page": number})
 
     return render(request, "flags/list.html", {
         "nav": "flags", "by_unit": by_unit, "count": paginator.count, "units": units,
-        "unit_key": unit_key, "code": code, "labels": LABELS, "page": page,
+        "unit_key": unit_key, "code": code, "labels": LABELS, "page": page, "cycle": cycle,
+        "all_quarters_url": "?" + urlencode({k: v for k, v in filters.items() if k != "cycle"}),
         "prev_url": page_url(page.previous_page_number()) if page.has_previous() else None,
         "next_url": page_url(page.next_page_number()) if page.has_next() else None,
         "can_configure": permissions.can_edit_strategy(request.user)})

@@ -202,14 +202,17 @@ def build(cycle: Cycle, today: dt.date) -> Cockpit:
     def listed(status: str) -> str:
         return f"{alignment}?{urlencode({'cycle': cycle.key, 'status': status})}"
 
-    silent = open_flags().filter(code="silent").count()
+    # This quarter's silent key results, as the Flags page lists them with the same
+    # filters: the count is the number of rows its link shows.
+    silent_filters = {"cycle": cycle.key, "code": "silent"}
+    silent = open_flags(cycle=cycle).filter(code="silent").count()
     trouble = [
         Trouble("off_track", "Off track", "far behind the pace the target needs",
                 off_track, listed("off_track")),
         Trouble("at_risk", "At risk", "behind pace or losing confidence",
                 at_risk, listed("at_risk")),
         Trouble("silent", "Silent", "no check-in for too long",
-                silent, f"{reverse('flags:list')}?{urlencode({'code': 'silent'})}"),
+                silent, f"{reverse('flags:list')}?{urlencode(silent_filters)}"),
     ]
 
     reviews = Review.objects.filter(cycle=cycle).exclude(state=Review.State.CLOSED)
