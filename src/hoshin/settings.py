@@ -217,8 +217,10 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
 }
-# Serve straight from the apps' static folders when collectstatic has not been run (tests, dev).
-WHITENOISE_USE_FINDERS = True
+# Serve straight from the apps' static folders when collectstatic has not been run (tests,
+# dev). `hoshin serve` collects them first and turns this off, so WhiteNoise serves the
+# collected copies with their compressed (gzip) variants instead.
+WHITENOISE_USE_FINDERS = _env_bool("HOSHIN_STATIC_FROM_APPS", default=True)
 
 EMAIL_HOST = os.environ.get("HOSHIN_EMAIL_HOST", "localhost")
 EMAIL_PORT = int(os.environ.get("HOSHIN_EMAIL_PORT", "25"))

@@ -3,6 +3,7 @@ from __future__ import annotations
 import os
 import shutil
 
+from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import connections
@@ -80,6 +81,10 @@ class Command(HoshinCommand):
         else:
             self.require_migrated()
         call_command("collectstatic", interactive=False, verbosity=0)
+        # Static files from the collected copies (with their .gz variants), not
+        # from the apps' folders, in this process and in the workers it starts.
+        os.environ["HOSHIN_STATIC_FROM_APPS"] = "off"
+        settings.WHITENOISE_USE_FINDERS = False
         # The workers open their own connections; one inherited across fork is shared
         # by processes that do not know about each other.
         connections.close_all()
@@ -94,10 +99,12 @@ class Command(HoshinCommand):
             self.serve_with_gunicorn(host, port, workers, threads)
             return
         # A worker that dies (out of memory, a crash in a C extension) is started again
-        # instead of leaving the server one core short.
+        # instead of leaving the server one core short. Backpressure is granian's default
+        # (the backlog shared by the workers): a limit of a few requests per thread, as
+        # before, left browsers' kept-alive connections beyond it unanswered for a minute
+        # at 64 clients (bench/http_load.py).
         Granian(TARGET, address=host, port=port, interface=Interfaces.WSGI, workers=workers,
-                blocking_threads=threads, backpressure=threads * 4,
-                respawn_failed_workers=True).serve()
+                blocking_threads=threads, respawn_failed_workers=True).serve()
 
     def serve_with_gunicorn(self, host: str, port: int, workers: int, threads: int) -> None:
         gunicorn = shutil.which("gunicorn")
