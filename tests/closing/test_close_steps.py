@@ -87,3 +87,10 @@ def test_the_close_check_gives_counts_and_names_not_a_line_per_key(q4):  # noqa:
         assert "have no grade" not in html
         assert re.search(r"<summary>\d+ unfinished key results? (is|are) neither carried over "
                          r"nor dropped</summary>", html)
+
+
+def test_a_carry_over_waiting_on_the_annual_review_links_to_it(q4):  # noqa: F811
+    services.accept_suggested(None, q4.quarter)
+    page = client_for("lead@acme.test").get(f"/closing/{q4.quarter.key}/").content.decode()
+    assert ('P1 has no decision in the 2026 annual review yet (<a href="/closing/annual/2026/">'
+            'the annual review</a>)') in page

@@ -116,7 +116,9 @@ def _close_context(cycle: Cycle, user, close_errors=None, override="") -> dict:
             "undecided": check.undecided if not passed else [], "check": check,
             "missing_retros": check.missing_retrospectives,
             "can_close": not closed and permissions.can_edit_strategy(user),
-            "close_errors": close_errors or [], "override_reason": override}
+            "close_errors": close_errors or [], "override_reason": override,
+            # Where a carry-over's "no decision in the annual review" is fixed.
+            "review_year": services._fiscal_year(cycle)}
 
 
 @login_required
