@@ -118,3 +118,22 @@ def test_company_and_tv_read_the_store_and_show_the_same(plan, client, url):
         live, stored, live_n, stored_n = live_and_stored(page)
         assert stored == live and "Sales" in live
         assert stored_n < live_n
+
+
+def test_the_whole_tree_and_the_alignment_map_read_the_store(plan, client):
+    from hoshin.okrs.progress import alignment_tree_data
+
+    with clock.at(DAY):
+        live, stored, live_n, stored_n = live_and_stored(
+            lambda: alignment_tree_data(plan.quarter))
+        assert stored == live and stored["status"] == live["status"]
+        assert stored_n < live_n
+        assert alignment_tree_data(plan.quarter, live=True) == live
+        client.force_login(plan.viewer)
+
+        def page():
+            return without_tokens(client.get(
+                f"/alignment/?cycle={plan.quarter.key}").content.decode())
+
+        live, stored, live_n, stored_n = live_and_stored(page)
+        assert stored == live and "KR3" in live

@@ -161,12 +161,15 @@ def _round(value: float | None) -> float | None:
 
 
 @no_cycle_collection()
-def alignment_tree(cycle: Cycle, today: dt.date | None = None, unit: Unit | None = None) -> Node:
+def alignment_tree(cycle: Cycle, today: dt.date | None = None, unit: Unit | None = None, *,
+                   live: bool = False) -> Node:
     """The whole chain of a cycle: vision → breakthroughs → annual objectives →
     improvement priorities and themes → objectives → key results, with progress and
     status rolled up at every node. With `unit`, only that unit's (and its sub-units')
-    objectives are kept, and branches left empty are pruned."""
-    return _tree(cycle, today, unit)
+    objectives are kept, and branches left empty are pruned. The whole cycle's key results
+    are read from the stored roll-up (okrs/rollups.py) when it holds today's figures,
+    unless `live` (the full recomputation the store is checked against)."""
+    return _tree(cycle, today, unit, live=live)
 
 
 BRANCH_TYPES = ("annual_objective", "improvement_priority", "theme", "objective")
@@ -242,8 +245,53 @@ def _branch_objectives(branch: tuple[str, str], rows: list[dict], places: dict, 
     return ids
 
 
+def _stored_leaves(cycle: Cycle, today: dt.date | None, krs_qs: QuerySet) -> list[Node] | None:
+    """The key-result nodes of the whole cycle, in the order `_tree` makes them, from the
+    stored roll-up: no snapshots, no engine. None unless it holds today's figures of every
+    key result."""
+    from hoshin.okrs import rollups
+
+    figures = rollups.key_result_figures(cycle, today)
+    if figures is None:
+        return None
+    rows = list(krs_qs.order_by("id").values("id", "key", "title", "weight", "kind",
+                                             "objective_id", "owner__email"))
+    if any(kr["id"] not in figures for kr in rows):
+        return None  # changed in this very transaction: computed instead
+    leaves = []
+    for kr in rows:
+        progress, expected, status, last = figures[kr["id"]]
+        leaves.append((kr["objective_id"], Node(
+            id=kr["key"], type="key_result", title=kr["title"], weight=kr["weight"],
+            progress=progress, status=status, leaf=True,
+            extra={"kind": kr["kind"], "owner": kr["owner__email"],
+                   "expected": _round(expected),
+                   "last_checkin": last.isoformat() if last else None})))
+    return leaves
+
+
+def _live_leaves(cycle: Cycle, on: dt.date, krs_qs: QuerySet, objective_nodes: dict,
+                 wanted: set[int] | None) -> None:
+    """The key-result nodes computed from their snapshots, hung under their objectives."""
+    builder = SnapshotBuilder(krs_qs, materialize=False)
+    # In id order, as the default ordering lists each objective's key results.
+    for kr in krs_qs.order_by("id").values(*SNAPSHOT_FIELDS, "key", "title", "objective_id",
+                                           "owner__email"):
+        if wanted is not None and kr["objective_id"] not in wanted:
+            continue
+        snap = builder.snapshot(kr)
+        result = assess(snap, cycle.start, cycle.end, on)
+        node = Node(
+            id=kr["key"], type="key_result", title=kr["title"], weight=kr["weight"],
+            progress=result.progress, status=result.status, leaf=True,
+            extra={"kind": kr["kind"], "owner": kr["owner__email"],
+                   "expected": _round(result.expected),
+                   "last_checkin": snap.last.date.isoformat() if snap.last else None})
+        objective_nodes[kr["objective_id"]].children.append(node)
+
+
 def _tree(cycle: Cycle, today: dt.date | None, unit: Unit | None,
-          branch: tuple[str, str] | None = None) -> Node:
+          branch: tuple[str, str] | None = None, live: bool = False) -> Node:
     """The alignment tree; with `branch`, key results are read only inside that branch
     (every other node's figures are then incomplete: callers keep the branch only)."""
     org = Organization.current()
@@ -272,21 +320,12 @@ def _tree(cycle: Cycle, today: dt.date | None, unit: Unit | None,
         if wanted is not None and len(wanted) <= MATERIALIZE_LIMIT:
             krs_qs = krs_qs.filter(objective_id__in=wanted)
     on = as_of(cycle, today)
-    builder = SnapshotBuilder(krs_qs, materialize=False)
-    # In id order, as the default ordering lists each objective's key results.
-    for kr in krs_qs.order_by("id").values(*SNAPSHOT_FIELDS, "key", "title", "objective_id",
-                                           "owner__email"):
-        if wanted is not None and kr["objective_id"] not in wanted:
-            continue
-        snap = builder.snapshot(kr)
-        result = assess(snap, cycle.start, cycle.end, on)
-        node = Node(
-            id=kr["key"], type="key_result", title=kr["title"], weight=kr["weight"],
-            progress=result.progress, status=result.status, leaf=True,
-            extra={"kind": kr["kind"], "owner": kr["owner__email"],
-                   "expected": _round(result.expected),
-                   "last_checkin": snap.last.date.isoformat() if snap.last else None})
-        objective_nodes[kr["objective_id"]].children.append(node)
+    stored = None if live or unit is not None or branch is not None else \
+        _stored_leaves(cycle, today, krs_qs)
+    for objective_id, node in stored or ():
+        objective_nodes[objective_id].children.append(node)
+    if stored is None:
+        _live_leaves(cycle, on, krs_qs, objective_nodes, wanted)
 
     by_parent: dict[tuple[str, int], list[Node]] = defaultdict(list)
     unlinked: list[Node] = []
@@ -439,10 +478,10 @@ def strategy_statuses(cycle: Cycle, today: dt.date | None = None) -> dict[str, S
 
 @no_cycle_collection()
 def alignment_tree_data(cycle: Cycle, today: dt.date | None = None,
-                        unit: Unit | None = None) -> dict:
+                        unit: Unit | None = None, *, live: bool = False) -> dict:
     """The alignment tree as nested {"id", "type", "title", "progress", "status",
     "children"} dicts, ready for JSON (the API, `hoshin tree --format json`)."""
-    return node_to_dict(alignment_tree(cycle, today, unit))
+    return node_to_dict(alignment_tree(cycle, today, unit, live=live))
 
 
 def _weighted_view(node: Node, weight: float) -> Node:

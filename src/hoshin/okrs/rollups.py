@@ -30,7 +30,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from django.db import transaction
-from django.db.models import Count, Q
+from django.db.models import Count, F, Q
 
 from hoshin.core import clock
 from hoshin.engine.progress import assess
@@ -474,7 +474,7 @@ def rebuild_on_commit() -> None:
 def _tree_figures(cycle: Cycle, today: dt.date | None) -> dict[tuple[str, str], tuple]:
     """(type, key) → (progress, status) of every item of the live alignment tree."""
     figures: dict[tuple[str, str], tuple] = {}
-    stack: list[Node] = [alignment_tree(cycle, today)]
+    stack: list[Node] = [alignment_tree(cycle, today, live=True)]
     while stack:
         node = stack.pop()
         figures[(node.type, node.id)] = (node.progress, str(node.status))
@@ -545,18 +545,18 @@ def check(today: dt.date | None = None, repair: bool = True) -> list[str]:
 
 
 def with_mark(cycles):
-    """A cycle queryset that reads each cycle's mark in the same query, so a reader knows
-    without another query whether the store holds today's figures."""
-    return cycles.select_related("rollup_mark")
+    """A cycle queryset that reads the day each cycle's store holds in the same query
+    (`stored_day`), so a reader of one request knows without another query whether the
+    store holds today's figures."""
+    return cycles.annotate(stored_day=F("rollup_mark__as_of"))
 
 
 def _fresh(cycle: Cycle, today: dt.date | None):
     """The cycle's rows, empty unless they hold today's figures (the readers then compute
-    live). No query is spent when the cycle was read `with_mark` and the mark is stale."""
+    live). No query is spent when the cycle was read `with_mark` and the store is stale."""
     day = as_of(cycle, today)
-    if cycle._state.fields_cache.get("rollup_mark", ...) is not ...:
-        mark = cycle._state.fields_cache["rollup_mark"]
-        if mark is None or mark.as_of != day:
+    if hasattr(cycle, "stored_day"):
+        if cycle.stored_day != day:
             return RollupRow.objects.none()
         return RollupRow.objects.filter(cycle=cycle)
     return RollupRow.objects.filter(cycle=cycle, cycle__rollup_mark__as_of=day)
@@ -611,6 +611,18 @@ def key_result_status_counts(cycle: Cycle, figures: dict) -> dict[str, int]:
         lost = list(rows.filter(kind=K.OBJECTIVE, parent_kind=K.OBJECTIVE,
                                 parent_id__in=lost).values_list("item_id", flat=True))
     return counts
+
+
+def key_result_figures(cycle: Cycle, today: dt.date | None = None) -> dict[int, tuple] | None:
+    """{key result id: (progress, expected, status, last check-in)} of the cycle from the
+    store; None when it does not hold today's figures. One query."""
+    rows = list(_fresh(cycle, today).filter(kind__in=(K.KEY_RESULT, K.VISION)).values_list(
+        "kind", "item_id", "progress", "expected", "status", "last_checkin"))
+    if not any(row[0] == K.VISION for row in rows):
+        return None
+    return {item_id: (progress, expected, Status(status), last)
+            for kind, item_id, progress, expected, status, last in rows
+            if kind == K.KEY_RESULT}
 
 
 def key_result_states(cycle: Cycle, today: dt.date | None = None) -> dict[int, KRState] | None:
