@@ -96,8 +96,10 @@ def first_change() -> dt.datetime | None:
 class HistoryRows(PlanRows):
     """The plan's rows as they stood at `when.moment`."""
 
-    def __init__(self, when: AsOf):
+    def __init__(self, when: AsOf, key_results: set[int] | None = None):
         self.when = when
+        # Only these key results' check-ins are read (a page about a few of them).
+        self.key_results = key_results
         self._theme_history: dict[int, int] = {}
         self._checkins: list[dict] | None = None
 
@@ -133,9 +135,11 @@ class HistoryRows(PlanRows):
         if self._checkins is None:
             # Recorded by then, and about a day up to then (a check-in may be dated a day
             # ahead of when it is recorded).
-            self._checkins = list(CheckIn.objects.filter(date__lte=self.when.day,
-                                                         created_at__lte=self.when.moment)
-                                  .order_by().values(*CHECKIN_COLUMNS))
+            rows = CheckIn.objects.filter(date__lte=self.when.day,
+                                          created_at__lte=self.when.moment)
+            if self.key_results is not None:
+                rows = rows.filter(key_result_id__in=self.key_results)
+            self._checkins = list(rows.order_by().values(*CHECKIN_COLUMNS))
         return iter(self._checkins)
 
 
@@ -143,7 +147,9 @@ class PlanAt:
     """The whole plan at one moment: the plan file, the alignment tree of a cycle, and the
     API's objectives and key results, each as its live counterpart would have shown it."""
 
-    def __init__(self, when: AsOf):
+    def __init__(self, when: AsOf, key_results: set[int] | None = None):
+        """`key_results`: read the check-ins of these key results only (their states are
+        all a caller about a few of them needs); the plan's tables are read whole."""
         first = first_change()
         if first is None or first > when.moment:
             since = ("nothing has been recorded yet" if first is None else
@@ -151,7 +157,7 @@ class PlanAt:
             raise AsOfError.field("as_of", f"the plan did not exist yet on {when.label} "
                                            f"({since})")
         self.when = when
-        self.source = HistoryRows(when)
+        self.source = HistoryRows(when, key_results)
         self.builder = _Builder(self.source)
         t = self.builder.tables
         self.org = next((r for r in t["org.Organization"] if r["id"] == 1), None)
