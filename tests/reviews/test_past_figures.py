@@ -9,6 +9,7 @@ import re
 
 import pytest
 from django.test import Client
+from django.utils import timezone
 
 from hoshin.core import clock
 from hoshin.okrs import services as okrs
@@ -153,3 +154,22 @@ def test_a_plan_recorded_after_its_reviews_says_its_targets_are_todays():
     _, facts, points = item(shown, agenda_item.pk)
     assert "Now 22 %" in facts and "Target 35 %" in facts
     assert points == "" and "KR1: 1 check-in this quarter" in shown  # one point, no line
+
+
+def test_a_past_agenda_reads_the_check_ins_of_its_own_key_results_only(q3):
+    from hoshin.okrs.models import KeyResult
+    from hoshin.reviews.standing import MISSED
+    from hoshin.reviews.then import Figures, Moment
+
+    kr3 = KeyResult.objects.get(key="KR3")
+    for day in (dt.date(2026, 7, 3), dt.date(2026, 7, 10)):
+        with clock.at(at(day)):
+            okrs.record_checkin(q3.member, q3.kr_sales, value=22, confidence=7)
+            okrs.record_checkin(q3.other_lead, kr3, value=28, confidence=7)
+    evening = timezone.make_aware(at(dt.date(2026, 7, 13), 23))
+
+    figures = Figures(Moment(evening, dt.date(2026, 7, 13), MISSED), {q3.kr_sales.pk})
+
+    read = list(figures.plan.source.checkins())
+    assert len(read) == 2 and {c["key_result_id"] for c in read} == {q3.kr_sales.pk}
+    assert figures.of(q3.kr_sales.pk).last["value"] == 22

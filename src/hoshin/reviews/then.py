@@ -67,8 +67,8 @@ class _DatedBy(PlanAt):
     """Today's plan with only the check-ins dated up to `day`, judged on that day: for a
     moment before the plan's recorded history begins."""
 
-    def __init__(self, now: AsOf, day: AsOf):
-        super().__init__(now)
+    def __init__(self, now: AsOf, day: AsOf, key_results: set[int]):
+        super().__init__(now, key_results)
         self.when = day  # status and pace are judged on the review's day
 
     def checkins_of(self, kr_id: int) -> list[dict]:
@@ -91,18 +91,18 @@ class KRFigures:
 
 
 class Figures:
-    """The key results of an agenda as they stood at a moment."""
+    """The key results of an agenda (`key_results`, their ids) as they stood at a moment."""
 
-    def __init__(self, moment: Moment):
+    def __init__(self, moment: Moment, key_results: set[int]):
         self.moment = moment
         when = AsOf(moment.at, moment.day.isoformat())
         # Set when the plan's history starts after the moment: targets are today's.
         self.targets_since: dt.datetime | None = None
         try:
-            self.plan: PlanAt = PlanAt(when)
+            self.plan: PlanAt = PlanAt(when, key_results)
         except AsOfError:
             self.targets_since = first_change()
-            self.plan = _DatedBy(AsOf(LAST_RECORDED, "today"), when)
+            self.plan = _DatedBy(AsOf(LAST_RECORDED, "today"), when, key_results)
         tables = self.plan.builder.tables
         self._rows = {r["id"]: r for r in tables["okrs.KeyResult"]}
         self._steps: dict[int, dict[str, float]] = {}

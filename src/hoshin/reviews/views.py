@@ -183,10 +183,12 @@ def review_detail(request, pk: int):
 
 def _figures(review: Review, standing, today) -> then.Figures | None:
     """A past review's figures as they stood when it was held (or on its day, missed)."""
-    if not review.items.filter(key_result__isnull=False).exists():
+    key_results = set(review.items.filter(key_result__isnull=False)
+                      .values_list("key_result_id", flat=True))
+    if not key_results:
         return None
     moment = then.moment_of(review, standing, today)
-    return then.Figures(moment) if moment is not None else None
+    return then.Figures(moment, key_results) if moment is not None else None
 
 
 def _counts(rows) -> dict:
