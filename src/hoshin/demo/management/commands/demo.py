@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import contextlib
 import re
 
 from django.conf import settings
@@ -62,6 +63,12 @@ def not_a_demo() -> list[str]:
         reasons.append(f"{n} {'person is' if n == 1 else 'people are'} not the demo's: "
                        f"{shown}{', ...' if n > 3 else ''}")
     return reasons
+
+
+def story_start(doc: dict):
+    """The first day of the demo document's first quarter (None without quarters)."""
+    starts = [c["start"] for c in doc.get("cycles", []) if c.get("kind") == "quarter"]
+    return min(starts) if starts else None
 
 
 def plan_counts() -> dict[str, int]:
@@ -151,11 +158,18 @@ class Command(HoshinCommand):
         force = force or (replace and not not_demo)
 
         doc = synthetic_plan(people, day, seed) if people else demo_plan(day)
+        # The demo company's plan was set when its story starts (its first quarter), so its
+        # history says so: the plan as it stood on any day of the story (export --as-of,
+        # ?as_of=, the alignment map's date picker) is there on a fresh demo. Only into a
+        # database without a plan: a replaced plan's deletion must not be dated before the
+        # changes made to it.
+        set_at = None if people or existing else story_start(doc)
         admin_email = next((p["email"] for p in doc.get("people", [])
                             if p.get("role") == "admin"), None)
         try:
             with transaction.atomic(), self.progress() as report:
-                counts = import_plan(doc, replace=replace, force=force, progress=report)
+                with clock.at(set_at) if set_at else contextlib.nullcontext():
+                    counts = import_plan(doc, replace=replace, force=force, progress=report)
                 if not people:
                     load_demo_extras(day)
                 admin = self.first_admin(admin_email)
