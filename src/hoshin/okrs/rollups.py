@@ -107,10 +107,9 @@ def _objective_figures(children, child_weight: float) -> tuple[float | None, str
     return progress, str(status)
 
 
-def _upper(cycle: Cycle, tops: list[dict]) -> dict[tuple[str, int], dict]:
+def _upper(cycle: Cycle, tops: list[dict], org: Organization) -> dict[tuple[str, int], dict]:
     """Priorities, themes, annual objectives, breakthroughs and the vision from the top
     objectives' figures, exactly as alignment_tree hangs and weighs them."""
-    org = Organization.current()
     year = fiscal_year_of(cycle.start, org.fiscal_year_start)
     under: dict[tuple[str, int | None], list] = defaultdict(list)
     for top in tops:
@@ -166,7 +165,8 @@ def _upper(cycle: Cycle, tops: list[dict]) -> dict[tuple[str, int], dict]:
 def compute(cycle: Cycle, today: dt.date | None = None) -> dict[tuple[str, int], dict]:
     """Every item's figures for the cycle, computed from the plan: {(kind, id): figures}."""
     on = as_of(cycle, today)
-    child_weight = 1.0 if Organization.current().include_child_objectives else 0.0
+    org = Organization.current()
+    child_weight = 1.0 if org.include_child_objectives else 0.0
     objectives_qs = Objective.objects.filter(cycle=cycle, archived_at__isnull=True)
     rows = list(objectives_qs.order_by().values_list(
         "id", "parent_objective_id", "parent_priority_id", "parent_theme_id", "parent_annual_id"))
@@ -203,7 +203,7 @@ def compute(cycle: Cycle, today: dt.date | None = None) -> dict[tuple[str, int],
                 stack.extend((c, False) for c in child_objectives[oid])
     tops = [f for (kind, _), f in out.items()
             if kind == K.OBJECTIVE and f["parent_kind"] != K.OBJECTIVE]
-    out.update(_upper(cycle, tops))
+    out.update(_upper(cycle, tops, org))
     return out
 
 
@@ -293,6 +293,7 @@ class _Chain:
     on: dt.date
     walk: set[int] = field(default_factory=set)  # objectives to recompute from their children
     upper: bool = False
+    org: Organization = field(default_factory=Organization.current)
 
     def rows(self, **filters):
         return RollupRow.objects.filter(cycle=self.cycle, **filters)
@@ -314,7 +315,8 @@ class _Chain:
                 KeyResult.objects.filter(id__in=key_results, archived_at__isnull=True,
                                          objective__in=live_objectives.values("id")),
                 self.cycle, self.on)
-            self.rows(kind=K.KEY_RESULT, item_id__in=key_results - figures.keys()).delete()
+            if gone := key_results - figures.keys():
+                self.rows(kind=K.KEY_RESULT, item_id__in=gone).delete()
             _upsert(self.cycle, {(K.KEY_RESULT, pk): f for pk, f in figures.items()})
             self.walk.update(f["parent_id"] for f in figures.values())
         if objectives:
@@ -374,7 +376,7 @@ class _Chain:
     def walk_up(self) -> None:
         """Recompute the objectives to walk from their children's rows, then their parents,
         stopping where nothing changes."""
-        child_weight = 1.0 if Organization.current().include_child_objectives else 0.0
+        child_weight = 1.0 if self.org.include_child_objectives else 0.0
         while self.walk:
             batch, self.walk = self.walk, set()
             children: dict[int, list[dict]] = defaultdict(list)
@@ -392,7 +394,7 @@ class _Chain:
     def strategy(self) -> None:
         tops = list(self.rows(kind=K.OBJECTIVE).exclude(parent_kind=K.OBJECTIVE).values(
             "parent_kind", "parent_id", "progress", "status"))
-        items = _upper(self.cycle, tops)
+        items = _upper(self.cycle, tops, self.org)
         stored = {(row["kind"], row["item_id"]): row for row in self.rows(kind__in=UPPER).values(
             "kind", "item_id", *FIGURES)}
         changed = {key: f for key, f in items.items()
