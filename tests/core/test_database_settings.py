@@ -82,6 +82,14 @@ def test_closing_a_sqlite_connection_gathers_statistics_for_what_it_queried(sqli
         cursor.executemany("INSERT INTO objective (unit) VALUES (%s)",
                            [(i % 40,) for i in range(2000)])
         cursor.execute("SELECT count(*) FROM objective WHERE unit = 3")
+    # Closed within a minute of opening (a connection per request): nothing added.
+    sqlite_file.close()
+    with sqlite_file.cursor() as cursor:
+        assert not cursor.execute("SELECT name FROM sqlite_master "
+                                  "WHERE name = 'sqlite_stat1'").fetchall()
+        cursor.execute("SELECT count(*) FROM objective WHERE unit = 3")
+    # A kept connection closing after its ten minutes.
+    sqlite_file.opened_at -= 600
     sqlite_file.close()
     with sqlite_file.cursor() as cursor:
         rows = cursor.execute("SELECT tbl, idx FROM sqlite_stat1").fetchall()
