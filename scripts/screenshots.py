@@ -34,6 +34,7 @@ PAGES = [
     ("reviews", 0, "/reviews/"),
     ("review", 0, "a[href^='/reviews/'][href$='/']:not([href='/reviews/'])"),
     ("tv", 0, "/tv/"),
+    ("quarter-close", 0, "/closing/"),
     ("home-unit-lead", 1, "/"),
     ("unit", 1, "a[href*='/units/']"),
     ("objective", 1, "a[href*='/objectives/']:not([href$='/new/'])"),
