@@ -151,3 +151,22 @@ def test_in_demo_mode_the_personas_come_first_and_a_refused_log_in_puts_the_form
 def test_outside_demo_mode_the_form_is_the_page(client, plan):
     html = client.get(reverse("login")).content.decode()
     assert "<h1>Log in</h1>" in html and "autofocus" in html and "personas-h" not in html
+
+
+def test_the_owner_persona_stays_the_same_after_the_visitor_checks_in(client, demo):
+    """Before: once the one member due had checked in nobody was due, and the card went to
+    whoever came first by number of key results and name."""
+    from hoshin.okrs import services as okrs
+    from tests.factories import person
+
+    other = person("abe@acme.test", "member", "Abe Able", units=["sales"])
+    org.set_shared_password([other.email], DEMO_PASSWORD)
+    for key in ("KR7", "KR8"):  # more key results than Mia, none due
+        kr = okrs.save_key_result(None, key=key, objective="O1", title=f"Able {key}",
+                                  owner=other.email, kind="increase", baseline=0, target=10)
+        okrs.record_checkin(None, kr, value=1, confidence=7)
+    assert personas(client.get(reverse("login")).content.decode())["owner"] == demo.member.email
+    for kr in okrs.KeyResult.objects.filter(owner=demo.member):
+        okrs.record_checkin(demo.member, kr, value=kr.baseline + 1, confidence=7)
+    html = client.get(reverse("login")).content.decode()
+    assert personas(html)["owner"] == demo.member.email

@@ -15,7 +15,7 @@ from django.contrib import messages
 from django.contrib.auth import authenticate
 from django.contrib.auth import login as auth_login
 from django.contrib.auth import views as auth_views
-from django.db.models import Count, Q
+from django.db.models import Count, F, Max, Q
 from django.http import Http404
 from django.shortcuts import redirect
 from django.urls import reverse_lazy
@@ -129,7 +129,7 @@ def demo_personas(today: dt.date | None = None) -> list[Persona]:
     """One person per role for a visitor to try the demo as, picked from the data the same
     way every time: the first admin (the login `hoshin demo` prints), the unit lead whose
     unit has the most objectives this quarter, the member with the most key results due a
-    check-in, and the first viewer. A handful of queries, whatever the organisation."""
+    check-in (the one who checked in last among equals), and the first viewer. A handful of queries, whatever the organisation."""
     today = today or clock.today()
     quarters = list(active_quarters())
     people = Person.objects.filter(is_active=True)
@@ -162,8 +162,13 @@ def demo_personas(today: dt.date | None = None) -> list[Persona]:
                                        objective__archived_at__isnull=True,
                                        owner__role=Role.MEMBER, owner__is_active=True)
     due = Q(last_checkin__isnull=True) | Q(last_checkin__date__lte=today - DUE_AFTER)
-    owners = (running.values("owner").annotate(n=Count("id"), due=Count("id", filter=due))
-              .order_by("-due", "-n", "owner__name", "owner"))
+    # Among equals, the one who checked in last: once the visitor has checked in as the
+    # owner nobody may be due any more, and the card should not turn into someone else.
+    owners = (running.values("owner")
+              .annotate(n=Count("id"), due=Count("id", filter=due),
+                        latest=Max("last_checkin__created_at"))
+              .order_by("-due", F("latest").desc(nulls_last=True), "-n", "owner__name",
+                        "owner"))
     row = next(iter(owners[:1]), None)
     if row is not None:
         owner = people.get(pk=row["owner"])
