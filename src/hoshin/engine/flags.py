@@ -119,8 +119,8 @@ def flag_reasons(kr: KRSnapshot, readings: Sequence[Reading], start: dt.date, en
             f"{policy.low_confidence}). Talk about what would raise it.")))
     if last.blockers.strip():
         flags.append(FlagReason("blockers", (
-            f"Blocked: {last.blockers.strip()[:300].rstrip('.!')}. Unblock it or escalate at "
-            f"the next review.")))
+            f"The last check-in names a blocker: {last.blockers.strip()[:300].rstrip('.!')}. "
+            f"Unblock it or escalate at the next review.")))
     return flags
 
 
