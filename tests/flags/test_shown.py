@@ -27,7 +27,8 @@ def test_open_flags_show_on_home_and_on_the_key_result_page(client, plan):
                         date=max(plan.quarter.start, dt.date.today()))
     client.force_login(plan.member)
     home = client.get(reverse("home")).content.decode()
-    assert '<span class="badge flag" title="The last check-in names a blocker: Price list not signed off.' in home
+    assert ('<span class="badge flag" title="The last check-in names a blocker: '
+            'Price list not signed off.') in home
     assert ">Blocked</span>" in home
     page = client.get(reverse("okrs:key_result", args=["KR1"])).content.decode()
     assert "At risk" in page and "Price list not signed off" in page
