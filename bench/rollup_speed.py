@@ -34,7 +34,8 @@ from run import PG_ADMIN_URL, RESULTS, _end_of_this_quarter, percentile  # noqa:
 
 PAGES = [("cockpit home", "/"), ("x-matrix", "/strategy/x-matrix/"),
          ("company", "/company/"), ("tv", "/tv/"),
-         ("alignment map", "/alignment/?cycle={cycle}"), ("tree API", "/api/v1/cycles/{cycle}/tree")]
+         ("alignment map", "/alignment/?cycle={cycle}"),
+         ("tree API", "/api/v1/cycles/{cycle}/tree")]
 
 
 def measure(args) -> dict:
@@ -139,7 +140,8 @@ def main() -> int:
     args = parser.parse_args()
     # The demo is dated today (as `hoshin demo`), a synthetic organisation on the last day
     # of this quarter (as bench/run.py: nearly everyone in the active quarter).
-    args.today = args.today or (dt.date.today() if args.demo else _end_of_this_quarter()).isoformat()
+    day = dt.date.today() if args.demo else _end_of_this_quarter()
+    args.today = args.today or day.isoformat()
     if args.worker:
         print(json.dumps(measure(args)))
         return 0
