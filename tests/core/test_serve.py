@@ -108,6 +108,8 @@ def _database_url(tmp_path) -> str:
     return f"postgres://{db['USER']}@{db['HOST']}:{db['PORT'] or 5432}/{db['NAME']}"
 
 
+# Outside a test transaction: SQLite cannot copy a database its own connection is writing.
+@pytest.mark.django_db(transaction=True)
 @pytest.mark.skipif(not Path("/proc/self/task").exists(), reason="reads /proc")
 def test_serve_starts_the_workers_asked_for_and_each_answers(tmp_path):
     port = _free_port()
