@@ -5,6 +5,7 @@ from __future__ import annotations
 from django import forms
 
 from hoshin.core.errors import DomainError
+from hoshin.org.forms import PeopleFormMixin, PersonField
 
 TEXTAREA = forms.Textarea(attrs={"rows": 3})
 
@@ -15,7 +16,7 @@ class VersionFields(forms.Form):
     description = forms.CharField(required=False, widget=TEXTAREA)
 
 
-class ProposeForm(VersionFields):
+class ProposeForm(PeopleFormMixin, VersionFields):
     element = forms.CharField(label="Plan element (id)", max_length=64,
                               widget=forms.TextInput(attrs={"list": "elements",
                                                             "autocomplete": "off"}),
@@ -26,9 +27,9 @@ class ProposeForm(VersionFields):
                                  widget=forms.DateInput(attrs={"type": "date"}),
                                  help_text="Empty: the date of the planning calendar.")
     comment = forms.CharField(required=False, widget=TEXTAREA)
-    delegate = forms.EmailField(label="Answered by (email)", required=False,
-                                help_text="Needed when you lead the unit yourself: the team "
-                                          "member who answers.")
+    delegate = PersonField(label="Answered by", required=False, blank_label="The unit's lead",
+                            help_text="Needed when you lead the unit yourself: the team "
+                                      "member who answers.")
     field_order = ["element", "unit", "title", "target", "description", "respond_by", "comment",
                    "delegate"]
 

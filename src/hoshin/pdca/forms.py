@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from django import forms
 
+from hoshin.org.forms import PeopleFormMixin, PersonField
 from hoshin.pdca.models import Countermeasure
 
 DATE = forms.DateInput(attrs={"type": "date"})
 
 
-class CountermeasureForm(forms.Form):
+class CountermeasureForm(PeopleFormMixin, forms.Form):
     problem = forms.CharField(label="Problem", widget=forms.Textarea(attrs={"rows": 2}))
     why1 = forms.CharField(label="Why? (1)", required=False)
     why2 = forms.CharField(label="Why? (2)", required=False)
@@ -20,7 +21,7 @@ class CountermeasureForm(forms.Form):
                                  widget=forms.Textarea(attrs={"rows": 2}))
     countermeasure = forms.CharField(label="Countermeasure", required=False,
                                      widget=forms.Textarea(attrs={"rows": 2}))
-    owner = forms.EmailField(label="Owner (email)", required=False)
+    owner = PersonField(label="Owner", required=False)
     due = forms.DateField(label="Due", required=False, widget=DATE)
     check_on = forms.DateField(label="Check the effect on", required=False, widget=DATE)
     result = forms.CharField(label="Result of the check", required=False,

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django import forms
 
 from hoshin.okrs.models import TradeOff
+from hoshin.org.forms import PeopleFormMixin, PersonField
 from hoshin.reviews.models import Decision
 
 
@@ -51,9 +52,9 @@ class DecisionForm(forms.Form):
         return data
 
 
-class ActionForm(forms.Form):
+class ActionForm(PeopleFormMixin, forms.Form):
     title = forms.CharField(label="Action", max_length=300)
-    owner = forms.EmailField(label="Owner (email)")
+    owner = PersonField(label="Owner")
     due = forms.DateField(label="Due", widget=forms.DateInput(attrs={"type": "date"}))
     item = forms.IntegerField(required=False, widget=forms.HiddenInput)
 

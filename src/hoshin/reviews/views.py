@@ -15,6 +15,7 @@ from hoshin.core import clock, errors
 from hoshin.okrs.models import Cycle
 from hoshin.okrs.rules import fiscal_year_of
 from hoshin.org import permissions
+from hoshin.org.forms import person_choices
 from hoshin.org.models import Organization
 from hoshin.reviews import agenda, ical, services, then
 from hoshin.reviews.forms import ActionForm, DecisionForm, ItemForm
@@ -166,15 +167,16 @@ def review_detail(request, pk: int):
     standing = agenda.standings([review], today)[review.pk]
     figures = _figures(review, standing, today)
     rows = agenda.agenda_rows(review, request.user, today=today, forms=forms, figures=figures)
+    people = person_choices()  # one list of names for every item's action form
     for row in rows:
         row.action_form = ActionForm(prefix_id=f"item{row.item.pk}-action",
-                                     initial={"item": row.item.pk})
+                                     initial={"item": row.item.pk}, people_choices=people)
     return render(request, "reviews/detail.html", {
         "nav": "reviews", "review": review, "rows": rows, "can_run": can_run,
         "open": review.state != Review.State.CLOSED, "today": today,
         "standing": standing, "figures": figures,
         "actions": review.actions.select_related("owner", "item"),
-        "action_form": forms.get("action") or ActionForm(),
+        "action_form": forms.get("action") or ActionForm(people_choices=people),
         "item_form": forms.get("item") or ItemForm(),
         "continue_reason": services.CONTINUE_REASON,
         **_counts(rows)},
