@@ -1,10 +1,12 @@
 """The correlation and resource grids as web pages."""
 
 import datetime as dt
+import html as html_lib
 import re
 
 import pytest
 
+from hoshin.org import forms as people_forms
 from hoshin.strategy import services as strategy
 from hoshin.strategy.models import BreakthroughCorrelation, Resource
 from tests.factories import PASSWORD
@@ -110,6 +112,34 @@ def test_resource_grid_adds_a_person_row(client, more):
     html = response.content.decode()
     assert response.status_code == 400
     assert 'id="new_holder-error">unknown person' in html
+
+
+def test_the_new_resource_row_picks_a_person_or_unit_by_name(client, more, monkeypatch):
+    login(client, "office@acme.test")
+    url = f"/strategy/grids/resources/?year={YEAR}"
+    page = html_lib.unescape(client.get(url).content.decode())
+    picker = re.search(r'<select id="new_holder" name="new_holder"[^>]*>(.*?)</select>', page,
+                       re.S).group(1)
+    assert "Mia Member (Sales)" in picker and "@" not in picker
+    assert f'<option value="{more.member.pk}">' in picker and '<option value="unit:ops">' in picker
+    response = client.post(url, {"cell:lead@acme.test:P1": "primary",
+                                 "new_holder": str(more.member.pk), "new:P1": "rotating"})
+    assert response.status_code == 302
+    assert Resource.objects.get(person=more.member).role == "rotating"
+    response = client.post(url, {"new_holder": "Mia Member", "new:P1": "secondary"})
+    assert response.status_code == 400 and "from the list" in response.content.decode()
+    assert Resource.objects.get(person=more.member).role == "rotating"
+    # Above the limit a text box takes a name (or an email, or a unit id).
+    monkeypatch.setattr(people_forms, "PICK_LIMIT", 2)
+    page = client.get(url).content.decode()
+    assert '<select id="new_holder"' not in page and 'id="new_holder" name="new_holder"' in page
+    response = client.post(url, {"new_holder": "otto ops", "new:P1": "secondary"})
+    assert response.status_code == 302
+    assert Resource.objects.get(person=more.other_lead).role == "secondary"
+    response = client.post(url, {"new_holder": "Nobody Known", "new:P1": "secondary"})
+    assert response.status_code == 400
+    assert "Nobody here is called “Nobody Known”" in html_lib.unescape(
+        response.content.decode())
 
 
 def test_overloaded_people_stand_out(client, more):

@@ -56,6 +56,20 @@ def person_choices(people=None, current: str = "") -> list[Choice]:
     return person_labels(chosen)
 
 
+def find_person(text: str, people=None) -> str:
+    """The email of the one person among `people` (all active people by default) whose
+    email or name is `text` (any case); a ValidationError saying why when there is none."""
+    queryset = people if people is not None else Person.objects.filter(is_active=True)
+    match = list(queryset.filter(email__iexact=text)[:1]) or list(
+        queryset.filter(name__iexact=text)[:2])
+    if not match:
+        raise forms.ValidationError(f"Nobody here is called “{text}”.")
+    if len(match) > 1:
+        raise forms.ValidationError(f"Several people are called “{text}”: "
+                                    "type the email to tell them apart.")
+    return match[0].email
+
+
 class PersonField(forms.CharField):
     """A person by name; cleans to the person's email ("" when left blank)."""
 
@@ -96,15 +110,7 @@ class PersonField(forms.CharField):
                 if text == choice.value or text.lower() == choice.email:
                     return choice.email
             raise forms.ValidationError("Choose a person from the list.")
-        queryset = self._queryset()
-        match = list(queryset.filter(email__iexact=text)[:1]) or list(
-            queryset.filter(name__iexact=text)[:2])
-        if not match:
-            raise forms.ValidationError(f"Nobody here is called “{text}”.")
-        if len(match) > 1:
-            raise forms.ValidationError(f"Several people are called “{text}”: "
-                                        "type the email to tell them apart.")
-        return match[0].email
+        return find_person(text, self._queryset())
 
 
 class PeopleFormMixin:

@@ -5,11 +5,13 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.forms import ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
 
 from hoshin.core.errors import DomainError
 from hoshin.org.decorators import domain_errors_as_http, forbid_viewers, require
+from hoshin.org.forms import find_person, person_choices
 from hoshin.org.models import Organization, Person, Unit
 from hoshin.strategy import services, xmatrix
 from hoshin.strategy.models import (
@@ -124,6 +126,27 @@ def grid_page(request, grid: str):
     }, status=400 if cell_errors or axis_errors or other_errors else 200)
 
 
+def _new_holder(text: str, offered) -> tuple[str, str | None]:
+    """The new row's holder as the service takes it (a person's email or a unit's id) from
+    what was chosen ("unit:<id>", a person's id from the list, or typed without a list),
+    and an error when it names nobody."""
+    if text.startswith("unit:"):
+        return text.removeprefix("unit:"), None
+    if "@" in text:  # an address as before: the service says whether it names somebody
+        return text.lower(), None
+    for choice in offered:
+        if text == choice.value:
+            return choice.email, None
+    if Unit.objects.filter(key=text).exists():
+        return text, None
+    if offered:
+        return "", "Choose the new row's person or unit from the list."
+    try:
+        return find_person(text), None
+    except ValidationError as exc:
+        return "", exc.messages[0]
+
+
 def _resource_grid(request):
     org = Organization.current()
     year = selected_year(request, org)
@@ -149,7 +172,10 @@ def _resource_grid(request):
     col_keys = [p.key for p in priorities]
     values = dict(current)
     cell_errors, axis_errors, other_errors = {}, {}, []
-    new_holder, new_values = "", {}
+    new_holder, new_values, new_key, holder_error = "", {}, "", None
+    # The new row's person picked by name (ids as values), or a unit; above 500 people a
+    # text box that takes a name, an email or a unit id.
+    offered = person_choices() if editable else []
     if request.method == "POST":
         require(editable, "Only the strategy office and admins edit resources.")
         holders = list(people) + list(units)
@@ -157,13 +183,13 @@ def _resource_grid(request):
         new_holder = request.POST.get("new_holder", "").strip()
         new_values = {c: request.POST.get(f"new:{c}", "").strip() for c in col_keys}
         if new_holder:
-            holder = new_holder.lower() if "@" in new_holder else new_holder
-            cells.update({(holder, c): v for c, v in new_values.items()
-                          if v or (holder, c) in current})
+            new_key, holder_error = _new_holder(new_holder, offered)  # shown by the box
+            cells.update({(new_key, c): v for c, v in new_values.items()
+                          if v or (new_key, c) in current})
         elif any(new_values.values()):
-            other_errors.append("Name the person (email) or unit (id) of the new row.")
+            other_errors.append("Choose the person or unit of the new row.")
         try:
-            if other_errors:
+            if other_errors or holder_error:
                 raise DomainError([])
             changed = services.save_resource_grid(request.user, cells)
         except DomainError as exc:
@@ -202,13 +228,15 @@ def _resource_grid(request):
                  for c in col_keys}
     cols = [{"item": p, "error": axis_errors.get(f"priority.{p.key}"),
              "no_primary": primaries[p.key] == 0} for p in priorities]
-    new_error = axis_errors.get(f"holder.{new_holder.lower() if '@' in new_holder else new_holder}")
-    has_errors = bool(cell_errors or axis_errors or other_errors)
+    new_error = holder_error or axis_errors.get(f"holder.{new_key}")
+    has_errors = bool(cell_errors or axis_errors or other_errors or holder_error)
     return render(request, "strategy/strategy_resources.html", {
         "nav": "strategy", "grid": "resources", "title": GRID_TITLES["resources"],
         "year": year, "years": plan_years(year), "rows": table, "cols": cols,
         "choices": ROLE_CHOICES, "can_edit": editable, "errors": other_errors,
-        "has_errors": has_errors, "new_holder": new_holder,
+        "has_errors": has_errors, "new_holder": new_holder, "new_people": offered,
+        "new_units": Unit.objects.filter(archived_at__isnull=True).order_by("name")
+        if offered else (),
         "new_cells": [{"col": p, "value": new_values.get(p.key, ""), "id": f"new-{j}"}
                       for j, p in enumerate(priorities)],
         "new_error": new_error if new_holder else None,
