@@ -8,6 +8,7 @@ from django.utils import timezone
 from hoshin.core.errors import Conflict, DomainError, PermissionDenied
 from hoshin.okrs import services
 from hoshin.okrs.models import CheckIn, Cycle, KeyResult, Objective
+from hoshin.org.models import Person
 
 
 def fields(exc: DomainError) -> set[str]:
@@ -26,7 +27,15 @@ def test_key_result_needs_exactly_one_person_as_owner(plan):
     with pytest.raises(DomainError) as exc:
         services.save_key_result(None, objective="O1", title="Revenue up",
                                  owner=plan.viewer.email, kind="increase", baseline=1, target=2)
-    assert "viewer" in str(exc.value)
+    # The person is named by name, not by the address typed (issue #11).
+    assert "Vic Viewer is a viewer; viewers cannot own key results" in str(exc.value)
+    assert "@" not in str(exc.value)
+    Person.objects.filter(pk=plan.member.pk).update(is_active=False)
+    with pytest.raises(DomainError) as exc:
+        services.save_key_result(None, objective="O1", title="Revenue up",
+                                 owner=plan.member.email, kind="increase", baseline=1, target=2)
+    assert "Mia Member is no longer active" in str(exc.value) and "@" not in str(exc.value)
+    Person.objects.filter(pk=plan.member.pk).update(is_active=True)
     with pytest.raises(DomainError) as exc:
         services.save_key_result(None, objective="O1", title="Revenue up",
                                  owner="nobody@acme.test", kind="increase", baseline=1, target=2)

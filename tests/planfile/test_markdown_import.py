@@ -153,7 +153,7 @@ def test_a_viewer_named_as_owner_is_an_error(plan):
                         cycle=plan.quarter.key, email_domain="acme.test")
     assert caught.value.report.errors == [
         {"line": 2, "field": "owner",
-         "message": '"viewer@acme.test" is a viewer; viewers cannot own key results'}]
+         "message": "Vic Viewer is a viewer; viewers cannot own key results"}]
 
 
 # CLI ---------------------------------------------------------------------------------------

@@ -325,10 +325,12 @@ def archive_objective(actor: Person | None, objective: Objective) -> Objective:
 def owner_error(person: Person | None) -> str | None:
     if person is None:
         return "a key result needs exactly one owner: a person"
+    # Named by name (issue #11): the address is what was typed, not how people know them.
+    name = person.name or person.email.partition("@")[0]
     if person.role == Role.VIEWER:
-        return f'"{person.email}" is a viewer; viewers cannot own key results'
+        return f"{name} is a viewer; viewers cannot own key results"
     if not person.is_active:
-        return f'"{person.email}" is no longer active'
+        return f"{name} is no longer active"
     return None
 
 
