@@ -155,9 +155,11 @@ def test_unit_lead_sees_their_unit_first_then_their_own_key_results(client, plan
     units = section(html, 'id="my-units"')
     assert 'href="/units/sales/"' in units and "you lead this unit" in units
     assert re.search(r'<li data-status="(\w+)">\s*<p class="objective"><span class="badge '
-                     r'status-\1">[^<]+</span>\s*<span class="key">O1</span> '
-                     r'<a href="/objectives/O1/">Make installers our best sales channel</a>',
-                     units)
+                     r'status-\1">[^<]+</span>\s*'
+                     r'<a href="/objectives/O1/">Make installers our best sales channel</a> '
+                     r'<span class="key">O1</span>', units)  # the title first, the id after
+    assert re.search(r'<a href="/key-results/KR1/">Installer-sold units[^<]*</a> '
+                     r'<span class="key">KR1</span>', units)
     assert kr_keys(units) == {"KR1", "KR2"}
     mine = section(html, 'id="my-krs"')
     assert f'hx-post="/key-results/{plan.kr_milestone.key}/checkin"' in mine
@@ -170,6 +172,8 @@ def test_key_result_owner_keeps_todays_check_in_first(client, plan):
     mine = section(html, 'id="my-krs"')
     assert f'hx-post="/key-results/{plan.kr_sales.key}/checkin"' in mine
     assert 'href="/key-results/KR1/"' in mine
+    assert re.search(r'<h3><a href="/key-results/KR1/">Installer-sold units[^<]*</a> '
+                     r'<span class="key">KR1</span></h3>', mine)  # the title first, the id after
     units = section(html, 'id="my-units"')
     assert "My units' objectives" in units and 'href="/objectives/O1/"' in units
 
