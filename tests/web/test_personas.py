@@ -59,7 +59,7 @@ def test_login_page_offers_one_person_per_role_with_what_they_will_see(client, d
                        ("Key-result owner", "Mia Member"), ("Viewer", "Vic Viewer")):
         assert role in html and f"<strong>{name}</strong>" in html
         assert f"Try as {name.split()[0]}</button>" in html
-    assert "Their unit first (Sales)" in html
+    assert "Their unit (Sales): its objectives" in html
     assert "Today&#x27;s check-in first: their key result, due a check-in" in html
 
 

@@ -155,8 +155,8 @@ def demo_personas(today: dt.date | None = None) -> list[Persona]:
                           .order_by("name").values_list("name", flat=True))
         personas.append(Persona(
             "lead", "Unit lead", lead,
-            f"Their unit first ({units}): its objectives with status, then their own "
-            "key results."))
+            f"Their unit ({units}): its objectives with status, then their own key "
+            "results; any catchball proposal awaiting their answer comes first."))
 
     running = KeyResult.objects.filter(objective__cycle__in=quarters, archived_at__isnull=True,
                                        objective__archived_at__isnull=True,
