@@ -181,3 +181,17 @@ def test_the_owner_box_offers_people_by_name_never_by_address(plan):
     chosen = client.get("/alignment/", {"owner": "Member@acme.test"}).content.decode()
     assert '<option value="member@acme.test" selected>Mia Member</option>' in chosen
     assert parse(chosen).emails() == []
+
+
+def test_above_the_limit_the_owner_box_takes_a_name(plan, monkeypatch):
+    """Above the list's limit the owner filter is a text box that takes a name (or an
+    email), through the same helper as the forms that pick a person (issue #11)."""
+    from hoshin.web import alignment
+
+    monkeypatch.setattr(alignment, "OWNER_CHOICES", 0)
+    client = client_for("viewer@acme.test")
+    by_name = client.get("/alignment/", {"owner": "mia member"}).content.decode()
+    assert 'placeholder="Name or email"' in by_name and 'value="mia member"' in by_name
+    assert "Installer-sold units" in by_name and "certification programme" not in by_name
+    unknown = client.get("/alignment/", {"owner": "Nobody Known"}).content.decode()
+    assert "Nothing matches these filters" in unknown

@@ -10,6 +10,7 @@ from html import escape
 from urllib.parse import urlencode
 
 from django.contrib.auth.decorators import login_required
+from django.forms import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.utils.safestring import mark_safe
@@ -19,6 +20,7 @@ from hoshin.engine.rollup import node_to_dict
 from hoshin.okrs.models import Cycle
 from hoshin.okrs.progress import BRANCH_TYPES, alignment_tree_data
 from hoshin.okrs.progress import alignment_branch as branch_of
+from hoshin.org.forms import find_person
 from hoshin.org.models import Person, Unit
 from hoshin.web.treeview import (
     SHOWN_STATUS,
@@ -70,7 +72,13 @@ class _Filters:
         self.cycle = next((c for c in self.cycles if c.key == wanted), None) or _default_cycle()
         self.unit_key = request.GET.get("unit") or ""
         self.unit = Unit.objects.filter(key=self.unit_key).first() if self.unit_key else None
-        self.owner = (request.GET.get("owner") or "").strip().lower()
+        self.owner_text = (request.GET.get("owner") or "").strip()
+        self.owner = self.owner_text.lower()
+        if self.owner and "@" not in self.owner:  # the text box (large organisations) takes a name
+            try:
+                self.owner = find_person(self.owner_text, Person.objects.all())
+            except ValidationError:
+                pass  # nobody by that name: nothing matches
         self.status = request.GET.get("status") or ""
         self.units = dict(Unit.objects.filter(archived_at__isnull=True).order_by("name")
                           .values_list("key", "name"))
@@ -126,8 +134,9 @@ class _Filters:
     def context(self) -> dict:
         return {"nav": "alignment", "cycles": self.cycles, "cycle": self.cycle,
                 "unit_options": mark_safe(_options(self.units, self.unit_key)),
-                "unit_key": self.unit_key, "owner": self.owner, "status": self.status,
-                "statuses": STATUS_CHOICES, "tree_html": None, "nodes": 0, "owners": [],
+                "unit_key": self.unit_key, "owner": self.owner, "owner_text": self.owner_text,
+                "status": self.status, "statuses": STATUS_CHOICES, "tree_html": None,
+                "nodes": 0, "owners": [],
                 "as_of": self.as_of, "today_url": "/alignment/?" + self.query(as_of="")}
 
     def tree(self) -> dict:
