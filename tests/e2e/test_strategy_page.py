@@ -4,6 +4,8 @@ import datetime as dt
 
 import pytest
 
+from hoshin.org.models import Person
+from hoshin.strategy.models import Breakthrough
 from tests.factories import build_plan
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
@@ -17,20 +19,23 @@ def test_office_edits_a_correlation_and_sees_it_on_the_xmatrix(page, login, scre
     assert page.get_by_role("heading", name=f"Strategy {YEAR}").is_visible()
     screenshot("strategy-office-1280")
 
-    # Inline (HTMX) add: the form opens in the page, a wrong owner is shown at its field.
+    # Inline (HTMX) add: the form opens in the page, a taken id is shown at its field, the
+    # owner is picked by name and stays picked.
     page.get_by_role("link", name="Add a breakthrough").click()
     form = page.locator("#slot-breakthroughs form")
-    form.get_by_label("Id").fill("B2")
+    form.get_by_label("Id").fill("A1")
     form.get_by_label("Title").fill("Service every install within a day")
-    form.get_by_label("Owner").fill("nobody@acme.test")
+    lead = Person.objects.get(email="lead@acme.test")
+    form.get_by_label("Owner").select_option(str(lead.pk))
     form.get_by_role("button", name="Save").click()
-    error = page.locator("#slot-breakthroughs #id_owner_error")
+    error = page.locator("#slot-breakthroughs #id_key_error")
     error.wait_for()
-    assert 'unknown person "nobody@acme.test"' in error.text_content()
-    page.locator("#slot-breakthroughs").get_by_label("Owner").fill("lead@acme.test")
+    assert "is already the id of a" in error.text_content()
+    page.locator("#slot-breakthroughs").get_by_label("Id").fill("B2")
     page.locator("#slot-breakthroughs").get_by_role("button", name="Save").click()
     page.get_by_text("Added breakthrough objective B2.").wait_for()
     assert page.locator("#item-B2").is_visible()
+    assert Breakthrough.objects.get(key="B2").owner == lead
 
     page.get_by_role("link", name="Breakthroughs × annual objectives").click()
     page.get_by_label("B2 × A1").select_option("weak")

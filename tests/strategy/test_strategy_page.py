@@ -4,6 +4,7 @@ import datetime as dt
 
 import pytest
 
+from hoshin.org.models import Person
 from hoshin.strategy import services as strategy
 from hoshin.strategy.models import AnnualObjective, Breakthrough, ImprovementPriority, Vision
 from tests.factories import PASSWORD
@@ -93,7 +94,7 @@ def test_office_adds_edits_and_archives_a_breakthrough(client, plan):
 def test_form_errors_sit_next_to_their_field(client, plan):
     login(client, "office@acme.test")
     response = client.post("/strategy/new/breakthroughs/", {
-        "key": "A1", "title": "Duplicate id", "owner": "nobody@acme.test"})
+        "key": "A1", "title": "Duplicate id", "owner": ""})
     assert response.status_code == 200
     html = response.content.decode()
     key_field = html[html.index('for="id_key"'):html.index('for="id_title"')]
@@ -104,7 +105,24 @@ def test_form_errors_sit_next_to_their_field(client, plan):
         "title": "Bad owner", "owner": "nobody@acme.test"})
     html = response.content.decode()
     owner_field = html[html.index('for="id_owner"'):]
-    assert 'unknown person &quot;nobody@acme.test&quot;' in owner_field
+    assert "Choose a person from the list." in owner_field
+    assert not Breakthrough.objects.filter(title="Bad owner").exists()
+
+
+def test_owner_is_picked_by_name(client, plan):
+    """The owner box lists people by name (no address on the page), the item's owner
+    chosen; the id posted back saves that person."""
+    login(client, "office@acme.test")
+    html = client.get("/strategy/annual/A1/edit/").content.decode()
+    owner_field = html[html.index('id="id_owner"'):html.index("</select>",
+                                                              html.index('id="id_owner"'))]
+    assert "@" not in owner_field
+    lead = Person.objects.get(email="lead@acme.test")
+    assert f'<option value="{lead.pk}"' in owner_field and lead.name in owner_field
+    response = client.post("/strategy/new/breakthroughs/", {
+        "title": "Own the install experience", "owner": str(lead.pk)})
+    assert response.status_code == 302
+    assert Breakthrough.objects.get(title="Own the install experience").owner == lead
 
 
 def test_htmx_form_is_a_fragment_and_success_redirects(client, plan):

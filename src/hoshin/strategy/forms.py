@@ -5,11 +5,12 @@ from __future__ import annotations
 from django import forms
 
 from hoshin.core.errors import DomainError
+from hoshin.org.forms import PeopleFormMixin, PersonField
 from hoshin.org.models import Unit
 from hoshin.strategy.models import Metric
 
 TEXTAREA = forms.Textarea(attrs={"rows": 3})
-OWNER_HELP = "Email of the person who owns it; leave blank for nobody yet."
+OWNER_HELP = "The person who owns it; leave blank for nobody yet."
 KEY_HELP = "Optional short id such as B4; left blank, one is made up."
 
 
@@ -17,9 +18,10 @@ def _key() -> forms.CharField:
     return forms.CharField(label="Id", required=False, max_length=64, help_text=KEY_HELP)
 
 
-def _owner() -> forms.CharField:
-    return forms.CharField(label="Owner", required=False, max_length=254, help_text=OWNER_HELP,
-                           widget=forms.EmailInput(attrs={"autocomplete": "off"}))
+def _owner() -> PersonField:
+    # Picked by name (a list, or a name-or-email box in a large organisation); cleans to
+    # the email the services take.
+    return PersonField(label="Owner", required=False, help_text=OWNER_HELP)
 
 
 class VisionForm(forms.Form):
@@ -29,7 +31,7 @@ class VisionForm(forms.Form):
     customer_ideal = forms.CharField(label="Customer ideal", required=False, widget=TEXTAREA)
 
 
-class ItemForm(forms.Form):
+class ItemForm(PeopleFormMixin, forms.Form):
     """Common behaviour: the id is asked for only when creating, and the services' field
     errors land next to their field."""
 
