@@ -38,14 +38,16 @@ import signal
 import socket
 import subprocess
 import sys
-import tempfile
 import time
 import urllib.request
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+
+from run import scratch_database  # noqa: E402
+
 RESULTS = HERE / "results"
-PG_ADMIN_URL = "postgresql://postgres@127.0.0.1:5432/test"
 CLK_TCK = os.sysconf("SC_CLK_TCK")
 
 # name: (method, who, path template); templates are filled per request from the setup.
@@ -320,20 +322,7 @@ def measure(server: Server, setup: dict, args) -> dict:
 
 
 def run_database(kind: str, args) -> dict:
-    env = dict(os.environ)
-    with tempfile.TemporaryDirectory(prefix="hoshin-http-") as tmp:
-        env["HOSHIN_DATA_DIR"] = tmp
-        pg_db = None
-        if kind == "sqlite":
-            env["HOSHIN_DATABASE_URL"] = f"sqlite:///{tmp}/bench.sqlite3"
-        else:
-            import psycopg
-
-            pg_db = f"hoshin_http_{os.getpid()}"
-            with psycopg.connect(PG_ADMIN_URL, autocommit=True) as conn:
-                conn.execute(f'DROP DATABASE IF EXISTS "{pg_db}"')
-                conn.execute(f'CREATE DATABASE "{pg_db}"')
-            env["HOSHIN_DATABASE_URL"] = PG_ADMIN_URL.rsplit("/", 1)[0] + f"/{pg_db}"
+    with scratch_database(kind, "hoshin-http") as (env, tmp):
         server = None
         try:
             print(f"{kind}: loading {args.people} people ...", file=sys.stderr, flush=True)
@@ -381,11 +370,6 @@ def run_database(kind: str, args) -> dict:
         finally:
             if server is not None:
                 server.stop()
-            if pg_db:
-                import psycopg
-
-                with psycopg.connect(PG_ADMIN_URL, autocommit=True) as conn:
-                    conn.execute(f'DROP DATABASE IF EXISTS "{pg_db}" WITH (FORCE)')
 
 
 def markdown(run: dict) -> str:

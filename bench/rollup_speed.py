@@ -23,14 +23,18 @@ import json
 import os
 import platform
 import sys
-import tempfile
 import time
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
-from run import PG_ADMIN_URL, RESULTS, _end_of_this_quarter, percentile  # noqa: E402
+from run import (  # noqa: E402
+    RESULTS,
+    _end_of_this_quarter,
+    percentile,
+    scratch_database,
+)
 
 PAGES = [("cockpit home", "/"), ("x-matrix", "/strategy/x-matrix/"),
          ("company", "/company/"), ("tv", "/tv/"),
@@ -148,20 +152,7 @@ def main() -> int:
     import subprocess
 
     load_before = os.getloadavg()
-    env = dict(os.environ)
-    pg_db = None
-    with tempfile.TemporaryDirectory() as tmp:
-        env["HOSHIN_DATA_DIR"] = tmp
-        if args.db == "sqlite":
-            env["HOSHIN_DATABASE_URL"] = f"sqlite:///{tmp}/bench.sqlite3"
-        else:
-            import psycopg
-
-            pg_db = f"hoshin_rollup_{os.getpid()}"
-            with psycopg.connect(PG_ADMIN_URL.replace("postgres://", "postgresql://"),
-                                 autocommit=True) as conn:
-                conn.execute(f'CREATE DATABASE "{pg_db}"')
-            env["HOSHIN_DATABASE_URL"] = PG_ADMIN_URL.rsplit("/", 1)[0] + f"/{pg_db}"
+    with scratch_database(args.db, "hoshin-rollup") as (env, _tmp):
         try:
             cmd = [sys.executable, __file__, "--worker", "--people", str(args.people),
                    "--db", args.db, "--today", args.today, "--seed", str(args.seed),
@@ -171,13 +162,6 @@ def main() -> int:
         except subprocess.CalledProcessError as exc:
             sys.stderr.write(exc.stderr)
             raise
-        finally:
-            if pg_db:
-                import psycopg
-
-                with psycopg.connect(PG_ADMIN_URL.replace("postgres://", "postgresql://"),
-                                     autocommit=True) as conn:
-                    conn.execute(f'DROP DATABASE IF EXISTS "{pg_db}"')
     result = json.loads(out.stdout.strip().splitlines()[-1])
     result["load_before"] = load_before
     result["load_after"] = os.getloadavg()

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import argparse
 import calendar
+import contextlib
 import itertools
 import datetime as dt
 import json
@@ -404,22 +405,35 @@ def _count(node: dict) -> int:
     return 1 + sum(_count(c) for c in node["children"])
 
 
-def run_database(kind: str, args) -> dict:
+@contextlib.contextmanager
+def scratch_database(kind: str, prefix: str):
+    """A scratch data folder and an empty database for one benchmark run: SQLite in the
+    folder, or a PostgreSQL database named after `prefix` and this process (dropped after,
+    even when the run fails). Yields (the environment pointing hoshin at them, the folder)."""
     env = dict(os.environ)
-    with tempfile.TemporaryDirectory() as tmp:
+    with tempfile.TemporaryDirectory(prefix=f"{prefix}-") as tmp:
         env["HOSHIN_DATA_DIR"] = tmp
-        pg_db = None
         if kind == "sqlite":
             env["HOSHIN_DATABASE_URL"] = f"sqlite:///{tmp}/bench.sqlite3"
-        else:
-            import psycopg
+            yield env, tmp
+            return
+        import psycopg
 
-            pg_db = f"hoshin_bench_{os.getpid()}"
-            with psycopg.connect(PG_ADMIN_URL.replace("postgres://", "postgresql://"),
-                                 autocommit=True) as conn:
-                conn.execute(f'DROP DATABASE IF EXISTS "{pg_db}"')
-                conn.execute(f'CREATE DATABASE "{pg_db}"')
-            env["HOSHIN_DATABASE_URL"] = PG_ADMIN_URL.rsplit("/", 1)[0] + f"/{pg_db}"
+        admin = PG_ADMIN_URL.replace("postgres://", "postgresql://")
+        name = f"{prefix.replace('-', '_')}_{os.getpid()}"
+        with psycopg.connect(admin, autocommit=True) as conn:
+            conn.execute(f'DROP DATABASE IF EXISTS "{name}"')
+            conn.execute(f'CREATE DATABASE "{name}"')
+        env["HOSHIN_DATABASE_URL"] = PG_ADMIN_URL.rsplit("/", 1)[0] + f"/{name}"
+        try:
+            yield env, tmp
+        finally:
+            with psycopg.connect(admin, autocommit=True) as conn:
+                conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def run_database(kind: str, args) -> dict:
+    with scratch_database(kind, "hoshin-bench") as (env, _tmp):
         try:
             result = {}
             for phase in ("import", "measure"):
@@ -436,13 +450,6 @@ def run_database(kind: str, args) -> dict:
         except subprocess.CalledProcessError as exc:
             sys.stderr.write(exc.stderr)
             raise
-        finally:
-            if pg_db:
-                import psycopg
-
-                with psycopg.connect(PG_ADMIN_URL.replace("postgres://", "postgresql://"),
-                                     autocommit=True) as conn:
-                    conn.execute(f'DROP DATABASE IF EXISTS "{pg_db}"')
 
 
 PAGE_TARGET_S = 0.100  # server time of any page at the demo size (issue #3)
