@@ -6,7 +6,7 @@ The plan at that moment is planfile.as_of's (`PlanAt`): the key result's baselin
 and steps from the history, the check-ins recorded by then and dated up to that day, and
 progress, pace and status judged on that day with the same engine as today's figures.
 
-A plan whose recorded history starts after the review (imported later, as the demo is)
+A plan whose recorded history starts after the review (a plan imported after it)
 cannot say what its targets were then: the targets are today's, the check-ins those dated
 up to the review's day, and `Figures.targets_since` says from when the history runs, so
 the page can say so.
