@@ -1,0 +1,156 @@
+"""Reading the portfolio: the open initiatives, each with its latest score, ranked by WSJF
+across the organisation, within a unit's subtree or under one annual objective."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from hoshin.okrs.models import Cycle, Initiative, Objective, Theme
+from hoshin.org.models import Unit
+from hoshin.portfolio import wsjf
+from hoshin.portfolio.models import InitiativeScore
+from hoshin.strategy.models import AnnualObjective, PriorityCorrelation
+
+# Initiatives still to be done or being done; finished and cancelled work has no cost of
+# delay left to weigh.
+OPEN_STATUSES = (Initiative.Status.NOT_STARTED, Initiative.Status.IN_PROGRESS,
+                 Initiative.Status.BLOCKED)
+
+
+@dataclass
+class Row:
+    rank: int
+    initiative: Initiative
+    score: wsjf.Score
+    tie_break: str
+    scored: InitiativeScore
+    annual_objectives: list[str] = field(default_factory=list)
+
+    @property
+    def unit(self) -> Unit:
+        return self.initiative.key_result.objective.unit
+
+    def as_dict(self) -> dict:
+        return {"id": self.initiative.key, "title": self.initiative.title,
+                "unit": self.unit.key, "cod": self.score.cost_of_delay,
+                "size": self.score.job_size, "wsjf": round(self.score.wsjf, 4),
+                "rank": self.rank, "business_value": self.score.business_value,
+                "time_criticality": self.score.time_criticality,
+                "risk_reduction": self.score.risk_reduction, "status": self.initiative.status,
+                "key_result": self.initiative.key_result.key,
+                "annual_objectives": self.annual_objectives,
+                "scored_on": self.scored.session.held_at.date().isoformat(),
+                "tie_break": self.tie_break}
+
+
+@dataclass
+class Portfolio:
+    rows: list[Row]
+    unscored: list[Initiative]
+
+
+def subtree_ids(unit: Unit) -> set[int]:
+    children: dict[int | None, list[int]] = defaultdict(list)
+    for uid, parent_id in Unit.objects.values_list("id", "parent_id"):
+        children[parent_id].append(uid)
+    ids, stack = set(), [unit.pk]
+    while stack:
+        uid = stack.pop()
+        if uid not in ids:
+            ids.add(uid)
+            stack.extend(children.get(uid, ()))
+    return ids
+
+
+def open_initiatives(*, unit: Unit | None = None, cycle: Cycle | None = None):
+    query = (Initiative.objects.filter(archived_at__isnull=True, status__in=OPEN_STATUSES,
+                                       key_result__archived_at__isnull=True,
+                                       key_result__objective__archived_at__isnull=True)
+             .select_related("owner", "key_result__objective__unit",
+                             "key_result__objective__cycle"))
+    if cycle is not None:
+        query = query.filter(key_result__objective__cycle=cycle)
+    else:
+        query = query.exclude(key_result__objective__cycle__state=Cycle.State.CLOSED)
+    if unit is not None:
+        query = query.filter(key_result__objective__unit_id__in=subtree_ids(unit))
+    return query.order_by("key")
+
+
+def latest_scores(initiative_ids) -> dict[int, InitiativeScore]:
+    """Each initiative's score from the latest session that scored it."""
+    latest: dict[int, InitiativeScore] = {}
+    scores = (InitiativeScore.objects.filter(initiative_id__in=list(initiative_ids))
+              .select_related("session").order_by("-session__held_at", "-session_id"))
+    for s in scores:
+        latest.setdefault(s.initiative_id, s)
+    return latest
+
+
+def annual_objectives_of(objectives) -> dict[int, list[str]]:
+    """The annual objectives each objective serves, through its chain of parent objectives
+    and the priority or theme at the top of it."""
+    objectives = list(objectives)
+    parents: dict[int, Objective] = {o.pk: o for o in objectives}
+    pending = {o.parent_objective_id for o in objectives if o.parent_objective_id}
+    while pending - parents.keys():
+        for o in Objective.objects.filter(pk__in=pending - parents.keys()):
+            parents[o.pk] = o
+        pending = {o.parent_objective_id for o in parents.values() if o.parent_objective_id}
+    tops: dict[int, Objective] = {}
+    for o in objectives:
+        top, seen = o, set()
+        while top.parent_objective_id and top.parent_objective_id in parents \
+                and top.pk not in seen:
+            seen.add(top.pk)
+            top = parents[top.parent_objective_id]
+        tops[o.pk] = top
+    top_objectives = {t.pk: t for t in tops.values()}
+    found: dict[int, set[str]] = defaultdict(set)
+    annual_ids = {t.parent_annual_id for t in top_objectives.values() if t.parent_annual_id}
+    if annual_ids:
+        keys = dict(AnnualObjective.objects.filter(pk__in=annual_ids).values_list("pk", "key"))
+        for t in top_objectives.values():
+            if t.parent_annual_id:
+                found[t.pk].add(keys[t.parent_annual_id])
+    priority_ids = {t.parent_priority_id for t in top_objectives.values() if t.parent_priority_id}
+    if priority_ids:
+        by_priority = defaultdict(set)
+        for pid, key in PriorityCorrelation.objects.filter(priority_id__in=priority_ids) \
+                .values_list("priority_id", "annual_objective__key"):
+            by_priority[pid].add(key)
+        for t in top_objectives.values():
+            found[t.pk] |= by_priority.get(t.parent_priority_id, set())
+    theme_ids = {t.parent_theme_id for t in top_objectives.values() if t.parent_theme_id}
+    if theme_ids:
+        by_theme = defaultdict(set)
+        for tid, key in Theme.annual_objectives.through.objects.filter(theme_id__in=theme_ids) \
+                .values_list("theme_id", "annualobjective__key"):
+            by_theme[tid].add(key)
+        for t in top_objectives.values():
+            found[t.pk] |= by_theme.get(t.parent_theme_id, set())
+    return {o.pk: sorted(found.get(tops[o.pk].pk, ())) for o in objectives}
+
+
+def portfolio(*, unit: Unit | None = None, annual_objective: str | None = None,
+              cycle: Cycle | None = None) -> Portfolio:
+    initiatives = list(open_initiatives(unit=unit, cycle=cycle))
+    serves = annual_objectives_of({i.key_result.objective for i in initiatives})
+    if annual_objective:
+        initiatives = [i for i in initiatives
+                       if annual_objective in serves[i.key_result.objective_id]]
+    latest = latest_scores(i.pk for i in initiatives)
+    by_key = {i.key: i for i in initiatives}
+    scores = [wsjf.Score(key=i.key, business_value=s.business_value,
+                         time_criticality=s.time_criticality, risk_reduction=s.risk_reduction,
+                         job_size=s.job_size)
+              for i in initiatives if (s := latest.get(i.pk))]
+    rows = []
+    for r in wsjf.rank(scores):
+        initiative = by_key[r.score.key]
+        rows.append(Row(rank=r.rank, initiative=initiative, score=r.score,
+                        tie_break=r.tie_break, scored=latest[initiative.pk],
+                        annual_objectives=serves[initiative.key_result.objective_id]))
+    unscored = [i for i in initiatives if i.pk not in latest]
+    return Portfolio(rows=rows, unscored=unscored)
