@@ -74,6 +74,7 @@ INSTALLED_APPS = [
     "hoshin.org",
     "hoshin.strategy",
     "hoshin.okrs",
+    "hoshin.portfolio",
     "hoshin.analyzer",
     "hoshin.planning",
     "hoshin.catchball",
