@@ -160,12 +160,20 @@ _LETTER_ENUM = re.compile(r"^(?P<n>[A-Z])\.\s+(?P<rest>[A-Z]\S*\s.*)$")
 _SUB_ENUM = re.compile(r"^(?:(?:i|ii|iii|iv|v|vi|vii|viii|ix|x)(?:[.)]\s*|\s+)(?=[A-Z0-9])"
                        r"|[a-z][.)]\s+|\d{1,2}[.)]\s*(?=[^\W\d_]|[@>#<~$€£]))(?P<rest>\S.*)$")
 # "WE1: Contributor experience": an objective named by a code of capitals and a number
-# (not a quarter or year: "Q3:", "FY24:").
-_CODE_LABEL = re.compile(r"^(?!(?:Q|H|FY|CY|KR|O)\d)(?P<n>[A-Z]{1,4}\d{1,2}(?:\.\d+)?):\s+(?P<rest>\S.*)$")
+# (not a quarter or year: "Q3:", "FY24:", nor a priority: "P0:").
+_CODE_LABEL = re.compile(r"^(?!(?:Q|H|FY|CY|KR|O|P)\d)(?P<n>[A-Z]{1,4}\d{1,2}(?:\.\d+)?):\s+(?P<rest>\S.*)$")
 _TASK = re.compile(r"^\[(?P<x>[ xX])\]\s+")
 # A priority written before the text: "[P0] …", "P1 - …", "(P2) …"; and a handle before it:
 # "P0 - @ana - …", "@ana: …".
-_PRIORITY = re.compile(r"^(?:\[(?P<a>P\d|P\?)\]|\((?P<b>P\d)\)|(?P<c>P\d)\s*[-–—:])\s*", re.IGNORECASE)
+_PRIORITY = re.compile(r"^(?:\[(?P<a>P\d|P\?)\]|\((?P<b>P\d)\)|(?P<c>P\d(?:/\d)?)\s*[-–—:])\s*",
+                       re.IGNORECASE)
+# A grade written after the priority ("P0: 1.0: …", "P1: (0.5 -- PR outstanding) …",
+# "P2: (?.?) …") or at the end of the text ("… -- (0.9)", "… (1)"): OKRs are graded from 0
+# to 1, so the number is how it went, never a target.
+_SCORE = r"(?:0|1|[01]?\.\d{1,2}|\?\.\?)"
+_SCORE_START = re.compile(r"^(?:\((?P<a>" + _SCORE + r")(?:\s*(?:--?|–|—|,|;)\s*(?P<r>[^()]*))?\)"
+                          r"|(?P<b>" + _SCORE + r")\s*:)\s+")
+_SCORE_END = re.compile(r"\s*(?:--?|–|—)?\s*\((?P<a>" + _SCORE + r")\)\s*$")
 _HANDLE_START = re.compile(r"^@(?P<h>[A-Za-z0-9][A-Za-z0-9_.-]*)\s*[-–—:]\s+")
 # Tags written after the text: "[P0][DP]", "[p1]", "(ewd)": priorities and team codes.
 _TAGS_END = re.compile(r"(?:\s*(?:\[[A-Za-z0-9?+ ]{1,12}\]|\((?:[a-z]{1,5}|P\d)\)))+\s*$")
@@ -305,6 +313,20 @@ def _join(lines: list[_Inline]) -> _Inline:
         bold.extend(line.bold)
         links.extend(line.links)
     return _Inline(plain, bold, links, lines[0].line, lines[-1].line)
+
+
+def _line_items(block: _Paragraph, source: list[str]) -> list[_Inline]:
+    """The items of a paragraph written as lines of text: each line is one, except a line
+    that continues the line above (indented, or starting in lower case: a wrapped line)."""
+    groups: list[list[_Inline]] = []
+    for inline in block.lines:
+        raw = source[inline.line - 1] if 0 < inline.line <= len(source) else ""
+        text = inline.plain.strip()
+        if groups and (raw[:1].isspace() or text[:1].islower()):
+            groups[-1].append(inline)
+        else:
+            groups.append([inline])
+    return [_join(group) for group in groups]
 
 
 _LIST_LINE = re.compile(r"^\s*(?:[-*+]|\d{1,3}[.)])\s+\S|^\s*-(?=[^\W\d_])")
@@ -543,12 +565,20 @@ def _read(inline: _Inline) -> _Line:
         priority = (m.group("a") or m.group("b") or m.group("c")).upper()
         note = note or f"priority {priority}"
         plain, bold = plain[m.end():], bold[m.end():]
+        if sc := _SCORE_START.match(plain):
+            remark = (sc.group("r") or "").strip()
+            note += f", score {sc.group('a') or sc.group('b')}" + (f" ({remark})" if remark
+                                                                    else "")
+            plain, bold = plain[sc.end():], bold[sc.end():]
         if not handle and (h := _HANDLE_START.match(plain)):
             handle = h.group("h")
             plain, bold = plain[h.end():], bold[h.end():]
     elif not handle and (h := _HANDLE_START.match(plain)):
         handle = h.group("h")
         plain, bold = plain[h.end():], bold[h.end():]
+    if (sc := _SCORE_END.search(plain)) and plain[:sc.start()].strip():
+        note = (f"{note}, " if note else "") + f"score {sc.group('a')}"
+        plain, bold = plain[:sc.start()], bold[:sc.start()]
     visible = [b for ch, b in zip(plain, bold, strict=True) if not ch.isspace() and ch not in ":*_"]
     whole_bold = bool(visible) and all(visible)
     return _Line(plain.strip(), whole_bold, note, handle, inline.links, inline.line,
@@ -710,6 +740,11 @@ _ROW_START = re.compile(r"^(?P<o>[^\W\d_][^:]{2,150}?)\s+1[.)]\s+(?P<k>\S.*)$")
 # grants goals", "In terms of specific OKRs for Q1".
 _GOALS_LINE = re.compile(r"^(?:[\w/'’&-]+\s+){0,7}(?:goals|objectives|OKRs)(?:\s+for\s+[\w-]+"
                          r"(?:\s+[\w-]+)?)?$", re.IGNORECASE)
+# A line that labels the list after it as notes, not OKRs: "Notes:", "Risks:", "Open questions:".
+_NOTES_LABEL = re.compile(r"^(?:other|more|additional|open|general|some)?\s*(?:notes?|comments?"
+                          r"|remarks?|risks?|caveats?|questions?|ideas?|links?|resources?"
+                          r"|references?|background|context|learnings?|lessons(?: learned)?"
+                          r"|dependencies|assumptions)\s*:$", re.IGNORECASE)
 _INTRO_OBJECTIVES = re.compile(r"\b(?:objectives|goals|OKRs|priorities)\b", re.IGNORECASE)
 _INTRO_KEY_RESULTS = re.compile(r"\bkey results?\b|\bKRs?\b", re.IGNORECASE)
 
@@ -792,6 +827,9 @@ class _Reader:
         self.okr_page = False
         self.intro = ""  # what the sentence before the next list says it holds
         self.kr_list = False  # the next list is under a "Key results" label
+        # The objective heading above states its key results as lines of text.
+        self.line_krs = False
+        self.detail_list: _List | None = None  # the list right under a key result line
 
     # people
 
@@ -841,7 +879,7 @@ class _Reader:
         outer = self._heading_objective()
         previous = self.context  # an objective stated since the last heading
         self.context = None
-        self.kr_list = False
+        self.kr_list = self.line_krs = False
         self.list_role = ""
         self.last_paragraph = ""
         self.last_prose = None
@@ -898,6 +936,7 @@ class _Reader:
             self.last_heading_objective = (index, block.level)
             self.headings.append((block.level, "objective", text, index))
             self.context, self.context_level = index, block.level
+            self.line_krs = _states_key_results_as_lines(following, self.source_lines)
             return
         if title_heading:
             self.headings.append((1, "title", text, None))
@@ -930,6 +969,9 @@ class _Reader:
                 and isinstance(next_heading[0], _Heading) and next_heading[0].level > level \
                 and _KEY_RESULTS_LABEL.match(_read(next_heading[0].inline).text.strip("# ")):
             return True
+        if not any(isinstance(b, (_List, _Table)) for b in following) \
+                and _states_key_results_as_lines(following, self.source_lines):
+            return True  # its key results written as lines of text, not a list
         for block in following:
             if isinstance(block, _Paragraph) and any(
                     _KR.match(_read(i).text) or _OBJECTIVE.match(_read(i).text)
@@ -1147,6 +1189,15 @@ class _Reader:
                 self._count_items(sub)
 
     def top_list(self, lst: _List) -> None:
+        if self.detail_list is lst:
+            # Right under a key result written as a line of text: its details.
+            self.detail_list = None
+            self.under_key_result(_Item(lst.line, lst.end, None, [lst]), self.context)
+            return
+        if self.intro == "notes":
+            self.whole_list(lst, f"notes (lines {lst.line}-{lst.end}), not OKRs: the line "
+                                 "before says so")
+            return
         if self.in_example() or _EXAMPLE.search(self.last_paragraph):
             self.whole_list(lst, f"an example (lines {lst.line}-{lst.end}), not OKRs: the "
                                  "text before it says so")
@@ -1352,6 +1403,10 @@ class _Reader:
         enumerations, a title line above its list, or prose. `next_block` is the block
         after it (a list right under a one-line paragraph is that line's key results)."""
         before, self.last_prose = self.last_prose, None
+        if self.line_krs and self.context is not None and self.key_result_lines(block,
+                                                                                 next_block):
+            self.last_paragraph = self.intro = ""
+            return
         if not any(_PAREN_ENUM.match(i.plain.strip()) for i in block.lines):
             self.enum_role = ""
         if self.paragraph_line(block, next_block, before):
@@ -1461,9 +1516,32 @@ class _Reader:
             self.last_paragraph = " ".join(i.plain for i in block.lines)
             self.last_prose = block
             self.intro = _introduces(block.lines[-1].plain) if block.lines else ""
+            label = block.lines[-1].plain.strip() if block.lines else ""
+            if not self.intro and len(block.lines) == 1 and _NOTES_LABEL.match(label.strip("*_ ")):
+                self.intro = "notes"  # "Notes:", "Risks:" then a list: the page's notes
         else:
             self.last_paragraph = ""
             self.intro = ""
+
+    def key_result_lines(self, block: _Paragraph, next_block) -> bool:
+        """Under an objective heading whose section states its key results as lines of text
+        (`_states_key_results_as_lines`), a paragraph whose lines all read as key results:
+        each line (with its wrapped continuation) is one. A list right under the last line
+        holds its details ("- Work with Firely and HAPI …", "* Score: 0.8"): listed, not
+        imported. Returns whether the paragraph was read that way."""
+        lines = [_read(i) for i in _line_items(block, self.source_lines)]
+        lines = [line for line in lines if line.text]
+        if not lines or any(
+                line.whole_bold or _KR.match(line.text) or _OBJECTIVE.match(line.text)
+                or _OBJECTIVE_ALONE.match(line.text) or _OWNER_LINE.match(line.text)
+                or _kind_of_text(line.text) == "prose" for line in lines):
+            return False
+        for line in lines:
+            owner, title = _owner_prefix(line.text)
+            self.key_result_from_text(line, title, owner)
+        if isinstance(next_block, _List) and next_block.line == lines[-1].last + 1:
+            self.detail_list = next_block
+        return True
 
     def text_outline(self, block: _Paragraph) -> bool:
         """OKRs written as plain lines in one paragraph (a forum post, a page pasted as
@@ -1598,6 +1676,26 @@ def _furniture_label(text: str) -> bool:
     return len(words) <= 3 and bool(_FURNITURE.search(text))
 
 
+def _states_key_results_as_lines(following: list, source: list[str]) -> bool:
+    """Whether a heading's section states key results as lines of text rather than a list
+    (a page written in a word processor: "Build a FHIR proxy server …" then "Develop a test
+    suite …", each a paragraph): two or more lines, none marked as an objective or a key
+    result, that read as key results."""
+    texts = []
+    for block in following:
+        if not isinstance(block, _Paragraph):
+            continue
+        for inline in _line_items(block, source):
+            line = _read(inline)
+            if not line.text:
+                continue
+            if line.whole_bold or _KR.match(line.text) or _OBJECTIVE.match(line.text) \
+                    or _OBJECTIVE_ALONE.match(line.text) or _OWNER_LINE.match(line.text):
+                return False
+            texts.append(line.text)
+    return len(texts) >= 2 and _reads_as_key_results(texts)
+
+
 def _list_shape(reader: _Reader, lst: _List, heading: str) -> str:
     """'flat', 'nested' (half its items or more have items under them), 'marked' (OKR
     markers: bold, "KR:", "Objective:", owner prefixes other than the heading's own
@@ -1664,6 +1762,8 @@ def _plan_headings(reader: _Reader, blocks: list, okr_page: bool) -> dict[int, s
             shape = _list_shape(reader, first, bare)
         elif isinstance(first, _Table):
             shape = "table"
+        elif _states_key_results_as_lines(following, reader.source_lines):
+            shape = "flat"  # its key results written as lines of text
         info[i] = {"text": bare, "colon": text.endswith(":"), "parent": parent,
                    "level": block.level, "shape": shape, "eligible": eligible,
                    "paragraph_marks": any(
