@@ -223,6 +223,9 @@ def _mount() -> None:
     from hoshin.planfile.api import router as planfile_router
 
     api.add_router("", planfile_router)
+    from hoshin.portfolio.api import router as portfolio_router
+
+    api.add_router("", portfolio_router)
 
 
 _mount()
