@@ -29,6 +29,7 @@ urlpatterns = [
     path("calendar/<str:token>/organisation.ics", review_views.calendar_org,
          name="calendar-org"),
     path("pdca/", include("hoshin.pdca.urls")),
+    path("portfolio/", include("hoshin.portfolio.urls")),
     path("learnings/", include("hoshin.pdca.learning_urls")),
     path("alignment/", alignment_map, name="alignment"),
     path("alignment/branch/", alignment_branch, name="alignment-branch"),
