@@ -103,6 +103,7 @@ SECTIONS: tuple[NavSection, ...] = (
         NavItem("X-matrix", "/strategy/x-matrix/"),
         NavItem("Alignment", "/alignment/"),
         NavItem("Metrics", "/strategy/metrics/"),
+        NavItem("Portfolio", "/portfolio/"),
     )),
     NavSection("execution", "Execution", (
         NavItem("Company", "/company/", also=("/tv/",)),
