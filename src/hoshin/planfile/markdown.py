@@ -35,6 +35,7 @@ prose, code: the page's furniture), so no line is left out without a word.
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass, field
 
 from markdown_it import MarkdownIt
@@ -498,10 +499,28 @@ def _blocks(text: str, kinds: dict[int, str]) -> list:
                 blocks.append(_Heading(last_level + 1, _Inline(title, [False] * len(title),
                                                                [], n)))
             elif not items:
-                blocks.append("skipped")
+                blocks.append(_Html.of(tok))
         elif t == "hr":
             mark(tok, "rule")
     return blocks
+
+
+class _Html(str):
+    """An HTML block (skipped, equal to "skipped") with the lines of text inside it: a
+    callout (<aside>💡 To create …) can state an objective."""
+
+    lines: list[_Inline]
+
+    @classmethod
+    def of(cls, tok) -> _Html:
+        block = cls("skipped")
+        block.lines = []
+        first = tok.map[0] + 1 if tok.map else 0
+        for n, raw in enumerate(tok.content.split("\n")):
+            text = re.sub(r"<[^>]*>", "", raw).strip()
+            if text and first:
+                block.lines.append(_Inline(text, [False] * len(text), [], first + n))
+        return block
 
 
 class _Cell(_Inline):
@@ -674,7 +693,9 @@ _OBJECTIVES_LABEL = re.compile(
 _KEY_RESULTS_LABEL = re.compile(r"^(?:the\s+|our\s+|['\"‘’`][\w.]{1,12}['\"‘’`]\s+)?"
                                 r"(?:key\s+results?|KRs?|measures? of "
                                 r"success|success (?:metrics|measures|criteria)|how we(?:'ll| will)"
-                                r" measure(?: it| success)?|metrics|measures)\s*:?$",
+                                r" measure(?: it| success)?|metrics|measures)"
+                                r"(?:\s+(?:for|in)\s+(?:the\s+)?(?:season|quarter|year|half|sprint"
+                                r"|cycle|period|Q[1-4]|H[12]|(?:FY|CY)?\s?'?\d{2,4})[\s\d'-]*)?\s*:?$",
                                 re.IGNORECASE)
 # Headings that are the page's furniture, never an objective or a unit.
 _FURNITURE = re.compile(
@@ -687,7 +708,8 @@ _FURNITURE = re.compile(
     r"|strategy|table of contents|toc|license|acknowledg\w*|credits|further reading"
     r"|reading|next steps|questions|updates?|news|feedback|help|support|getting started"
     r"|conventions|alignment|examples?|hypothetical|time\s?frames?|initiatives?|risks?"
-    r"|dependencies|assumptions|non-goals|out of scope|consequences|footnotes|decisions?)\b"
+    r"|dependencies|assumptions|non-goals|out of scope|consequences|footnotes|decisions?"
+    r"|activit(?:y|ies)|duties|tasks)\b"
     r"|\?$",
     re.IGNORECASE)
 
@@ -781,6 +803,15 @@ def _title_line(text: str, words: int = 20) -> bool:
         and _kind_of_text(text) != "prose" and not _furniture_label(text) \
         and not _KEY_RESULTS_LABEL.match(text) and not _labels_objectives(text) \
         and not _EXAMPLE.search(text) and bool(re.match(r"[^\W\d_]", text))
+
+
+def _strip_symbols(text: str) -> str:
+    """Without the pictographs a line starts with ("💡 To create …" in a callout)."""
+    start = 0
+    while start < len(text) and (unicodedata.category(text[start]) in ("So", "Sk", "Cf")
+                                 or (text[start].isspace() and start)):
+        start += 1
+    return text[start:].strip() or text
 
 
 def next_block_is_prose(block) -> bool:
@@ -907,18 +938,25 @@ class _Reader:
             self.kr_list = True
             return
         owner, title = None, None
+        statement = 0  # the line of an objective's words stated under its heading
         if m := _OBJECTIVE.match(text):
             owner, title = m.group("owner"), m.group("rest")
         elif _OBJECTIVE_ALONE.match(text):
             title = text.rstrip(":.")
-            first = following[0] if following else None
+            # Its words on the next paragraph, also inside an HTML block (an <aside>
+            # callout) before it.
+            first = next((b for b in following if b != "skipped"
+                          or (isinstance(b, _Html) and b.lines)), None)
+            if isinstance(first, _Html):
+                first = _Paragraph(list(first.lines))
             if isinstance(first, _Paragraph) and first.lines and _read(first.lines[0]).text \
                     and not _KR.match(_read(first.lines[0]).text):
                 # "## Objective 1" then the objective's words on the next line.
                 stated = _read(first.lines[0])
-                title = stated.text.strip("*_ ")
+                title = _strip_symbols(stated.text.strip("*_ "))
                 self.cover(stated)
                 first.lines = first.lines[1:]
+                statement = stated.last
         elif not title_heading:
             owner, rest = _owner_prefix(text)
             if owner:
@@ -932,6 +970,8 @@ class _Reader:
             owner = None
         if title:
             index = self.objective(line, title.strip(), owner, parent=None)
+            if statement:
+                self.page.objectives[index].end = statement
             self.heading_objectives.add(index)
             self.last_heading_objective = (index, block.level)
             self.headings.append((block.level, "objective", text, index))
@@ -1078,9 +1118,9 @@ class _Reader:
             self.key_result_from_text(line, m.group("rest"), m.group("owner"), parent)
             self.under_key_result(item, parent)
             return
-        if item.lists and self.kr_list and not line.whole_bold and not _OBJECTIVE.match(line.text):
-            # Under a "Key results" heading or line, an item with items under it is a key
-            # result with its notes.
+        if item.lists and self.kr_list and not _OBJECTIVE.match(line.text):
+            # Under a "Key results" heading or line, an item with items under it (bold or
+            # not) is a key result with its notes.
             owner, title = _owner_prefix(line.text)
             self.key_result_from_text(line, title, owner, parent)
             self.under_key_result(item, parent)
