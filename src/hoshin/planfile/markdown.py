@@ -1150,6 +1150,13 @@ class _Reader:
             self.key_result_from_text(line, line.text, None, parent)
             self.detail_items(item, parent)
             return
+        elif item.lists and not _owner_prefix(line.text)[0] and self.details_only(item):
+            # Under an objective, an item whose items do not read as key results (questions,
+            # notes, "How to …", "Make sure to include:") is a key result with its details,
+            # not a child objective: an objective holds key results.
+            self.key_result_from_text(line, line.text, None, parent)
+            self.under_key_result(item, parent)
+            return
         elif line.whole_bold or item.lists:
             owner, title = _owner_prefix(line.text)
             index = self.objective(line, title, owner, parent)
@@ -1168,6 +1175,16 @@ class _Reader:
             if source.strip():
                 return bool(_SUB_ENUM.match(source.strip()) or _LIST_LINE.match(source))
         return False
+
+    def details_only(self, item: _Item) -> bool:
+        """Whether the items under an item are details rather than key results: none marked
+        or bold, some read as prose, and together they do not read as key results."""
+        subs = [c for lst in item.lists for c in lst.items if c.inline is not None]
+        if not subs or any(self.okr_like(c) for c in subs):
+            return False
+        texts = [_read(c.inline).text for c in subs]
+        return any(_kind_of_text(t) == "prose" for t in texts) \
+            and not _reads_as_key_results(texts, lenient=True)
 
     @staticmethod
     def shallow(item: _Item) -> bool:
