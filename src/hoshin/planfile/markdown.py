@@ -175,6 +175,14 @@ _SCORE = r"(?:0|1|[01]?\.\d{1,2}|\?\.\?)"
 _SCORE_START = re.compile(r"^(?:\((?P<a>" + _SCORE + r")(?:\s*(?:--?|–|—|,|;)\s*(?P<r>[^()]*))?\)"
                           r"|(?P<b>" + _SCORE + r")\s*:)\s+")
 _SCORE_END = re.compile(r"\s*(?:--?|–|—)?\s*\((?P<a>" + _SCORE + r")\)\s*$")
+# An item's type written in brackets before it: "[Objective] …", "[KeyResult] …", "[Ket
+# Result] …" (a typo kept on a real page), "[Activity] …".
+_TYPE_TAG = re.compile(r"^\[(?P<t>objectives?|ke[yt]\s*results?|krs?|activit(?:y|ies)|initiatives?"
+                       r"|tasks?|actions?|action items?|to-?dos?)\]\s*:?\s*", re.IGNORECASE)
+# Items labelled as work rather than results: "Activity: …", "Initiative: …", "AI: …" (an
+# action item): listed as not understood, never a key result.
+_ACTIVITY = re.compile(r"^(?:(?i:activit(?:y|ies)|initiatives?|tasks?|actions?|action items?"
+                       r"|to-?dos?)|AI)\s*:\s*")
 _HANDLE_START = re.compile(r"^@(?P<h>[A-Za-z0-9][A-Za-z0-9_.-]*)\s*[-–—:]\s+")
 # Tags written after the text: "[P0][DP]", "[p1]", "(ewd)": priorities and team codes.
 _TAGS_END = re.compile(r"(?:\s*(?:\[[A-Za-z0-9?+ ]{1,12}\]|\((?:[a-z]{1,5}|P\d)\)))+\s*$")
@@ -192,6 +200,9 @@ _NOT_OWNERS = {
     "measure", "measured by", "deadline", "due", "timeline", "key result", "key results",
     "objective", "objectives", "kr", "krs", "o", "ii", "iii", "iv", "vi", "vii", "viii", "ix",
     "comment", "comments", "outcome", "outcomes", "deliverable", "deliverables",
+    "activity", "activities", "initiative", "initiatives", "task", "tasks", "action",
+    "actions", "action item", "action items", "ai", "todo", "to-do", "mission", "vision",
+    "purpose",
 }
 _ROLE = re.compile(r"^(?:C[A-Z]{1,2}O|CEO|VP\b.*|SVP\b.*|EVP\b.*|Vice President\b.*|Head of\b.*"
                    r"|Chief\b.*|Director\b.*|Founder.*|Co-?founder.*|President)$", re.IGNORECASE)
@@ -580,6 +591,14 @@ def _read(inline: _Inline) -> _Line:
         plain, bold = plain[m.end():], bold[m.end():]
     if m := _NUMBERING.match(plain):
         plain, bold = plain[m.end():], bold[m.end():]
+    if m := _TYPE_TAG.match(plain):
+        # "[Objective] …", "[Key Result] …", "[Activity] …": the item's type in brackets,
+        # read as the same word with a colon ("Objective: …").
+        word = m.group("t")
+        label = ("Objective" if re.match(r"obj", word, re.IGNORECASE) else "Key result"
+                 if re.match(r"ke|kr", word, re.IGNORECASE) else word.strip())
+        head = f"{label}: "
+        plain, bold = head + plain[m.end():], [bool(bold[m.start()])] * len(head) + bold[m.end():]
     if m := _PRIORITY.match(plain):
         priority = (m.group("a") or m.group("b") or m.group("c")).upper()
         note = note or f"priority {priority}"
@@ -1104,6 +1123,9 @@ class _Reader:
         if not line.text:
             self.cover(line)
             return
+        if _ACTIVITY.match(line.text):
+            self.activity(item, line)
+            return
         label, _, after = line.text.partition(":")
         if item.lists and _KEY_RESULTS_LABEL.match(label.strip("*_ ")) and (
                 not after.strip(" *_") or after.strip(" *_").startswith("(")
@@ -1168,6 +1190,14 @@ class _Reader:
             for child in lst.items:
                 self.item(child, index)
 
+    def activity(self, item: _Item, line: _Line) -> None:
+        """An item labelled as work ("Activity: …", "[Initiative] …", "AI: …"), and the items
+        under it: listed as not understood."""
+        self.page.items.add(line.line)
+        self.not_understood(line.line, line.text, "an activity, initiative or action item, "
+                                                  "not a key result")
+        self.under_key_result(item)
+
     def outline_head(self, n: int) -> bool:
         """Whether the next non-blank source line after line `n` is a sub-enumerated line
         ("i …", "a. …", "1. …"): "A. Title" then heads an outline."""
@@ -1201,7 +1231,8 @@ class _Reader:
                 owner, rest = _owner_prefix(line.text)
                 if not line.text:
                     self.cover(line)
-                elif not re.search(r"[^\W\d_]{2}", rest) or _kind_of_text(line.text) == "prose":
+                elif not re.search(r"[^\W\d_]{2}", rest) or _kind_of_text(line.text) == "prose" \
+                        or _ACTIVITY.match(line.text):
                     self.page.items.add(child.line)
                     self.not_understood(child.line, line.text, "an item under a key result that "
                                         "does not read as a key result (a share, score or note)")
@@ -1300,6 +1331,9 @@ class _Reader:
         line = _read(item.inline)
         if not line.text:
             self.cover(line)
+            return
+        if _ACTIVITY.match(line.text):
+            self.activity(item, line)
             return
         if m := _KR.match(line.text):
             self.page.items.add(line.line)
