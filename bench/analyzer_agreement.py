@@ -146,13 +146,216 @@ def cmd_sample(args) -> int:
     return 0
 
 
+def second_reader(path: Path = SECOND_READER_FILE) -> dict[str, dict]:
+    """{id: {"flags", "why"}} of the second reader's labels."""
+    return {row["id"]: row for row in json.loads(path.read_text(encoding="utf-8"))}
+
+
+def analyzer_verdicts(data: dict, items: list[dict]) -> dict[str, set[str]]:
+    """{id: codes the text rules raise} for `items`, each judged by the model fitted on the
+    other organisations only (bench/analyzer_eval.py's leave-one-organisation-out folds,
+    semantic extra off as in its default table)."""
+    from hoshin.analyzer import semantic, text
+
+    out: dict[str, set[str]] = {}
+    with semantic.using(False):
+        for org in sorted({i["org"] for i in items}):
+            model = analyzer_eval.fit_model(analyzer_eval.training_items(data, exclude=org))
+            for item in items:
+                if item["org"] != org:
+                    continue
+                judge = text.kr_verdicts if item["role"] == "key result" \
+                    else text.objective_verdicts
+                out[item["id"]] = {v.code for v in judge(item["text"], model=model)}
+    return out
+
+
+def inclusion_weights(items: list[dict], draws: int = 400) -> dict[str, float]:
+    """{id: 1 / probability that `draw_sample` picks the item}, the probability estimated
+    over `draws` other seeds: weighting by it undoes the enrichment, so the weighted figures
+    estimate what the whole corpus would show."""
+    counts: dict[str, int] = defaultdict(int)
+    for seed in range(draws):
+        for item in draw_sample(items, seed=SEED + 1 + seed):
+            counts[item["id"]] += 1
+    return {i["id"]: draws / counts[i["id"]] for i in items if counts[i["id"]]}
+
+
+class Agreement:
+    """Two raters' yes/no verdicts on the same items (a reference and a candidate), with
+    weights (1 for plain counts)."""
+
+    def __init__(self):
+        self.both = self.ref_only = self.cand_only = self.neither = 0.0
+        self.n = 0
+
+    def add(self, ref: bool, cand: bool, weight: float = 1.0):
+        self.n += 1
+        if ref and cand:
+            self.both += weight
+        elif ref:
+            self.ref_only += weight
+        elif cand:
+            self.cand_only += weight
+        else:
+            self.neither += weight
+
+    @property
+    def total(self) -> float:
+        return self.both + self.ref_only + self.cand_only + self.neither
+
+    @property
+    def precision(self) -> float | None:
+        fired = self.both + self.cand_only
+        return self.both / fired if fired else None
+
+    @property
+    def recall(self) -> float | None:
+        support = self.both + self.ref_only
+        return self.both / support if support else None
+
+    @property
+    def raw(self) -> float | None:
+        return (self.both + self.neither) / self.total if self.total else None
+
+    @property
+    def kappa(self) -> float | None:
+        """Cohen's kappa: agreement beyond what the two raters' base rates give by chance."""
+        t = self.total
+        if not t:
+            return None
+        p_ref = (self.both + self.ref_only) / t
+        p_cand = (self.both + self.cand_only) / t
+        chance = p_ref * p_cand + (1 - p_ref) * (1 - p_cand)
+        return None if chance >= 1 else ((self.raw or 0) - chance) / (1 - chance)
+
+
+def _f(value: float | None) -> str:
+    return "  -  " if value is None else f"{value:.2f}"
+
+
+def _row(name: str, a: Agreement) -> str:
+    return (f"{name:<24} {a.n:>4} {a.both + a.ref_only:>5.0f} {a.both + a.cand_only:>5.0f} "
+            f"{a.both:>5.0f} | {_f(a.precision):>5} {_f(a.recall):>5} {_f(a.kappa):>6} "
+            f"{_f(a.raw):>5}")
+
+
+HEAD = (f"{'rule':<24} {'n':>4} {'ref+':>5} {'cand+':>5} {'both':>5} | {'P':>5} {'R':>5} "
+        f"{'kappa':>6} {'agree':>5}")
+
+
+def comparisons(sample: list[dict], second: dict[str, dict], machine: dict[str, set[str]],
+                weights: dict[str, float] | None = None) -> dict[str, dict[str, Agreement]]:
+    """{comparison: {rule: Agreement}} over the sampled items the rule is judged on."""
+    names = ("second vs first", "analyzer vs first", "analyzer vs second",
+             "analyzer vs agreed", "second vs first, judgement", "second vs first, clear",
+             "analyzer vs first, judgement", "analyzer vs first, clear")
+    out = {name: {code: Agreement() for code in ALL_CODES} for name in names}
+    for item in sample:
+        w = weights[item["id"]] if weights else 1.0
+        for code in CODES_BY_ROLE[item["role"]]:
+            first = code in item["flags"]
+            two = code in second[item["id"]]["flags"]
+            got = code in machine[item["id"]]
+            out["second vs first"][code].add(first, two, w)
+            out["analyzer vs first"][code].add(first, got, w)
+            out["analyzer vs second"][code].add(two, got, w)
+            if first == two:
+                out["analyzer vs agreed"][code].add(first, got, w)
+            mark = "judgement" if item["judgement"] else "clear"
+            out[f"second vs first, {mark}"][code].add(first, two, w)
+            out[f"analyzer vs first, {mark}"][code].add(first, got, w)
+    return out
+
+
+def report(sample: list[dict], second: dict[str, dict], machine: dict[str, set[str]],
+           weights: dict[str, float]) -> str:
+    plain = comparisons(sample, second, machine)
+    weighted = comparisons(sample, second, machine, weights)
+    lines = [f"{len(sample)} sampled items ({sum(i['role'] == 'key result' for i in sample)} "
+             f"key results, {sum(i['role'] == 'objective' for i in sample)} objectives, "
+             f"{len({i['org'] for i in sample})} organisations); seed {SEED}",
+             "ref = the rater taken as right (recall is over its positives), cand = the "
+             "other; P/R = the candidate's precision/recall against the reference; kappa = "
+             "Cohen's kappa; agree = raw agreement.",
+             "bau-okr pools key results and objectives. Targets of issue #10: P >= 0.90, "
+             "R >= 0.85.", ""]
+    blocks = (
+        ("(1) second reader (cand) against the first reader (ref), on the sample", plain,
+         "second vs first"),
+        ("(2) the analyzer, leave one organisation out (cand), against the first reader",
+         plain, "analyzer vs first"),
+        ("(3) the analyzer against the second reader", plain, "analyzer vs second"),
+        ("(4) the analyzer against the items where both readers agree (ref = their common "
+         "label)", plain, "analyzer vs agreed"),
+        ("(5) second vs first on the items the first reader marked `judgement: true`",
+         plain, "second vs first, judgement"),
+        ("(6) second vs first on the other items", plain, "second vs first, clear"),
+        ("(7) the analyzer vs the first reader, items marked `judgement: true`", plain,
+         "analyzer vs first, judgement"),
+        ("(8) the analyzer vs the first reader, the other items", plain,
+         "analyzer vs first, clear"),
+        ("(9) = (1) weighted by 1/P(sampled): the enrichment undone, an estimate for the "
+         "whole corpus (counts are weighted)", weighted, "second vs first"),
+        ("(10) = (2) weighted likewise", weighted, "analyzer vs first"),
+        ("(11) = (4) weighted likewise", weighted, "analyzer vs agreed"),
+    )
+    for title, table, name in blocks:
+        lines += [title, HEAD]
+        lines += [_row(code, table[name][code]) for code in ALL_CODES]
+        lines.append("")
+    return "\n".join(lines)
+
+
+def disagreements(sample: list[dict], second: dict[str, dict], code: str | None) -> str:
+    lines = []
+    for item in sample:
+        for c in CODES_BY_ROLE[item["role"]]:
+            if code and c != code:
+                continue
+            first, two = c in item["flags"], c in second[item["id"]]["flags"]
+            if first != two:
+                kind = "first only" if first else "second only"
+                mark = " (judgement)" if item["judgement"] else ""
+                lines.append(f"{c} | {kind}{mark} | {item['id']}: {item['text'][:150]}\n"
+                             f"    first: {item['why']}\n    second: "
+                             f"{second[item['id']]['why']}")
+    return "\n".join(lines)
+
+
+def cmd_compare(args) -> int:
+    data = analyzer_eval.load()
+    items = corpus_items(data)
+    sample = draw_sample(items)
+    second = second_reader()
+    missing = [i["id"] for i in sample if i["id"] not in second]
+    if missing:
+        print(f"second_reader.json lacks {len(missing)} sampled items: {missing[:5]}",
+              file=sys.stderr)
+        return 1
+    if args.disagreements:
+        print(disagreements(sample, second, args.rule))
+        return 0
+    machine = analyzer_verdicts(data, sample)
+    text_out = report(sample, second, machine, inclusion_weights(items))
+    print(text_out)
+    if args.out:
+        Path(args.out).write_text(text_out + "\n", encoding="utf-8")
+    return 0
+
+
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     sub = parser.add_subparsers(dest="command", required=True)
     p = sub.add_parser("sample", help="write the blind sample for the second reader")
     p.add_argument("--out", default=str(SAMPLE_FILE))
+    p = sub.add_parser("compare", help="agreement of the readers and the analyzer")
+    p.add_argument("--out", help="also write the tables to this file")
+    p.add_argument("--disagreements", action="store_true",
+                   help="list the items where the readers disagree, with both reasons")
+    p.add_argument("--rule", help="only this rule's disagreements")
     args = parser.parse_args(argv)
-    return {"sample": cmd_sample}[args.command](args)
+    return {"sample": cmd_sample, "compare": cmd_compare}[args.command](args)
 
 
 if __name__ == "__main__":
