@@ -182,7 +182,10 @@ _TYPE_TAG = re.compile(r"^\[(?P<t>objectives?|ke[yt]\s*results?|krs?|activit(?:y
 # Items labelled as work rather than results: "Activity: …", "Initiative: …", "AI: …" (an
 # action item): listed as not understood, never a key result.
 _ACTIVITY = re.compile(r"^(?:(?i:activit(?:y|ies)|initiatives?|tasks?|actions?|action items?"
-                       r"|to-?dos?)|AI)\s*:\s*")
+                       r"|to-?dos?)|AI)\s*(?::\s*|$)")
+# A list item that only says what the text after it is ("1. **Key Result**" then, in the
+# next paragraph, "Raise 150K USD …": a page exported from a notes tool).
+_LABEL_ALONE = re.compile(r"^(?:key\s*results?|krs?|objectives?)\s*#?\s*\d*\s*:?$", re.IGNORECASE)
 _HANDLE_START = re.compile(r"^@(?P<h>[A-Za-z0-9][A-Za-z0-9_.-]*)\s*[-–—:]\s+")
 # Tags written after the text: "[P0][DP]", "[p1]", "(ewd)": priorities and team codes.
 _TAGS_END = re.compile(r"(?:\s*(?:\[[A-Za-z0-9?+ ]{1,12}\]|\((?:[a-z]{1,5}|P\d)\)))+\s*$")
@@ -879,6 +882,7 @@ class _Reader:
         self.kr_list = False  # the next list is under a "Key results" label
         # The objective heading above states its key results as lines of text.
         self.line_krs = False
+        self.pending_objective: _Line | None = None  # "Objective:" alone, its words to come
         self.detail_list: _List | None = None  # the list right under a key result line
 
     # people
@@ -929,6 +933,7 @@ class _Reader:
         outer = self._heading_objective()
         previous = self.context  # an objective stated since the last heading
         self.context = None
+        self.pending_objective = None
         self.kr_list = self.line_krs = False
         self.list_role = ""
         self.last_paragraph = ""
@@ -1494,6 +1499,20 @@ class _Reader:
         enumerations, a title line above its list, or prose. `next_block` is the block
         after it (a list right under a one-line paragraph is that line's key results)."""
         before, self.last_prose = self.last_prose, None
+        pending, self.pending_objective = self.pending_objective, None
+        if pending is not None and (stated := _read(block.lines[0])).text \
+                and not _KR.match(stated.text) and not _OBJECTIVE.match(stated.text):
+            # The words of an "Objective:" line standing alone: the objective, even when
+            # written as a question ("How can Grants WG be effective …?").
+            self.cover(pending)
+            index = self.objective(stated, _strip_symbols(stated.text.strip("*_ ")), None,
+                                   parent=self._heading_objective())
+            self.page.objectives[index].line = pending.line
+            self.context = index
+            if len(block.lines) == 1:
+                self.last_paragraph = self.intro = ""
+                return
+            block = _Paragraph(block.lines[1:])
         if self.line_krs and self.context is not None and self.key_result_lines(block,
                                                                                  next_block):
             self.last_paragraph = self.intro = ""
@@ -1602,6 +1621,10 @@ class _Reader:
             if title and not _EXAMPLE.search(title) and not self.in_example():
                 index = self.objective(line, title, owner, parent=self._heading_objective())
                 self.context, understood = index, True
+        if pending_title is not None and not understood and len(block.lines) == 1:
+            # "**Objective:**" alone, its words in the next paragraph.
+            self.pending_objective = pending_title
+            return
         if not understood:
             self.page.skipped_paragraphs += 1
             self.last_paragraph = " ".join(i.plain for i in block.lines)
@@ -1899,6 +1922,32 @@ _SKIP_WHY = {"heading": "skipped: a heading (page structure)", "paragraph": "ski
              "table": "skipped: a table line", "list": "skipped: part of a list item"}
 
 
+def _labels_with_their_text(blocks: list) -> list:
+    """A list of one item that is only a label ("1. **Key Result**") followed by a
+    paragraph: the item holds the paragraph's words ("Key Result: Raise 150K USD …")."""
+    out: list = []
+    skip = False
+    for i, block in enumerate(blocks):
+        if skip:
+            skip = False
+            continue
+        nxt = blocks[i + 1] if i + 1 < len(blocks) else None
+        if isinstance(block, _List) and len(block.items) == 1 and isinstance(nxt, _Paragraph) \
+                and (item := block.items[0]).inline is not None and not item.lists \
+                and nxt.lines and _LABEL_ALONE.match(_read(item.inline).text.strip("*_ ")):
+            label = _read(item.inline).text.strip("*_ :")
+            words = _join(nxt.lines)
+            plain = f"{label}: {_strip_symbols(words.plain.strip())}"
+            item.inline = _Inline(plain, [False] * len(plain), words.links, item.inline.line,
+                                  words.last)
+            block.end = max(block.end, words.last)
+            out.append(block)
+            skip = True
+            continue
+        out.append(block)
+    return out
+
+
 def parse(text: str) -> ParsedPage:
     """Read a Markdown page of OKRs."""
     reader = _Reader()
@@ -1912,6 +1961,7 @@ def parse(text: str) -> ParsedPage:
         isinstance(b, _Heading) and _OKR_PAGE.search(b.inline.plain) for b in blocks)
     reader.okr_page = okr_page
     plan = _plan_headings(reader, blocks, okr_page)
+    blocks = _labels_with_their_text(blocks)
     for i, block in enumerate(blocks):
         if isinstance(block, _Heading):
             following = []
