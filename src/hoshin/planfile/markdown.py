@@ -1870,6 +1870,10 @@ def _plan_headings(reader: _Reader, blocks: list, okr_page: bool) -> dict[int, s
             _furniture_label(bare) or _labels_objectives(bare) or _KEY_RESULTS_LABEL.match(bare) or _ROLE.match(bare)
             or _EXAMPLE.search(bare) or _KR.match(bare) or _OBJECTIVE.match(bare)
             or _OBJECTIVE_ALONE.match(bare) or len(bare.split()) > 30
+            # a heading on writing OKRs ("Defining objectives and key results", "Setting
+            # good OKRs") is about them, not one of them
+            or re.match(r"(?:\w+ing|about)\b.*\b(?:OKRs?|objectives?|key results?)\b", bare,
+                        re.IGNORECASE)
             or (not text.endswith(":") and _owner_prefix(bare)[0]))
         shape = None
         if isinstance(first, _List):
