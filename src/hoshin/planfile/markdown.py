@@ -734,6 +734,10 @@ _FURNITURE = re.compile(
     r"|activit(?:y|ies)|duties|tasks)\b"
     r"|\?$",
     re.IGNORECASE)
+# Headings of work kept out of the OKRs: "Other work not captured in OKRs", "Non-OKR work".
+_NOT_OKRS = re.compile(r"\bnot (?:\w+ )?(?:in|captured in|part of|covered by|tracked in)"
+                       r" (?:the |our )?OKRs\b|\bnon-?OKRs?\b|\boutside (?:the |our )?OKRs\b",
+                       re.IGNORECASE)
 
 _TABLE_OBJECTIVE = re.compile(r"\bobjectives?\b|^o$|^okrs?$|^goals?$|\bthemes?\b|\bpriorit"
                               r"(?:y|ies)\b|\baims?\b|\bpillars?\b", re.IGNORECASE)
@@ -1026,6 +1030,7 @@ class _Reader:
         (no OKR markers) and reads as key results, or when its first sub-heading is "Key
         results"; and the heading is not furniture."""
         if not text or _FURNITURE.search(text) or _GENERIC_HEADING.search(text) \
+                or _NOT_OKRS.search(text) \
                 or _labels_objectives(text) or _KEY_RESULTS_LABEL.match(text) \
                 or len(text.split()) > 30 or self.in_example():
             return False
@@ -1869,7 +1874,7 @@ def _plan_headings(reader: _Reader, blocks: list, okr_page: bool) -> dict[int, s
         eligible = bool(bare) and not title and not (
             _furniture_label(bare) or _labels_objectives(bare) or _KEY_RESULTS_LABEL.match(bare) or _ROLE.match(bare)
             or _EXAMPLE.search(bare) or _KR.match(bare) or _OBJECTIVE.match(bare)
-            or _OBJECTIVE_ALONE.match(bare) or len(bare.split()) > 30
+            or _OBJECTIVE_ALONE.match(bare) or len(bare.split()) > 30 or _NOT_OKRS.search(bare)
             # a heading on writing OKRs ("Defining objectives and key results", "Setting
             # good OKRs") is about them, not one of them
             or re.match(r"(?:\w+ing|about)\b.*\b(?:OKRs?|objectives?|key results?)\b", bare,
