@@ -659,7 +659,10 @@ _GOAL_VERB = re.compile(
     r"|earn|raise|save|spend|lead|ensure|deliver|stabili[sz]e|scale|simplify|streamline"
     r"|modernize|modernise|transition|move|switch|port|collect|gather|survey|interview"
     r"|invest|fund|audit|review|assess|evaluate|analy[sz]e|benchmark|optimi[sz]e|harden"
-    r"|secure|protect|comply|certify|pass|reach|exceed|sustain|stay|remain|have|be)\b",
+    r"|secure|protect|comply|certify|pass|reach|exceed|sustain|stay|remain|have|be"
+    r"|participate|send|attend|contribute|invite|schedule|apply|record|share|write|draft"
+    r"|incorporate|configure|propose|select|solicit|dedicate|post|present|speak|teach"
+    r"|mentor|coach|recruit|sponsor|merge|sync|test|verify|confirm|assign|allocate)\b",
     re.IGNORECASE)
 _STATE = re.compile(r"\b(?:\w+ed|built|done|shipped|live|released|launched|deployed|written"
                     r"|complete|completed|in place|available|on track|published|merged"
