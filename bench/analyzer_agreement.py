@@ -268,6 +268,31 @@ def comparisons(sample: list[dict], second: dict[str, dict], machine: dict[str, 
     return out
 
 
+def intervals(sample: list[dict], second: dict[str, dict], draws: int = 1000,
+              level: float = 0.9) -> dict[str, tuple]:
+    """{rule: ((P low, P high), (R low, R high))}: the second reader's precision and recall
+    against the first, percentile bootstrap over the sampled items (fixed seed)."""
+    rng = random.Random(SEED)
+    found: dict[str, tuple[list, list]] = {code: ([], []) for code in ALL_CODES}
+    for _ in range(draws):
+        resample = [sample[rng.randrange(len(sample))] for _ in sample]
+        table = comparisons(resample, second, defaultdict(set))["second vs first"]
+        for code, a in table.items():
+            if a.precision is not None:
+                found[code][0].append(a.precision)
+            if a.recall is not None:
+                found[code][1].append(a.recall)
+    out = {}
+    for code, (ps, rs) in found.items():
+        bounds = []
+        for values in (sorted(ps), sorted(rs)):
+            lo = values[int((1 - level) / 2 * len(values))]
+            hi = values[min(len(values) - 1, int((1 + level) / 2 * len(values)))]
+            bounds.append((lo, hi))
+        out[code] = tuple(bounds)
+    return out
+
+
 def report(sample: list[dict], second: dict[str, dict], machine: dict[str, set[str]],
            weights: dict[str, float]) -> str:
     plain = comparisons(sample, second, machine)
@@ -279,7 +304,7 @@ def report(sample: list[dict], second: dict[str, dict], machine: dict[str, set[s
              "other; P/R = the candidate's precision/recall against the reference; kappa = "
              "Cohen's kappa; agree = raw agreement.",
              "bau-okr pools key results and objectives. Targets of issue #10: P >= 0.90, "
-             "R >= 0.85.", ""]
+             "R >= 0.85. Intervals: percentile bootstrap over the sampled items.", ""]
     blocks = (
         ("(1) second reader (cand) against the first reader (ref), on the sample", plain,
          "second vs first"),
@@ -300,9 +325,16 @@ def report(sample: list[dict], second: dict[str, dict], machine: dict[str, set[s
         ("(10) = (2) weighted likewise", weighted, "analyzer vs first"),
         ("(11) = (4) weighted likewise", weighted, "analyzer vs agreed"),
     )
+    ci = intervals(sample, second)
     for title, table, name in blocks:
-        lines += [title, HEAD]
-        lines += [_row(code, table[name][code]) for code in ALL_CODES]
+        first_block = name == "second vs first" and table is plain
+        lines += [title, HEAD + ("  | P 90% interval  R 90% interval" if first_block else "")]
+        for code in ALL_CODES:
+            row = _row(code, table[name][code])
+            if first_block:
+                (plo, phi), (rlo, rhi) = ci[code]
+                row += f"  |   {plo:.2f}-{phi:.2f}       {rlo:.2f}-{rhi:.2f}"
+            lines.append(row)
         lines.append("")
     return "\n".join(lines)
 
