@@ -734,7 +734,9 @@ _FURNITURE = re.compile(
     r"|reading|next steps|questions|updates?|news|feedback|help|support|getting started"
     r"|conventions|alignment|examples?|hypothetical|time\s?frames?|initiatives?|risks?"
     r"|dependencies|assumptions|non-goals|out of scope|consequences|footnotes|decisions?"
-    r"|activit(?:y|ies)|duties|tasks)\b"
+    r"|activit(?:y|ies)|duties|tasks"
+    # the same in Korean: strategy, tasks, schedule, feedback, background, progress, status
+    r"|전략|과제|일정|피드백|배경|진행\s?상황|현재\s?상황|참고|회의)\b"
     r"|\?$",
     re.IGNORECASE)
 # Headings of work kept out of the OKRs: "Other work not captured in OKRs", "Non-OKR work".
@@ -889,6 +891,7 @@ class _Reader:
         self.kr_list = False  # the next list is under a "Key results" label
         # The objective heading above states its key results as lines of text.
         self.line_krs = False
+        self.consumed: set[int] = set()  # lists already read as an objective's words
         self.pending_objective: _Line | None = None  # "Objective:" alone, its words to come
         self.detail_list: _List | None = None  # the list right under a key result line
 
@@ -946,7 +949,7 @@ class _Reader:
         self.last_paragraph = ""
         self.last_prose = None
         self.enum_role = self.intro = ""
-        text = line.text.strip("# ").strip()
+        text = _strip_symbols(line.text.strip("# ").strip())  # "## 📌 Objective"
         title_heading = block.level == 1 and not self.page.title
         if title_heading:
             self.page.title = text
@@ -980,7 +983,16 @@ class _Reader:
                           or (isinstance(b, _Html) and b.lines)), None)
             if isinstance(first, _Html):
                 first = _Paragraph(list(first.lines))
-            if isinstance(first, _Paragraph) and first.lines and _read(first.lines[0]).text \
+            if isinstance(first, _List) and len(first.items) == 1 and not first.items[0].lists \
+                    and first.items[0].inline is not None:
+                # "## Objective" then a list of one item: the objective's words.
+                stated = _read(first.items[0].inline)
+                if stated.text and not _KR.match(stated.text):
+                    title = _strip_symbols(stated.text.strip("*_ "))
+                    self.cover(stated)
+                    statement = stated.last
+                    self.consumed.add(id(first))
+            elif isinstance(first, _Paragraph) and first.lines and _read(first.lines[0]).text \
                     and not _KR.match(_read(first.lines[0]).text):
                 # "## Objective 1" then the objective's words on the next line.
                 stated = _read(first.lines[0])
@@ -1290,6 +1302,8 @@ class _Reader:
                 self._count_items(sub)
 
     def top_list(self, lst: _List) -> None:
+        if id(lst) in self.consumed:
+            return
         if self.detail_list is lst:
             # Right under a key result written as a line of text: its details.
             self.detail_list = None
@@ -1795,6 +1809,10 @@ def _furniture_label(text: str) -> bool:
         return True
     # Ids do not count as words: "`2022.M1` Timeframe for measurement" is three words.
     words = re.sub(r"[`'\"‘’][^`'\"‘’\s]{1,20}[`'\"‘’]|\S*\d\S*", " ", text).split()
+    if not re.search(r"\b(?:key results?|objectives?|OKRs?)\b", text, re.IGNORECASE):
+        # "Risks and dependencies", "전략 및 주요 과제": "and" is not a word of the label (a
+        # heading naming key results is read as their label elsewhere)
+        words = [w for w in words if w.lower() not in ("and", "&", "or", "및")]
     return len(words) <= 3 and bool(_FURNITURE.search(text))
 
 
@@ -1860,7 +1878,7 @@ def _plan_headings(reader: _Reader, blocks: list, okr_page: bool) -> dict[int, s
     first_title = True
     for i in headings:
         block = blocks[i]
-        text = _read(block.inline).text.strip("# ").strip()
+        text = _strip_symbols(_read(block.inline).text.strip("# ").strip())
         while stack and blocks[stack[-1]].level >= block.level:
             stack.pop()
         parent = stack[-1] if stack else None
