@@ -845,6 +845,30 @@ def _strip_symbols(text: str) -> str:
     return text[start:].strip() or text
 
 
+# Version numbers are names, not targets: "OpenEBS 1.0", "iOS 17.2", "v0.1.0", "version 2",
+# "4.0.1" (a number with two dots, after "v" or "version", or after a name written with a
+# capital inside it).
+_MIXED_CASE_NAME = re.compile(r"\b(?P<name>[A-Za-z]*[a-z][A-Z][A-Za-z]*|[A-Z][a-z]+[A-Z]\w*)"
+                              r"\s+(?P<v>\d+\.\d+)\b(?!\s*%|\.\d)")
+# Korean direction words after a number: "25% 이상 감소" (at least 25% lower), "1% 이하" (at
+# most 1%), read as the English words hoshin.engine.okr_text knows.
+_KO_CHANGE = re.compile(r"(?P<n>\d[\d.,]*\s*%?)\s*(?:이상\s*)?(?P<d>감소|단축|절감|증가|향상)")
+_KO_BOUND = re.compile(r"(?P<n>\d[\d.,]*\s*%?)\s*(?P<d>이상|이하|미만|초과)")
+_KO_WORDS = {"감소": "reduce by", "단축": "reduce by", "절감": "reduce by", "증가": "increase by",
+             "향상": "increase by", "이상": "at least", "이하": "no more than", "미만": "less than",
+             "초과": "more than"}
+
+
+def _as_measured(text: str) -> str:
+    """A key result's text as its numbers are read: versions left out, Korean direction
+    words in English."""
+    text = _MIXED_CASE_NAME.sub(lambda m: m.group("name"), text)
+    text = re.sub(r"\b(?:v\d+(?:\.\d+)+|version\s*\d+(?:\.\d+)*|\d+\.\d+\.\d+)\b", " ", text,
+                  flags=re.IGNORECASE)
+    text = _KO_CHANGE.sub(lambda m: f"{_KO_WORDS[m.group('d')]} {m.group('n')}", text)
+    return _KO_BOUND.sub(lambda m: f"{_KO_WORDS[m.group('d')]} {m.group('n')}", text)
+
+
 def next_block_is_prose(block) -> bool:
     """Whether the block after a line is a paragraph that continues it as prose."""
     return isinstance(block, _Paragraph) and len(block.lines) > 1
@@ -1118,7 +1142,7 @@ class _Reader:
                                        "characters: cut short")
             title = title[:TITLE_MAX - 1].rstrip() + "…"
         who = owner or (line.handle and f"@{line.handle}")
-        m = measure(measured or title, line.links)
+        m = measure(_as_measured(measured or title), line.links)
         if m["kind"] == "milestone" and not m["placeholder"] and re.match(
                 r"(?:increase|grow|raise|boost|improve|decrease|reduce|lower|cut)\b", title,
                 re.IGNORECASE):
