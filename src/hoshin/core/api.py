@@ -28,7 +28,8 @@ class ErrorOut(Schema):
 
 
 # Every operation may answer with these; listing them keeps the OpenAPI document honest.
-ERRORS: dict[Any, type[Schema]] = {frozenset({400, 401, 403, 404, 409, 422}): ErrorOut}
+ERRORS: dict[Any, type[Schema]] = {frozenset({400, 401, 403, 404, 409, 413, 422, 500}):
+                                    ErrorOut}
 
 
 def _drop_null_defaults(schema: dict, _model=None) -> None:

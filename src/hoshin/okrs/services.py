@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import datetime as dt
 
-from hoshin.core import clock, events, gates, history
+from django.db.models import Max, Min
+
+from hoshin.core import clock, events, gates, history, limits
 from hoshin.core.errors import DomainError, ErrorCollector, FieldError, NotFound
 from hoshin.core.history import service
 from hoshin.core.keys import claim_key
@@ -82,6 +84,13 @@ def save_cycle(actor: Person | None, cycle: Cycle | None = None, *, key: str | N
         errors.add("kind", 'must be "year" or "quarter"')
     if cycle.start and cycle.end and cycle.end < cycle.start:
         errors.add("end", "must not be before start")
+    if cycle.start and cycle.end and any(v is not _UNSET for v in (kind, start, end)):
+        others = Cycle.objects.exclude(pk=cycle.pk).aggregate(first=Min("start"),
+                                                               last=Max("end"))
+        window = limits.cycle_window(clock.today(), others["first"], others["last"])
+        for fname, message in limits.cycle_problems(cycle.kind, cycle.start, cycle.end,
+                                                    window):
+            errors.add(fname, message)
     errors.raise_if_any()
     cycle.name = cycle.name or ""
     cycle.save()
