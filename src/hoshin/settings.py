@@ -6,6 +6,8 @@ from pathlib import Path
 
 import dj_database_url
 
+from hoshin.core.limits import BODY_BYTES
+
 BASE_DIR = Path(__file__).resolve().parent
 DATA_DIR = Path(os.environ.get("HOSHIN_DATA_DIR", Path.cwd() / "var")).resolve()
 
@@ -96,7 +98,7 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
-    "hoshin.core.middleware.RejectNulBytes",
+    "hoshin.core.middleware.RejectBadInput",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -239,6 +241,9 @@ SIMPLE_HISTORY_HISTORY_CHANGE_REASON_USE_TEXT_FIELD = True
 
 NINJA_PAGINATION_PER_PAGE = 50
 NINJA_PAGINATION_MAX_LIMIT = 500
+# Request bodies are limited once, in hoshin/core/limits.py (checked by RejectBadInput);
+# Django's own limit is set to the same so no request meets a second, different one.
+DATA_UPLOAD_MAX_MEMORY_SIZE = BODY_BYTES
 
 LOGGING = {
     "version": 1,
