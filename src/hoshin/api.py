@@ -4,7 +4,10 @@
 from __future__ import annotations
 
 import functools
+import logging
 
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.exceptions import SuspiciousOperation
 from django.http import Http404
 from django.urls import URLPattern, re_path
 from django.views.decorators.csrf import csrf_exempt
@@ -120,7 +123,9 @@ api = HoshinAPI(
         "replaces deleting: history keeps pointing at archived items.\n\n"
         "**Errors** are JSON: `{\"detail\": \"...\", \"errors\": [{\"field\": \"...\", "
         "\"message\": \"...\"}]}` with 400 (a rule of the model), 401, 403 (not allowed), "
-        "404 (unknown id), 409 (conflict) or 422 (malformed request)."),
+        "404 (unknown id), 409 (conflict), 413 (body over the size limit) or 422 (malformed "
+        "request). Text holding a NUL character or invalid Unicode is refused with a 400 "
+        "naming the field, whatever the content type."),
     auth=[BearerToken(), django_auth],
     urls_namespace="api-v1",
 )
@@ -177,6 +182,22 @@ def auth_error(request, exc):
 @api.exception_handler(Http404)
 def not_found(request, exc):
     return _error(request, 404, str(exc) or "not found")
+
+
+@api.exception_handler(Exception)
+def server_error(request, exc: Exception):
+    # Whatever broke, a client of the API reads JSON, never Django's HTML page; the
+    # traceback goes to the log as Django's own handler would send it.
+    if isinstance(exc, DjangoPermissionDenied):
+        return _error(request, 403, str(exc) or "not allowed")
+    if isinstance(exc, SuspiciousOperation):
+        return _error(request, 400, "the request cannot be read",
+                      [{"field": "", "message": str(exc) or "suspicious request"}])
+    logging.getLogger("django.request").error(
+        "Internal Server Error: %s", request.path, exc_info=exc,
+        extra={"status_code": 500, "request": request})
+    return _error(request, 500, "the server failed to answer this request; the error "
+                                "has been logged")
 
 
 @api.exception_handler(HttpError)
