@@ -8,12 +8,13 @@ means nothing.
     cost of delay = business value + time criticality + risk reduction / opportunity enablement
     WSJF          = cost of delay / job size
 
-Ties are broken explicitly, in this order, so the ranking never depends on the order rows
-came out of the database:
+Ties are broken explicitly, so the ranking never depends on the order rows came out of
+the database:
     1. the higher WSJF first;
-    2. on equal WSJF, the higher cost of delay first (waiting on it costs more);
-    3. then the smaller job first (it frees capacity sooner);
-    4. then the initiative's key, alphabetically (a stable, visible last resort).
+    2. on equal WSJF, the smaller job first. Equal WSJF means either order costs the same
+       delay (doing A first delays B by A's size: CoD_B × size_A = CoD_A × size_B), so the
+       shorter job goes first: its result, and what is learned from it, come sooner;
+    3. then the initiative's key, alphabetically (a stable, visible last resort).
 """
 
 from __future__ import annotations
@@ -67,7 +68,7 @@ def rank(scores: Iterable[Score]) -> list[Ranked]:
 
 
 def _order(score: Score) -> tuple:
-    return (-_exact_wsjf(score), -score.cost_of_delay, score.job_size, score.key)
+    return (-_exact_wsjf(score), score.job_size, score.key)
 
 
 def _exact_wsjf(score: Score) -> Fraction:
@@ -79,11 +80,9 @@ def _exact_wsjf(score: Score) -> Fraction:
 def _tie_break(score: Score, below: Score | None) -> str:
     if below is None or _exact_wsjf(score) != _exact_wsjf(below):
         return ""
-    if score.cost_of_delay != below.cost_of_delay:
-        return f"same WSJF as {below.key}; higher cost of delay"
     if score.job_size != below.job_size:
-        return f"same WSJF and cost of delay as {below.key}; smaller job"
-    return f"same scores as {below.key}; by key"
+        return f"same WSJF as {below.key}; smaller job"
+    return f"same WSJF and size as {below.key}; by key"
 
 
 def scale_errors(values: dict[str, object]) -> list[tuple[str, str]]:

@@ -1,0 +1,129 @@
+"""REST API of the portfolio: the ranked initiatives and the scoring sessions."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Literal
+
+from ninja import Field, Query, Router, Schema
+from ninja.responses import Status
+
+from hoshin.core.api import ERRORS, Input
+from hoshin.core.errors import NotFound
+from hoshin.org.models import Unit
+from hoshin.portfolio import selectors, services
+from hoshin.portfolio.models import ScoringSession
+
+router = Router(tags=["portfolio"])
+
+ScaleValue = Literal[1, 2, 3, 5, 8, 13, 20]
+
+
+class RankedOut(Schema):
+    id: str = Field(..., description="the initiative's key")
+    title: str
+    unit: str
+    cod: int = Field(..., description="cost of delay: business value + time criticality + "
+                                      "risk reduction / opportunity enablement")
+    size: int = Field(..., description="job size")
+    wsjf: float = Field(..., description="cost of delay / job size")
+    rank: int
+    business_value: int
+    time_criticality: int
+    risk_reduction: int
+    status: str
+    key_result: str
+    annual_objectives: list[str]
+    scored_on: dt.date
+    tie_break: str = Field(..., description="why it ranks above the next item of equal WSJF")
+
+
+class PortfolioOut(Schema):
+    ranked: list[RankedOut]
+    unscored: list[str] = Field(..., description="keys of open initiatives with no score yet")
+
+
+class ScoreIn(Schema):
+    initiative: str = Field(..., min_length=1, max_length=64)
+    business_value: ScaleValue
+    time_criticality: ScaleValue
+    risk_reduction: ScaleValue
+    job_size: ScaleValue
+
+
+class SessionIn(Input):
+    scores: list[ScoreIn] = Field(..., min_length=1, max_length=2000)
+    unit: str | None = Field(None, max_length=64, description="the unit scored (its subtree); "
+                                                             "empty for the whole organisation")
+    participants: list[str] = Field(default_factory=list, max_length=500,
+                                    description="emails of the people who scored")
+    note: str = Field("", max_length=2000)
+
+
+class ScoreOut(Schema):
+    initiative: str
+    business_value: int
+    time_criticality: int
+    risk_reduction: int
+    job_size: int
+    cod: int
+
+
+class SessionOut(Schema):
+    id: int
+    held_at: dt.datetime
+    unit: str | None
+    recorded_by: str | None
+    participants: list[str]
+    note: str
+    scores: list[ScoreOut]
+
+
+def _unit(key: str | None) -> Unit | None:
+    if not key:
+        return None
+    unit = Unit.objects.filter(key=key, archived_at__isnull=True).first()
+    if unit is None:
+        raise NotFound.field("unit", f'no unit "{key}"')
+    return unit
+
+
+def _session_dict(s: ScoringSession) -> dict:
+    return {"id": s.pk, "held_at": s.held_at, "unit": s.unit.key if s.unit else None,
+            "recorded_by": s.recorded_by.email if s.recorded_by else None,
+            "participants": [p.email for p in s.participants.all()], "note": s.note,
+            "scores": [{"initiative": x.initiative.key, "business_value": x.business_value,
+                        "time_criticality": x.time_criticality,
+                        "risk_reduction": x.risk_reduction, "job_size": x.job_size,
+                        "cod": x.cost_of_delay} for x in s.scores.all()]}
+
+
+def _sessions():
+    return ScoringSession.objects.select_related("unit", "recorded_by").prefetch_related(
+        "participants", "scores__initiative")
+
+
+@router.get("/portfolio", response={200: PortfolioOut, **ERRORS})
+def get_portfolio(request, unit: str | None = Query(None, max_length=64),
+                  annual_objective: str | None = Query(None, max_length=64)):
+    """Open initiatives ranked by WSJF (highest first; on equal WSJF the smaller job,
+    then the key), across the organisation, in a unit's subtree, or
+    under one annual objective."""
+    found = selectors.portfolio(unit=_unit(unit), annual_objective=annual_objective)
+    return {"ranked": [r.as_dict() for r in found.rows],
+            "unscored": [i.key for i in found.unscored]}
+
+
+@router.get("/portfolio/sessions", response={200: list[SessionOut], **ERRORS})
+def list_sessions(request):
+    return [_session_dict(s) for s in _sessions()[:100]]
+
+
+@router.post("/portfolio/sessions", response={201: SessionOut, **ERRORS})
+def create_session(request, payload: SessionIn):
+    """Record a relative-scoring session, all or nothing: every value on the scale 1, 2, 3,
+    5, 8, 13, 20, and in each column the smallest value 1."""
+    session = services.record_scoring_session(
+        request.auth, scores=[s.dict() for s in payload.scores], unit=payload.unit,
+        participants=payload.participants, note=payload.note)
+    return Status(201, _session_dict(_sessions().get(pk=session.pk)))
