@@ -123,6 +123,7 @@ def _card(node: dict, link, units, people) -> str:
     status = shown_status(node)
     word, icon = SHOWN_STATUS.get(status, (escape(status), "?"))
     progress = node["progress"]
+    # Drawn as the class w-{bar} of web/bars.css: the Content Security Policy refuses style=.
     bar = 0 if progress is None else max(0, min(100, round(progress * 100)))
     href = link(node)
     title = escape(node["title"])
@@ -144,7 +145,7 @@ def _card(node: dict, link, units, people) -> str:
     pace = ""
     if node.get("expected") is not None:
         expected = max(0, min(100, round(node["expected"] * 100)))
-        pace = (f'<span class="pace" style="left:{expected}%" '
+        pace = (f'<span class="pace at-{expected}" '
                 f'title="Expected by now: {expected}%"></span>')
     return (
         '<div class="map-card">'
@@ -153,7 +154,7 @@ def _card(node: dict, link, units, people) -> str:
         f'<p class="map-title">{title_html}</p>'
         + (f'<p class="node-meta">{" · ".join(details)}</p>' if details else "")
         + '<p class="map-progress">'
-        f'<span class="bar" aria-hidden="true"><span style="width:{bar}%"></span>{pace}</span> '
+        f'<span class="bar" aria-hidden="true"><span class="w-{bar}"></span>{pace}</span> '
         f'<span class="pct">{_percent(progress)}</span> '
         f'<span class="status status-{escape(node["status"])}">'
         f'<span class="icon" aria-hidden="true">{icon}</span> {word}</span></p>'

@@ -4,7 +4,8 @@ address (that is their login, not how colleagues know them).
 
 The tag reads only `name` and `get_absolute_url()` of what it is given, so core names no
 app's model; it takes a plain name and URL too (history rows carry those):
-`{% person row.who url=row.who_url %}`. Pages that use it may link core/people.css (hover, spacing).
+`{% person row.who url=row.who_url %}`. The circle's look is in web/bars.css, which every
+page links; pages may link core/people.css too (hover, spacing).
 """
 
 from __future__ import annotations
@@ -16,16 +17,10 @@ from django.utils.html import format_html
 
 register = template.Library()
 
-# One colour per person (white initials on each: contrast 4.5:1 or more). The circle's
-# look is set on it, and the link drops its underline (which would also run under the gap
-# between circle and name), so a page that does not link core/people.css still shows a
-# person as a chip.
-HUES = ("#2f6f9f", "#7a4ea3", "#1f7a5a", "#a14d2a", "#3d5a99", "#8a3b61", "#4f6b2a",
-        "#5b5f97")
-AVATAR_STYLE = ("display:inline-flex;align-items:center;justify-content:center;"
-                "width:1.5rem;height:1.5rem;border-radius:50%;flex:none;font-size:.62rem;"
-                "font-weight:700;line-height:1;letter-spacing:.02em;color:#fff;"
-                "text-decoration:none;vertical-align:middle;background:{}")
+# One colour per person (white initials on each: contrast 4.5:1 or more), as a class of
+# web/bars.css (.hue-0 … .hue-7, with the circle's look), which every page links: a style=
+# attribute would be refused by the Content Security Policy.
+HUE_COUNT = 8
 
 
 def initials(name: str) -> str:
@@ -41,8 +36,8 @@ def initials(name: str) -> str:
 
 
 def hue(name: str) -> str:
-    """The same colour for the same person on every page."""
-    return HUES[zlib.crc32(name.encode()) % len(HUES)]
+    """The same colour for the same person on every page: the class that gives it."""
+    return f"hue-{zlib.crc32(name.encode()) % HUE_COUNT}"
 
 
 @register.simple_tag
@@ -58,10 +53,10 @@ def person(who, url: str | None = None, empty: str = "nobody", link: bool = True
     name = str(getattr(who, "name", None) or who)
     if url is None and link and hasattr(who, "get_absolute_url"):
         url = who.get_absolute_url()
-    avatar = format_html('<span class="person-avatar" aria-hidden="true" style="{}">{}</span>',
-                         AVATAR_STYLE.format(hue(name)), initials(name))
+    avatar = format_html('<span class="person-avatar {}" aria-hidden="true">{}</span>',
+                         hue(name), initials(name))
     if url and link:
-        return format_html('<a class="person" href="{}" style="text-decoration:none">{} '
+        return format_html('<a class="person" href="{}">{} '
                            '<span class="person-name">{}</span></a>',
                            url, avatar, name)
     return format_html('<span class="person">{} <span class="person-name">{}</span></span>',

@@ -93,6 +93,11 @@ def xmatrix_page(request, printable: bool = False):
     flags = [{"kind": f.kind, "key": f.key, "name": names.get(f.key, f.key),
               "message": f.message} for f in lay.flags]
     d = lay.data
+    # The drawing's own <style> (link focus and hover) carries the page's Content Security
+    # Policy nonce, like the page's <style> elements (docs/security.md).
+    nonce = getattr(request, "csp_nonce", "")
+    if nonce:
+        svg = svg.replace("<style>", f'<style nonce="{nonce}">', 1)
     context = {
         "nav": "xmatrix", "year": year, "years": plan_years(year), "svg": mark_safe(svg),
         "flags": flags, "kr_flags": key_result_flags(),
