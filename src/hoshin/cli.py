@@ -90,7 +90,13 @@ def main(argv: list[str] | None = None) -> int:
 
     from django.core.management import execute_from_command_line
 
-    execute_from_command_line(["hoshin", *args])
+    try:
+        execute_from_command_line(["hoshin", *args])
+    except BrokenPipeError:
+        # The reader went away (`hoshin portfolio | head`): stop quietly, as Unix tools do,
+        # and point stdout at nothing so the interpreter's final flush cannot fail again.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 141  # 128 + SIGPIPE, what a shell reports for a tool cut off by a pipe
     return 0
 
 
