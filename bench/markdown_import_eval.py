@@ -47,6 +47,9 @@ A second held-out set, tests/planfile/fixtures/heldout2/ with tests/planfile/hel
 (other organisations, labelled by a session that had not read the parser), is scored alone with
 
     .venv/bin/python bench/markdown_import_eval.py --heldout-set heldout2 [--misses]
+
+and `--heldout-set NAME --write-right` writes tests/planfile/NAME_right.json (the ids of its
+labels imported right: a regression set once the set is no longer held out).
 """
 
 from __future__ import annotations
@@ -394,8 +397,9 @@ def main() -> int:
     parser.add_argument("--types", action="store_true",
                         help="also judge the types against the corpus labels")
     parser.add_argument("--write-right", action="store_true",
-                        help="write tests/planfile/real_pages_right.json and heldout_right.json: "
-                             "the ids of the labelled items imported right (a regression set)")
+                        help="write tests/planfile/real_pages_right.json and heldout_right.json "
+                             "(with --heldout-set NAME: NAME_right.json): the ids of the "
+                             "labelled items imported right (a regression set)")
     parser.add_argument("--misses", action="store_true",
                         help="with --types or --heldout: list every labelled item not right")
     parser.add_argument("--heldout", action="store_true",
@@ -408,7 +412,13 @@ def main() -> int:
         global HELDOUT, HELDOUT_LABELS
         HELDOUT = ROOT / "tests" / "planfile" / "fixtures" / args.heldout_set
         HELDOUT_LABELS = ROOT / "tests" / "planfile" / f"{args.heldout_set}_labels.json"
-        print_heldout(heldout_results(), misses=args.misses)
+        held = heldout_results()
+        print_heldout(held, misses=args.misses)
+        if args.write_right:
+            right = sorted(j["id"] for r in held.values() for j in r["judged"] if j["right"])
+            out = ROOT / "tests" / "planfile" / f"{args.heldout_set}_right.json"
+            out.write_text(json.dumps(right, indent=0) + "\n", encoding="utf-8")
+            print(f"{len(right)} ids written to {out.relative_to(ROOT)}")
         return 0
     if args.heldout:
         print_heldout(heldout_results(), misses=args.misses)

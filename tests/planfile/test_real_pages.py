@@ -12,7 +12,12 @@ The held-out pages (tests/planfile/fixtures/heldout/) were labelled before the i
 first run on them (tests/planfile/heldout_labels.json); the rules added after that first
 measure were written reading their misses too, so they are no longer held out: they stay
 here as regression cases (every page accounted for and not refused, the share of labelled
-items imported right, and every item right stays right)."""
+items imported right, and every item right stays right).
+
+The second held-out set (tests/planfile/fixtures/heldout2/, labels in heldout2_labels.json)
+was labelled blind and measured once (79.6% of its objectives and key results with the right
+type); rules were then written reading its misses, so it is a development set now and stays
+here as regression cases the same way."""
 
 from __future__ import annotations
 
@@ -34,6 +39,8 @@ PAGES = [p for p in PAGES if p.name.upper() not in ("SOURCES.MD", "README.MD")]
 # rules were not written on, labelled in tests/planfile/heldout_labels.json before the
 # importer was first run on them.
 HELDOUT = sorted((TESTS / "planfile" / "fixtures" / "heldout").glob("*/*.md"))
+# The second held-out set, no longer held out (see the module's docstring).
+HELDOUT2 = sorted((TESTS / "planfile" / "fixtures" / "heldout2").glob("*/*.md"))
 
 
 def unaccounted(text: str) -> list[int]:
@@ -49,15 +56,15 @@ def unaccounted(text: str) -> list[int]:
             if line.strip() and n not in listed]
 
 
-@pytest.mark.parametrize("path", PAGES + HELDOUT, ids=lambda p: f"{p.parent.name}/{p.name}")
+@pytest.mark.parametrize("path", PAGES + HELDOUT + HELDOUT2, ids=lambda p: f"{p.parent.name}/{p.name}")
 def test_every_line_of_a_real_page_is_accounted_for(path):
     assert unaccounted(path.read_text(encoding="utf-8")) == []
 
 
 def test_no_real_page_is_refused_by_the_bare_command(plan):
-    assert PAGES and HELDOUT, "no pages to measure"
+    assert PAGES and HELDOUT and HELDOUT2, "no pages to measure"
     refused = {}
-    for path in PAGES + HELDOUT:
+    for path in PAGES + HELDOUT + HELDOUT2:
         try:
             # What `hoshin import page.md --cycle Q --dry-run` does: no actor, no unit, no
             # default owner.
@@ -137,5 +144,45 @@ def test_heldout_items_right_stay_right(heldout):
     now = {j["id"]: j for j in heldout}
     lost = [f"{i}: {now[i]['why'] or now[i]['got'] or '-'} | {now[i]['text'][:60]}"
             if i in now else f"{i}: no longer labelled" for i in HELDOUT_RIGHT
+            if i not in now or not now[i]["right"]]
+    assert lost == []
+
+
+# The second held-out set, now a regression set: at least 95% of the objectives and key
+# results a reader sees import with the reader's type (the target of issue #10 item 5; 451 of
+# 456 when this test was written, 363 when the set was first measured blind), at least 96%
+# fully right (type, and for a key result kind and numbers: 441), at most 21 of the 194 list
+# items that are neither imported as objectives or key results (140 when first measured),
+# and every label right then (tests/planfile/heldout2_right.json, written by
+# `bench/markdown_import_eval.py --heldout-set heldout2 --write-right`) stays right.
+HELDOUT2_TYPE_FLOOR = 0.95
+HELDOUT2_FLOOR = 0.96
+HELDOUT2_OTHERS_IMPORTED = 21
+HELDOUT2_RIGHT = json.loads((Path(__file__).parent / "heldout2_right.json").read_text())
+
+
+@pytest.fixture(scope="module")
+def heldout2():
+    bench = _bench()
+    bench.HELDOUT = TESTS / "planfile" / "fixtures" / "heldout2"
+    bench.HELDOUT_LABELS = TESTS / "planfile" / "heldout2_labels.json"
+    return [j for r in bench.heldout_results().values() for j in r["judged"]]
+
+
+def test_heldout2_items_import_with_the_readers_type(heldout2):
+    items = [j for j in heldout2 if j["type"] != "none"]
+    assert len({j["page"] for j in items}) >= 16 and len({j["org"] for j in items}) >= 7
+    typed = sum(j["type_ok"] for j in items)
+    right = sum(j["right"] for j in items)
+    assert typed / len(items) >= HELDOUT2_TYPE_FLOOR, f"{typed}/{len(items)}"
+    assert right / len(items) >= HELDOUT2_FLOOR, f"{right}/{len(items)}"
+    others = [j for j in heldout2 if j["type"] == "none"]
+    assert sum(not j["right"] for j in others) <= HELDOUT2_OTHERS_IMPORTED
+
+
+def test_heldout2_items_right_stay_right(heldout2):
+    now = {j["id"]: j for j in heldout2}
+    lost = [f"{i}: {now[i]['why'] or now[i]['got'] or '-'} | {now[i]['text'][:60]}"
+            if i in now else f"{i}: no longer labelled" for i in HELDOUT2_RIGHT
             if i not in now or not now[i]["right"]]
     assert lost == []
