@@ -498,3 +498,116 @@ def test_details_under_a_key_result_of_a_title_line_objective_are_listed_not_imp
 def test_a_title_naming_objectives_and_key_results_is_not_a_key_result():
     p = parse("LunarDAO Objectives & Key Results - February 2023\n")
     assert p.unparsed == [] and p.skipped[0].why == "skipped: prose"
+
+
+# Shapes read after the second held-out set (tests/planfile/fixtures/heldout2) -------------
+
+
+def kr_lines(parsed) -> dict[int, object]:
+    return {kr.line: kr for kr in parsed.key_results}
+
+
+def not_understood(parsed) -> set[int]:
+    return {n for u in parsed.unparsed for n in range(u.line_no, max(u.end, u.line_no) + 1)}
+
+
+def test_priority_and_score_prefixes_go_to_the_note_never_an_objective_or_a_target():
+    p = parse("# OKRs\n\n## Objective: Make the connectathon a success\n"
+              "P0: 1.0: Ensure all changes are merged before August 11\n\n"
+              "P1/2: 0.25: Prepare and publish three tutorials\n\n"
+              "## Objective: Ship the guide\n\n"
+              "* P1: (0.5 -- PR outstanding) Support for v2 is merged\n"
+              "* Record and publish four short videos (0.8)\n")
+    assert titles(p) == ["Make the connectathon a success", "Ship the guide"]
+    krs = kr_lines(p)
+    assert krs[4].title == "Ensure all changes are merged before August 11"
+    assert krs[4].note == "priority P0, score 1.0"
+    assert (krs[6].kind, krs[6].target) == ("increase", 3)  # "three", not the 0.25 grade
+    assert krs[6].note == "priority P1/2, score 0.25"
+    assert krs[10].kind == "milestone" and "PR outstanding" in krs[10].note
+    assert (krs[11].kind, krs[11].target, krs[11].note) == ("increase", 4, "score 0.8")
+
+
+def test_key_results_written_as_lines_of_text_under_objective_headings():
+    p = parse("# Draft 2019 OKRs\n\n"
+              "#### Develop an implementation guide for Subscriptions (P0)\n\n"
+              "Build a FHIR proxy server to implement the proposal\n\n"
+              "Develop a test suite to determine if servers are compliant\n\n"
+              "Generate and openly publish sample messages for 100 patients,\n"
+              "    with a simulated timeline\n"
+              "- Work with Firely and HAPI on the snapshot build\n\n"
+              "#### Build relationships in Madison\n\n"
+              "Host one meet-up per quarter\n\n"
+              "Interview 3 local candidates for a position on our team\n")
+    assert titles(p) == ["Develop an implementation guide for Subscriptions (P0)",
+                         "Build relationships in Madison"]
+    guide, madison = p.objectives
+    assert [kr.line for kr in guide.key_results] == [5, 7, 9]
+    assert guide.key_results[2].title.endswith("with a simulated timeline")  # wrapped line
+    assert 11 in not_understood(p)  # the list right under a key result: its details
+    assert [kr.target for kr in madison.key_results] == [None, 3]
+
+
+def test_an_objective_stated_in_a_callout_or_on_the_paragraph_after_its_label():
+    p = parse("# Gatherings WG Objectives\n\n## Objective\n\n<aside>\n"
+              "💡 To create seamless travel experiences at events\n\n</aside>\n\n"
+              "## Activities\n\n- Maintain a calendar of events\n\n"
+              "## Key Results for Season 2\n\n- **1. Identify Events**\n"
+              "    1. Find all events between September-November\n")
+    assert titles(p) == ["To create seamless travel experiences at events"]
+    (obj,) = p.objectives
+    assert [kr.title for kr in obj.key_results] == ["Identify Events"]
+    assert {12, 17} <= not_understood(p)  # activities, and the steps under a key result
+
+    p = parse("# GRANTS WG — OKRs S3\n\n**Objective:**\n\n"
+              "How can Grants WG be effective in decentralizing fundraising?\n\n"
+              "1. **Key Result**\n\n→ Raise 150K USD in grant applications\n\n"
+              "- **Initiatives**\n    - Create and update the pitch deck\n")
+    assert titles(p) == ["How can Grants WG be effective in decentralizing fundraising?"]
+    (kr,) = p.key_results
+    assert (kr.line, kr.kind, kr.target, kr.unit) == (7, "increase", 150000, "$")
+    assert {11, 12} <= not_understood(p)
+
+
+def test_type_tags_in_brackets_and_items_labelled_as_work():
+    p = parse("## Q2 Objectives\n### [Objective] Increase external contributors\n"
+              "- [Activity] Facilitate the hackathon\n"
+              "- [Key Result] Get at least 5 experiments from the community\n"
+              "- [x] AI: Pushed unfinished tasks to Q2\n"
+              "  - (a) Parked. May revisit in Q3.\n")
+    assert titles(p) == ["Increase external contributors"]
+    assert [kr.line for kr in p.key_results] == [4]
+    assert {3, 5, 6} <= not_understood(p)
+
+
+def test_items_under_a_key_result_that_read_as_details_are_not_a_child_objective():
+    p = parse("# Season 2 OKRs\n\n- **Hold Phase 3 Elections**\n"
+              "    - **Create a doc that outlines the process**\n"
+              "        - Make sure to include:\n"
+              "        - How to set up voting\n"
+              "        - Possible issues + how to resolve them\n")
+    assert titles(p) == ["Hold Phase 3 Elections"]
+    assert [kr.title for kr in p.key_results] == ["Create a doc that outlines the process"]
+    assert {5, 6, 7} <= not_understood(p)
+
+
+def test_versions_are_not_targets_and_korean_direction_words_are_read():
+    p = parse("## Objective: Ship OpenEBS\n\n- Release OpenEBS 1.0 with Litmus tests\n"
+              "- Publish the IG v0.1.0\n- VTM 대비 인코딩 복잡도 25% 이상 감소 달성\n"
+              "- VTM 대비 BDBR loss 1% 이하 성능 달성\n")
+    krs = p.key_results
+    assert [kr.kind for kr in krs[:2]] == ["milestone", "milestone"]
+    assert (krs[2].kind, krs[2].target, krs[2].unit) == ("decrease", -25, "%")
+    assert (krs[3].kind, krs[3].target) == ("stay_below", 1)
+
+
+def test_notes_lists_and_headings_about_okrs_are_not_okrs():
+    p = parse("# Front-end team OKRs\n\n### Defining objectives and key results\n\n"
+              "- Objectives are ambitious and may feel uncomfortable\n"
+              "- Key results are measurable\n\n"
+              "## Other work not captured in OKRs\n\n* FHIR Search Page rewrite\n\n"
+              "## Objective: Ship the guide\n\n- Publish the guide\n\nNotes:\n\n"
+              "- Work on the project was derailed by R5\n")
+    assert titles(p) == ["Ship the guide"]
+    assert [kr.title for kr in p.key_results] == ["Publish the guide"]
+    assert {5, 6, 10, 18} <= not_understood(p)
