@@ -68,6 +68,12 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django_htmx",
+    "csp",
+    # Optional two-factor log-in for admins (hoshin.web.twofactor): authenticator-app
+    # devices and one-time recovery codes.
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "ninja",
     "simple_history",
     "django_tasks",
@@ -86,6 +92,7 @@ INSTALLED_APPS = [
     "hoshin.reviews",
     "hoshin.closing",
     "hoshin.planfile",
+    "hoshin.analytics",
     "hoshin.web",
     "hoshin.demo",
     "hoshin.backup",
@@ -101,8 +108,12 @@ MIDDLEWARE = [
     "hoshin.core.middleware.RejectBadInput",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "hoshin.web.sessions.SessionTimeoutMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "hoshin.web.throttle.RetryAfterMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
 ]
@@ -186,19 +197,65 @@ PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.Argon2PasswordHasher",
     "django.contrib.auth.hashers.PBKDF2PasswordHasher",
 ]
+# The password policy (docs/security.md): long enough, not like the person's name or email,
+# not one of 20,000 common passwords, not all digits. Applies wherever a password is set.
 AUTH_PASSWORD_VALIDATORS = [
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator",
+     "OPTIONS": {"user_attributes": ("email", "name")}},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+     "OPTIONS": {"min_length": int(os.environ.get("HOSHIN_PASSWORD_MIN_LENGTH", "10"))}},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "/login/"
 LOGIN_REDIRECT_URL = "/"
 LOGOUT_REDIRECT_URL = "/login/"
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
-SESSION_COOKIE_SECURE = _env_bool("HOSHIN_SECURE_COOKIES")
+# Served over HTTPS (HOSHIN_HTTPS, on by default when HOSHIN_BASE_URL is https://): cookies
+# only over HTTPS, and HSTS so browsers never ask over plain HTTP again (docs/security.md).
+HTTPS = _env_bool("HOSHIN_HTTPS", default=BASE_URL.startswith("https://"))
+SESSION_COOKIE_SECURE = _env_bool("HOSHIN_SECURE_COOKIES", default=HTTPS)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
-SESSION_COOKIE_AGE = 60 * 60 * 24 * 14
+SECURE_HSTS_SECONDS = int(os.environ.get("HOSHIN_HSTS_SECONDS",
+                                         str(365 * 24 * 60 * 60) if HTTPS else "0"))
+SECURE_HSTS_INCLUDE_SUBDOMAINS = _env_bool("HOSHIN_HSTS_INCLUDE_SUBDOMAINS")
+SECURE_HSTS_PRELOAD = _env_bool("HOSHIN_HSTS_PRELOAD")
+SECURE_SSL_REDIRECT = _env_bool("HOSHIN_SSL_REDIRECT")
+# Behind a TLS-terminating proxy the request reaches the app as HTTP; trust the proxy's
+# X-Forwarded-Proto so Django knows it was HTTPS (needed for HSTS and the redirect).
+if _env_bool("HOSHIN_TRUST_X_FORWARDED_PROTO"):
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SECURE_REFERRER_POLICY = "same-origin"
+# A session ends 14 days after the log-in however active (hoshin.web.sessions), and after
+# 8 hours without a request.
+SESSION_COOKIE_AGE = int(float(os.environ.get("HOSHIN_SESSION_DAYS", "14")) * 24 * 60 * 60)
+SESSION_IDLE_TIMEOUT = int(float(os.environ.get("HOSHIN_SESSION_IDLE_HOURS", "8")) * 60 * 60)
 SESSION_EXPIRE_AT_BROWSER_CLOSE = False
+# Content Security Policy (django-csp): scripts and styles from the app's own static files
+# only, plus <style> elements carrying the response's nonce; no inline script, handler or
+# style= attribute, no eval, no framing, no plugins (docs/security.md).
+from csp.constants import NONCE, NONE, SELF  # noqa: E402
+
+_CSP = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF, NONCE],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [NONE],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    },
+}
+if _env_bool("HOSHIN_CSP_REPORT_ONLY"):
+    # Reported to the browser console, not enforced: to try a change of policy first.
+    CONTENT_SECURITY_POLICY_REPORT_ONLY = _CSP
+else:
+    CONTENT_SECURITY_POLICY = _CSP
 AUTHENTICATION_BACKENDS = ["hoshin.web.throttle.ThrottledModelBackend"]
 # Failed log-ins are counted in the database (hoshin.web.throttle), shared by all workers.
 LOGIN_THROTTLE_EMAIL_LIMIT = 5
@@ -206,6 +263,8 @@ LOGIN_THROTTLE_IP_LIMIT = 20
 LOGIN_THROTTLE_WINDOW = 15 * 60
 # Set when a reverse proxy in front of the app appends the client address to X-Forwarded-For.
 LOGIN_THROTTLE_TRUST_FORWARDED = _env_bool("HOSHIN_TRUST_X_FORWARDED_FOR")
+# Seconds a 429 without its own Retry-After tells the client to wait.
+RETRY_AFTER_DEFAULT = 60
 PASSWORD_RESET_TIMEOUT = 60 * 60 * 24
 
 LANGUAGE_CODE = "en"
