@@ -181,12 +181,43 @@ def test_success_clears_the_email_counter(client, plan):
     assert login(client, "member@acme.test").status_code == 302
 
 
-def test_twenty_failures_from_one_address_lock_that_address(client, plan):
-    for i in range(20):
+def test_one_address_guessing_many_accounts_loses_only_those_accounts(client, plan):
+    # Twenty failures from one address (a guesser, or a shared proxy): the address may no
+    # longer try the accounts it failed on, from there; those accounts still log in from
+    # anywhere else.
+    for i in range(19):
         login(client, f"guess{i}@acme.test", "wrong", REMOTE_ADDR="10.0.0.9")
+    login(client, "member@acme.test", "wrong", REMOTE_ADDR="10.0.0.9")
     locked = login(client, "member@acme.test", REMOTE_ADDR="10.0.0.9")
-    assert locked.status_code == 429 and b"from this network" in locked.content
+    assert locked.status_code == 429 and b"to this account from this network" in locked.content
+    assert 0 < int(locked["Retry-After"]) <= 15 * 60
+    assert LoginAttempt.objects.count() == 20  # the refused try is not counted
     assert login(client, "member@acme.test", REMOTE_ADDR="10.0.0.10").status_code == 302
+
+
+def test_a_shared_address_over_its_limit_still_logs_in_everyone_else(client, plan):
+    # Behind one proxy, many people mistype: the proxy passes its limit, yet a colleague
+    # who has not failed logs in through it with the right password, at once.
+    for i in range(25):
+        login(client, f"typo{i}@acme.test", "wrong", REMOTE_ADDR="10.0.0.9")
+    for email in ("lead@acme.test", "member@acme.test"):
+        response = login(client, email, REMOTE_ADDR="10.0.0.9")
+        assert response.status_code == 302, email
+        assert logged_in(client)
+        client.post("/logout/")
+
+
+def test_one_persons_typos_lock_only_their_account(client, plan):
+    for _ in range(5):
+        login(client, "member@acme.test", "wrong", REMOTE_ADDR="10.0.0.9")
+    # Their account is locked from everywhere, and says for how long.
+    for address in ("10.0.0.9", "10.0.0.10"):
+        locked = login(client, "member@acme.test", REMOTE_ADDR=address)
+        assert locked.status_code == 429
+        assert b"to this account is paused" in locked.content
+        assert 14 * 60 < int(locked["Retry-After"]) <= 15 * 60
+    # Everyone else logs in, from the same address too.
+    assert login(client, "lead@acme.test", REMOTE_ADDR="10.0.0.9").status_code == 302
 
 
 def test_the_admin_login_is_throttled_too(client, plan):

@@ -55,7 +55,9 @@ class LoginView(auth_views.LoginView):
             # Unbound, so the password is not even checked: the lock message is the only news.
             form = self.form_class(request, initial={"username": request.POST.get("username")})
             context = self.get_context_data(form=form, lockout=locked)
-            return self.render_to_response(context, status=429)
+            response = self.render_to_response(context, status=429)
+            response["Retry-After"] = str(locked.seconds_left)
+            return response
         return super().post(request, *args, **kwargs)
 
 

@@ -1,10 +1,20 @@
 """Login throttling, shared by every server worker through the database.
 
-After ``LOGIN_THROTTLE_EMAIL_LIMIT`` failed log-ins for one email (case-insensitive), or
-``LOGIN_THROTTLE_IP_LIMIT`` from one address, within ``LOGIN_THROTTLE_WINDOW`` seconds,
-further attempts are refused for ``LOGIN_THROTTLE_WINDOW`` seconds after the failure that
-reached the limit. Refused attempts are not recorded, so hammering a locked account does
-not keep it locked forever, and the lock ends on its own without an operator.
+Locks are by account, so one person's typos, or one busy shared address, never lock the
+whole organisation out:
+
+* After ``LOGIN_THROTTLE_EMAIL_LIMIT`` failed log-ins for one email (case-insensitive)
+  within ``LOGIN_THROTTLE_WINDOW`` seconds, that account alone is locked, from every
+  address, for ``LOGIN_THROTTLE_WINDOW`` seconds after the failure that reached the limit.
+* After ``LOGIN_THROTTLE_IP_LIMIT`` failures from one address (many accounts guessed from
+  one place, or a shared proxy), that address may no longer try the accounts it already
+  failed on; every other account still logs in from it. Guessing from one address across
+  many accounts thus gets one try per account per lock, while colleagues behind the same
+  proxy log in as usual.
+
+Refused attempts are not recorded, so hammering a locked account does not keep it locked
+forever, and the lock ends on its own without an operator (a password reset ends it at
+once). Every 429 carries Retry-After (``RetryAfterMiddleware``).
 
 The log-in page checks `lockout()` itself to answer 429 with a clear message; the
 authentication backend below enforces the same lock for every other way in (the admin
@@ -48,12 +58,15 @@ def client_ip(request) -> str:
 @dataclass(frozen=True)
 class Lockout:
     until: datetime
-    reason: str  # "email" or "ip"
+    reason: str  # "email" (the account) or "ip" (this account from this address)
+
+    @property
+    def seconds_left(self) -> int:
+        return max(1, int(-(-(self.until - clock.now()).total_seconds() // 1)))
 
     @property
     def minutes_left(self) -> int:
-        seconds = (self.until - clock.now()).total_seconds()
-        return max(1, int(-(-seconds // 60)))
+        return max(1, int(-(-self.seconds_left // 60)))
 
 
 def _locked_until(times: list[datetime], limit: int, now: datetime) -> datetime | None:
@@ -81,8 +94,15 @@ def lockout(email: str | None, ip: str, now: datetime | None = None) -> Lockout 
             continue
         times = list(LoginAttempt.objects.filter(at__gt=since, **match)
                      .order_by("-at").values_list("at", flat=True)[: limit * 4])
-        if until := _locked_until(times, limit, now):
-            return Lockout(until=until, reason=reason)
+        until = _locked_until(times, limit, now)
+        if until is None:
+            continue
+        # A noisy address is refused only the accounts it has already failed on (one try
+        # each per lock); the others behind it log in.
+        if reason == "ip" and not LoginAttempt.objects.filter(
+                at__gt=since, ip=ip, email=normalize_email(email)).exists():
+            continue
+        return Lockout(until=until, reason=reason)
     return None
 
 
@@ -117,3 +137,17 @@ def _on_failure(sender, credentials, request=None, **kwargs):
 @receiver(user_logged_in, dispatch_uid="hoshin.web.throttle.success")
 def _on_success(sender, request, user, **kwargs):
     clear_email(getattr(user, "email", None))
+
+
+class RetryAfterMiddleware:
+    """Every 429, on the web and the API, says when to try again: the view's own
+    Retry-After (the log-in lock's seconds left), else ``RETRY_AFTER_DEFAULT`` seconds."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if response.status_code == 429 and not response.has_header("Retry-After"):
+            response["Retry-After"] = str(getattr(settings, "RETRY_AFTER_DEFAULT", 60))
+        return response
