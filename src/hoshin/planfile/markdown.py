@@ -869,6 +869,13 @@ def _as_measured(text: str) -> str:
     return _KO_BOUND.sub(lambda m: f"{_KO_WORDS[m.group('d')]} {m.group('n')}", text)
 
 
+def _open_question(line: _Line, item: _Item) -> bool:
+    """A short item that asks, with nothing under it ("**More ideas?**"): not an objective
+    or a key result."""
+    return line.text.endswith("?") and not item.lists and len(line.text.split()) <= 8 \
+        and not _KR.match(line.text) and not _OBJECTIVE.match(line.text)
+
+
 def next_block_is_prose(block) -> bool:
     """Whether the block after a line is a paragraph that continues it as prose."""
     return isinstance(block, _Paragraph) and len(block.lines) > 1
@@ -1172,7 +1179,7 @@ class _Reader:
         if not line.text:
             self.cover(line)
             return
-        if _ACTIVITY.match(line.text):
+        if _ACTIVITY.match(line.text) or _open_question(line, item):
             self.activity(item, line)
             return
         label, _, after = line.text.partition(":")
@@ -1240,11 +1247,11 @@ class _Reader:
                 self.item(child, index)
 
     def activity(self, item: _Item, line: _Line) -> None:
-        """An item labelled as work ("Activity: …", "[Initiative] …", "AI: …"), and the items
-        under it: listed as not understood."""
+        """An item labelled as work ("Activity: …", "[Initiative] …", "AI: …") or an open
+        question ("**More ideas?**"), and the items under it: listed as not understood."""
         self.page.items.add(line.line)
-        self.not_understood(line.line, line.text, "an activity, initiative or action item, "
-                                                  "not a key result")
+        self.not_understood(line.line, line.text, "an open question" if line.text.endswith("?")
+                            else "an activity, initiative or action item, not a key result")
         self.under_key_result(item)
 
     def outline_head(self, n: int) -> bool:
@@ -1383,7 +1390,7 @@ class _Reader:
         if not line.text:
             self.cover(line)
             return
-        if _ACTIVITY.match(line.text):
+        if _ACTIVITY.match(line.text) or _open_question(line, item):
             self.activity(item, line)
             return
         if m := _KR.match(line.text):
@@ -1692,6 +1699,8 @@ class _Reader:
         lines = [_read(i) for i in _line_items(block, self.source_lines)]
         lines = [line for line in lines if line.text]
         if not lines or any(
+                re.fullmatch(r"\[[^\]]*\]", line.text)  # "[Others TODO]": an editor's note
+                for line in lines) or any(
                 line.whole_bold or _KR.match(line.text) or _OBJECTIVE.match(line.text)
                 or _OBJECTIVE_ALONE.match(line.text) or _OWNER_LINE.match(line.text)
                 or _kind_of_text(line.text) == "prose" for line in lines):
