@@ -1,0 +1,171 @@
+"""Execution analytics read from the database: every figure is an aggregate the database
+counts (per key result or per confidence value), never a walk over check-in rows in
+Python, so a page costs the same at 150 people as at 20,000."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.db.models import (BooleanField, Case, Count, F, Q, QuerySet, Value, When)
+from django.db.models.functions import TruncWeek
+
+from hoshin.analytics import figures
+from hoshin.analytics.models import CycleTrend
+from hoshin.closing.grading import ASPIRATIONAL, COMMITTED, suggest
+from hoshin.engine.progress import clamp
+from hoshin.okrs.chart_layout import forecast_values
+from hoshin.okrs.models import CheckIn, Cycle, KeyResult
+from hoshin.org.models import Person, Unit
+
+# Grades are tenths; a little below the line, so a stored 0.7 is never read as 0.6999….
+_EPSILON = 5e-5
+REACHED_AT = {COMMITTED: 1.0, ASPIRATIONAL: 0.7}
+
+
+@dataclass(frozen=True)
+class Scope:
+    """Whose key results a figure covers: a unit's subtree, one quarter, one owner."""
+
+    unit: Unit | None = None
+    cycle: Cycle | None = None
+    person: Person | None = None
+
+    def words(self) -> str:
+        parts = [self.unit.name if self.unit else "the whole organisation"]
+        if self.cycle:
+            parts.append(self.cycle.key)
+        if self.person:
+            parts.append(f"key results owned by {self.person.name or 'this person'}")
+        return ", ".join(parts)
+
+
+def reached(prefix: str = "") -> Q:
+    """A graded key result reached its target: a committed one graded 1.0, an aspirational
+    one 0.7 (the grade an aspirational objective is written to expect)."""
+    return (Q(**{f"{prefix}objective__kind": COMMITTED,
+                 f"{prefix}grade__grade__gte": REACHED_AT[COMMITTED] - _EPSILON})
+            | Q(**{f"{prefix}objective__kind": ASPIRATIONAL,
+                   f"{prefix}grade__grade__gte": REACHED_AT[ASPIRATIONAL] - _EPSILON}))
+
+
+def _subtree(unit: Unit) -> list[int]:
+    children: dict[int | None, list[int]] = {}
+    for uid, parent in Unit.objects.values_list("id", "parent_id"):
+        children.setdefault(parent, []).append(uid)
+    ids, stack = [], [unit.pk]
+    while stack:
+        uid = stack.pop()
+        ids.append(uid)
+        stack.extend(children.get(uid, ()))
+    return ids
+
+
+def graded_key_results(scope: Scope) -> QuerySet:
+    query = KeyResult.objects.filter(grade__isnull=False, archived_at__isnull=True)
+    if scope.unit is not None:
+        query = query.filter(objective__unit_id__in=_subtree(scope.unit))
+    if scope.cycle is not None:
+        query = query.filter(objective__cycle=scope.cycle)
+    if scope.person is not None:
+        query = query.filter(owner=scope.person)
+    return query
+
+
+def regularity(scope: Scope) -> tuple[list[figures.Band], int]:
+    """Graded key results banded by the share of their quarter's weeks with a check-in,
+    with the share that reached the target and the mean grade per band."""
+    in_cycle = Q(checkins__date__gte=F("objective__cycle__start"),
+                 checkins__date__lte=F("objective__cycle__end"))
+    rows = (graded_key_results(scope)
+            .annotate(weeks_with=Count(TruncWeek("checkins__date"), distinct=True,
+                                       filter=in_cycle),
+                      hit=Case(When(reached(), then=Value(True)), default=Value(False),
+                               output_field=BooleanField()))
+            .values_list("weeks_with", "objective__cycle__start", "objective__cycle__end",
+                         "grade__grade", "hit"))
+    records = [figures.KeyResultRecord(weeks_with_checkin=weeks,
+                                       weeks=figures.weeks_in(start, end), grade=grade,
+                                       reached=bool(hit))
+               for weeks, start, end, grade, hit in rows]
+    return figures.regularity_bands(records), len(records)
+
+
+def calibration(scope: Scope) -> figures.Calibration:
+    """Stated confidence against outcome over every check-in of a graded key result made
+    within its quarter."""
+    graded = graded_key_results(scope)
+    checkins = CheckIn.objects.filter(
+        key_result__in=graded, confidence__isnull=False,
+        date__gte=F("key_result__objective__cycle__start"),
+        date__lte=F("key_result__objective__cycle__end"))
+    rows = (checkins.values("confidence")
+            .annotate(n=Count("id"), hits=Count("id", filter=reached("key_result__")))
+            .order_by("confidence"))
+    bins = [figures.Bin(confidence=r["confidence"], n=r["n"], hits=r["hits"]) for r in rows]
+    key_results = checkins.values("key_result").distinct().count()
+    return figures.calibration(bins, key_results)
+
+
+def trends() -> tuple[list[CycleTrend], list[Cycle]]:
+    """The counted quarters in order, and the quarters not counted yet (organisation-wide:
+    the analyzer's findings and the reviews are the organisation's)."""
+    counted = list(CycleTrend.objects.select_related("cycle")
+                   .filter(cycle__kind=Cycle.Kind.QUARTER).order_by("cycle__start"))
+    done = {t.cycle_id for t in counted}
+    missing = list(Cycle.objects.filter(kind=Cycle.Kind.QUARTER).exclude(pk__in=done)
+                   .order_by("start"))
+    return counted, missing
+
+
+@dataclass(frozen=True)
+class KeyResultForecast:
+    key_result: KeyResult
+    grade: float          # the trend's end-of-quarter value as a grade (0.0–1.0, tenths)
+    low: float            # the 80 % prediction interval, as grades
+    high: float
+    checkins: int
+
+
+def forecasts(scope: Scope) -> list[KeyResultForecast]:
+    """Where each running increase/decrease key result in scope is heading: its own
+    check-ins' least-squares trend at the quarter's end, with the 80 % prediction interval
+    the key-result page draws (okrs.chart_layout.forecast_values), read as grades."""
+    query = (KeyResult.objects.filter(archived_at__isnull=True,
+                                      objective__cycle__state=Cycle.State.ACTIVE,
+                                      kind__in=(KeyResult.Kind.INCREASE, KeyResult.Kind.DECREASE),
+                                      baseline__isnull=False, target__isnull=False)
+             .select_related("objective__cycle", "objective__unit", "owner"))
+    if scope.unit is not None:
+        query = query.filter(objective__unit_id__in=_subtree(scope.unit))
+    if scope.cycle is not None:
+        query = query.filter(objective__cycle=scope.cycle)
+    if scope.person is not None:
+        query = query.filter(owner=scope.person)
+    krs = {kr.pk: kr for kr in query}
+    readings: dict[int, list] = {pk: [] for pk in krs}
+    for kr_id, day, value in (CheckIn.objects.filter(key_result_id__in=list(krs),
+                                                     value__isnull=False)
+                              .values_list("key_result_id", "date", "value")):
+        readings[kr_id].append((day, value))
+    found = []
+    for pk, kr in krs.items():
+        cycle = kr.objective.cycle
+        points = [(d, v) for d, v in readings[pk] if cycle.start <= d <= cycle.end]
+        result = forecast_values(points, cycle.end, abs(kr.target - kr.baseline)) \
+            if len(points) >= 2 else None
+        if result is None:
+            continue
+        end_value, rows = result
+        span = kr.target - kr.baseline
+        if not span:
+            continue
+        low_value, high_value = rows[-1][1], rows[-1][2]
+
+        def as_grade(value: float) -> float:
+            return suggest(clamp((value - kr.baseline) / span))
+
+        grades = sorted((as_grade(low_value), as_grade(high_value)))
+        found.append(KeyResultForecast(key_result=kr, grade=as_grade(end_value),
+                                       low=grades[0], high=grades[1], checkins=len(points)))
+    found.sort(key=lambda f: (f.grade, f.key_result.key))
+    return found
