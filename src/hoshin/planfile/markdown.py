@@ -869,6 +869,12 @@ def _as_measured(text: str) -> str:
     return _KO_BOUND.sub(lambda m: f"{_KO_WORDS[m.group('d')]} {m.group('n')}", text)
 
 
+def _notes_label(text: str) -> bool:
+    """An item that only labels notes: "**Notes:**", "Notes", "Open questions"."""
+    text = text.strip("*_ ")
+    return bool(_NOTES_LABEL.match(text if text.endswith(":") else text + ":"))
+
+
 def _open_question(line: _Line, item: _Item) -> bool:
     """A short item that asks, with nothing under it ("**More ideas?**"): not an objective
     or a key result."""
@@ -1179,7 +1185,7 @@ class _Reader:
         if not line.text:
             self.cover(line)
             return
-        if _ACTIVITY.match(line.text) or _open_question(line, item):
+        if _ACTIVITY.match(line.text) or _open_question(line, item) or _notes_label(line.text):
             self.activity(item, line)
             return
         label, _, after = line.text.partition(":")
@@ -1251,6 +1257,7 @@ class _Reader:
         question ("**More ideas?**"), and the items under it: listed as not understood."""
         self.page.items.add(line.line)
         self.not_understood(line.line, line.text, "an open question" if line.text.endswith("?")
+                            else "notes, not a key result" if _notes_label(line.text)
                             else "an activity, initiative or action item, not a key result")
         self.under_key_result(item)
 
@@ -1390,7 +1397,7 @@ class _Reader:
         if not line.text:
             self.cover(line)
             return
-        if _ACTIVITY.match(line.text) or _open_question(line, item):
+        if _ACTIVITY.match(line.text) or _open_question(line, item) or _notes_label(line.text):
             self.activity(item, line)
             return
         if m := _KR.match(line.text):
@@ -1865,6 +1872,10 @@ def _states_key_results_as_lines(following: list, source: list[str]) -> bool:
             if line.whole_bold or _KR.match(line.text) or _OBJECTIVE.match(line.text) \
                     or _OBJECTIVE_ALONE.match(line.text) or _OWNER_LINE.match(line.text):
                 return False
+            field = re.match(r"([^:]{1,30}):\s*\S", line.text)
+            if (field and field.group(1).strip("*_ ").lower() in _NOT_OWNERS | {"owner(s)"}) \
+                    or (line.links and line.text.strip() in line.links):
+                return False  # fields ("Status: 1.0") and links alone ("[Source page]")
             texts.append(line.text)
     return len(texts) >= 2 and _reads_as_key_results(texts)
 
