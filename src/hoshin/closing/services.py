@@ -311,6 +311,27 @@ def decide_carry_over(actor: Person | None, kr: KeyResult, *, decision: str, rea
 
 
 @service
+def grade_earlier_quarter(actor: Person | None, cycle: Cycle) -> list[Grade]:
+    """Give the key results of a quarter closed before it was graded here (a plan file
+    carries no grades: a quarter brought in from another tool, or the demo's) their
+    suggested grades, from their progress at the quarter's end. Only the strategy office
+    may, only on a closed quarter, and only key results without a grade: a grade someone
+    gave is never replaced."""
+    permissions.require(permissions.can_edit_strategy(actor),
+                        f"grade the earlier quarter {cycle.key}")
+    state = Cycle.objects.filter(pk=cycle.pk).values_list("state", flat=True).first()
+    if state != Cycle.State.CLOSED:
+        raise DomainError.field("cycle", f'cycle "{cycle.key}" is not closed: grade it as '
+                                         "the quarter closes")
+    ungraded = list(_key_results(cycle).filter(grade__isnull=True).order_by("key"))
+    suggested = suggestions(cycle)
+    reason = "graded with the suggested grade after the quarter had closed"
+    return [Grade.objects.create(key_result=kr, suggested=suggested.get(kr.pk, 0.0),
+                                 grade=suggested.get(kr.pk, 0.0), reason=reason,
+                                 graded_by=actor, graded_at=clock.now()) for kr in ungraded]
+
+
+@service
 def accept_suggested(actor: Person | None, cycle: Cycle,
                      today: dt.date | None = None) -> list[Grade]:
     """Grade every ungraded key result the actor may grade with its suggested grade, in

@@ -1,0 +1,57 @@
+"""The execution analytics page: regularity, calibration, forecasts and trends, each with
+its chart, its table and the sample size beside every figure."""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from django.shortcuts import render
+
+from hoshin.analytics import charts, figures, report, selectors
+from hoshin.analytics.api import scope_for
+from hoshin.core import errors
+from hoshin.okrs.models import Cycle
+from hoshin.org import permissions
+from hoshin.org.forms import person_choices
+from hoshin.org.models import Unit
+
+FORECAST_ROWS = 50
+
+
+@login_required
+def analytics(request):
+    user = request.user
+    person = request.GET.get("person") or ""
+    if person == "me":
+        person = str(user.pk)
+    try:
+        scope = scope_for(user, request.GET.get("unit") or None,
+                          request.GET.get("cycle") or None, person or None)
+    except errors.PermissionDenied as e:
+        raise PermissionDenied(str(e)) from e
+    except errors.NotFound as e:
+        raise Http404(str(e)) from e
+    bands, n = selectors.regularity(scope)
+    cal = selectors.calibration(scope)
+    trend = report.trends_dict()
+    quarters = trend["quarters"]
+    labels = [q["cycle"] for q in quarters]
+    lines = [(title, charts.trend_svg(labels, [q[field] for q in quarters], title=title))
+             for field, title in (("objectives", "Objectives"),
+                                  ("orphan_objectives", "Orphan objectives"),
+                                  ("output_key_results", "Output key results"),
+                                  ("reviews_with_decisions", "Reviews that decided something"),
+                                  ("trade_offs", "Trade-offs written"))] if quarters else []
+    forecasts = report.forecast_dicts(scope)
+    return render(request, "analytics/index.html", {
+        "nav": "analytics", "scope": scope, "n": n, "bands": bands,
+        "bands_svg": charts.bands_svg(bands) if n else "", "cal": cal,
+        "reliability_svg": charts.reliability_svg(cal) if cal.n else "",
+        "trend": trend, "trend_lines": lines,
+        "forecasts": forecasts[:FORECAST_ROWS], "forecasts_total": len(forecasts),
+        "units": Unit.objects.filter(archived_at__isnull=True).order_by("name"),
+        "cycles": Cycle.objects.filter(kind=Cycle.Kind.QUARTER).order_by("-start"),
+        "people": person_choices() if permissions.can_edit_strategy(user) else [],
+        "person": person, "me": str(user.pk),
+        "reached_at": selectors.REACHED_AT, "bands_defined": figures.BANDS})
