@@ -247,6 +247,9 @@ def _mount() -> None:
     from hoshin.portfolio.api import router as portfolio_router
 
     api.add_router("", portfolio_router)
+    from hoshin.analytics.api import router as analytics_router
+
+    api.add_router("", analytics_router)
 
 
 _mount()
