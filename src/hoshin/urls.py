@@ -30,6 +30,7 @@ urlpatterns = [
          name="calendar-org"),
     path("pdca/", include("hoshin.pdca.urls")),
     path("portfolio/", include("hoshin.portfolio.urls")),
+    path("analytics/", include("hoshin.analytics.urls")),
     path("learnings/", include("hoshin.pdca.learning_urls")),
     path("alignment/", alignment_map, name="alignment"),
     path("alignment/branch/", alignment_branch, name="alignment-branch"),
