@@ -120,6 +120,7 @@ SECTIONS: tuple[NavSection, ...] = (
     NavSection("learn", "Learn", (
         NavItem("Learnings", "/learnings/"),
         NavItem("Countermeasures", "/pdca/"),
+        NavItem("Analytics", "/analytics/"),
     )),
 )
 
