@@ -161,7 +161,10 @@ def test_personal_feeds_are_secret_addresses(q3):
 
 def test_the_api_runs_a_review(q3):
     office = ApiClient(org.create_token(None, q3.office))
+    assert office.get("/reviews", cycle=q3.quarter.key).json() == []  # a GET never writes
+    scheduled = office.post(f"/reviews/schedule?cycle={q3.quarter.key}", {}).json()
     reviews = office.get("/reviews", cycle=q3.quarter.key).json()
+    assert reviews == scheduled
     assert [r["kind"] for r in reviews].count("mid_cycle") == 1
     rid = reviews[0]["id"]
     added = office.post(f"/reviews/{rid}/items", {"title": "Open a second warehouse?"}).json()

@@ -143,7 +143,25 @@ def list_reviews(request, cycle: str | None = Query(
            quarters.filter(state=Cycle.State.ACTIVE).order_by("-start").first())
     if row is None:
         raise NotFound.field("cycle", f'no quarter "{cycle}"' if cycle else "no active quarter")
-    reviews = services.reviews_of(row)
+    # Read only: the scheduler (reviews/jobs.py) or the reviews page's explicit action
+    # schedules a quarter's reviews; a GET never writes.
+    reviews = list(row.reviews.all())
+    of = standings(reviews, clock.today())
+    return [_review(r, of[r.pk]) for r in reviews]
+
+
+@router.post("/reviews/schedule", response={200: list[ReviewOut], **ERRORS})
+def schedule_quarter(request, cycle: str | None = Query(
+        None, description="Quarter key (default: the active quarter).")):
+    """Schedule the quarter's reviews now (the scheduler does it nightly for the open
+    quarters); idempotent. Returns all of the quarter's reviews."""
+    quarters = Cycle.objects.filter(kind=Cycle.Kind.QUARTER, archived_at__isnull=True)
+    row = (quarters.filter(key=cycle).first() if cycle else
+           quarters.filter(state=Cycle.State.ACTIVE).order_by("-start").first())
+    if row is None:
+        raise NotFound.field("cycle", f'no quarter "{cycle}"' if cycle else "no active quarter")
+    services.schedule_reviews(request.auth, row)
+    reviews = list(row.reviews.all())
     of = standings(reviews, clock.today())
     return [_review(r, of[r.pk]) for r in reviews]
 

@@ -17,7 +17,8 @@ from hoshin.okrs.rules import fiscal_year_of
 from hoshin.org import permissions
 from hoshin.org.forms import person_choices
 from hoshin.org.models import Organization
-from hoshin.reviews import agenda, ical, services, then
+from hoshin.notify.models import Rhythm
+from hoshin.reviews import agenda, ical, schedule, services, then
 from hoshin.reviews.forms import ActionForm, DecisionForm, ItemForm
 from hoshin.reviews.models import Action, AgendaItem, CalendarFeed, Review
 
@@ -34,9 +35,12 @@ def _cycle(request) -> Cycle | None:
 @login_required
 def review_list(request):
     cycle = _cycle(request)
-    reviews = services.reviews_of(cycle) if cycle else []
-    if cycle:
-        reviews = list(cycle.reviews.select_related("closed_by"))
+    # Read only: the reviews are scheduled by the scheduler (reviews/jobs.py) or by the
+    # "Schedule" button below (review_schedule), never by reading this page.
+    reviews = list(cycle.reviews.select_related("closed_by")) if cycle else []
+    unscheduled = (len(schedule.schedule(cycle.start, cycle.end,
+                                         Rhythm.current().review_weekday))
+                   if cycle and not reviews else 0)
     today = clock.today()
     standing_of = agenda.standings(reviews, today)
     for r in reviews:
@@ -49,13 +53,33 @@ def review_list(request):
               for code in ("held", "missed", "planned")}
     return render(request, "reviews/list.html", {
         "nav": "reviews", "cycle": cycle, "cycles": cycles, "reviews": reviews,
-        "upcoming": upcoming, "today": today, "counts": counts,
+        "upcoming": upcoming, "today": today, "counts": counts, "unscheduled": unscheduled,
+        "can_schedule": services.can_run_reviews(request.user),
         "perms_office": permissions.can_edit_strategy(request.user),
         "fiscal_year": fiscal_year_of(cycle.start, Organization.current().fiscal_year_start)
         if cycle else None,
         "status_meetings": sum(r.status_meeting for r in reviews),
         "open_actions": Action.objects.filter(review__cycle=cycle, done_on__isnull=True)
         .select_related("owner", "review") if cycle else []})
+
+
+@login_required
+@require_POST
+def review_schedule(request):
+    """Schedule the quarter's reviews now (the explicit action; the scheduler does it
+    every night for the open quarters)."""
+    cycle = _cycle(request)
+    if cycle is None:
+        raise Http404("no such quarter")
+    try:
+        made = services.schedule_reviews(request.user, cycle)
+    except errors.PermissionDenied as exc:
+        raise PermissionDenied(str(exc)) from exc
+    except errors.DomainError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, f"{_plural(len(made), 'review')} scheduled for {cycle.key}.")
+    return redirect(f"{reverse('reviews:list')}?cycle={cycle.key}")
 
 
 def _int(value) -> int | None:
