@@ -56,7 +56,8 @@ def unaccounted(text: str) -> list[int]:
             if line.strip() and n not in listed]
 
 
-@pytest.mark.parametrize("path", PAGES + HELDOUT + HELDOUT2, ids=lambda p: f"{p.parent.name}/{p.name}")
+@pytest.mark.parametrize("path", PAGES + HELDOUT + HELDOUT2,
+                         ids=lambda p: f"{p.parent.name}/{p.name}")
 def test_every_line_of_a_real_page_is_accounted_for(path):
     assert unaccounted(path.read_text(encoding="utf-8")) == []
 

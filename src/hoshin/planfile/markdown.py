@@ -162,7 +162,8 @@ _SUB_ENUM = re.compile(r"^(?:(?:i|ii|iii|iv|v|vi|vii|viii|ix|x)(?:[.)]\s*|\s+)(?
                        r"|[a-z][.)]\s+|\d{1,2}[.)]\s*(?=[^\W\d_]|[@>#<~$€£]))(?P<rest>\S.*)$")
 # "WE1: Contributor experience": an objective named by a code of capitals and a number
 # (not a quarter or year: "Q3:", "FY24:", nor a priority: "P0:").
-_CODE_LABEL = re.compile(r"^(?!(?:Q|H|FY|CY|KR|O|P)\d)(?P<n>[A-Z]{1,4}\d{1,2}(?:\.\d+)?):\s+(?P<rest>\S.*)$")
+_CODE_LABEL = re.compile(r"^(?!(?:Q|H|FY|CY|KR|O|P)\d)(?P<n>[A-Z]{1,4}\d{1,2}(?:\.\d+)?):\s+"
+                         r"(?P<rest>\S.*)$")
 _TASK = re.compile(r"^\[(?P<x>[ xX])\]\s+")
 # A priority written before the text: "[P0] …", "P1 - …", "(P2) …"; and a handle before it:
 # "P0 - @ana - …", "@ana: …".
@@ -719,8 +720,9 @@ _KEY_RESULTS_LABEL = re.compile(r"^(?:the\s+|our\s+|['\"‘’`][\w.]{1,12}['\"�
                                 r"(?:key\s+results?|KRs?|measures? of "
                                 r"success|success (?:metrics|measures|criteria)|how we(?:'ll| will)"
                                 r" measure(?: it| success)?|metrics|measures)"
-                                r"(?:\s+(?:for|in)\s+(?:the\s+)?(?:season|quarter|year|half|sprint"
-                                r"|cycle|period|Q[1-4]|H[12]|(?:FY|CY)?\s?'?\d{2,4})[\s\d'-]*)?\s*:?$",
+                                r"(?:\s+(?:for|in)\s+(?:the\s+)?(?:season|quarter|year|half"
+                                r"|sprint|cycle|period|Q[1-4]|H[12]|(?:FY|CY)?\s?'?\d{2,4})"
+                                r"[\s\d'-]*)?\s*:?$",
                                 re.IGNORECASE)
 # Headings that are the page's furniture, never an objective or a unit.
 _FURNITURE = re.compile(
