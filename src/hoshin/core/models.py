@@ -59,3 +59,27 @@ class PlanElement(models.Model):
     def __str__(self) -> str:
         title = getattr(self, "title", None) or getattr(self, "name", "")
         return f"{self.key} {title}".strip()
+
+
+class IdempotentRequest(models.Model):
+    """An API POST sent with an `Idempotency-Key` header, and the response it got, kept so
+    a client that retries (its connection dropped before the answer came) gets the same
+    answer instead of a second write (hoshin.core.idempotency)."""
+
+    # Whose key: a digest of the bearer token, or the session's person ("p:<id>").
+    owner = models.CharField(max_length=80)
+    key = models.CharField(max_length=255)
+    # method, path and a digest of the body: the same key with another request is refused.
+    fingerprint = models.CharField(max_length=64)
+    status = models.PositiveSmallIntegerField(null=True)
+    content_type = models.CharField(max_length=200, blank=True)
+    body = models.BinaryField(blank=True)
+    created_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["owner", "key"],
+                                               name="idempotent_request_once")]
+        indexes = [models.Index(fields=["created_at"], name="idempotent_request_age")]
+
+    def __str__(self):
+        return f"{self.owner} {self.key}"
