@@ -115,6 +115,9 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "hoshin.web.throttle.RetryAfterMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    # Last before the views: a retried API POST with the same Idempotency-Key is answered
+    # from the first one's stored response (hoshin.core.idempotency).
+    "hoshin.core.idempotency.IdempotencyMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
 ]
 
