@@ -139,6 +139,16 @@ class Dependency:
 
 
 @dataclass
+class UnitWip:
+    """A unit's initiatives in progress or blocked in the checked quarters, with its WIP
+    limit (units without a limit are not collected)."""
+
+    unit: str
+    limit: int
+    initiatives: list[tuple[str, str]] = field(default_factory=list)  # (key, title)
+
+
+@dataclass
 class Plan:
     cycles: list[Cycle] = field(default_factory=list)
     units: dict[str, Unit] = field(default_factory=dict)
@@ -151,6 +161,7 @@ class Plan:
     priorities: list[Priority] = field(default_factory=list)
     metrics: list[Metric] = field(default_factory=list)
     dependencies: list[Dependency] = field(default_factory=list)
+    wip: list[UnitWip] = field(default_factory=list)
 
     def key_results(self):
         for objective in self.objectives:

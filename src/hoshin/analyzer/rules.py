@@ -81,6 +81,8 @@ RULES: dict[str, Rule] = {r.code: r for r in (
          "names another unit or a dependency and none is recorded)."),
     Rule("silos", INFO, "A department whose OKRs share no parent or metric with any other "
          "department."),
+    Rule("wip-over-limit", WARNING, "A unit with more initiatives in progress (or blocked) "
+         "than its WIP limit."),
 )}
 
 
@@ -668,6 +670,21 @@ def missing_dependency(ctx: Context) -> Iterator[Finding]:
                       [kr_item(kr), *(Item("unit", u, ctx.unit_title(u)) for u in others)])
 
 
+def wip_over_limit(ctx: Context) -> Iterator[Finding]:
+    for load in ctx.plan.wip:
+        if len(load.initiatives) <= load.limit:
+            continue
+        name = ctx.unit_title(load.unit)
+        yield finding("wip-over-limit",
+                      f"{name} has {len(load.initiatives)} initiatives in progress or blocked, "
+                      f"over its WIP limit of {load.limit}: starting more than a unit can "
+                      "finish makes every one of them take longer (Little's law). Finish or "
+                      "stop some before starting others, or raise the limit if the unit can "
+                      "carry more.",
+                      [Item("unit", load.unit, name),
+                       *(Item("initiative", key, title) for key, title in load.initiatives)])
+
+
 # Running --------------------------------------------------------------------------------
 
 RuleFunction = Callable[[Context], Iterable[Finding]]
@@ -687,6 +704,7 @@ RUNNERS: list[tuple[tuple[str, ...], RuleFunction]] = [
     (("too-many-themes",), too_many_themes),
     (("missing-dependency",), missing_dependency),
     (("silos",), silos),
+    (("wip-over-limit",), wip_over_limit),
 ]
 _ORDER = {code: i for i, code in enumerate(RULES)}
 

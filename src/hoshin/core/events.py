@@ -75,6 +75,19 @@ class CheckInRecorded:
 
 
 @dataclass(frozen=True)
+class InitiativeStatusChanged:
+    """An initiative's status changed through `save_initiative` (okrs); `from_status` is
+    None for a new initiative. A handler may add to `warnings` what the person should
+    reconsider (a unit over its WIP limit): the change stands, and the caller shows them."""
+
+    actor: Any
+    initiative: Any
+    from_status: str | None
+    to_status: str
+    warnings: list = field(default_factory=list)
+
+
+@dataclass(frozen=True)
 class CycleTransitioned:
     """A cycle moved from one state to another through `transition_cycle` (okrs)."""
 
@@ -116,3 +129,26 @@ class RetrospectiveShared:
 
     actor: Any
     retrospective: Any
+
+
+@dataclass(frozen=True)
+class AccessChanged:
+    """Who may do what changed (org): a person added, their role or activity changed, a
+    unit's lead changed, an API token created or revoked. `what` says it in words;
+    `person` is whose access changed. The audit log keeps every one."""
+
+    actor: Any
+    person: Any
+    kind: str  # person-added, role-changed, person-archived, person-restored, lead-changed,
+    #            token-created, token-revoked
+    what: str
+
+
+@dataclass(frozen=True)
+class DataExported:
+    """Data left the system: a plan export, a backup or a restore (planfile, backup).
+    `actor` is None for the server's operator (the CLI)."""
+
+    actor: Any
+    kind: str  # export, backup, restore
+    what: str

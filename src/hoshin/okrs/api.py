@@ -9,7 +9,7 @@ paths (hoshin/api.py gathers each path's methods), and answer today's plan with 
 """
 
 from django.db.models import Q
-from ninja import Query, Router
+from ninja import Field, Query, Router
 from ninja.pagination import paginate
 from ninja.responses import Status
 
@@ -340,10 +340,21 @@ def list_initiatives(request, key_result: str = Query(None, description="Id of t
     return Listing(rows, initiative_dicts)
 
 
-@router.post("/initiatives", response={201: InitiativeOut, **ERRORS}, tags=INITIATIVES)
+class InitiativeSaved(InitiativeOut):
+    warnings: list[str] = Field([], description="What the change should make you reconsider "
+                                                 "(a unit now over its WIP limit); the change "
+                                                 "is saved all the same.")
+
+
+def _saved(initiative: Initiative) -> dict:
+    return {**initiative_dicts([_initiative(initiative.key)])[0],
+            "warnings": getattr(initiative, "warnings", [])}
+
+
+@router.post("/initiatives", response={201: InitiativeSaved, **ERRORS}, tags=INITIATIVES)
 def create_initiative(request, payload: InitiativeCreate):
     initiative = _create(services.save_initiative, request.auth, payload)
-    return Status(201, initiative_dicts([_initiative(initiative.key)])[0])
+    return Status(201, _saved(initiative))
 
 
 @router.get("/initiatives/{id}", response={200: InitiativeOut, **ERRORS}, tags=INITIATIVES)
@@ -351,10 +362,9 @@ def get_initiative(request, id: str):
     return initiative_dicts([_initiative(id)])[0]
 
 
-@router.patch("/initiatives/{id}", response={200: InitiativeOut, **ERRORS}, tags=INITIATIVES)
+@router.patch("/initiatives/{id}", response={200: InitiativeSaved, **ERRORS}, tags=INITIATIVES)
 def update_initiative(request, id: str, payload: InitiativePatch):
-    services.save_initiative(request.auth, _initiative(id), **payload.given())
-    return initiative_dicts([_initiative(id)])[0]
+    return _saved(services.save_initiative(request.auth, _initiative(id), **payload.given()))
 
 
 @router.post("/initiatives/{id}/archive", response={200: InitiativeOut, **ERRORS},

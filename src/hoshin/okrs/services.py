@@ -515,6 +515,7 @@ def save_initiative(actor: Person | None, initiative: Initiative | None = None, 
     else:
         permissions.require(permissions.can_edit_initiative(actor, initiative=initiative),
                             f'edit initiative "{initiative.key}"')
+    before = initiative.status if initiative.pk else None
     _require_writable(initiative.key_result.objective.cycle, "key_result")
     if title is not _UNSET:
         if not (title or "").strip():
@@ -545,6 +546,13 @@ def save_initiative(actor: Person | None, initiative: Initiative | None = None, 
         history.bulk_create(InitiativeLink, (
             InitiativeLink(initiative=initiative, url=link["url"].strip(),
                            title=link.get("title") or "") for link in links))
+    # Apps above may warn about the new status (portfolio: a unit over its WIP limit); the
+    # caller shows `initiative.warnings` beside the saved initiative.
+    initiative.warnings = []
+    if initiative.status != before:
+        changed = events.InitiativeStatusChanged(actor, initiative, before, initiative.status)
+        events.publish(changed)
+        initiative.warnings = list(changed.warnings)
     return initiative
 
 

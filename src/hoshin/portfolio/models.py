@@ -55,3 +55,22 @@ class InitiativeScore(models.Model):
     @property
     def cost_of_delay(self) -> int:
         return self.business_value + self.time_criticality + self.risk_reduction
+
+
+class WipLimit(models.Model):
+    """How many initiatives a unit may have in progress (or blocked) at once: a unit that
+    starts more than it can finish only makes everything slower (Little's law). Set by the
+    unit's lead or the strategy office; a unit without one has no limit."""
+
+    unit = models.OneToOneField(Unit, on_delete=models.CASCADE, related_name="wip_limit")
+    limit = models.PositiveSmallIntegerField()
+    set_by = models.ForeignKey(Person, null=True, blank=True, on_delete=models.SET_NULL,
+                               related_name="+")
+    set_at = models.DateTimeField(default=clock.now)
+    history = History()
+
+    class Meta:
+        ordering = ["unit"]
+
+    def __str__(self) -> str:
+        return f"WIP limit of {self.unit}: {self.limit}"

@@ -3,19 +3,27 @@ across the organisation, within a unit's subtree or under one annual objective."
 
 from __future__ import annotations
 
+import datetime as dt
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
+
+from django.utils import timezone
 
 from hoshin.okrs.models import Cycle, Initiative, Objective, Theme
 from hoshin.org.models import Unit
-from hoshin.portfolio import wsjf
-from hoshin.portfolio.models import InitiativeScore
+from hoshin.portfolio import flow, wsjf
+from hoshin.portfolio.models import InitiativeScore, WipLimit
 from hoshin.strategy.models import AnnualObjective, PriorityCorrelation
 
 # Initiatives still to be done or being done; finished and cancelled work has no cost of
 # delay left to weigh.
 OPEN_STATUSES = (Initiative.Status.NOT_STARTED, Initiative.Status.IN_PROGRESS,
                  Initiative.Status.BLOCKED)
+
+
+# Started and not finished: what a WIP limit counts (blocked work still holds people).
+WIP_STATUSES = (Initiative.Status.IN_PROGRESS, Initiative.Status.BLOCKED)
 
 
 @dataclass
@@ -154,3 +162,109 @@ def portfolio(*, unit: Unit | None = None, annual_objective: str | None = None,
                         annual_objectives=serves[initiative.key_result.objective_id]))
     unscored = [i for i in initiatives if i.pk not in latest]
     return Portfolio(rows=rows, unscored=unscored)
+
+
+# Work in progress ------------------------------------------------------------------------
+
+
+@dataclass
+class Load:
+    """A unit's work in progress against its limit."""
+
+    unit: Unit
+    limit: int | None
+    initiatives: list[Initiative]
+
+    @property
+    def in_progress(self) -> int:
+        return len(self.initiatives)
+
+    @property
+    def over(self) -> bool:
+        return flow.over_limit(self.in_progress, self.limit)
+
+    def as_dict(self) -> dict:
+        return {"unit": self.unit.key, "name": self.unit.name, "limit": self.limit,
+                "in_progress": self.in_progress, "over_limit": self.over,
+                "initiatives": [{"id": i.key, "title": i.title, "status": i.status}
+                                for i in self.initiatives]}
+
+
+def work_in_progress(*, unit_ids: Iterable[int] | None = None, cycle_ids: Iterable[int] | None = None):
+    """Initiatives in progress or blocked, live, of the quarters not closed (or of the
+    given cycles), of their objective's own unit."""
+    query = (Initiative.objects.filter(archived_at__isnull=True, status__in=WIP_STATUSES,
+                                       key_result__archived_at__isnull=True,
+                                       key_result__objective__archived_at__isnull=True)
+             .select_related("key_result__objective__unit"))
+    if cycle_ids is not None:
+        query = query.filter(key_result__objective__cycle_id__in=list(cycle_ids))
+    else:
+        query = query.exclude(key_result__objective__cycle__state=Cycle.State.CLOSED)
+    if unit_ids is not None:
+        query = query.filter(key_result__objective__unit_id__in=list(unit_ids))
+    return query.order_by("key")
+
+
+def loads(*, units: Iterable[Unit] | None = None, cycle_ids: Iterable[int] | None = None,
+          limited_only: bool = False) -> list[Load]:
+    """Each unit's work in progress with its limit: the given units, else every unit with a
+    limit or with work in progress. Two queries."""
+    limits = {w.unit_id: w.limit for w in WipLimit.objects.all()}
+    unit_list = list(units) if units is not None else None
+    ids = [u.pk for u in unit_list] if unit_list is not None else None
+    by_unit: dict[int, list[Initiative]] = defaultdict(list)
+    for i in work_in_progress(unit_ids=ids, cycle_ids=cycle_ids):
+        by_unit[i.key_result.objective.unit_id].append(i)
+    if unit_list is None:
+        wanted = set(limits) | set(by_unit)
+        unit_list = list(Unit.objects.filter(pk__in=wanted, archived_at__isnull=True))
+    found = [Load(unit=u, limit=limits.get(u.pk), initiatives=by_unit.get(u.pk, []))
+             for u in unit_list]
+    if limited_only:
+        found = [load for load in found if load.limit is not None]
+    return sorted(found, key=lambda load: (not load.over, load.unit.name))
+
+
+def load_of(unit: Unit) -> Load:
+    return loads(units=[unit])[0]
+
+
+# Flow ------------------------------------------------------------------------------------
+
+
+def timelines(unit: Unit | None = None) -> list[flow.Timeline]:
+    """Every initiative's status history (of the unit's own objectives, or of the whole
+    organisation), read from django-simple-history in one query."""
+    initiatives = Initiative.objects.all()
+    if unit is not None:
+        initiatives = initiatives.filter(key_result__objective__unit=unit)
+    rows = (Initiative.history.filter(id__in=initiatives.values("id"))
+            .order_by("id", "history_date", "history_id")
+            .values_list("id", "key", "history_date", "status", "archived_at", "history_type"))
+    found: dict[int, flow.Timeline] = {}
+    for pk, key, when, status, archived_at, kind in rows:
+        t = found.setdefault(pk, flow.Timeline(key=key, changes=[]))
+        gone = kind == "-" or archived_at is not None
+        t.changes.append(flow.Change(timezone.localtime(when).date() if timezone.is_aware(when)
+                                     else when.date(), flow.GONE if gone else status))
+    return list(found.values())
+
+
+@dataclass
+class FlowReport:
+    unit: Unit | None
+    cycle: Cycle
+    flow: flow.Flow | None  # None before the quarter begins
+    limit: int | None
+
+
+def flow_of(unit: Unit | None, cycle: Cycle, today: dt.date) -> FlowReport:
+    limit = None
+    if unit is not None:
+        limit = WipLimit.objects.filter(unit=unit).values_list("limit", flat=True).first()
+    if today < cycle.start:
+        return FlowReport(unit=unit, cycle=cycle, flow=None, limit=limit)
+    end = min(cycle.end, today)
+    return FlowReport(unit=unit, cycle=cycle, flow=flow.measure(timelines(unit), cycle.start, end),
+                      limit=limit)

@@ -4,15 +4,18 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 
-from hoshin.core import clock
-from hoshin.core.errors import ErrorCollector, NotFound, PermissionDenied
+from hoshin.core import clock, events
+from hoshin.core.errors import DomainError, ErrorCollector, NotFound, PermissionDenied
 from hoshin.core.history import bulk_create, service
 from hoshin.okrs.models import Initiative
 from hoshin.org import permissions
 from hoshin.org.models import Person, Unit
 from hoshin.portfolio import wsjf
-from hoshin.portfolio.models import InitiativeScore, ScoringSession
-from hoshin.portfolio.selectors import OPEN_STATUSES, subtree_ids
+from hoshin.portfolio.models import InitiativeScore, ScoringSession, WipLimit
+from hoshin.portfolio.selectors import OPEN_STATUSES, WIP_STATUSES, load_of, subtree_ids
+
+# A limit above this is no limit at all; it also keeps the field's small integer safe.
+MAX_WIP_LIMIT = 500
 
 
 def can_score(actor: Person | None, unit: Unit | None) -> bool:
@@ -99,3 +102,53 @@ def _people(participants: Iterable, errors: ErrorCollector) -> list[Person]:
             people.append(person)
     return people
 
+
+
+# WIP limits ------------------------------------------------------------------------------
+
+
+def can_set_wip_limit(actor: Person | None, unit: Unit) -> bool:
+    """The unit's lead (or a lead above it) and the strategy office."""
+    return permissions.can_edit_unit_plan(actor, unit)
+
+
+@service
+def set_wip_limit(actor: Person | None, unit: str | Unit, limit: int | None) -> WipLimit | None:
+    """Set (or, with None, remove) how many initiatives the unit may have in progress or
+    blocked at once."""
+    if not isinstance(unit, Unit):
+        found = Unit.objects.filter(key=unit or "", archived_at__isnull=True).first()
+        if found is None:
+            raise NotFound.field("unit", f'no unit "{unit}"')
+        unit = found
+    permissions.require(can_set_wip_limit(actor, unit), f"set the WIP limit of {unit.name}")
+    current = WipLimit.objects.filter(unit=unit).first()
+    if limit is None:
+        if current is not None:
+            current.delete()
+        return None
+    if isinstance(limit, bool) or not isinstance(limit, int) or not 1 <= limit <= MAX_WIP_LIMIT:
+        raise DomainError.field("limit", f"must be a whole number from 1 to {MAX_WIP_LIMIT} "
+                                         "(or empty for no limit)")
+    current = current or WipLimit(unit=unit)
+    current.limit, current.set_by, current.set_at = limit, actor, clock.now()
+    current.save()
+    return current
+
+
+def warn_over_wip_limit(event: events.InitiativeStatusChanged) -> None:
+    """Starting an initiative (into progress from anything but blocked) in a unit that is
+    then over its WIP limit adds a warning; the start stands: the limit is there to make
+    overload visible, not to stop the work."""
+    if event.to_status != "in_progress" or event.from_status in WIP_STATUSES:
+        return
+    initiative = event.initiative
+    if initiative.archived_at is not None:
+        return
+    unit = initiative.key_result.objective.unit
+    load = load_of(unit)
+    if load.over:
+        event.warnings.append(
+            f"{unit.name} now has {load.in_progress} initiatives in progress or blocked, over "
+            f"its WIP limit of {load.limit}: finishing one before starting another gets "
+            f"each done sooner.")

@@ -1,0 +1,258 @@
+"""Flow metrics of initiatives (SPEC §5, issue #14 item 2), as plain computation: no Django,
+no database. The selectors hand in each initiative's status history as dated changes.
+
+Definitions, chosen so the figures add up:
+
+* **Work in progress (WIP)** on a day: the initiatives whose status at the end of that day
+  is in progress or blocked (started, not finished; blocked work still holds people).
+* **Started**: the first day an initiative's status became in progress. **Finished**: the
+  first day it became done after that. An initiative done without ever being in progress
+  counts in the throughput but has no cycle time.
+* **Cycle time**: days from started to finished (elapsed days: started and finished on the
+  same day is 0).
+* **Throughput**: initiatives finished within the window (per week: that count over the
+  window's weeks).
+* **Little's law**: over a window, average WIP = throughput per day × average cycle time.
+  With WIP counted at the end of each day, an initiative adds exactly its cycle time in
+  days to the sum of the daily WIP, so both sides are equal when every initiative in the
+  window started and finished inside it; work already running at the start or still
+  running at the end makes them differ, and that difference is shown, not hidden.
+* **Cumulative flow**: for each day, how many of the window's initiatives were done,
+  cancelled, blocked, in progress and not started. The window's initiatives are those
+  that existed by its end and were not already finished (done, cancelled or archived)
+  before it began.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+
+NOT_STARTED, IN_PROGRESS, BLOCKED, DONE, CANCELLED = (
+    "not_started", "in_progress", "blocked", "done", "cancelled")
+# An archived or deleted initiative leaves the flow without being finished.
+GONE = "gone"
+WIP_STATUSES = frozenset({IN_PROGRESS, BLOCKED})
+FINISHED = frozenset({DONE, CANCELLED, GONE})
+# Bottom to top in the cumulative flow chart: what is finished lies at the bottom.
+BANDS: tuple[str, ...] = (DONE, CANCELLED, BLOCKED, IN_PROGRESS, NOT_STARTED)
+# Little's law's two sides are called consistent within this relative difference.
+LITTLE_TOLERANCE = 0.2
+
+
+@dataclass(frozen=True)
+class Change:
+    day: dt.date
+    status: str  # the status from this day on (GONE once archived)
+
+
+@dataclass
+class Timeline:
+    key: str
+    changes: list[Change]  # in the order they happened (several on a day: the last wins)
+
+    def status_on(self, day: dt.date) -> str | None:
+        """The status at the end of `day`; None before the initiative existed."""
+        status = None
+        for change in self.changes:
+            if change.day > day:
+                break
+            status = change.status
+        return status
+
+    @property
+    def started(self) -> dt.date | None:
+        return next((c.day for c in self.changes if c.status == IN_PROGRESS), None)
+
+    @property
+    def finished(self) -> dt.date | None:
+        """The first day done after it started (or done at all, when it never started)."""
+        start = self.started
+        return next((c.day for c in self.changes
+                     if c.status == DONE and (start is None or c.day >= start)), None)
+
+    @property
+    def cycle_time(self) -> int | None:
+        start, end = self.started, self.finished
+        return (end - start).days if start is not None and end is not None else None
+
+
+@dataclass(frozen=True)
+class Figure:
+    """A figure with the number of observations it rests on."""
+
+    value: float | None
+    n: int
+
+
+@dataclass
+class Little:
+    average_wip: float
+    throughput_per_day: float
+    average_cycle_time: float | None
+    wip_at_start: int
+    wip_at_end: int
+
+    @property
+    def predicted_wip(self) -> float | None:
+        if self.average_cycle_time is None:
+            return None
+        return self.throughput_per_day * self.average_cycle_time
+
+    @property
+    def ratio(self) -> float | None:
+        """average WIP / (throughput × cycle time): 1 when the two sides agree."""
+        predicted = self.predicted_wip
+        if not predicted:
+            return None
+        return self.average_wip / predicted
+
+    @property
+    def consistent(self) -> bool | None:
+        ratio = self.ratio
+        if ratio is None:
+            return None
+        return abs(ratio - 1) <= LITTLE_TOLERANCE
+
+    def as_dict(self) -> dict:
+        return {"average_wip": round(self.average_wip, 3),
+                "throughput_per_day": round(self.throughput_per_day, 4),
+                "average_cycle_time_days": (None if self.average_cycle_time is None
+                                            else round(self.average_cycle_time, 3)),
+                "throughput_x_cycle_time": (None if self.predicted_wip is None
+                                            else round(self.predicted_wip, 3)),
+                "ratio": None if self.ratio is None else round(self.ratio, 3),
+                "consistent": self.consistent,
+                "wip_at_start": self.wip_at_start, "wip_at_end": self.wip_at_end}
+
+
+@dataclass
+class Flow:
+    start: dt.date
+    end: dt.date  # the last day measured (the window's end, or today while it runs)
+    days: list[dt.date]
+    wip: list[int]                     # WIP at the end of each day
+    cumulative: dict[str, list[int]]   # band → count per day
+    throughput: Figure                 # initiatives finished in the window
+    throughput_per_week: Figure
+    cycle_time_mean: Figure
+    cycle_time_median: Figure
+    cycle_time_p85: Figure
+    average_wip: Figure
+    little: Little
+    finished: list[tuple[str, int | None]] = field(default_factory=list)  # key, cycle time
+    items: int = 0  # initiatives in the window
+
+    def as_dict(self) -> dict:
+        def fig(f: Figure, digits: int = 2) -> dict:
+            return {"value": None if f.value is None else round(f.value, digits), "n": f.n}
+
+        return {
+            "start": self.start.isoformat(), "end": self.end.isoformat(),
+            "days": len(self.days), "initiatives": self.items,
+            "throughput": fig(self.throughput, 0),
+            "throughput_per_week": fig(self.throughput_per_week),
+            "cycle_time_days": {"mean": fig(self.cycle_time_mean),
+                                "median": fig(self.cycle_time_median),
+                                "p85": fig(self.cycle_time_p85)},
+            "average_wip": fig(self.average_wip),
+            "littles_law": self.little.as_dict(),
+            "finished": [{"id": key, "cycle_time_days": ct} for key, ct in self.finished],
+            "wip": [{"date": d.isoformat(), "wip": n} for d, n in zip(self.days, self.wip)],
+            "cumulative_flow": [{"date": d.isoformat(),
+                                 **{band: self.cumulative[band][i] for band in BANDS}}
+                                for i, d in enumerate(self.days)],
+        }
+
+
+def percentile(values: Sequence[float], q: float) -> float | None:
+    """The q-th percentile (0–100) by the nearest-rank method: a value that occurred."""
+    if not values:
+        return None
+    ordered = sorted(values)
+    rank = max(1, math.ceil(q / 100 * len(ordered)))
+    return float(ordered[rank - 1])
+
+
+def median(values: Sequence[float]) -> float | None:
+    if not values:
+        return None
+    ordered = sorted(values)
+    mid = len(ordered) // 2
+    if len(ordered) % 2:
+        return float(ordered[mid])
+    return (ordered[mid - 1] + ordered[mid]) / 2
+
+
+def measure(timelines: Iterable[Timeline], start: dt.date, end: dt.date) -> Flow:
+    """The flow of these initiatives over the days start..end (both included)."""
+    if end < start:
+        raise ValueError("the window ends before it starts")
+    days = [start + dt.timedelta(days=n) for n in range((end - start).days + 1)]
+    before = start - dt.timedelta(days=1)
+    in_window = []
+    for t in timelines:
+        if not t.changes or t.changes[0].day > end:
+            continue  # created after the window
+        if t.status_on(before) in FINISHED:
+            continue  # finished before the window began
+        in_window.append(t)
+    cumulative = {band: [0] * len(days) for band in BANDS}
+    wip = [0] * len(days)
+    for t in in_window:
+        statuses = _daily(t, days)
+        for i, status in enumerate(statuses):
+            if status is None:
+                continue
+            if status in WIP_STATUSES:
+                wip[i] += 1
+            band = status if status in cumulative else None
+            if band is not None:
+                cumulative[band][i] += 1
+    finished = []
+    for t in in_window:
+        done = t.finished
+        if done is not None and start <= done <= end:
+            finished.append((t.key, t.cycle_time))
+    finished.sort(key=lambda row: row[0])
+    cycle_times = [ct for _, ct in finished if ct is not None]
+    n_days = len(days)
+    throughput = len(finished)
+    mean_ct = sum(cycle_times) / len(cycle_times) if cycle_times else None
+    average_wip = sum(wip) / n_days
+    little = Little(average_wip=average_wip, throughput_per_day=throughput / n_days,
+                    average_cycle_time=mean_ct,
+                    wip_at_start=_wip_on(in_window, before), wip_at_end=wip[-1])
+    return Flow(
+        start=start, end=end, days=days, wip=wip, cumulative=cumulative,
+        throughput=Figure(throughput, throughput),
+        throughput_per_week=Figure(throughput / (n_days / 7), throughput),
+        cycle_time_mean=Figure(mean_ct, len(cycle_times)),
+        cycle_time_median=Figure(median(cycle_times), len(cycle_times)),
+        cycle_time_p85=Figure(percentile(cycle_times, 85), len(cycle_times)),
+        average_wip=Figure(average_wip, n_days),
+        little=little, finished=finished, items=len(in_window))
+
+
+def _wip_on(timelines: Iterable[Timeline], day: dt.date) -> int:
+    return sum(1 for t in timelines if t.status_on(day) in WIP_STATUSES)
+
+
+def _daily(t: Timeline, days: list[dt.date]) -> list[str | None]:
+    """The status at the end of each day, in one pass over the changes."""
+    out: list[str | None] = []
+    status = None
+    changes = t.changes
+    j = 0
+    for day in days:
+        while j < len(changes) and changes[j].day <= day:
+            status = changes[j].status
+            j += 1
+        out.append(status)
+    return out
+
+
+def over_limit(in_progress: int, limit: int | None) -> bool:
+    return limit is not None and in_progress > limit
