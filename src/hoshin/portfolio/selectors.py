@@ -183,6 +183,10 @@ class Load:
     def over(self) -> bool:
         return flow.over_limit(self.in_progress, self.limit)
 
+    @property
+    def over_by(self) -> int:
+        return self.in_progress - self.limit if self.over else 0
+
     def as_dict(self) -> dict:
         return {"unit": self.unit.key, "name": self.unit.name, "limit": self.limit,
                 "in_progress": self.in_progress, "over_limit": self.over,
@@ -268,3 +272,18 @@ def flow_of(unit: Unit | None, cycle: Cycle, today: dt.date) -> FlowReport:
     end = min(cycle.end, today)
     return FlowReport(unit=unit, cycle=cycle, flow=flow.measure(timelines(unit), cycle.start, end),
                       limit=limit)
+
+
+def quarters() -> list[Cycle]:
+    return list(Cycle.objects.filter(kind=Cycle.Kind.QUARTER, archived_at__isnull=True)
+                .order_by("-start"))
+
+
+def pick_quarter(key: str | None, today: dt.date, cycles: list[Cycle] | None = None) -> Cycle | None:
+    """The named quarter, else the one today falls in, else the latest that has begun."""
+    cycles = quarters() if cycles is None else cycles
+    if key:
+        return next((c for c in cycles if c.key == key), None)
+    return (next((c for c in cycles if c.start <= today <= c.end), None)
+            or next((c for c in cycles if c.start <= today), None)
+            or (cycles[-1] if cycles else None))
