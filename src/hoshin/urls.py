@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.urls import include, path
 
 from hoshin.api import api
-from hoshin.planfile.views import markdown_import_page
+from hoshin.planfile.views import markdown_import_job, markdown_import_page
 from hoshin.reviews import views as review_views
 from hoshin.strategy import urls as strategy_urls
 from hoshin.web.alignment import alignment_branch, alignment_map
@@ -37,6 +37,7 @@ urlpatterns = [
     path("company/", company, name="company"),
     path("tv/", tv, name="tv"),
     path("import/markdown/", markdown_import_page, name="markdown_import"),
+    path("import/markdown/jobs/<str:job_id>/", markdown_import_job, name="markdown_import_job"),
     path("", include("hoshin.okrs.urls")),
     path("", include("hoshin.web.urls")),
 ]
