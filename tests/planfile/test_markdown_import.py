@@ -238,43 +238,6 @@ def test_api_errors_carry_the_report_and_members_are_refused(plan):
 # Web ---------------------------------------------------------------------------------------
 
 
-def test_web_page_previews_then_imports(plan):
-    client = Client()
-    client.force_login(plan.office)
-    page = client.get("/import/markdown/")
-    assert page.status_code == 200
-    assert b'<label for="id_markdown">Markdown page</label>' in page.content
-    form = {"markdown": fixture("gitlab-engineering-fy24-q2.md"), "cycle": plan.quarter.key,
-            "unit": "ops", "email_domain": "acme.test"}
-    preview = client.post("/import/markdown/", {**form, "action": "preview"})
-    assert preview.status_code == 200
-    assert b"Preview: what an import into" in preview.content
-    assert b"Reducing churn and contraction" in preview.content
-    assert imported_objectives(plan).count() == 0
-    done = client.post("/import/markdown/", {**form, "action": "import"})
-    assert b"Imported into" in done.content
-    assert imported_objectives(plan).count() == 5
-    key = imported_objectives(plan).get(title="Reducing churn and contraction").key
-    assert f'href="/objectives/{key}/"'.encode() in done.content
-
-
-def test_web_page_shows_errors_and_is_for_the_strategy_office_only(plan):
-    second_root()
-    client = Client()
-    client.force_login(plan.office)
-    response = client.post("/import/markdown/", {"markdown": "", "cycle": plan.quarter.key,
-                                                 "email_domain": "x.test", "action": "import"})
-    assert b"paste a page or choose a file" in response.content
-    response = client.post("/import/markdown/", {
-        "markdown": fixture("gitlab-engineering-fy24-q2.md"), "cycle": plan.quarter.key,
-        "email_domain": "x.test", "action": "import"})
-    assert b"Nothing was imported: 5 errors" in response.content
-    member = Client()
-    member.force_login(plan.member)
-    assert member.get("/import/markdown/").status_code == 403
-    assert member.post("/import/markdown/", {"markdown": "x"}).status_code == 403
-
-
 def test_an_owner_naming_a_unit_puts_the_objective_in_that_unit(plan):
     import_markdown(plan.office, "1. **Ops: Install twice as fast**\n"
                                  "   1. Installs scheduled within 2 days\n",
@@ -286,29 +249,9 @@ def test_an_owner_naming_a_unit_puts_the_objective_in_that_unit(plan):
     assert not Person.objects.filter(email="ops@imported.invalid").exists()
 
 
-def test_web_preview_and_import_name_people_never_by_address(plan):
-    """Key results' owners and the people an import would create are shown by name with
-    their initials (issue #11); the addresses stay in the report the API returns."""
-    from tests.links import parse
-
-    client = Client()
-    client.force_login(plan.office)
-    form = {"markdown": fixture("sourcegraph-cy19-q4.md"), "cycle": plan.quarter.key,
-            "unit": "sales", "email_domain": "sourcegraph.test"}
-    preview = client.post("/import/markdown/", {**form, "action": "preview"}).content.decode()
-    page = parse(preview)
-    assert "Preview: what an import into" in preview
-    assert page.emails() == [], page.emails()[:3]
-    new = preview[preview.index('id="new-h"'):]
-    # A person the preview would create exists nowhere yet: a name, initials, no link.
-    assert ('<span class="person"><span class="person-avatar" aria-hidden="true"'
-            in new) and '<span class="person-name">Distribution</span>' in new
-    assert not any(link.path.startswith("/people/") for link in parse(new).links)
-    done = client.post("/import/markdown/", {**form, "action": "import"}).content.decode()
-    assert parse(done).emails() == []
-    distribution = Person.objects.get(email="distribution@sourcegraph.test")
-    assert parse(done).links_to(distribution.get_absolute_url(), "Distribution")
-    # The API's report keeps the addresses: they are the owners' ids there.
+def test_the_api_report_keeps_the_addresses(plan):
+    """The web page names people by name (test_markdown_import_page.py); the API's report
+    keeps their addresses: they are the owners' ids there."""
     report = import_markdown(plan.office, fixture("sourcegraph-cy19-q4.md"),
                              cycle=plan.quarter.key, unit="sales", dry_run=True,
                              email_domain="sourcegraph.test").as_dict()

@@ -3,24 +3,22 @@ imported (a dry run), then import it. Strategy office and admins only."""
 
 from __future__ import annotations
 
-from functools import cache
-from pathlib import Path
 from types import SimpleNamespace
 
 from django import forms
 from django.contrib.auth.decorators import login_required
-from django.http import HttpResponse
-from django.template import engines
+from django.core.exceptions import ValidationError
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django_tasks.base import TaskResultStatus
+from django_tasks.exceptions import TaskResultDoesNotExist, TaskResultMismatch
 
-from hoshin.core.errors import DomainError
 from hoshin.okrs.models import Cycle
 from hoshin.org.models import Person, Role, Unit
 from hoshin.planfile.api import MARKDOWN_LIMIT
-from hoshin.planfile.markdown_import import (
-    DEFAULT_EMAIL_DOMAIN,
-    MarkdownImportError,
-    import_markdown,
-)
+from hoshin.planfile import tasks
+from hoshin.planfile.markdown_import import DEFAULT_EMAIL_DOMAIN, ImportReport
 from hoshin.org.decorators import role_required
 
 
@@ -66,6 +64,11 @@ class MarkdownImportForm(forms.Form):
             except UnicodeDecodeError:
                 self.add_error("file", "is not a UTF-8 text file")
                 return data
+            if len(data["markdown"]) > MARKDOWN_LIMIT:
+                # The same limit as the text box and the API, in characters.
+                self.add_error("file", f"has {len(data['markdown']):,} characters; a page "
+                                       f"may have at most {MARKDOWN_LIMIT:,}")
+                return data
         if not (data.get("markdown") or "").strip():
             self.add_error("markdown", "paste a page or choose a file")
         return data
@@ -74,35 +77,80 @@ class MarkdownImportForm(forms.Form):
 @login_required
 @role_required(Role.ADMIN, Role.STRATEGY_OFFICE)
 def markdown_import_page(request):
-    form = MarkdownImportForm(request.POST or None, request.FILES or None)
-    report = None
-    imported = False
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        dry_run = request.POST.get("action") != "import"
-        try:
-            report = import_markdown(
-                request.user, data["markdown"], cycle=data["cycle"],
-                parent=data["parent"] or None, unit=data["unit"] or None,
-                owner=data["owner"] or None, dry_run=dry_run,
-                email_domain=data["email_domain"] or DEFAULT_EMAIL_DOMAIN)
-        except MarkdownImportError as exc:
-            report = exc.report
-        except DomainError as exc:
-            for err in exc.errors:
-                form.add_error(err.field if err.field in form.fields else None, err.message)
-        else:
-            imported = not dry_run
-        if data.get("file"):
-            # Keep the uploaded page in the text box, so "Import" sends what was previewed.
-            form = MarkdownImportForm(
-                {**request.POST.dict(), "markdown": data["markdown"]})
-            form.is_valid()
-    if report is not None:
-        _name_people(report)
-    return HttpResponse(_template().render({
-        "form": form, "report": report, "imported": imported,
-    }, request))
+    """The form; a preview or an import is queued for the worker (planfile/tasks.py) and
+    the page then shows the job's status (polled by htmx) and, when it is done, its
+    report. `?job=<id>` shows a job started before, with the page it was given."""
+    job = None
+    if request.method == "POST":
+        form = MarkdownImportForm(request.POST, request.FILES or None)
+        if form.is_valid():
+            data = form.cleaned_data
+            dry_run = request.POST.get("action") != "import"
+            options = {"cycle": data["cycle"], "parent": data["parent"] or None,
+                       "unit": data["unit"] or None, "owner": data["owner"] or None,
+                       "email_domain": data["email_domain"] or DEFAULT_EMAIL_DOMAIN}
+            job = tasks.import_markdown_page.enqueue(request.user.pk, data["markdown"],
+                                                     options, dry_run)
+            return redirect(f"{reverse('markdown_import')}?job={job.id}", permanent=False)
+    else:
+        form = MarkdownImportForm()
+        job = _job(request, request.GET.get("job"))
+        if job is not None:
+            # The page the job was given stays in the box, so "Import" sends what was
+            # previewed.
+            _actor, markdown, options, _dry_run = job.args
+            form = MarkdownImportForm(initial={**options, "markdown": markdown,
+                                               "parent": options.get("parent") or "",
+                                               "unit": options.get("unit") or "",
+                                               "owner": options.get("owner") or ""})
+    return render(request, "planfile/markdown_import.html",
+                  {"form": form, "job": _view_of(job)}, status=400 if form.errors else 200)
+
+
+@login_required
+@role_required(Role.ADMIN, Role.STRATEGY_OFFICE)
+def markdown_import_job(request, job_id: str):
+    """The job's status as a fragment the page polls until the job is done."""
+    job = _job(request, job_id)
+    if job is None:
+        raise Http404("no such import")
+    return render(request, "planfile/_markdown_job.html", {"job": _view_of(job)})
+
+
+def _job(request, job_id: str | None):
+    """The import job `job_id` when the person asking started it (or is an admin)."""
+    if not job_id:
+        return None
+    try:
+        job = tasks.import_markdown_page.get_result(job_id)
+    except (TaskResultDoesNotExist, TaskResultMismatch, ValidationError, ValueError):
+        return None
+    if job.args[0] != request.user.pk and not request.user.role == Role.ADMIN:
+        return None
+    return job
+
+
+STATES = {TaskResultStatus.READY: "Waiting for the worker…",
+          TaskResultStatus.RUNNING: "Reading and checking the page…"}
+
+
+def _view_of(job):
+    if job is None:
+        return None
+    view = SimpleNamespace(id=job.id, done=job.is_finished, dry_run=job.args[3],
+                           state=STATES.get(job.status, ""), report=None, imported=False,
+                           errors=[], failed=job.status == TaskResultStatus.FAILED,
+                           queued_at=job.enqueued_at, started_at=job.started_at)
+    if job.status == TaskResultStatus.SUCCESSFUL:
+        result = job.return_value
+        view.imported = result["imported"]
+        view.errors = result.get("errors", [])
+        if result["report"] is not None:
+            report = ImportReport(**{k: v for k, v in result["report"].items()
+                                     if k in ImportReport.__dataclass_fields__})
+            _name_people(report)
+            view.report = report
+    return view
 
 
 def _name_people(report) -> None:
@@ -124,11 +172,3 @@ def _name_people(report) -> None:
             kr["who"] = who(kr["owner"])
     for p in report.people_created:
         p["who"] = who(p["email"])
-
-
-@cache
-def _template():
-    # hoshin.planfile is not an installed app (it has no models), so the app-directories
-    # loader does not see its templates; the file is compiled by the same engine instead.
-    path = Path(__file__).parent / "templates" / "planfile" / "markdown_import.html"
-    return engines["django"].from_string(path.read_text(encoding="utf-8"))
