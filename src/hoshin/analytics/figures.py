@@ -122,7 +122,8 @@ def wilson(successes: int, n: int, z: float = 1.645) -> tuple[float, float] | No
     denominator = 1 + z * z / n
     centre = (p + z * z / (2 * n)) / denominator
     half = z * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / denominator
-    return max(0.0, centre - half), min(1.0, centre + half)
+    # Rounding must not put the observed share outside its own interval.
+    return max(0.0, min(p, centre - half)), min(1.0, max(p, centre + half))
 
 
 def regularity_bands(records: Sequence[KeyResultRecord]) -> list[Band]:

@@ -109,11 +109,13 @@ def calibration(scope: Scope) -> figures.Calibration:
 def trends() -> tuple[list[CycleTrend], list[Cycle]]:
     """The counted quarters in order, and the quarters not counted yet (organisation-wide:
     the analyzer's findings and the reviews are the organisation's)."""
+    # A quarter still in draft has no plan to speak of yet: its zeros are not a trend.
     counted = list(CycleTrend.objects.select_related("cycle")
-                   .filter(cycle__kind=Cycle.Kind.QUARTER).order_by("cycle__start"))
+                   .filter(cycle__kind=Cycle.Kind.QUARTER)
+                   .exclude(cycle__state=Cycle.State.DRAFT).order_by("cycle__start"))
     done = {t.cycle_id for t in counted}
-    missing = list(Cycle.objects.filter(kind=Cycle.Kind.QUARTER).exclude(pk__in=done)
-                   .order_by("start"))
+    missing = list(Cycle.objects.filter(kind=Cycle.Kind.QUARTER)
+                   .exclude(state=Cycle.State.DRAFT).exclude(pk__in=done).order_by("start"))
     return counted, missing
 
 
