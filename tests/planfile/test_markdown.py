@@ -578,6 +578,10 @@ def test_type_tags_in_brackets_and_items_labelled_as_work():
     assert titles(p) == ["Increase external contributors"]
     assert [kr.line for kr in p.key_results] == [4]
     assert {3, 5, 6} <= not_understood(p)
+    # "AI:" before a goal names a team, not an action item.
+    p = parse("# OKRs\n\n- **Grow usage**\n  - AI: Improve model accuracy to 90%\n")
+    assert [(kr.title, kr.owner) for kr in p.key_results] == [
+        ("Improve model accuracy to 90%", "ai")]
 
 
 def test_items_under_a_key_result_that_read_as_details_are_not_a_child_objective():

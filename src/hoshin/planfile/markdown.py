@@ -205,7 +205,7 @@ _NOT_OWNERS = {
     "objective", "objectives", "kr", "krs", "o", "ii", "iii", "iv", "vi", "vii", "viii", "ix",
     "comment", "comments", "outcome", "outcomes", "deliverable", "deliverables",
     "activity", "activities", "initiative", "initiatives", "task", "tasks", "action",
-    "actions", "action item", "action items", "ai", "todo", "to-do", "mission", "vision",
+    "actions", "action item", "action items", "todo", "to-do", "mission", "vision",
     "purpose",
 }
 _ROLE = re.compile(r"^(?:C[A-Z]{1,2}O|CEO|VP\b.*|SVP\b.*|EVP\b.*|Vice President\b.*|Head of\b.*"
@@ -871,6 +871,13 @@ def _as_measured(text: str) -> str:
     return _KO_BOUND.sub(lambda m: f"{_KO_WORDS[m.group('d')]} {m.group('n')}", text)
 
 
+def _work_item(text: str) -> bool:
+    """An item labelled as work ("Activity: …", "Initiative: …", "AI: Pushed unfinished tasks
+    to Q2"). "AI:" followed by a goal ("AI: Improve model accuracy") names a team instead."""
+    m = _ACTIVITY.match(text)
+    return bool(m) and not (text.startswith("AI") and _GOAL_VERB.match(text[m.end():]))
+
+
 def _notes_label(text: str) -> bool:
     """An item that only labels notes: "**Notes:**", "Notes", "Open questions"."""
     text = text.strip("*_ ")
@@ -1187,7 +1194,7 @@ class _Reader:
         if not line.text:
             self.cover(line)
             return
-        if _ACTIVITY.match(line.text) or _open_question(line, item) or _notes_label(line.text):
+        if _work_item(line.text) or _open_question(line, item) or _notes_label(line.text):
             self.activity(item, line)
             return
         label, _, after = line.text.partition(":")
@@ -1297,7 +1304,7 @@ class _Reader:
                 if not line.text:
                     self.cover(line)
                 elif not re.search(r"[^\W\d_]{2}", rest) or _kind_of_text(line.text) == "prose" \
-                        or _ACTIVITY.match(line.text):
+                        or _work_item(line.text):
                     self.page.items.add(child.line)
                     self.not_understood(child.line, line.text, "an item under a key result that "
                                         "does not read as a key result (a share, score or note)")
@@ -1399,7 +1406,7 @@ class _Reader:
         if not line.text:
             self.cover(line)
             return
-        if _ACTIVITY.match(line.text) or _open_question(line, item) or _notes_label(line.text):
+        if _work_item(line.text) or _open_question(line, item) or _notes_label(line.text):
             self.activity(item, line)
             return
         if m := _KR.match(line.text):
