@@ -5,6 +5,7 @@ from __future__ import annotations
 from django import forms
 
 from hoshin.core.errors import DomainError
+from hoshin.core.fields import DayField, MeasureField, text_field
 from hoshin.org.forms import PeopleFormMixin, PersonField
 
 TEXTAREA = forms.Textarea(attrs={"rows": 3})
@@ -12,8 +13,8 @@ TEXTAREA = forms.Textarea(attrs={"rows": 3})
 
 class VersionFields(forms.Form):
     title = forms.CharField(max_length=300, required=False)
-    target = forms.FloatField(required=False, help_text="Leave empty for no numeric target.")
-    description = forms.CharField(required=False, widget=TEXTAREA)
+    target = MeasureField(required=False, help_text="Leave empty for no numeric target.")
+    description = text_field("description", required=False, widget=TEXTAREA)
 
 
 class ProposeForm(PeopleFormMixin, VersionFields):
@@ -23,10 +24,10 @@ class ProposeForm(PeopleFormMixin, VersionFields):
                               help_text="An annual objective, improvement priority, objective "
                                         "or key result, e.g. P1 or KR12.")
     unit = forms.ChoiceField(label="Propose to unit")
-    respond_by = forms.DateField(label="Answer by", required=False,
-                                 widget=forms.DateInput(attrs={"type": "date"}),
-                                 help_text="Empty: the date of the planning calendar.")
-    comment = forms.CharField(required=False, widget=TEXTAREA)
+    respond_by = DayField(label="Answer by", required=False,
+                          widget=forms.DateInput(attrs={"type": "date"}),
+                          help_text="Empty: the date of the planning calendar.")
+    comment = text_field("comment", required=False, widget=TEXTAREA)
     delegate = PersonField(label="Answered by", required=False, blank_label="The unit's lead",
                             help_text="Needed when you lead the unit yourself: the team "
                                       "member who answers.")
@@ -40,17 +41,17 @@ class ProposeForm(PeopleFormMixin, VersionFields):
 
 
 class RespondForm(VersionFields):
-    contribution = forms.CharField(label="What we can contribute", required=False,
-                                   widget=TEXTAREA)
+    contribution = text_field("contribution", label="What we can contribute", required=False,
+                              widget=TEXTAREA)
     needs_people = forms.CharField(label="People we need", max_length=300, required=False)
     needs_budget = forms.CharField(label="Budget we need", max_length=300, required=False)
     needs_time = forms.CharField(label="Time we need", max_length=300, required=False)
     help_from = forms.MultipleChoiceField(label="Help we need from other units",
                                           required=False,
                                           widget=forms.CheckboxSelectMultiple)
-    conflicts = forms.CharField(label="Conflicts with our other commitments", required=False,
-                                widget=TEXTAREA)
-    comment = forms.CharField(required=False, widget=TEXTAREA)
+    conflicts = text_field("conflicts", label="Conflicts with our other commitments",
+                           required=False, widget=TEXTAREA)
+    comment = text_field("comment", required=False, widget=TEXTAREA)
     field_order = ["contribution", "needs_people", "needs_budget", "needs_time", "help_from",
                    "conflicts", "title", "target", "description", "comment"]
 
@@ -63,13 +64,13 @@ class RespondForm(VersionFields):
 
 
 class ReviseForm(VersionFields):
-    comment = forms.CharField(required=False, widget=TEXTAREA)
-    respond_by = forms.DateField(label="Answer by", required=False,
-                                 widget=forms.DateInput(attrs={"type": "date"}))
+    comment = text_field("comment", required=False, widget=TEXTAREA)
+    respond_by = DayField(label="Answer by", required=False,
+                          widget=forms.DateInput(attrs={"type": "date"}))
 
 
 class CommentForm(forms.Form):
-    comment = forms.CharField(required=False, widget=TEXTAREA)
+    comment = text_field("comment", required=False, widget=TEXTAREA)
 
 
 class DelegateForm(forms.Form):
@@ -84,7 +85,7 @@ class DelegateForm(forms.Form):
 class DeadlineForm(forms.Form):
     cycle = forms.ChoiceField()
     what = forms.ChoiceField(label="Deadline")
-    due = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}))
+    due = DayField(widget=forms.DateInput(attrs={"type": "date"}))
     note = forms.CharField(max_length=300, required=False)
 
     def __init__(self, *args, cycles=(), whats=(), **kwargs):

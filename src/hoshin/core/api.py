@@ -4,6 +4,7 @@ at once (so related rows are fetched with one query per relation, never one per 
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable, Sequence
 from typing import Annotated, Any
 
@@ -11,8 +12,10 @@ from django.conf import settings
 from django.db.models import QuerySet
 from ninja import Field, Schema
 from ninja.pagination import LimitOffsetPagination
-from pydantic import ConfigDict
+from annotated_types import Ge, Gt, Le, Lt, MaxLen
+from pydantic import BeforeValidator, ConfigDict, Strict, WithJsonSchema
 
+from hoshin.core import limits
 from hoshin.core.errors import NotFound
 
 
@@ -40,12 +43,64 @@ def _drop_null_defaults(schema: dict, _model=None) -> None:
             del prop["default"]
 
 
-# Numbers people measure with. Bounded so that progress arithmetic stays finite (and the
-# JSON answers valid); no real baseline, target or reading comes near.
-MEASURE_LIMIT = 1e12
-Measure = Annotated[float, Field(ge=-MEASURE_LIMIT, le=MEASURE_LIMIT)]
+# The types of request fields, from the one set of limits (core/limits.py) the forms, the
+# CLI and the plan file use too. Strict: `true` is not a number, 5.0 is not an integer, a
+# number is not a date, so nothing is guessed at.
+MEASURE_LIMIT = limits.MEASURE_LIMIT
+Measure = Annotated[float, Strict(), Field(ge=-MEASURE_LIMIT, le=MEASURE_LIMIT)]
 # A key result's weight is relative to its siblings'.
-Weight = Annotated[float, Field(gt=0, le=1000)]
+Weight = Annotated[float, Strict(), Field(gt=0, le=limits.WEIGHT_MAX)]
+Confidence = Annotated[int, Strict(), Field(ge=limits.CONFIDENCE_MIN, le=limits.CONFIDENCE_MAX)]
+# Any other whole number: what every database's integer column holds.
+Count = Annotated[int, Strict(), Field(ge=-(2**31), le=2**31 - 1)]
+
+
+def _day(value: Any) -> dt.date:
+    return limits.parse_day(value)
+
+
+Day = Annotated[dt.date, BeforeValidator(_day), WithJsonSchema(
+    {"type": "string", "format": "date", "pattern": limits.DATE_PATTERN})]
+
+
+def _text(name: str) -> Any:
+    return Annotated[str, Strict(), Field(max_length=limits.length_of(name))]
+
+
+# A field written as one of these plain types gets the limit of its kind: its type made
+# strict and bounded, text its length by name (limits.FIELD_LENGTHS).
+_PLAIN_TYPES: dict[str, Callable[[str], Any]] = {
+    "str": _text,
+    "str | None": lambda name: _text(name) | None,
+    "list[str]": lambda name: list[_text(name)],
+    "list[str] | None": lambda name: list[_text(name)] | None,
+    "int": lambda name: Count,
+    "int | None": lambda name: Count | None,
+    "float": lambda name: Measure,
+    "float | None": lambda name: Measure | None,
+    "dt.date": lambda name: Day,
+    "dt.date | None": lambda name: Day | None,
+}
+
+# The same written without `from __future__ import annotations`.
+_PLAIN_NAMES: dict[Any, str] = {str: "str", str | None: "str | None", list[str]: "list[str]",
+                                int: "int", int | None: "int | None", float: "float",
+                                float | None: "float | None", dt.date: "dt.date",
+                                dt.date | None: "dt.date | None"}
+
+
+def _plain_name(annotation: Any) -> str | None:
+    if isinstance(annotation, str):
+        return annotation
+    try:
+        return _PLAIN_NAMES.get(annotation)
+    except TypeError:  # unhashable: not a plain type
+        return None
+
+
+def _has_own_limit(default: Any) -> bool:
+    metadata = getattr(default, "metadata", ())
+    return any(isinstance(m, (MaxLen, Ge, Le, Gt, Lt)) for m in metadata)
 
 
 class Input(Schema):
@@ -55,8 +110,19 @@ class Input(Schema):
     as null: pydantic does not validate the default, and an explicit null fails the type.
     """
 
-    model_config = ConfigDict(extra="forbid", allow_inf_nan=False,
+    model_config = ConfigDict(extra="forbid", allow_inf_nan=False, strict=True,
                               json_schema_extra=_drop_null_defaults)
+
+    def __init_subclass__(cls, **kwargs):
+        # Runs before pydantic reads the fields: plain annotations become the bounded,
+        # strict types above, so every request body in every app gets the same limits
+        # without each field repeating them. A field with its own bound keeps it.
+        annotations = cls.__dict__.get("__annotations__", {})
+        for name, annotation in list(annotations.items()):
+            plain = _plain_name(annotation)
+            if plain in _PLAIN_TYPES and not _has_own_limit(cls.__dict__.get(name)):
+                annotations[name] = _PLAIN_TYPES[plain](name)
+        super().__init_subclass__(**kwargs)
 
     def given(self) -> dict[str, Any]:
         """Only the fields the client sent, for the services' keyword arguments."""

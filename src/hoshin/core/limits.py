@@ -32,11 +32,40 @@ NOTE_LENGTH = 2_000  # a check-in's note or blockers, a reason, a comment
 TEXT_LENGTH = 10_000  # a description, a statement, a problem and its analysis
 URL_LENGTH = 2_000  # what browsers and proxies reliably carry
 
+# A text field's length by its name, the same in every API body, form and plan file
+# (a field's own explicit limit wins; any other text field holds NOTE_LENGTH).
+FIELD_LENGTHS: dict[str, int] = {
+    **dict.fromkeys((
+        "id", "key", "cycle", "objective", "key_result", "element", "parent", "unit", "units",
+        "providing_unit", "proposer_unit", "item_key", "item_type", "kind", "status",
+        "decision", "trade_off", "channel", "lead", "into", "period", "link", "steps_done",
+        "annual_objectives", "state"), ID_LENGTH),
+    **dict.fromkeys((
+        "email", "owner", "decided_by", "delegate", "person", "escalated_to", "executives",
+        "help_from", "participants"), EMAIL_LENGTH),
+    **dict.fromkeys((
+        "name", "title", "new_title", "needs_people", "needs_budget", "needs_time",
+        "email_domain"), TITLE_LENGTH),
+    **dict.fromkeys((
+        "description", "success", "statement", "customer_ideal", "problem", "root_cause",
+        "countermeasure", "result", "worked", "did_not_work", "change", "contribution",
+        "conflicts", "risks", "constraints", "notes", "detail"), TEXT_LENGTH),
+    "url": URL_LENGTH,
+}
+
+
+def length_of(field: str) -> int:
+    """How many characters the text field of this name holds."""
+    return FIELD_LENGTHS.get(field, NOTE_LENGTH)
+
+
 # Dates ---------------------------------------------------------------------------------
 
 # Every date anyone types lies in this fixed window (the API's document states it) ...
 DATE_MIN = dt.date(2000, 1, 1)
 DATE_MAX = dt.date(2099, 12, 31)
+# Years (a vision's horizon, a fiscal year) lie in the same window.
+YEAR_MIN, YEAR_MAX = DATE_MIN.year, DATE_MAX.year
 # ... and a cycle within this many years of today or of the organisation's other cycles,
 # so a typo (1900, 2999) cannot make a thousand-year quarter.
 CYCLE_WINDOW_YEARS = 10
@@ -45,6 +74,8 @@ CYCLE_WINDOW_YEARS = 10
 CYCLE_DAYS = {"quarter": (80, 100), "year": (355, 375)}
 
 ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+# The window as a pattern, so the API's document states it (JSON Schema has no date range).
+DATE_PATTERN = r"^20[0-9]{2}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$"
 
 # Requests and files --------------------------------------------------------------------
 

@@ -9,6 +9,7 @@ from typing import ClassVar
 from django import forms
 
 from hoshin.core.errors import DomainError
+from hoshin.core.fields import MeasureField, text_field
 from hoshin.okrs import rules
 from hoshin.okrs.models import Cycle, KeyResult, Objective, Theme
 from hoshin.org.models import Organization
@@ -19,7 +20,7 @@ class CheckInForm(forms.Form):
     """A check-in of one key result. The fields depend on its kind: a number, the
     milestone's steps, or a single "done" box for a milestone without steps."""
 
-    value = forms.FloatField(
+    value = MeasureField(
         label="Value", required=False,
         widget=forms.NumberInput(attrs={"step": "any", "inputmode": "decimal"}))
     steps_done = forms.MultipleChoiceField(label="Steps done", required=False,
@@ -28,8 +29,8 @@ class CheckInForm(forms.Form):
     confidence = forms.IntegerField(
         label="Confidence (0–10)", required=False, min_value=0, max_value=10,
         widget=forms.NumberInput(attrs={"min": 0, "max": 10, "step": 1, "inputmode": "numeric"}))
-    note = forms.CharField(label="Note", required=False, max_length=2000)
-    blockers = forms.CharField(label="Blockers", required=False, max_length=2000)
+    note = text_field("note", label="Note", required=False)
+    blockers = text_field("blockers", label="Blockers", required=False)
 
     # The service's error fields that this form shows next to a field of its own.
     FIELD_OF: ClassVar[dict[str, str]] = {
@@ -118,7 +119,8 @@ def parent_choices(cycle: Cycle, exclude: Objective | None = None) -> list:
 
 class ObjectiveForm(forms.Form):
     title = forms.CharField(max_length=300)
-    description = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), required=False)
+    description = text_field("description", widget=forms.Textarea(attrs={"rows": 3}),
+                             required=False)
     kind = forms.ChoiceField(choices=Objective.Kind.choices)
     parent = forms.ChoiceField(label="Serves (parent)", required=False)
 
@@ -200,8 +202,8 @@ class KeyResultForm(forms.Form):
     title = forms.CharField(max_length=300, required=False)
     owner = forms.ChoiceField(required=False)
     kind = forms.ChoiceField(choices=KeyResult.Kind.choices, initial=KeyResult.Kind.INCREASE)
-    baseline = forms.FloatField(required=False)
-    target = forms.FloatField(required=False)
+    baseline = MeasureField(required=False)
+    target = MeasureField(required=False)
     unit = forms.CharField(max_length=40, required=False, label="Measured in")
     steps = LinesField(
         label="Milestone steps", required=False,
@@ -216,8 +218,8 @@ class KeyResultForm(forms.Form):
                   "key result should be by then, instead of a straight line.")
 
     key = forms.CharField(required=False, widget=forms.HiddenInput)
-    reason = forms.CharField(
-        label="Reason for a new target or baseline", required=False, max_length=500,
+    reason = text_field(
+        "reason", label="Reason for a new target or baseline", required=False,
         help_text="Kept in the history. Needed only when the target or baseline changes.")
 
     EDITABLE = ("title", "owner", "kind", "baseline", "target", "unit", "steps", "phases")

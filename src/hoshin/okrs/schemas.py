@@ -10,7 +10,8 @@ from typing import Literal
 
 from ninja import Field, Schema
 
-from hoshin.core.api import Input, Measure, Weight
+from hoshin.core import limits
+from hoshin.core.api import Confidence, Input, Measure, Weight
 from hoshin.engine.rollup import rollup
 from hoshin.engine.types import Status as EngineStatus
 from hoshin.okrs.models import (
@@ -238,7 +239,8 @@ class KeyResultCreate(Input):
     kind: KRKind = Field(None, description="Default: increase.")
     baseline: Measure | None = Field(None)
     target: Measure | None = Field(None)
-    unit: str = Field(None, description='Unit of measure, e.g. "%".')
+    unit: str = Field(None, description='Unit of measure, e.g. "%".',
+                      max_length=limits.LABEL_LENGTH)
     weight: Weight = Field(None, description="Weight in the objective's progress "
                                                   "(default 1).")
     steps: list[StepIn] = Field(None, description=_STEPS)
@@ -252,7 +254,7 @@ class KeyResultPatch(Input):
     kind: KRKind = Field(None)
     baseline: Measure | None = Field(None)
     target: Measure | None = Field(None)
-    unit: str = Field(None)
+    unit: str = Field(None, max_length=limits.LABEL_LENGTH)
     weight: Weight = Field(None)
     steps: list[StepIn] = Field(None, description=_STEPS)
     phases: list[PhaseIn] = Field(None)
@@ -391,8 +393,8 @@ class CheckInOut(Schema):
 class CheckInIn(Input):
     value: Measure | None = Field(None, description="The reading (milestones without steps: 1 "
                                                   "done, 0 not done).")
-    confidence: int | None = Field(None, description="0-10: how sure the owner is the target "
-                                                     "will be met.")
+    confidence: Confidence | None = Field(None, description="0-10: how sure the owner is the "
+                                                            "target will be met.")
     note: str = Field("", description="A short note.")
     blockers: str = Field("", description="What stands in the way, if anything.")
     steps_done: list[str] = Field([], description="Milestones with steps: ids of the steps done.")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django import forms
 
+from hoshin.core.fields import DayField, text_field
 from hoshin.org.forms import PeopleFormMixin, PersonField
 from hoshin.pdca.models import Countermeasure
 
@@ -11,21 +12,21 @@ DATE = forms.DateInput(attrs={"type": "date"})
 
 
 class CountermeasureForm(PeopleFormMixin, forms.Form):
-    problem = forms.CharField(label="Problem", widget=forms.Textarea(attrs={"rows": 2}))
-    why1 = forms.CharField(label="Why? (1)", required=False)
-    why2 = forms.CharField(label="Why? (2)", required=False)
-    why3 = forms.CharField(label="Why? (3)", required=False)
-    why4 = forms.CharField(label="Why? (4)", required=False)
-    why5 = forms.CharField(label="Why? (5)", required=False)
-    root_cause = forms.CharField(label="Root cause", required=False,
-                                 widget=forms.Textarea(attrs={"rows": 2}))
-    countermeasure = forms.CharField(label="Countermeasure", required=False,
-                                     widget=forms.Textarea(attrs={"rows": 2}))
+    problem = text_field("problem", label="Problem", widget=forms.Textarea(attrs={"rows": 2}))
+    why1 = text_field("why1", label="Why? (1)", required=False)
+    why2 = text_field("why2", label="Why? (2)", required=False)
+    why3 = text_field("why3", label="Why? (3)", required=False)
+    why4 = text_field("why4", label="Why? (4)", required=False)
+    why5 = text_field("why5", label="Why? (5)", required=False)
+    root_cause = text_field("root_cause", label="Root cause", required=False,
+                            widget=forms.Textarea(attrs={"rows": 2}))
+    countermeasure = text_field("countermeasure", label="Countermeasure", required=False,
+                                widget=forms.Textarea(attrs={"rows": 2}))
     owner = PersonField(label="Owner", required=False)
-    due = forms.DateField(label="Due", required=False, widget=DATE)
-    check_on = forms.DateField(label="Check the effect on", required=False, widget=DATE)
-    result = forms.CharField(label="Result of the check", required=False,
-                             widget=forms.Textarea(attrs={"rows": 2}))
+    due = DayField(label="Due", required=False, widget=DATE)
+    check_on = DayField(label="Check the effect on", required=False, widget=DATE)
+    result = text_field("result", label="Result of the check", required=False,
+                        widget=forms.Textarea(attrs={"rows": 2}))
     status = forms.ChoiceField(label="Status", choices=Countermeasure.Status.choices)
 
     @classmethod
@@ -49,10 +50,10 @@ class CountermeasureForm(PeopleFormMixin, forms.Form):
 
 class LearningForm(forms.Form):
     title = forms.CharField(label="Title", max_length=300)
-    worked = forms.CharField(label="What worked", required=False,
-                             widget=forms.Textarea(attrs={"rows": 3}))
-    did_not_work = forms.CharField(label="What did not", required=False,
-                                   widget=forms.Textarea(attrs={"rows": 3}))
+    worked = text_field("worked", label="What worked", required=False,
+                        widget=forms.Textarea(attrs={"rows": 3}))
+    did_not_work = text_field("did_not_work", label="What did not", required=False,
+                              widget=forms.Textarea(attrs={"rows": 3}))
     tags = forms.CharField(label="Tags (comma-separated)", required=False, max_length=500)
     unit = forms.ChoiceField(label="Unit", required=False)
 

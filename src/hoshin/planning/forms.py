@@ -6,6 +6,7 @@ from __future__ import annotations
 from django import forms
 
 from hoshin.core.errors import DomainError
+from hoshin.core.fields import MeasureField, text_field
 from hoshin.okrs.models import TradeOff
 from hoshin.planning import readiness
 from hoshin.planning.concordance import DEFAULT_THRESHOLD
@@ -42,8 +43,8 @@ class ReadinessForm(forms.Form):
 
 class MoveForm(forms.Form):
     to_state = forms.ChoiceField(label="Move to")
-    override_reason = forms.CharField(
-        label="Override reason (only if the alignment gate is closed)", required=False,
+    override_reason = text_field(
+        "override_reason", label="Override reason (only if the alignment gate is closed)", required=False,
         widget=forms.Textarea(attrs={"rows": 2}))
 
     def __init__(self, *args, states=(), **kwargs):
@@ -59,7 +60,7 @@ class RoundForm(forms.Form):
         help_text="A line that is only an annual objective or priority id (A1, P3) links it.")
     executives = forms.MultipleChoiceField(label="Executives who rank",
                                            widget=forms.CheckboxSelectMultiple)
-    threshold = forms.FloatField(
+    threshold = MeasureField(
         label="Agreement threshold (Kendall's W)", initial=DEFAULT_THRESHOLD, min_value=0.01,
         max_value=1, widget=forms.NumberInput(attrs={"step": "0.05"}),
         help_text="0.5 is moderate agreement (Schmidt 1997); 0.7 strong.")
@@ -78,18 +79,18 @@ class RoundForm(forms.Form):
 
 
 class BriefForm(forms.Form):
-    success = forms.CharField(label="What success looks like at quarter end", required=False,
-                              widget=forms.Textarea(attrs={"rows": 3}))
-    risks = forms.CharField(label="Risks", required=False,
-                            widget=forms.Textarea(attrs={"rows": 3}))
-    constraints = forms.CharField(label="Constraints", required=False,
-                                  widget=forms.Textarea(attrs={"rows": 3}))
+    success = text_field("success", label="What success looks like at quarter end", required=False,
+                         widget=forms.Textarea(attrs={"rows": 3}))
+    risks = text_field("risks", label="Risks", required=False,
+                       widget=forms.Textarea(attrs={"rows": 3}))
+    constraints = text_field("constraints", label="Constraints", required=False,
+                             widget=forms.Textarea(attrs={"rows": 3}))
 
 
 class ThemeForm(forms.Form):
     title = forms.CharField(label="Theme", max_length=300)
-    success = forms.CharField(label="Success for this theme", required=False,
-                              widget=forms.Textarea(attrs={"rows": 2}))
+    success = text_field("success", label="Success for this theme", required=False,
+                         widget=forms.Textarea(attrs={"rows": 2}))
     annual_objectives = forms.MultipleChoiceField(label="Serves annual objectives",
                                                   required=False,
                                                   widget=forms.CheckboxSelectMultiple)
@@ -103,8 +104,8 @@ class ThemeForm(forms.Form):
 class TradeOffForm(forms.Form):
     title = forms.CharField(label="What", max_length=300)
     kind = forms.ChoiceField(label="Is", choices=TradeOff.Kind.choices)
-    reason = forms.CharField(label="Why", required=False,
-                             widget=forms.Textarea(attrs={"rows": 2}))
+    reason = text_field("reason", label="Why", required=False,
+                        widget=forms.Textarea(attrs={"rows": 2}))
 
 
 class RankingForm(forms.Form):

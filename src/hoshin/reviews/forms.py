@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django import forms
 
+from hoshin.core.fields import DayField, MeasureField, text_field
 from hoshin.okrs.models import TradeOff
 from hoshin.org.forms import PeopleFormMixin, PersonField
 from hoshin.reviews.models import Decision
@@ -16,16 +17,16 @@ class DecisionForm(forms.Form):
     # Only the types are checked here: what the decision may be, and whether it needs its
     # reason, is the service's to say, in the same words as for the API.
     kind = forms.CharField(label="Decision", widget=forms.Select(choices=Decision.Kind.choices))
-    new_target = forms.FloatField(label="New target", required=False,
-                                  widget=forms.NumberInput(attrs={"step": "any"}))
-    trade_off = forms.CharField(label="Trade-off", required=False,
-                                widget=forms.Select(choices=TradeOff.Kind.choices))
+    new_target = MeasureField(label="New target", required=False,
+                              widget=forms.NumberInput(attrs={"step": "any"}))
+    trade_off = text_field("trade_off", label="Trade-off", required=False,
+                           widget=forms.Select(choices=TradeOff.Kind.choices))
     escalated_to = forms.CharField(label="Escalate to", required=False, max_length=200,
                                    widget=forms.TextInput(
                                        attrs={"placeholder": "Person or board"}))
 
     # Last, so the field a decision needs comes right after the decision itself.
-    rationale = forms.CharField(label="Why", required=False, widget=forms.TextInput(
+    rationale = text_field("rationale", label="Why", required=False, widget=forms.TextInput(
         attrs={"required": True, "placeholder": "Why this decision?"}))
 
     # The field each decision needs; the others are hidden on the page and not sent on.
@@ -55,7 +56,7 @@ class DecisionForm(forms.Form):
 class ActionForm(PeopleFormMixin, forms.Form):
     title = forms.CharField(label="Action", max_length=300)
     owner = PersonField(label="Owner")
-    due = forms.DateField(label="Due", widget=forms.DateInput(attrs={"type": "date"}))
+    due = DayField(label="Due", widget=forms.DateInput(attrs={"type": "date"}))
     item = forms.IntegerField(required=False, widget=forms.HiddenInput)
 
     def __init__(self, *args, prefix_id: str = "action", **kwargs):
@@ -65,5 +66,5 @@ class ActionForm(PeopleFormMixin, forms.Form):
 
 class ItemForm(forms.Form):
     title = forms.CharField(label="What needs deciding", max_length=300)
-    detail = forms.CharField(label="Detail", required=False,
-                             widget=forms.Textarea(attrs={"rows": 2}))
+    detail = text_field("detail", label="Detail", required=False,
+                        widget=forms.Textarea(attrs={"rows": 2}))

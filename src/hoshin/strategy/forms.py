@@ -5,6 +5,7 @@ from __future__ import annotations
 from django import forms
 
 from hoshin.core.errors import DomainError
+from hoshin.core.fields import MeasureField, YearField, text_field
 from hoshin.org.forms import PeopleFormMixin, PersonField
 from hoshin.org.models import Unit
 from hoshin.strategy.models import Metric
@@ -25,10 +26,10 @@ def _owner() -> PersonField:
 
 
 class VisionForm(forms.Form):
-    statement = forms.CharField(label="Vision statement", widget=TEXTAREA)
-    horizon = forms.IntegerField(label="Horizon (year)", required=False, min_value=1900,
-                                 max_value=2200)
-    customer_ideal = forms.CharField(label="Customer ideal", required=False, widget=TEXTAREA)
+    statement = text_field("statement", label="Vision statement", widget=TEXTAREA)
+    horizon = YearField(label="Horizon (year)", required=False)
+    customer_ideal = text_field("customer_ideal", label="Customer ideal", required=False,
+                                widget=TEXTAREA)
 
 
 class ItemForm(PeopleFormMixin, forms.Form):
@@ -49,26 +50,25 @@ class ItemForm(PeopleFormMixin, forms.Form):
 class BreakthroughForm(ItemForm):
     key = _key()
     title = forms.CharField(label="Title", max_length=300)
-    description = forms.CharField(label="Description", required=False, widget=TEXTAREA)
-    horizon = forms.IntegerField(label="Horizon (year)", required=False, min_value=1900,
-                                 max_value=2200)
+    description = text_field("description", label="Description", required=False, widget=TEXTAREA)
+    horizon = YearField(label="Horizon (year)", required=False)
     owner = _owner()
 
 
 class AnnualObjectiveForm(ItemForm):
     key = _key()
-    year = forms.IntegerField(label="Fiscal year", min_value=1900, max_value=2200)
+    year = YearField(label="Fiscal year")
     title = forms.CharField(label="Title", max_length=300)
-    description = forms.CharField(label="Description", required=False, widget=TEXTAREA)
+    description = text_field("description", label="Description", required=False, widget=TEXTAREA)
     owner = _owner()
 
 
 class PriorityForm(ItemForm):
     key = _key()
-    year = forms.IntegerField(label="Fiscal year", min_value=1900, max_value=2200)
+    year = YearField(label="Fiscal year")
     unit = forms.ChoiceField(label="Unit")
     title = forms.CharField(label="Title", max_length=300)
-    description = forms.CharField(label="Description", required=False, widget=TEXTAREA)
+    description = text_field("description", label="Description", required=False, widget=TEXTAREA)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -85,8 +85,8 @@ class MetricForm(ItemForm):
     direction = forms.ChoiceField(label="Direction", choices=[
         (Metric.Direction.INCREASE, "Increase (higher is better)"),
         (Metric.Direction.DECREASE, "Decrease (lower is better)")])
-    baseline = forms.FloatField(label="Baseline", required=False,
-                                widget=forms.NumberInput(attrs={"step": "any"}))
-    target = forms.FloatField(label="Target", required=False,
-                              widget=forms.NumberInput(attrs={"step": "any"}))
+    baseline = MeasureField(label="Baseline", required=False,
+                            widget=forms.NumberInput(attrs={"step": "any"}))
+    target = MeasureField(label="Target", required=False,
+                          widget=forms.NumberInput(attrs={"step": "any"}))
     owner = _owner()

@@ -9,6 +9,7 @@ from typing import Literal
 
 from ninja import Field, Schema
 
+from hoshin.core import limits
 from hoshin.core.api import Input, Measure
 from hoshin.strategy.models import (
     AnnualObjective,
@@ -40,7 +41,7 @@ class VisionOut(Schema):
     customer_ideal: str
 
 
-YEAR = {"ge": 0, "le": 9999}
+YEAR = {"ge": limits.YEAR_MIN, "le": limits.YEAR_MAX}
 
 
 class VisionIn(Input):
@@ -201,7 +202,8 @@ class MetricOut(Schema):
 class MetricCreate(Input):
     id: str = Field(None, description="The id (e.g. M1); generated when left out.")
     title: str
-    unit: str = Field(None, description='Unit of measure, e.g. "%".')
+    unit: str = Field(None, description='Unit of measure, e.g. "%".',
+                      max_length=limits.LABEL_LENGTH)
     direction: Direction = Field(None)
     baseline: Measure | None = Field(None)
     target: Measure | None = Field(None)
@@ -211,7 +213,7 @@ class MetricCreate(Input):
 
 class MetricPatch(Input):
     title: str = Field(None)
-    unit: str = Field(None)
+    unit: str = Field(None, max_length=limits.LABEL_LENGTH)
     direction: Direction = Field(None)
     baseline: Measure | None = Field(None)
     target: Measure | None = Field(None)

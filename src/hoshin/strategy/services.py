@@ -7,7 +7,7 @@ import datetime as dt
 
 from django.db.models import Q
 
-from hoshin.core import clock, gates
+from hoshin.core import clock, gates, limits
 from hoshin.core.errors import DomainError, ErrorCollector, NotFound
 from hoshin.core.history import service
 from hoshin.core.keys import claim_key
@@ -145,7 +145,7 @@ def save_annual_objective(actor: Person | None, annual: AnnualObjective | None =
         for name, value in (("title", title), ("year", year)):
             if value is _UNSET:
                 errors.add(name, "is required")
-    if year is not _UNSET and (year is None or not 1900 <= int(year) <= 2200):
+    if year is not _UNSET and (year is None or not limits.YEAR_MIN <= int(year) <= limits.YEAR_MAX):
         errors.add("year", "must be a year such as 2026")
     if annual.pk:
         check_guards(actor, annual, authority, title=title)
