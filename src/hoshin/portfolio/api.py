@@ -127,3 +127,111 @@ def create_session(request, payload: SessionIn):
         request.auth, scores=[s.dict() for s in payload.scores], unit=payload.unit,
         participants=payload.participants, note=payload.note)
     return Status(201, _session_dict(_sessions().get(pk=session.pk)))
+
+
+# WIP limits and flow ---------------------------------------------------------------------
+
+
+class WipInitiativeOut(Schema):
+    id: str
+    title: str
+    status: str
+
+
+class WipOut(Schema):
+    unit: str
+    name: str
+    limit: int | None = Field(..., description="the unit's WIP limit; null: none set")
+    in_progress: int = Field(..., description="its initiatives in progress or blocked, in "
+                                              "the quarters not closed")
+    over_limit: bool
+    initiatives: list[WipInitiativeOut]
+
+
+class WipIn(Input):
+    limit: int | None = Field(..., ge=1, le=services.MAX_WIP_LIMIT,
+                              description="null removes the limit")
+
+
+class FigureOut(Schema):
+    value: float | None
+    n: int = Field(..., description="the sample size the figure rests on")
+
+
+class CycleTimeOut(Schema):
+    mean: FigureOut
+    median: FigureOut
+    p85: FigureOut
+
+
+class LittleOut(Schema):
+    average_wip: float
+    throughput_per_day: float
+    average_cycle_time_days: float | None
+    throughput_x_cycle_time: float | None
+    ratio: float | None = Field(..., description="average WIP / (throughput × cycle time)")
+    consistent: bool | None = Field(..., description="the ratio within 20% of 1")
+    wip_at_start: int
+    wip_at_end: int
+
+
+class FinishedOut(Schema):
+    id: str
+    cycle_time_days: int | None
+
+
+class WipDayOut(Schema):
+    date: dt.date
+    wip: int
+
+
+class FlowDayOut(Schema):
+    date: dt.date
+    done: int
+    cancelled: int
+    blocked: int
+    in_progress: int
+    not_started: int
+
+
+class FlowOut(Schema):
+    unit: str | None
+    cycle: str
+    wip_limit: int | None
+    start: dt.date | None = None
+    end: dt.date | None = Field(None, description="the last day measured (today while the "
+                                                  "quarter runs)")
+    days: int = 0
+    initiatives: int = 0
+    throughput: FigureOut | None = None
+    throughput_per_week: FigureOut | None = None
+    cycle_time_days: CycleTimeOut | None = None
+    average_wip: FigureOut | None = None
+    littles_law: LittleOut | None = None
+    finished: list[FinishedOut] = []
+    wip: list[WipDayOut] = []
+    cumulative_flow: list[FlowDayOut] = []
+
+
+@router.get("/portfolio/wip", response={200: list[WipOut], **ERRORS})
+def list_wip(request, unit: str | None = Query(None, max_length=64)):
+    """Each unit's initiatives in progress or blocked against its WIP limit (the over-limit
+    units first): the named unit, else every unit with a limit or with work in progress."""
+    scope = _unit(unit)
+    return [load.as_dict() for load in selectors.loads(units=[scope] if scope else None)]
+
+
+@router.put("/portfolio/wip/{unit}", response={200: WipOut, **ERRORS})
+def set_wip(request, unit: str, payload: WipIn):
+    """Set (or with null remove) a unit's WIP limit: its lead or the strategy office."""
+    services.set_wip_limit(request.auth, unit, payload.limit)
+    return selectors.load_of(_unit(unit)).as_dict()
+
+
+@router.get("/portfolio/flow", response={200: FlowOut, **ERRORS})
+def get_flow(request, unit: str | None = Query(None, max_length=64),
+             cycle: str | None = Query(None, max_length=64)):
+    """Throughput, cycle time, work in progress over time, Little's law and the cumulative
+    flow of a unit's initiatives (or the whole organisation's) over a quarter (default:
+    the one running), each figure with its sample size."""
+    return selectors.flow_dict(_unit(unit), cycle)

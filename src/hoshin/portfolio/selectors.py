@@ -10,6 +10,8 @@ from dataclasses import dataclass, field
 
 from django.utils import timezone
 
+from hoshin.core import clock
+from hoshin.core.errors import NotFound
 from hoshin.okrs.models import Cycle, Initiative, Objective, Theme
 from hoshin.org.models import Unit
 from hoshin.portfolio import flow, wsjf
@@ -287,3 +289,15 @@ def pick_quarter(key: str | None, today: dt.date, cycles: list[Cycle] | None = N
     return (next((c for c in cycles if c.start <= today <= c.end), None)
             or next((c for c in cycles if c.start <= today), None)
             or (cycles[-1] if cycles else None))
+
+
+def flow_dict(unit: Unit | None, cycle_key: str | None) -> dict:
+    today = clock.today()
+    cycle = pick_quarter(cycle_key, today)
+    if cycle is None:
+        raise NotFound.field("cycle", f'no quarter "{cycle_key}"' if cycle_key else "no quarter yet")
+    report = flow_of(unit, cycle, today)
+    out = {"unit": unit.key if unit else None, "cycle": cycle.key, "wip_limit": report.limit}
+    if report.flow is not None:
+        out.update(report.flow.as_dict())
+    return out

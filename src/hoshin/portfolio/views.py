@@ -6,11 +6,15 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
 
-from hoshin.core import errors
+from hoshin.core import clock, errors
+from hoshin.okrs import services as okrs_services
+from hoshin.okrs.models import Initiative
+from hoshin.org import permissions
 from hoshin.org.models import Unit
-from hoshin.portfolio import chart, selectors, services, wsjf
+from hoshin.portfolio import chart, flow, flow_chart, selectors, services, wsjf
 from hoshin.portfolio.forms import SCALE_CHOICES, ScoringSessionForm
 from hoshin.portfolio.models import ScoringSession
 from hoshin.strategy.models import AnnualObjective
@@ -70,3 +74,84 @@ def score(request):
         "nav": "portfolio", "form": form, "unit": unit, "rows": rows,
         "scale_choices": SCALE_CHOICES, "columns": wsjf.COLUMN_NAMES,
         "domain_errors": getattr(form, "domain_errors", [])}, status=status)
+
+
+# Flow and WIP limits ---------------------------------------------------------------------
+
+
+@login_required
+def flow_page(request):
+    today = clock.today()
+    cycles = selectors.quarters()
+    unit = Unit.objects.filter(key=request.GET.get("unit") or "", archived_at__isnull=True).first()
+    cycle = selectors.pick_quarter(request.GET.get("cycle"), today, cycles)
+    report = selectors.flow_of(unit, cycle, today) if cycle else None
+    measured = report.flow if report else None
+    load = selectors.load_of(unit) if unit else None
+    loads = [] if unit else selectors.loads()
+    return render(request, "portfolio/flow.html", {
+        "nav": "portfolio", "unit": unit, "cycle": cycle, "cycles": cycles, "report": report,
+        "flow": measured, "load": load, "loads": loads,
+        "cfd": flow_chart.cumulative_flow_svg(measured) if measured else "",
+        "wip_chart": flow_chart.wip_svg(measured, report.limit) if measured else "",
+        "units": Unit.objects.filter(archived_at__isnull=True).order_by("name"),
+        "can_set_limit": bool(unit) and services.can_set_wip_limit(request.user, unit),
+        "statuses": Initiative.Status.choices,
+        "open": _open_with_rights(request.user, unit),
+        "tolerance": int(flow.LITTLE_TOLERANCE * 100)})
+
+
+@login_required
+@require_POST
+def set_wip_limit(request, key: str):
+    unit = get_object_or_404(Unit, key=key, archived_at__isnull=True)
+    raw = (request.POST.get("limit") or "").strip()
+    back = f"/portfolio/flow/?unit={unit.key}"
+    if raw and not raw.isdigit():
+        messages.error(request, f'WIP limit: "{raw[:20]}" is not a whole number.')
+        return redirect(back)
+    try:
+        services.set_wip_limit(request.user, unit, int(raw) if raw else None)
+    except errors.PermissionDenied as e:
+        raise PermissionDenied(str(e)) from e
+    except errors.DomainError as e:
+        messages.error(request, "WIP limit: " + "; ".join(x.message for x in e.errors))
+    else:
+        messages.success(request, f"{unit.name}'s WIP limit is now {raw}." if raw
+                         else f"{unit.name} has no WIP limit now.")
+    return redirect(back)
+
+
+@login_required
+@require_POST
+def change_status(request, key: str):
+    """Change an initiative's status (okrs' service); a start over the unit's WIP limit
+    is saved and the warning shown."""
+    initiative = get_object_or_404(Initiative.objects.select_related(
+        "key_result__objective__unit", "key_result__objective__cycle"), key=key,
+        archived_at__isnull=True)
+    unit = initiative.key_result.objective.unit
+    back = f"/portfolio/flow/?unit={unit.key}"
+    try:
+        saved = okrs_services.save_initiative(request.user, initiative,
+                                              status=request.POST.get("status") or "")
+    except errors.PermissionDenied as e:
+        raise PermissionDenied(str(e)) from e
+    except errors.DomainError as e:
+        messages.error(request, f"{initiative.key}: " + "; ".join(x.message for x in e.errors))
+        return redirect(back)
+    messages.success(request, f"{saved.key} is now {saved.get_status_display().lower()}.")
+    for warning in saved.warnings:
+        messages.warning(request, warning)
+    return redirect(back)
+
+
+def _open_with_rights(user, unit: Unit | None) -> list[Initiative]:
+    """The unit's own open initiatives, each marked with whether the person may change it."""
+    if unit is None:
+        return []
+    found = list(selectors.open_initiatives(unit=unit).filter(key_result__objective__unit=unit)
+                 .select_related("key_result__owner"))
+    for i in found:
+        i.editable = permissions.can_edit_initiative(user, initiative=i)
+    return found
