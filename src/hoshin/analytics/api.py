@@ -55,6 +55,7 @@ class ForecastOut(Schema):
     key_result: str
     title: str
     unit: str
+    unit_name: str
     cycle: str
     grade: float
     low: float

@@ -94,22 +94,23 @@ def bands_svg(bands: Sequence[Band], *, title: str = "Share reached by check-in 
 
 def trend_svg(labels: Sequence[str], values: Sequence[float | None], *, title: str) -> str:
     """A small line of one figure across quarters, each point labelled with its value."""
-    w, h, pad = 300, 90, 18
+    w, h, pad = 240, 110, 20
     known = [v for v in values if v is not None]
     high = max(known, default=1) or 1
-    step = (w - 2 * pad) / max(1, len(values) - 1)
+    side = 30  # room for a quarter's name under the first and last points
+    step = (w - 2 * side) / max(1, len(values) - 1)
     parts = _open(w, h, title, "trend")
     points = []
     for i, (label, value) in enumerate(zip(labels, values)):
-        px = pad + i * step
-        parts.append(f'<text x="{px:.1f}" y="{h - 2}" font-size="9" text-anchor="middle">'
+        px = side + i * step
+        parts.append(f'<text x="{px:.1f}" y="{h - 3}" font-size="11" text-anchor="middle">'
                      f'{escape(label)}</text>')
         if value is None:
             continue
         py = pad + (1 - value / high) * (h - 2 * pad - 8)
         points.append(f"{px:.1f},{py:.1f}")
-        parts.append(f'<circle cx="{px:.1f}" cy="{py:.1f}" r="2.5" fill="#2b6cb0"/>'
-                     f'<text x="{px:.1f}" y="{py - 5:.1f}" font-size="9" text-anchor="middle">'
+        parts.append(f'<circle cx="{px:.1f}" cy="{py:.1f}" r="3" fill="#2b6cb0"/>'
+                     f'<text x="{px:.1f}" y="{py - 6:.1f}" font-size="12" text-anchor="middle">'
                      f'{value:g}</text>')
     if len(points) > 1:
         parts.insert(2, f'<polyline points="{" ".join(points)}" fill="none" stroke="#2b6cb0"/>')

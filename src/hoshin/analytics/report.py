@@ -31,7 +31,9 @@ def calibration_dict(scope: Scope) -> dict:
 
 def forecast_dicts(scope: Scope) -> list[dict]:
     return [{"key_result": f.key_result.key, "title": f.key_result.title,
-             "unit": f.key_result.objective.unit.key, "cycle": f.key_result.objective.cycle.key,
+             "unit": f.key_result.objective.unit.key,
+             "unit_name": f.key_result.objective.unit.name,
+             "cycle": f.key_result.objective.cycle.key,
              "grade": f.grade, "low": f.low, "high": f.high, "checkins": f.checkins}
             for f in selectors.forecasts(scope)]
 
