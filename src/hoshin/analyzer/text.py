@@ -32,12 +32,17 @@ class TextVerdict:
     reason: str    # one plain sentence: why, quoting the words that triggered it, what to do
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, init=False)
 class TextItem:
     id: str        # the item's key
     group: str     # e.g. the unit key: pairs within one group are not reported as overlap
     text: str
     kind: str | None = None   # KR kind (increase/decrease/stay_above/stay_below/milestone)
+
+    def __init__(self, id: str, group: str, text: str, kind: str | None = None):
+        # What the generated __init__ of a frozen dataclass does, in one call instead of a
+        # call per field: a draft check makes thousands of these.
+        self.__dict__.update(id=id, group=group, text=text, kind=kind)
 
 
 # Cleaning ----------------------------------------------------------------------------------
@@ -522,8 +527,10 @@ def overlapping_pairs(items: list[TextItem], threshold: float | None = None,
                     if q > r and not assigned[q]:
                         counts[q] += 1
         ia = members[0]
-        reason = f'they say the same thing ("{_surface(cleaned[ia], ta)}").'
-        cluster = [(i, 1.0, reason) for i in members]
+        cluster = [(ia, 1.0, "")]  # the leader's own reason is never reported
+        if len(members) > 1:
+            reason = f'they say the same thing ("{_surface(cleaned[ia], ta)}").'
+            cluster.extend((i, 1.0, reason) for i in members[1:])
         for q, n in counts.items():
             tb = reps[q][0]
             if n < 2 or n / len(ta | tb) < threshold * 0.5:
@@ -569,6 +576,7 @@ def _star(items: list[TextItem], cluster: list[tuple[int, float, str]]):
         yield a, b, round(score, 2), reason
 
 
+@lru_cache(maxsize=65_536)  # a draft check reads the same stored key results again
 def _direction(text: str, kind: str | None) -> tuple[str | None, str | None]:
     if kind in ("increase", "stay_above"):
         return "up", None
