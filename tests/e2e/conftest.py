@@ -65,12 +65,41 @@ request_started.connect(_in_flight.started, weak=False, dispatch_uid="e2e-in-fli
 request_finished.connect(_in_flight.finished, weak=False, dispatch_uid="e2e-in-flight-end")
 
 
+# Every page a browser test opens is also checked against the Content Security Policy
+# (docs/security.md): the browser reports each refused script, handler or style both as a
+# securitypolicyviolation event (relayed to the console by this script) and as a console
+# message "Refused to ...". A test whose pages caused any fails when it ends.
+_REPORT_CSP_VIOLATIONS = """
+document.addEventListener("securitypolicyviolation", function (e) {
+  console.error("CSP violation: " + e.violatedDirective + " blocked " + (e.blockedURI || "inline")
+                + " at " + e.documentURI + (e.sample ? " (" + e.sample + ")" : ""));
+});
+"""
+
+
+def csp_violations_of(page) -> list[str]:
+    """The Content Security Policy violations reported on `page` so far."""
+    return page._hoshin_csp_violations
+
+
 @pytest.fixture
 def page(browser):
     context = browser.new_context(viewport={"width": 1280, "height": 800})
+    context.add_init_script(_REPORT_CSP_VIOLATIONS)
     page = context.new_page()
+    violations: list[str] = []
+    page._hoshin_csp_violations = violations
+
+    def on_console(message):
+        text = message.text
+        if text.startswith("CSP violation:") or (
+                "Refused to" in text and "Content Security Policy" in text):
+            violations.append(f"{page.url}: {text}")
+
+    page.on("console", on_console)
     yield page
     context.close()
+    assert not violations, "Content Security Policy violations:\n" + "\n".join(violations)
 
 
 @pytest.fixture(autouse=True)

@@ -95,7 +95,8 @@ def xmatrix_page(request, printable: bool = False):
     d = lay.data
     # The drawing's own <style> (link focus and hover) carries the page's Content Security
     # Policy nonce, like the page's <style> elements (docs/security.md).
-    nonce = getattr(request, "csp_nonce", "")
+    # (django-csp's nonce is lazy and false until read: str() reads it.)
+    nonce = str(getattr(request, "csp_nonce", ""))
     if nonce:
         svg = svg.replace("<style>", f'<style nonce="{nonce}">', 1)
     context = {
