@@ -4,7 +4,7 @@ their names and paths)."""
 
 from django.urls import path
 
-from hoshin.web.strategy import elements, xmatrix
+from hoshin.web.strategy import elements, timeline, xmatrix
 
 urlpatterns: list = [
     path("x-matrix/", xmatrix.xmatrix_page, name="xmatrix"),
@@ -13,4 +13,5 @@ urlpatterns: list = [
     path("breakthroughs/<str:key>/", elements.breakthrough_page, name="breakthrough"),
     path("annual/<str:key>/", elements.annual_page, name="annual"),
     path("priorities/<str:key>/", elements.priority_page, name="priority"),
+    path("timeline/", timeline.timeline_page, name="timeline"),
 ]
