@@ -103,6 +103,7 @@ SECTIONS: tuple[NavSection, ...] = (
         NavItem("X-matrix", "/strategy/x-matrix/"),
         NavItem("Alignment", "/alignment/"),
         NavItem("Metrics", "/strategy/metrics/"),
+        NavItem("Timeline", "/strategy/timeline/"),
         NavItem("Portfolio", "/portfolio/"),
     )),
     NavSection("execution", "Execution", (
