@@ -78,7 +78,10 @@ def report_page(request):
     severity = severity if severity in SEVERITIES else "info"
     error = None
     try:
-        result = report.check(cycle, severity=severity)
+        # The whole quarter's plan and findings: hundreds of thousands of objects at 20,000
+        # people, no cycles among them; the collector's rescans cost a quarter of the time.
+        with no_cycle_collection():
+            result = report.check(cycle, severity=severity)
     except DomainError as exc:
         error, result = exc.detail, report.Report([], [])
     groups = []
