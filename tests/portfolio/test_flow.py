@@ -54,6 +54,7 @@ def test_throughput_cycle_time_wip_and_the_cumulative_flow_of_a_small_sequence()
     # Each day the bands add up to the initiatives that existed by then.
     assert [sum(f.cumulative[b][i] for b in flow.BANDS) for i in range(10)] == [4] + [5] * 9
     assert f.little.wip_at_start == 0 and f.little.wip_at_end == 1
+    assert f.little.departures == 2 and f.little.average_time_in_wip == 5.0  # A and B
     svg = flow_chart.cumulative_flow_svg(f)
     assert svg.count('class="band band-') == 5 and "Done (3)" in svg
     assert "WIP limit 2" in flow_chart.wip_svg(f, 2)
@@ -68,6 +69,16 @@ def test_littles_law_holds_exactly_on_a_steady_flow_inside_the_window():
     assert little.average_wip == pytest.approx(little.predicted_wip)
     assert little.ratio == pytest.approx(1.0) and little.consistent is True
     assert max(f.wip) == 3
+
+
+def test_littles_law_counts_work_cancelled_after_starting_as_leaving_wip():
+    items = [timeline("A", (0, "in_progress"), (4, "done")),
+             timeline("B", (0, "in_progress"), (6, "cancelled")),
+             timeline("C", (1, "cancelled"))]  # never started: never in WIP
+    f = flow.measure(items, day(0), day(9))
+    assert f.throughput.value == 1 and f.cycle_time_mean.value == 4
+    assert (f.little.departures, f.little.average_time_in_wip) == (2, 5.0)
+    assert sum(f.wip) == 10 and f.little.ratio == pytest.approx(1.0)
 
 
 def test_littles_law_shows_the_gap_when_work_is_still_running_at_the_end():

@@ -148,8 +148,8 @@ def test_the_cli_sets_and_shows_limits_and_prints_the_flow(initiatives):
     call_command("portfolio", "flow", "--unit", "sales", "--format", "json", stdout=out)
     data = json.loads(out.getvalue())
     assert data["unit"] == "sales" and data["cycle"] == initiatives.quarter.key
-    assert set(data["littles_law"]) >= {"average_wip", "throughput_per_day",
-                                         "average_cycle_time_days", "ratio", "consistent"}
+    assert set(data["littles_law"]) >= {"average_wip", "departures_per_day",
+                                         "average_time_in_wip_days", "ratio", "consistent"}
     assert data["throughput"]["n"] == 0 and len(data["wip"]) == data["days"]
     out = io.StringIO()
     call_command("portfolio", "flow", stdout=out)

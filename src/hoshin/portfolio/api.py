@@ -166,10 +166,13 @@ class CycleTimeOut(Schema):
 
 class LittleOut(Schema):
     average_wip: float
-    throughput_per_day: float
-    average_cycle_time_days: float | None
-    throughput_x_cycle_time: float | None
-    ratio: float | None = Field(..., description="average WIP / (throughput × cycle time)")
+    departures: int = Field(..., description="started initiatives that left work in progress "
+                                             "in the window (done, cancelled or archived)")
+    departures_per_day: float
+    average_time_in_wip_days: float | None
+    departures_x_time_in_wip: float | None
+    ratio: float | None = Field(..., description="average WIP / (departures a day × average "
+                                                 "time in WIP)")
     consistent: bool | None = Field(..., description="the ratio within 20% of 1")
     wip_at_start: int
     wip_at_end: int

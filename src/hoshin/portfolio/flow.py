@@ -12,11 +12,14 @@ Definitions, chosen so the figures add up:
   same day is 0).
 * **Throughput**: initiatives finished within the window (per week: that count over the
   window's weeks).
-* **Little's law**: over a window, average WIP = throughput per day × average cycle time.
-  With WIP counted at the end of each day, an initiative adds exactly its cycle time in
-  days to the sum of the daily WIP, so both sides are equal when every initiative in the
-  window started and finished inside it; work already running at the start or still
-  running at the end makes them differ, and that difference is shown, not hidden.
+* **Little's law**: over a window, average WIP = departures per day × average time in WIP.
+  Work leaves WIP done or cancelled (or archived), so the law counts every departure of
+  a started initiative and its days from start to departure; with nothing cancelled these
+  are the throughput and the cycle time. With WIP counted at the end of each day, an
+  initiative adds exactly its days in WIP to the sum of the daily WIP, so both sides are
+  equal when every initiative in the window started and left inside it; work already
+  running at the start or still running at the end makes them differ, and that difference
+  is shown, not hidden.
 * **Cumulative flow**: for each day, how many of the window's initiatives were done,
   cancelled, blocked, in progress and not started. The window's initiatives are those
   that existed by its end and were not already finished (done, cancelled or archived)
@@ -74,6 +77,25 @@ class Timeline:
                      if c.status == DONE and (start is None or c.day >= start)), None)
 
     @property
+    def left(self) -> dt.date | None:
+        """The first day after it started that it was done, cancelled or archived."""
+        start = self.started
+        if start is None:
+            return None
+        seen_start = False
+        for c in self.changes:
+            if c.status == IN_PROGRESS:
+                seen_start = True
+            elif seen_start and c.status in FINISHED:
+                return c.day
+        return None
+
+    @property
+    def time_in_wip(self) -> int | None:
+        start, end = self.started, self.left
+        return (end - start).days if start is not None and end is not None else None
+
+    @property
     def cycle_time(self) -> int | None:
         start, end = self.started, self.finished
         return (end - start).days if start is not None and end is not None else None
@@ -90,16 +112,17 @@ class Figure:
 @dataclass
 class Little:
     average_wip: float
-    throughput_per_day: float
-    average_cycle_time: float | None
+    departures_per_day: float     # started initiatives that left WIP in the window, a day
+    average_time_in_wip: float | None
+    departures: int
     wip_at_start: int
     wip_at_end: int
 
     @property
     def predicted_wip(self) -> float | None:
-        if self.average_cycle_time is None:
+        if self.average_time_in_wip is None:
             return None
-        return self.throughput_per_day * self.average_cycle_time
+        return self.departures_per_day * self.average_time_in_wip
 
     @property
     def ratio(self) -> float | None:
@@ -118,11 +141,12 @@ class Little:
 
     def as_dict(self) -> dict:
         return {"average_wip": round(self.average_wip, 3),
-                "throughput_per_day": round(self.throughput_per_day, 4),
-                "average_cycle_time_days": (None if self.average_cycle_time is None
-                                            else round(self.average_cycle_time, 3)),
-                "throughput_x_cycle_time": (None if self.predicted_wip is None
-                                            else round(self.predicted_wip, 3)),
+                "departures": self.departures,
+                "departures_per_day": round(self.departures_per_day, 4),
+                "average_time_in_wip_days": (None if self.average_time_in_wip is None
+                                             else round(self.average_time_in_wip, 3)),
+                "departures_x_time_in_wip": (None if self.predicted_wip is None
+                                             else round(self.predicted_wip, 3)),
                 "ratio": None if self.ratio is None else round(self.ratio, 3),
                 "consistent": self.consistent,
                 "wip_at_start": self.wip_at_start, "wip_at_end": self.wip_at_end}
@@ -222,8 +246,11 @@ def measure(timelines: Iterable[Timeline], start: dt.date, end: dt.date) -> Flow
     throughput = len(finished)
     mean_ct = sum(cycle_times) / len(cycle_times) if cycle_times else None
     average_wip = sum(wip) / n_days
-    little = Little(average_wip=average_wip, throughput_per_day=throughput / n_days,
-                    average_cycle_time=mean_ct,
+    stays = [t.time_in_wip for t in in_window
+             if t.left is not None and start <= t.left <= end]
+    little = Little(average_wip=average_wip, departures_per_day=len(stays) / n_days,
+                    average_time_in_wip=sum(stays) / len(stays) if stays else None,
+                    departures=len(stays),
                     wip_at_start=_wip_on(in_window, before), wip_at_end=wip[-1])
     return Flow(
         start=start, end=end, days=days, wip=wip, cumulative=cumulative,

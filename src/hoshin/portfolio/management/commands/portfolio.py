@@ -113,13 +113,14 @@ class Command(HoshinCommand):
                           f"n={ct['mean']['n']}")
         self.stdout.write(f"average WIP     {fig(data['average_wip'])}  "
                           f"n={data['average_wip']['n']} days")
-        if little["throughput_x_cycle_time"] is None:
-            self.stdout.write("Little's law   nothing finished with a recorded start yet")
+        if little["departures_x_time_in_wip"] is None:
+            self.stdout.write("Little's law    nothing started has left work in progress yet")
         else:
             verdict = "consistent" if little["consistent"] else "inconsistent"
             self.stdout.write(
-                f"Little's law    average WIP {little['average_wip']:g} vs throughput "
-                f"{little['throughput_per_day']:g}/day x cycle time "
-                f"{little['average_cycle_time_days']:g} d = {little['throughput_x_cycle_time']:g}"
+                f"Little's law    average WIP {little['average_wip']:g} vs "
+                f"{little['departures_per_day']:g} leaving WIP a day (n={little['departures']}) "
+                f"x {little['average_time_in_wip_days']:g} d in WIP = "
+                f"{little['departures_x_time_in_wip']:g}"
                 f" (ratio {little['ratio']:g}, {verdict}; WIP {little['wip_at_start']} at the "
                 f"start, {little['wip_at_end']} at the end)")
