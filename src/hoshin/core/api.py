@@ -98,6 +98,18 @@ def _plain_name(annotation: Any) -> str | None:
         return None
 
 
+def bound_plain_fields(cls) -> None:
+    """Give a model's plainly typed fields the limits of their kind. Called from a model's
+    __init_subclass__, before pydantic reads the fields, so every request body (and the
+    plan file) gets the same limits without each field repeating them; a field with its
+    own bound keeps it."""
+    annotations = cls.__dict__.get("__annotations__", {})
+    for name, annotation in list(annotations.items()):
+        plain = _plain_name(annotation)
+        if plain in _PLAIN_TYPES and not _has_own_limit(cls.__dict__.get(name)):
+            annotations[name] = _PLAIN_TYPES[plain](name)
+
+
 def _has_own_limit(default: Any) -> bool:
     metadata = getattr(default, "metadata", ())
     return any(isinstance(m, (MaxLen, Ge, Le, Gt, Lt)) for m in metadata)
@@ -114,14 +126,7 @@ class Input(Schema):
                               json_schema_extra=_drop_null_defaults)
 
     def __init_subclass__(cls, **kwargs):
-        # Runs before pydantic reads the fields: plain annotations become the bounded,
-        # strict types above, so every request body in every app gets the same limits
-        # without each field repeating them. A field with its own bound keeps it.
-        annotations = cls.__dict__.get("__annotations__", {})
-        for name, annotation in list(annotations.items()):
-            plain = _plain_name(annotation)
-            if plain in _PLAIN_TYPES and not _has_own_limit(cls.__dict__.get(name)):
-                annotations[name] = _PLAIN_TYPES[plain](name)
+        bound_plain_fields(cls)
         super().__init_subclass__(**kwargs)
 
     def given(self) -> dict[str, Any]:

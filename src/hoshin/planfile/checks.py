@@ -20,6 +20,7 @@ from typing import Any, get_args, get_origin
 
 from pydantic import BaseModel, TypeAdapter, ValidationError
 
+from hoshin.core import clock, limits
 from hoshin.okrs import rules
 from hoshin.planfile import schema
 
@@ -457,12 +458,21 @@ class _Checker:
                 self.ref(hpath, holder, "unit")
 
     def check_cycles(self) -> None:
+        cycles = [c for c in self.plan.cycles or [] if c is not None]
+        today = clock.today()
         for i, c in enumerate(self.plan.cycles or []):
             if c is None:
                 continue
             self.text(f"cycles[{i}].name", c.name, MAX_CYCLE_NAME_LENGTH)
             if c.end < c.start:
                 self.add(f"cycles[{i}].end", "must not be before start")
+                continue
+            # The same window and lengths as a cycle saved through the services.
+            others = [o for o in cycles if o is not c]
+            window = limits.cycle_window(today, min((o.start for o in others), default=None),
+                                         max((o.end for o in others), default=None))
+            for field, message in limits.cycle_problems(c.kind, c.start, c.end, window):
+                self.add(f"cycles[{i}].{field}", message)
         briefs: dict[str, int] = {}
         for i, b in enumerate(self.plan.briefs or []):
             if b is None:

@@ -10,6 +10,7 @@ from typing import Any
 
 import yaml
 
+from hoshin.core import limits
 from hoshin.core.memory import no_cycle_collection
 
 
@@ -27,6 +28,12 @@ _Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _STR = "tag:yaml.org,2002:str"
 _MERGE = "tag:yaml.org,2002:merge"
 _DEFAULT_TAGS = (None, "!", "tag:yaml.org,2002:map", "tag:yaml.org,2002:seq")
+
+
+class _TooDeep(Exception):
+    def __init__(self, line: int):
+        self.line = line
+        super().__init__(line)
 
 
 class _MergeKey:
@@ -143,6 +150,8 @@ def _build(loader) -> Any:
             value = {} if kind is MappingStart else []
             if event.anchor:
                 anchors[event.anchor] = value
+            if len(stack) >= limits.PLAN_FILE_DEPTH:
+                raise _TooDeep(mark.line + 1)
             stack.append(_Frame(value, mark))
             continue
         elif kind in ends:
@@ -182,22 +191,31 @@ def load(source: str | pathlib.Path, text: str | None = None) -> dict:
     """Parse a plan file. YAML or JSON is chosen by the file's extension, else by its
     content. `text`, when given, is parsed instead of reading `source` (then only a name)."""
     name = str(source)
+    too_big = (f"{name}: the file is larger than the "
+               f"{limits.describe_bytes(limits.PLAN_FILE_BYTES)} a plan file may be")
     if text is None:
         try:
+            if pathlib.Path(source).stat().st_size > limits.PLAN_FILE_BYTES:
+                raise PlanFileError([too_big])
             text = pathlib.Path(source).read_text(encoding="utf-8")
         except UnicodeDecodeError as exc:
             raise PlanFileError([f"{name}: not UTF-8 text ({exc.reason} at byte {exc.start})"]) \
                 from None
         except OSError as exc:
             raise PlanFileError([f"{name}: cannot read the file ({exc.strerror})"]) from None
+    elif len(text) > limits.PLAN_FILE_BYTES:
+        raise PlanFileError([too_big])
     if _format_of(name, text) == "json":
+        # Measured before parsing: a 100,000-deep document would overflow the parser.
+        if limits.json_depth(text, limits.PLAN_FILE_DEPTH) > limits.PLAN_FILE_DEPTH:
+            raise PlanFileError([f"{name}: nests deeper than {limits.PLAN_FILE_DEPTH} levels"])
         try:
             with no_cycle_collection():
                 doc = json.loads(text, object_pairs_hook=_json_pairs)
         except json.JSONDecodeError as exc:
             raise PlanFileError([f"{name}: line {exc.lineno}, column {exc.colno}: "
                                  f"invalid JSON: {exc.msg}"]) from None
-        except ValueError as exc:
+        except (ValueError, RecursionError) as exc:
             raise PlanFileError([f"{name}: invalid JSON: {exc}"]) from None
     else:
         try:
@@ -210,7 +228,15 @@ def load(source: str | pathlib.Path, text: str | None = None) -> dict:
             raise PlanFileError([f"{name}: {where}invalid YAML: {what}"]) from None
         except yaml.YAMLError as exc:
             raise PlanFileError([f"{name}: invalid YAML: {exc}"]) from None
+        except _TooDeep as exc:
+            raise PlanFileError([f"{name}: line {exc.line}: nests deeper than "
+                                 f"{limits.PLAN_FILE_DEPTH} levels"]) from None
     if not isinstance(doc, dict):
         raise PlanFileError([f"{name}: a plan file is a mapping that starts with "
                              "`hoshin: 1` and `organization:`"])
+    # Text no database can store (NUL, invalid Unicode), named by its place in the file.
+    problems = [f"{name}: {field}: {message}" for field, message
+                in limits.data_problems(doc, limits.PLAN_FILE_DEPTH)]
+    if problems:
+        raise PlanFileError(problems[:20])
     return doc

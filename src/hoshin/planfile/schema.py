@@ -12,6 +12,8 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
+from hoshin.core.api import bound_plain_fields
+
 FORMAT_VERSION = 1
 
 Strength = Literal["strong", "important", "weak"]
@@ -43,6 +45,12 @@ class Strict(BaseModel):
     # `archived` (on archivable elements) and `active` (on people) keep an export
     # lossless: archived items stay in the file, as they stay in the database.
     model_config = ConfigDict(extra="forbid")
+
+    def __init_subclass__(cls, **kwargs):
+        # The same limits as the API's bodies and the forms (core/limits.py): text lengths
+        # by field name, measures within ±1e12, dates within 2000-2099, no `true` for 1.
+        bound_plain_fields(cls)
+        super().__init_subclass__(**kwargs)
 
 
 class Organization(Strict):

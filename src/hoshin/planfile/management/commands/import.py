@@ -87,6 +87,8 @@ class Command(HoshinCommand):
         self.stdout.write(f"Imported {file}: {counts_summary(counts)}.", self.style.SUCCESS)
 
     def import_markdown(self, path: Path, options: dict) -> None:
+        from hoshin.core.limits import text_problem
+        from hoshin.planfile.api import MARKDOWN_LIMIT
         from hoshin.planfile.markdown_import import (
             DEFAULT_EMAIL_DOMAIN,
             MarkdownImportError,
@@ -97,9 +99,21 @@ class Command(HoshinCommand):
             raise CommandError("cycle: a Markdown page is imported into a cycle: give --cycle")
         if not path.is_file():
             raise CommandError(f'file: "{path}" does not exist')
+        # The API's and the web's limit (characters; at most 4 bytes each in UTF-8).
+        if path.stat().st_size > 4 * MARKDOWN_LIMIT:
+            raise CommandError(f"file: {path} is longer than the {MARKDOWN_LIMIT:,} characters "
+                               "a Markdown page may be")
+        try:
+            text = path.read_text(encoding="utf-8")
+        except UnicodeDecodeError as exc:
+            raise CommandError(f"file: {path} is not UTF-8 text ({exc.reason} at byte "
+                               f"{exc.start})") from None
+        if len(text) > MARKDOWN_LIMIT or (problem := text_problem(text)):
+            raise CommandError(f"file: {path} " + (problem or f"is longer than the "
+                               f"{MARKDOWN_LIMIT:,} characters a Markdown page may be"))
         try:
             report = import_markdown(
-                None, path.read_text(encoding="utf-8"), cycle=options["cycle"],
+                None, text, cycle=options["cycle"],
                 parent=options.get("parent"), unit=options.get("unit"),
                 owner=options.get("owner"), dry_run=options.get("dry_run", False),
                 email_domain=options.get("email_domain") or DEFAULT_EMAIL_DOMAIN)
