@@ -28,7 +28,7 @@ from hoshin.okrs.rows import DUE_AFTER
 from hoshin.okrs.selectors import active_quarters
 from hoshin.org import services as org_services
 from hoshin.org.models import Person, Role
-from hoshin.web import throttle
+from hoshin.web import throttle, twofactor
 
 
 def _reset_timeout_hours() -> int:
@@ -59,6 +59,14 @@ class LoginView(auth_views.LoginView):
             response["Retry-After"] = str(locked.seconds_left)
             return response
         return super().post(request, *args, **kwargs)
+
+    def form_valid(self, form):
+        person = form.get_user()
+        if twofactor.has_two_factor(person):
+            # The password was right; the session is logged in only after the code.
+            return twofactor.begin(self.request, person, person.backend,
+                                   self.get_success_url())
+        return super().form_valid(form)
 
 
 # Our templates carry a hoshin_ prefix: django.contrib.admin ships templates under Django's
@@ -205,8 +213,10 @@ def demo_login(request):
         messages.error(request, f"{email or 'That person'} no longer logs in with the demo "
                                 "password; log in with the form instead.")
         return redirect("login")
-    auth_login(request, person)
     target = request.POST.get("next") or ""
+    if twofactor.has_two_factor(person):
+        return twofactor.begin(request, person, person.backend, target)
+    auth_login(request, person)
     if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()},
                                            require_https=request.is_secure()):
         target = "/"

@@ -12,3 +12,9 @@ class WebConfig(AppConfig):
         from hoshin.web.strategy import years
 
         years.register()
+        # The admin site's log-in must not skip the two-factor code (web/twofactor.py).
+        from django.contrib import admin
+
+        from hoshin.web.twofactor import AdminLoginForm
+
+        admin.site.login_form = AdminLoginForm
