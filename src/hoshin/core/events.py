@@ -146,9 +146,9 @@ class AccessChanged:
 
 @dataclass(frozen=True)
 class DataExported:
-    """Data left the system: a plan export, a backup or a restore (planfile, backup).
+    """Data left the system: a plan export or a backup (planfile, backup).
     `actor` is None for the server's operator (the CLI)."""
 
     actor: Any
-    kind: str  # export, backup, restore
+    kind: str  # export, backup
     what: str

@@ -72,3 +72,16 @@ def service(func: F) -> F:
             _actor.reset(token)
 
     return wrapper
+
+
+@receiver(pre_create_historical_record)
+def note_on_behalf(sender, instance, history_instance, **kwargs):
+    """A change made with an API token someone else made for the acting person (an admin's
+    token for a colleague) says so: the history credits the token's person, and its change
+    reason adds "X on behalf of Y" (set on the request by hoshin.audit.services)."""
+    request = getattr(HistoricalRecords.context, "request", None)
+    note = getattr(request, "hoshin_on_behalf", None)
+    if note:
+        reason = history_instance.history_change_reason
+        history_instance.history_change_reason = f"{reason} ({note})" if reason else note
+

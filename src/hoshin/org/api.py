@@ -6,7 +6,7 @@ from ninja.responses import Status
 
 from hoshin.core.api import ERRORS, Listing, Pagination, live, one
 from hoshin.core.errors import NotFound
-from hoshin.org import services
+from hoshin.org import permissions, services
 from hoshin.org.models import ApiToken, Organization, Person, Unit
 from hoshin.org.schemas import (
     UNIT_RELATED,
@@ -146,32 +146,44 @@ def archive_unit(request, id: str):
 
 def _token(token: ApiToken, person: Person) -> dict:
     return {"prefix": token.prefix, "name": token.name, "person": person.email,
-            "created_at": token.created_at, "last_used_at": token.last_used_at}
+            "scope": token.scope, "created_at": token.created_at,
+            "created_by": token.created_by.email if token.created_by else None,
+            "expires_at": token.expires_at, "last_used_at": token.last_used_at}
 
 
 @router.get("/tokens", response={200: list[TokenOut], **ERRORS}, tags=["tokens"],
-            summary="Your API tokens (never the tokens themselves)")
+            summary="Your API tokens (never the tokens themselves); an admin may ask for "
+                    "anyone's")
 @paginate(Pagination)
-def list_tokens(request):
-    me_ = request.auth
-    tokens = ApiToken.objects.filter(person=me_, revoked_at__isnull=True).order_by("-created_at")
-    return Listing(tokens, lambda rows: [_token(t, me_) for t in rows])
+def list_tokens(request, email: str = Query(None, description="Whose tokens (admins only; "
+                                                              "default: yours).")):
+    person = request.auth
+    if email:
+        person = services.get_person(email, "email")
+        permissions.require(person.pk == request.auth.pk or permissions.is_admin(request.auth),
+                            "see someone else's tokens")
+    tokens = (ApiToken.objects.filter(person=person, revoked_at__isnull=True)
+              .select_related("created_by").order_by("-created_at"))
+    return Listing(tokens, lambda rows: [_token(t, person) for t in rows])
 
 
 @router.post("/tokens", response={201: NewTokenOut, **ERRORS}, tags=["tokens"],
              summary="Create an API token (shown once)")
 def create_token(request, payload: TokenCreate):
     person = services.get_person(payload.email, "email") if payload.email else request.auth
-    raw = services.create_token(request.auth, person, payload.name)
-    token = ApiToken.objects.get(digest=ApiToken.digest_of(raw))
+    raw = services.create_token(request.auth, person, payload.name, scope=payload.scope,
+                                days=payload.days, expires_at=payload.expires_at)
+    token = ApiToken.objects.select_related("created_by").get(digest=ApiToken.digest_of(raw))
     return Status(201, {**_token(token, person), "token": raw})
 
 
 @router.post("/tokens/{prefix}/revoke", response={204: None, **ERRORS}, tags=["tokens"],
-             summary="Revoke one of your API tokens")
+             summary="Revoke an API token: your own, or anyone's for an admin")
 def revoke_token(request, prefix: str):
-    token = ApiToken.objects.filter(person=request.auth, prefix=prefix,
-                                    revoked_at__isnull=True).first()
+    tokens = ApiToken.objects.filter(prefix=prefix, revoked_at__isnull=True)
+    if not permissions.is_admin(request.auth):
+        tokens = tokens.filter(person=request.auth)
+    token = tokens.select_related("person").first()
     if token is None:
         raise NotFound.field("prefix", f'you have no active token starting "{prefix}"')
     services.revoke_token(request.auth, token)

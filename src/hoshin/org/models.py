@@ -151,15 +151,32 @@ class Membership(models.Model):
 
 
 class ApiToken(models.Model):
-    """A bearer token for the REST API. Only its SHA-256 digest is stored."""
+    """A bearer token for the REST API. Only its SHA-256 digest is stored.
+
+    A token acts as its person with at most its scope's reach, until it expires or is
+    revoked. `created_by` is who made it: when that is someone else (an admin), every act
+    done with it is recorded as that person's on behalf of the token's person."""
+
+    class Scope(models.TextChoices):
+        READ = "read", "Read"  # GET only
+        CHECKIN = "checkin", "Check-in"  # reads, and check-ins on the person's key results
+        WRITE = "write", "Write"  # everything the person may do
 
     person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="api_tokens")
     name = models.CharField(max_length=100, blank=True)
     prefix = models.CharField(max_length=12, help_text="First characters, to recognise it.")
     digest = models.CharField(max_length=64, unique=True)
+    scope = models.CharField(max_length=10, choices=Scope.choices, default=Scope.WRITE)
     created_at = models.DateTimeField(default=clock.now)
+    # Null for the server's operator (`hoshin token`).
+    created_by = models.ForeignKey(Person, null=True, blank=True, on_delete=models.SET_NULL,
+                                   related_name="tokens_created")
+    # Null only for tokens made before expiry existed (they keep working until revoked).
+    expires_at = models.DateTimeField(null=True, blank=True)
     last_used_at = models.DateTimeField(null=True, blank=True)
     revoked_at = models.DateTimeField(null=True, blank=True)
+    revoked_by = models.ForeignKey(Person, null=True, blank=True, on_delete=models.SET_NULL,
+                                   related_name="tokens_revoked")
 
     class Meta:
         ordering = ["-created_at"]
@@ -172,3 +189,19 @@ class ApiToken(models.Model):
         # Tokens are long random strings, so a fast unsalted hash is enough to make a
         # stolen database useless for calling the API.
         return hashlib.sha256(raw.encode()).hexdigest()
+
+    @property
+    def on_behalf(self) -> bool:
+        """Made by someone other than its person: acts done with it name both."""
+        return self.created_by_id is not None and self.created_by_id != self.person_id
+
+    def expired(self, now=None) -> bool:
+        return self.expires_at is not None and self.expires_at <= (now or clock.now())
+
+    def allows(self, method: str, path: str) -> bool:
+        """Whether the scope reaches a request: reads for all; a check-in scope adds
+        POST .../checkins; write reaches everything (the person's rights still apply)."""
+        if self.scope == self.Scope.WRITE or method in ("GET", "HEAD", "OPTIONS"):
+            return True
+        return (self.scope == self.Scope.CHECKIN and method == "POST"
+                and path.rstrip("/").endswith("/checkins"))

@@ -118,14 +118,26 @@ def unit_dicts(units: list[Unit]) -> list[dict]:
 class TokenCreate(Input):
     name: str = Field("", max_length=100,
                       description="What the token is for, e.g. a script's name.")
-    email: str = Field(None, description="Whose token (admins only; default: yourself).")
+    email: str = Field(None, description="Whose token (admins only; default: yourself). "
+                                         "What is done with a token made for someone else "
+                                         "is recorded as done by its maker on their behalf.")
+    scope: Literal["read", "checkin", "write"] = Field(
+        "write", description="read: GET only; checkin: reads and check-ins; write: everything "
+                             "the person may do.")
+    days: int = Field(None, ge=1, le=3660, description="Days until it expires (default: the "
+                                                       "server's HOSHIN_TOKEN_DAYS, 90).")
+    expires_at: dt.date = Field(None, description="The day it expires instead of `days`.")
 
 
 class TokenOut(Schema):
     prefix: str = Field(..., description="The token's first characters, to recognise it.")
     name: str
     person: str
+    scope: str
     created_at: dt.datetime
+    created_by: str | None = Field(..., description="Who made it (null: the server's "
+                                                    "operator, with `hoshin token`).")
+    expires_at: dt.datetime | None
     last_used_at: dt.datetime | None
 
 

@@ -11,7 +11,7 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.core.validators import validate_email
 from django.db import transaction
 
-from hoshin.core import clock
+from hoshin.core import clock, events
 from hoshin.core.errors import Conflict, DomainError, ErrorCollector, NotFound
 from hoshin.core.history import service
 from hoshin.core.keys import claim_key
@@ -100,6 +100,8 @@ def create_person(actor: Person | None, *, email: str, name: str, role: str = Ro
     person.save()
     for unit in unit_objs:
         Membership.objects.create(person=person, unit=unit)
+    events.publish(events.AccessChanged(actor=actor, person=person, kind="person-added",
+                                        what=f"{person.name} added as {person.get_role_display()}"))
     return person
 
 
@@ -119,6 +121,8 @@ def update_person(actor: Person | None, person: Person, *, name: str | None = No
     if role == Role.VIEWER and person.key_results.filter(archived_at__isnull=True).exists():
         errors.add("role", "this person owns key results; a viewer cannot own one")
     errors.raise_if_any()
+    check_not_last_admin(person, role=role, is_active=is_active)
+    access = _access_changes(person, role, is_active)
     if name is not None:
         person.name = name.strip()
     if role is not None:
@@ -126,11 +130,49 @@ def update_person(actor: Person | None, person: Person, *, name: str | None = No
     if is_active is not None:
         person.is_active = is_active
     person.save()
+    for kind, what in access:
+        events.publish(events.AccessChanged(actor=actor, person=person, kind=kind, what=what))
     if units is not None:
         person.memberships.exclude(unit__in=unit_objs).delete()
         for unit in unit_objs:
             Membership.objects.get_or_create(person=person, unit=unit)
     return person
+
+
+def _access_changes(person: Person, role: str | None, is_active: bool | None
+                    ) -> list[tuple[str, str]]:
+    """What a change of role or activity does to a person's access, in words (for the
+    audit log), read before the change is made."""
+    changes = []
+    if role is not None and role != person.role:
+        changes.append(("role-changed", f"{person.name}: role {person.get_role_display()} → "
+                                        f"{Role(role).label}"))
+    if is_active is not None and is_active != person.is_active:
+        changes.append(("person-restored", f"{person.name} restored") if is_active
+                       else ("person-archived", f"{person.name} archived"))
+    return changes
+
+
+def check_not_last_admin(person: Person, *, role: str | None = None,
+                         is_active: bool | None = None) -> None:
+    """Refuse to archive or demote the last active admin: nobody could then manage people,
+    roles or settings, and only a server operator could repair it. Every path that changes
+    a person's role or activity calls this (the API, the admin site, plan imports)."""
+    if not (person.pk and person.is_active and person.role == Role.ADMIN):
+        return
+    archived = is_active is False
+    demoted = role is not None and role != Role.ADMIN
+    if not (archived or demoted):
+        return
+    # Locked, so two admins archiving each other at once cannot both succeed.
+    others = (Person.objects.select_for_update()
+              .filter(role=Role.ADMIN, is_active=True).exclude(pk=person.pk))
+    if not list(others.values_list("pk", flat=True)[:1]):
+        what = "archived" if archived else "given another role"
+        raise DomainError.field(
+            "is_active" if archived else "role",
+            f"{person.name} is the last active admin and cannot be {what}: make someone "
+            "else an admin first")
 
 
 @transaction.atomic
@@ -213,6 +255,8 @@ def create_unit(actor: Person | None, *, name: str, key: str | None = None,
     unit = Unit.objects.create(key=key or "", name=name.strip(), parent=parent_obj, lead=lead_obj)
     if lead_obj:
         Membership.objects.get_or_create(person=lead_obj, unit=unit)
+        events.publish(events.AccessChanged(actor=actor, person=lead_obj, kind="lead-changed",
+                                            what=f"{lead_obj.name} leads {unit.name}"))
     return unit
 
 
@@ -245,9 +289,19 @@ def update_unit(actor: Person | None, unit: Unit, *, name: str | None = None,
                 errors.add("lead", f'unknown person "{lead}"')
         unit.lead = lead_obj
     errors.raise_if_any()
+    lead_before = Unit.objects.filter(pk=unit.pk).values_list("lead_id", flat=True).first()
     unit.save()
     if unit.lead_id:
         Membership.objects.get_or_create(person_id=unit.lead_id, unit=unit)
+    if unit.lead_id != lead_before:
+        previous = Person.objects.filter(pk=lead_before).first()
+        for person, what in ((previous, f"{previous.name if previous else ''} no longer leads "
+                                        f"{unit.name}"),
+                             (unit.lead, f"{unit.lead.name if unit.lead else ''} leads "
+                                         f"{unit.name}")):
+            if person is not None:
+                events.publish(events.AccessChanged(actor=actor, person=person,
+                                                    kind="lead-changed", what=what))
     return unit
 
 
@@ -261,22 +315,73 @@ def archive_unit(actor: Person | None, unit: Unit) -> Unit:
     return unit
 
 
+def token_lifetime_days() -> int:
+    """How long a new API token lasts unless its maker says otherwise (HOSHIN_TOKEN_DAYS)."""
+    from django.conf import settings
+
+    return int(getattr(settings, "HOSHIN_TOKEN_DAYS", 90))
+
+
+def _describe_token(token: ApiToken) -> str:
+    until = f"until {token.expires_at:%Y-%m-%d}" if token.expires_at else "with no expiry"
+    name = f' "{token.name}"' if token.name else ""
+    return f"API token {token.prefix}…{name} ({token.get_scope_display().lower()}, {until})"
+
+
 @service
-def create_token(actor: Person | None, person: Person, name: str = "") -> str:
-    """Create an API token for `person` and return it; only its digest is kept."""
+def create_token(actor: Person | None, person: Person, name: str = "", *,
+                 scope: str = ApiToken.Scope.WRITE, days: int | None = None,
+                 expires_at=None) -> str:
+    """Create an API token for `person` and return it; only its digest is kept. It reaches
+    what its scope allows and lasts `days` (or until `expires_at`; by default
+    token_lifetime_days()). Who made it is recorded: a token an admin makes for someone
+    else names them in everything done with it."""
+    import datetime as dt
+
     permissions.require(actor is None or actor.pk == person.pk or permissions.is_admin(actor),
                         "create tokens for someone else")
+    errors = ErrorCollector()
+    if scope not in ApiToken.Scope.values:
+        errors.add("scope", "one of: " + ", ".join(ApiToken.Scope.values))
+    now = clock.now()
+    if expires_at is None:
+        if days is not None and not 1 <= days <= 3660:
+            errors.add("days", "from 1 to 3660 days")
+        expires_at = now + dt.timedelta(days=days or token_lifetime_days())
+    else:
+        if isinstance(expires_at, dt.date) and not isinstance(expires_at, dt.datetime):
+            expires_at = clock._moment(expires_at)
+        if expires_at <= now:
+            errors.add("expires_at", "must be in the future")
+    if not person.is_active:
+        errors.add("email", f"{person.name} is no longer active")
+    errors.raise_if_any()
     raw = "hsn_" + secrets.token_urlsafe(32)
-    ApiToken.objects.create(person=person, name=name, prefix=raw[:10],
-                            digest=ApiToken.digest_of(raw))
+    token = ApiToken.objects.create(person=person, name=name, prefix=raw[:10],
+                                    digest=ApiToken.digest_of(raw), scope=scope,
+                                    expires_at=expires_at, created_by=actor)
+    events.publish(events.AccessChanged(
+        actor=actor, person=person, kind="token-created",
+        what=f"{_describe_token(token)} created for {person.name}"))
     return raw
 
 
-def authenticate_token(raw: str) -> Person | None:
-    token = (ApiToken.objects.select_related("person")
+def find_token(raw: str) -> ApiToken | None:
+    """The usable token a raw string names: not revoked, not expired, its person active."""
+    token = (ApiToken.objects.select_related("person", "created_by")
              .filter(digest=ApiToken.digest_of(raw or ""), revoked_at__isnull=True).first())
-    if token is None or not token.person.is_active:
+    if token is None or not token.person.is_active or token.expired():
         return None
+    return token
+
+
+def authenticate_token(raw: str) -> Person | None:
+    """The person a token acts as (None if it is not usable), with the token itself as
+    `person.api_token`, for its scope and for naming whoever acts with it."""
+    token = find_token(raw)
+    if token is None:
+        return None
+    token.person.api_token = token
     now = clock.now()
     # Write at most once a minute per token so reads stay reads.
     if token.last_used_at is None or (now - token.last_used_at).total_seconds() > 60:
@@ -289,4 +394,8 @@ def revoke_token(actor: Person | None, token: ApiToken) -> None:
     permissions.require(actor is None or actor.pk == token.person_id or permissions.is_admin(actor),
                         "revoke someone else's token")
     token.revoked_at = clock.now()
-    token.save(update_fields=["revoked_at"])
+    token.revoked_by = actor
+    token.save(update_fields=["revoked_at", "revoked_by"])
+    events.publish(events.AccessChanged(
+        actor=actor, person=token.person, kind="token-revoked",
+        what=f"{_describe_token(token)} of {token.person.name} revoked"))

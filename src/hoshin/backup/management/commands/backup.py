@@ -35,6 +35,11 @@ class Command(HoshinCommand):
             raise CommandError(f"file: {exc}") from None
         counts = header["counts"]
         tables = sum(1 for n in counts.values() if n)
+        from hoshin.core import events
+
+        events.publish(events.DataExported(
+            actor=None, kind="backup",
+            what=f"Backup of {sum(counts.values())} rows written to {file} (hoshin backup)"))
         self.stdout.write(f"Backed up to {file}: {sum(counts.values())} rows in {tables} "
                           f"tables ({path.stat().st_size:,} bytes, taken "
                           f"{header['created_at']}).", self.style.SUCCESS)

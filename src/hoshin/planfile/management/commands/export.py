@@ -40,6 +40,13 @@ class Command(HoshinCommand):
             except DomainError as exc:
                 raise CommandError(f"--as-of: {exc.errors[0].message}") from None
         text = dump(doc, fmt)
+        from hoshin.core import events
+
+        # The plan leaves the system: the audit log keeps that it did, and where to.
+        events.publish(events.DataExported(
+            actor=None, kind="export",
+            what=f"The plan exported as {fmt}{f' as of {as_of}' if as_of else ''} to "
+                 f"{output or 'the standard output'} (hoshin export)"))
         if not output:
             self.stdout.write(text, ending="" if text.endswith("\n") else "\n")
             return
