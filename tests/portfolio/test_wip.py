@@ -172,5 +172,5 @@ def test_the_flow_api_and_page(initiatives, api):
     page = _web(p.viewer).get(f"/portfolio/flow/?cycle={p.quarter.key}")
     text = page.content.decode()
     assert page.status_code == 200 and "Cumulative flow" in text and "<svg" in text
-    assert "n = 0" in text and "Work in progress by unit" in text
+    assert "n = 0" in text and "Work in progress now, by unit" in text
     assert selectors.load_of(p.lead.led_units.get(key="sales")).in_progress == 1
