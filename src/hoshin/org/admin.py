@@ -2,8 +2,12 @@ import secrets
 
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin
+from django.contrib.auth.forms import UserChangeForm
+from django.core.exceptions import ValidationError
 from simple_history.admin import SimpleHistoryAdmin
 
+from hoshin.core.errors import DomainError
+from hoshin.org import services
 from hoshin.org.models import ApiToken, Membership, Organization, Person, Unit
 
 
@@ -18,8 +22,25 @@ class MembershipInline(admin.TabularInline):
     autocomplete_fields = ("unit",)
 
 
+class PersonChangeForm(UserChangeForm):
+    """The admin site's person form, refusing to archive or demote the last admin."""
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.instance.pk:
+            # The stored person: the instance already carries the form's new values.
+            stored = Person.objects.get(pk=self.instance.pk)
+            try:
+                services.check_not_last_admin(stored, role=cleaned.get("role"),
+                                              is_active=cleaned.get("is_active"))
+            except DomainError as exc:
+                raise ValidationError(exc.errors[0].message) from exc
+        return cleaned
+
+
 @admin.register(Person)
 class PersonAdmin(UserAdmin, SimpleHistoryAdmin):
+    form = PersonChangeForm
     ordering = ("name",)
     list_display = ("name", "email", "role", "is_active")
     list_filter = ("role", "is_active")

@@ -319,11 +319,19 @@ class _Writer:
                 person.is_superuser = superuser
                 changed.append(person)
         self.create(Person, new)
+        admins = Person.objects.filter(role=Role.ADMIN, is_active=True)
+        had_admin = bool(changed) and admins.exists()
         if changed:
             bulk_update_with_history(changed, Person,
                                      ["name", "role", "is_active", "is_superuser"],
                                      batch_size=BATCH_SIZE, default_change_reason=CHANGE_REASON,
                                      default_date=self.now)
+        if had_admin and not admins.exists():
+            # The last active admin may not be archived or demoted by a plan file either
+            # (the API and the admin site refuse it too: org.services.check_not_last_admin).
+            raise PlanFileError(["people: the plan archives or demotes every active admin, "
+                                 "so nobody could manage the organisation; keep at least one "
+                                 "active person with the admin role"])
         self.person_ids = {email.lower(): pk for pk, email in
                            Person.objects.values_list("id", "email")}
         self.counts["people"] = len(people)
