@@ -1,0 +1,339 @@
+"""Sources of key results' values: adding and removing one, and syncing (read the value,
+record it as a check-in through okrs's check-in service, or record the failure).
+
+Reading a source waits on the network or another database, so it runs outside any
+transaction; only what it found is written, in one transaction per source
+(`_record_reading`, `_record_failure`).
+
+The unchanged rule: a reading equal to the key result's latest check-in records no new
+check-in, unless that check-in is a week old or more (then one check-in confirms the value
+is still current, so the key result is not "silent"). A changed value is recorded at once.
+
+Retries: after a failure the source is read again after 5 minutes, then 10, 20, ... doubling
+up to 12 hours; a good reading puts it back on its own schedule. A failure changes nothing
+but the source's own record: no check-in, no value, no reading is overwritten or deleted.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import urllib.parse
+from dataclasses import dataclass
+
+from django.conf import settings
+
+from hoshin.core import clock
+from hoshin.core.errors import DomainError, ErrorCollector, NotFound
+from hoshin.core.history import service
+from hoshin.okrs import services as okrs
+from hoshin.okrs.models import Cycle, KeyResult
+from hoshin.org import permissions
+from hoshin.org.models import Person
+from hoshin.sources import fetch, vault
+from hoshin.sources.models import Reading, Source
+
+FIRST_RETRY = dt.timedelta(minutes=5)
+LONGEST_RETRY = dt.timedelta(hours=12)
+CONFIRM_AFTER = dt.timedelta(days=7)
+MIN_EVERY, MAX_EVERY = 5, 7 * 24 * 60
+
+
+def retry_delay(failures: int) -> dt.timedelta:
+    """5 minutes after the first failure, doubling with each one after, at most 12 hours."""
+    return min(FIRST_RETRY * (2 ** max(0, min(failures, 20) - 1)), LONGEST_RETRY)
+
+
+def can_manage(actor: Person | None, key_result: KeyResult) -> bool:
+    """Who may edit the key result (its owner, its unit's leads, the strategy office)."""
+    return permissions.can_check_in(actor, key_result)
+
+
+def _key_result(key: str | KeyResult) -> KeyResult:
+    if isinstance(key, KeyResult):
+        return key
+    kr = KeyResult.objects.select_related("objective__cycle", "objective__unit").filter(
+        key=key).first()
+    if kr is None:
+        raise NotFound.field("key_result", f'unknown key result "{key}"')
+    return kr
+
+
+def files_dir() -> str | None:
+    configured = getattr(settings, "HOSHIN_SOURCES_DIR", "") or ""
+    return os.path.realpath(configured) if configured else None
+
+
+def _local_file_error(path: str, by_operator: bool) -> str | None:
+    """Local files (CSV, SQLite) read by the server: the operator's command line may name
+    any; people through the web or the API only those under HOSHIN_SOURCES_DIR, so an
+    owner cannot read the server's own files through a source."""
+    if by_operator:
+        return None
+    allowed = files_dir()
+    if allowed is None:
+        return ("local files can be named only from the server's command line "
+                "(or under HOSHIN_SOURCES_DIR, which is not set)")
+    real = os.path.realpath(os.path.join(allowed, path))
+    if os.path.commonpath([real, allowed]) != allowed:
+        return f"only files under {allowed} can be read"
+    return None
+
+
+def _open_local(source: Source):
+    def read(path: str) -> bytes:
+        if error := _local_file_error(path, source.by_operator):
+            raise fetch.SourceFailure("config", error)
+        full = path if source.by_operator else os.path.join(files_dir() or "", path)
+        try:
+            with open(full, "rb") as f:
+                data = f.read(fetch.MAX_BYTES + 1)
+        except OSError as exc:
+            raise fetch.SourceFailure("connection", f"cannot read {path}: "
+                                                    f"{exc.strerror or exc}") from None
+        if len(data) > fetch.MAX_BYTES:
+            raise fetch.SourceFailure("value", "the file is larger than 5 MB")
+        return data
+
+    return read
+
+
+def _parse_headers(headers, errors: ErrorCollector) -> dict[str, str]:
+    """Headers as {"Name": "value"} or ["Name: value", ...] (the CLI's --header K:V)."""
+    if not headers:
+        return {}
+    if isinstance(headers, dict):
+        pairs = list(headers.items())
+    else:
+        pairs = []
+        for item in headers:
+            name, sep, value = str(item).partition(":")
+            if not sep:
+                errors.add("headers", f'"{name[:40]}" is not Name: value')
+                continue
+            pairs.append((name, value))
+    parsed = {}
+    for name, value in pairs:
+        name, value = str(name).strip(), str(value).strip()
+        if not name or not all(c.isalnum() or c in "-_" for c in name):
+            errors.add("headers", f'"{name[:40]}" is not a header name')
+        elif "\n" in value or "\r" in value:
+            errors.add("headers", f"the value of {name} has a line break")
+        else:
+            parsed[name] = value
+    return parsed
+
+
+@service
+def add_source(actor: Person | None, key_result: str | KeyResult, *, kind: str,
+               url: str = "", json_path: str = "", headers=None, token: str = "",
+               query: str = "", database_url: str = "", file: str = "", column: str = "",
+               row: str = "", every_minutes: int = 60) -> Source:
+    """Feed a key result from a source (replacing the one it had). `kind` is http (url,
+    json_path, headers, token), sql (query, database_url) or csv (file: a path or URL,
+    column, row)."""
+    kr = _key_result(key_result)
+    permissions.require(can_manage(actor, kr), f'set the source of key result "{kr.key}"')
+    if kr.archived:
+        raise DomainError.field("key_result", f'key result "{kr.key}" is archived')
+    errors = ErrorCollector()
+    by_operator = actor is None
+    secret: dict = {}
+    values: dict = {"query": "", "json_path": "", "column": "", "row": "", "header_names": []}
+    if kind == Source.Kind.HTTP:
+        url = (url or "").strip()
+        parts = urllib.parse.urlsplit(url)
+        if parts.scheme not in ("http", "https") or not parts.hostname:
+            errors.add("url", "must be an http(s) address")
+        elif parts.username or parts.password:
+            errors.add("url", "put credentials in the token or a header, not in the address")
+        if not (json_path or "").strip():
+            errors.add("json_path", "is required (e.g. $.data.total)")
+        else:
+            try:
+                fetch.check_json_path(json_path.strip())
+            except fetch.SourceFailure as exc:
+                errors.add("json_path", exc.message)
+        parsed = _parse_headers(headers, errors)
+        location = url
+        values.update(json_path=(json_path or "").strip(), header_names=sorted(parsed))
+        secret = {"headers": parsed, "token": (token or "").strip()}
+    elif kind == Source.Kind.SQL:
+        database_url = (database_url or "").strip()
+        if not (query or "").strip():
+            errors.add("query", "is required")
+        path = fetch.sqlite_path(database_url)
+        if path is not None:
+            if not path or path == ":memory:":
+                errors.add("database_url", "a SQLite source needs a database file")
+            elif problem := _local_file_error(path, by_operator):
+                errors.add("database_url", problem)
+        elif not database_url.startswith(("postgres://", "postgresql://")):
+            errors.add("database_url", "must be sqlite:///FILE or postgresql://...")
+        location = fetch.redact_database_url(database_url)
+        values.update(query=(query or "").strip())
+        secret = {"database_url": database_url}
+    elif kind == Source.Kind.CSV:
+        file = (file or "").strip()
+        if not file:
+            errors.add("file", "is required (a path or an http(s) address)")
+        elif file.startswith(("http://", "https://")):
+            if urllib.parse.urlsplit(file).password:
+                errors.add("file", "the address must not carry a password")
+        elif problem := _local_file_error(file, by_operator):
+            errors.add("file", problem)
+        if not (column or "").strip():
+            errors.add("column", "is required")
+        try:
+            row = fetch.check_row(row)
+        except fetch.SourceFailure as exc:
+            errors.add("row", exc.message)
+        location = file
+        values.update(column=(column or "").strip(), row=row)
+    else:
+        errors.add("kind", "must be http, sql or csv")
+        location = ""
+    if not isinstance(every_minutes, int) or not MIN_EVERY <= every_minutes <= MAX_EVERY:
+        errors.add("every_minutes", f"must be from {MIN_EVERY} to {MAX_EVERY} (a week)")
+    errors.raise_if_any()
+    now = clock.now()
+    source, _ = Source.objects.update_or_create(key_result=kr, defaults=dict(
+        kind=kind, location=location, sealed=vault.seal(secret), every_minutes=every_minutes,
+        by_operator=by_operator, created_by=actor, created_at=now, checked_at=None,
+        value=None, value_at=None, failures=0, error="", error_kind="", failing_since=None,
+        next_at=now, **values))
+    return source
+
+
+@service
+def remove_source(actor: Person | None, key_result: str | KeyResult) -> None:
+    """Stop feeding the key result. Its check-ins (automatic ones too) stay."""
+    kr = _key_result(key_result)
+    permissions.require(can_manage(actor, kr), f'remove the source of key result "{kr.key}"')
+    source = Source.objects.filter(key_result=kr).first()
+    if source is None:
+        raise NotFound.field("key_result", f'key result "{kr.key}" has no source')
+    source.delete()
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What one sync did: `recorded` (a new check-in), `unchanged`, or `failed`."""
+
+    key_result: str
+    result: str
+    value: float | None = None
+    error: str = ""
+    checkin_id: int | None = None
+
+    def as_dict(self) -> dict:
+        return {"key_result": self.key_result, "result": self.result, "value": self.value,
+                "error": self.error, "checkin": self.checkin_id}
+
+
+def read_value(source: Source, timeout: float | None = None) -> float:
+    """Read the source now (no writes). Raises fetch.SourceFailure."""
+    timeout = timeout or float(getattr(settings, "HOSHIN_SOURCES_TIMEOUT", 10))
+    try:
+        secret = vault.unseal(source.sealed)
+    except vault.SecretUnreadable as exc:
+        raise fetch.SourceFailure("config", str(exc)) from None
+    if source.kind == Source.Kind.HTTP:
+        return fetch.read_http(source.location, source.json_path,
+                               headers=secret.get("headers") or {},
+                               token=secret.get("token"), timeout=timeout)
+    if source.kind == Source.Kind.SQL:
+        database_url = secret.get("database_url", "")
+        path = fetch.sqlite_path(database_url)
+        if path and (problem := _local_file_error(path, source.by_operator)):
+            raise fetch.SourceFailure("config", problem)
+        if path and not source.by_operator:
+            database_url = "sqlite:///" + os.path.join(files_dir() or "", path)
+        return fetch.read_sql(database_url, source.query, timeout)
+    return fetch.read_csv(source.location, source.column, source.row or "last",
+                          open_file=_open_local(source), timeout=timeout)
+
+
+def sync_source(actor: Person | None, source: Source | str) -> Outcome:
+    """Read one source and record what it gave. Not one transaction: the reading waits on
+    another system outside any transaction, then the result is written in one."""
+    if not isinstance(source, Source):
+        kr = _key_result(source)
+        source = Source.objects.filter(key_result=kr).first()
+        if source is None:
+            raise NotFound.field("key_result", f'key result "{kr.key}" has no source')
+    kr = KeyResult.objects.select_related("objective__cycle", "objective__unit").get(
+        pk=source.key_result_id)
+    permissions.require(can_manage(actor, kr), f'sync the source of key result "{kr.key}"')
+    try:
+        value = read_value(source)
+    except fetch.SourceFailure as failure:
+        return _record_failure(None, source.pk, failure.kind, failure.message)
+    try:
+        return _record_reading(None, source.pk, value)
+    except DomainError as exc:
+        # The key result refuses the value (a closed quarter, a milestone given 7): the
+        # source's failure, shown to the owner like any other.
+        message = "; ".join(str(e) for e in exc.errors)
+        return _record_failure(None, source.pk, "value", f"not recorded: {message}")
+
+
+@service
+def _record_failure(actor, source_id: int, kind: str, message: str) -> Outcome:
+    source = Source.objects.select_for_update().select_related("key_result").get(pk=source_id)
+    now = clock.now()
+    source.failures += 1
+    source.error, source.error_kind = message[:2000], kind[:12]
+    source.failing_since = source.failing_since or now
+    source.checked_at = now
+    source.next_at = now + retry_delay(source.failures)
+    source.save(update_fields=["failures", "error", "error_kind", "failing_since",
+                               "checked_at", "next_at"])
+    return Outcome(source.key_result.key, "failed", error=message)
+
+
+@service
+def _record_reading(actor, source_id: int, value: float) -> Outcome:
+    # The source's row lock makes two syncs at once record one check-in, not two.
+    source = Source.objects.select_for_update().get(pk=source_id)
+    kr = KeyResult.objects.select_related("last_checkin", "objective__cycle").get(
+        pk=source.key_result_id)
+    now = clock.now()
+    latest = kr.last_checkin
+    unchanged = (latest is not None and latest.value == value
+                 and latest.date > clock.today() - CONFIRM_AFTER)
+    checkin = None
+    if not unchanged:
+        # Confidence and blockers are the owner's word: carried from their latest
+        # check-in, so a reading neither drops nor invents them.
+        checkin = okrs.record_checkin(
+            None, kr, value=value,
+            confidence=latest.confidence if latest is not None else None,
+            blockers=latest.blockers if latest is not None else "",
+            note=f"Automatic reading ({source.get_kind_display()})")
+        Reading.objects.create(source=source, checkin=checkin, kind=source.kind,
+                               location=source.location, value=value, as_of=now)
+    source.value, source.value_at, source.checked_at = value, now, now
+    source.failures, source.error, source.error_kind, source.failing_since = 0, "", "", None
+    source.next_at = now + dt.timedelta(minutes=source.every_minutes)
+    source.save(update_fields=["value", "value_at", "checked_at", "failures", "error",
+                               "error_kind", "failing_since", "next_at"])
+    return Outcome(kr.key, "unchanged" if unchanged else "recorded", value=value,
+                   checkin_id=checkin.pk if checkin else None)
+
+
+def live_sources():
+    """Sources whose key result takes check-ins (not archived, in a running quarter)."""
+    return (Source.objects.filter(key_result__archived_at__isnull=True,
+                                  key_result__objective__cycle__state=Cycle.State.ACTIVE)
+            .select_related("key_result"))
+
+
+def due_sources(now: dt.datetime | None = None):
+    """Live sources due a reading: their time (or their retry's) has come."""
+    return live_sources().filter(next_at__lte=now or clock.now()).order_by("next_at", "pk")
+
+
+def sync_due(now: dt.datetime | None = None) -> list[Outcome]:
+    """Sync every due source (the periodic job); one failing source never stops the rest."""
+    return [sync_source(None, source) for source in list(due_sources(now))]

@@ -1,0 +1,36 @@
+"""`{% key_result_source kr %}`: the source feeding a key result, on its page (the last
+value and when it was read, a failure with its reason, "Sync now" for who may), and
+`{% failing_sources %}`: the logged-in person's failing sources, for their home."""
+
+from __future__ import annotations
+
+from django import template
+
+from hoshin.sources import services
+from hoshin.sources.models import Source
+
+register = template.Library()
+
+
+def panel_context(person, key_result, outcome=None) -> dict:
+    source = Source.objects.filter(key_result=key_result).first()
+    return {"kr": key_result, "source": source, "outcome": outcome,
+            "can_sync": source is not None and person is not None
+            and person.is_authenticated and services.can_manage(person, key_result)}
+
+
+@register.inclusion_tag("sources/_panel.html", takes_context=True)
+def key_result_source(context, key_result):
+    request = context.get("request")
+    return panel_context(getattr(request, "user", None), key_result)
+
+
+@register.inclusion_tag("sources/_failing.html", takes_context=True)
+def failing_sources(context):
+    request = context.get("request")
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {"failing": []}
+    failing = list(services.live_sources().filter(key_result__owner=user, failures__gt=0)
+                   .order_by("failing_since")[:20])
+    return {"failing": failing}
