@@ -93,6 +93,7 @@ INSTALLED_APPS = [
     "hoshin.closing",
     "hoshin.planfile",
     "hoshin.analytics",
+    "hoshin.sources",
     "hoshin.web",
     "hoshin.demo",
     "hoshin.backup",
@@ -269,6 +270,12 @@ LOGIN_THROTTLE_TRUST_FORWARDED = _env_bool("HOSHIN_TRUST_X_FORWARDED_FOR")
 # Seconds a 429 without its own Retry-After tells the client to wait.
 RETRY_AFTER_DEFAULT = 60
 PASSWORD_RESET_TIMEOUT = 60 * 60 * 24
+# Key results fed by data (hoshin.sources): the key that encrypts sources' secrets (a
+# Fernet key or any passphrase; derived from SECRET_KEY when unset), the folder whose files
+# people may name as sources from the web and the API, and each reading's timeout.
+HOSHIN_SECRETS_KEY = os.environ.get("HOSHIN_SECRETS_KEY", "")
+HOSHIN_SOURCES_DIR = os.environ.get("HOSHIN_SOURCES_DIR", "")
+HOSHIN_SOURCES_TIMEOUT = float(os.environ.get("HOSHIN_SOURCES_TIMEOUT", "10"))
 
 LANGUAGE_CODE = "en"
 TIME_ZONE = os.environ.get("HOSHIN_TIME_ZONE", "UTC")
