@@ -250,6 +250,9 @@ def _mount() -> None:
     from hoshin.analytics.api import router as analytics_router
 
     api.add_router("", analytics_router)
+    from hoshin.sources.api import router as sources_router
+
+    api.add_router("", sources_router)
 
 
 _mount()
