@@ -31,6 +31,7 @@ urlpatterns = [
     path("pdca/", include("hoshin.pdca.urls")),
     path("portfolio/", include("hoshin.portfolio.urls")),
     path("analytics/", include("hoshin.analytics.urls")),
+    path("sources/", include("hoshin.sources.urls")),
     path("learnings/", include("hoshin.pdca.learning_urls")),
     path("alignment/", alignment_map, name="alignment"),
     path("alignment/branch/", alignment_branch, name="alignment-branch"),
