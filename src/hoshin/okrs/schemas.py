@@ -379,6 +379,8 @@ def objective_dicts(rows: list[Objective]) -> list[dict]:
 
 
 class CheckInOut(Schema):
+    id: int = Field(..., description="The stored check-in's id: a client that got it knows "
+                                     "its check-in was stored.")
     key_result: str
     date: dt.date
     value: float | None
@@ -402,7 +404,8 @@ class CheckInIn(Input):
 
 
 def checkin_dicts(rows: list[CheckIn], key: str | None = None) -> list[dict]:
-    return [{"key_result": key or c.key_result.key, "date": c.date, "value": c.value,
+    return [{"id": c.pk, "key_result": key or c.key_result.key, "date": c.date,
+             "value": c.value,
              "confidence": c.confidence, "note": c.note, "blockers": c.blockers,
              "steps_done": list(c.steps_done or []),
              "author": c.author.email if c.author_id else None, "created_at": c.created_at}
