@@ -29,7 +29,7 @@ def test_owner_checks_in_and_reads_the_history_newest_first(plan, as_):
                           "blockers": "Waiting on pricing"})
     assert second.status_code == 201
     assert second.json() | {"created_at": None} == {
-        "key_result": "KR1", "date": TODAY.isoformat(), "value": 26, "confidence": 7,
+        "id": CheckIn.objects.latest("id").pk, "key_result": "KR1", "date": TODAY.isoformat(), "value": 26, "confidence": 7,
         "note": "Two new installers", "blockers": "Waiting on pricing", "steps_done": [],
         "author": "member@acme.test", "created_at": None}
 

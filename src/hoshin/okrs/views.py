@@ -3,6 +3,8 @@ Rows of key results are presented by okrs/rows.py."""
 
 from __future__ import annotations
 
+import json
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -44,11 +46,10 @@ def checkin(request, key: str):
     if not permissions.can_check_in(request.user, kr):
         raise PermissionDenied("you may not check in on this key result")
     form = CheckInForm(request.POST, key_result=kr, steps=list(kr.steps.all()))
-    saved = False
+    saved = None
     if form.is_valid():
         try:
-            services.record_checkin(request.user, kr, **form.service_arguments())
-            saved = True
+            saved = services.record_checkin(request.user, kr, **form.service_arguments())
         except errors.PermissionDenied as e:
             raise PermissionDenied(str(e)) from e
         except errors.DomainError as e:
@@ -68,7 +69,14 @@ def checkin(request, key: str):
             mine = build_rows(my_key_results(request.user), request.user,
                               forms_for=lambda kr: False)
             context.update(due=sum(r.due for r in mine), has_krs=bool(mine))
-        return render(request, "okrs/_checkin_response.html", context)
+        response = render(request, "okrs/_checkin_response.html", context)
+        if saved:
+            # The stored check-in's id, for a client (or a test) that must know it was
+            # stored: a header, and an htmx event the page may listen to.
+            response["Hoshin-Checkin-Id"] = str(saved.pk)
+            response["HX-Trigger"] = json.dumps({"checkin-saved": {"id": saved.pk,
+                                                                   "key_result": kr.key}})
+        return response
     if saved:
         messages.success(request, f"Checked in on {kr.key}.")
         return redirect(next_url)
