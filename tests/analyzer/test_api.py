@@ -95,14 +95,26 @@ def test_dependency_request_accept_decline(plan, as_):
     assert dep["state"] == "requested" and dep["requested_by"] == plan.lead.email
 
     assert lead.post(f"/dependencies/{dep['id']}/accept", {}).status_code == 403
-    response = ops_lead.post(f"/dependencies/{dep['id']}/accept", {"note": "Slots held"})
+    # Accepting is a commitment: what will be delivered, and by when.
+    vague = ops_lead.post(f"/dependencies/{dep['id']}/accept", {"note": "Slots held"})
+    assert vague.status_code == 400
+    assert {e["field"] for e in vague.json()["errors"]} == {"deliverable", "due"}
+    due = plan.quarter.end.isoformat()
+    response = ops_lead.post(f"/dependencies/{dep['id']}/accept",
+                             {"note": "Slots held", "deliverable": "Two install slots a week",
+                              "due": due})
     assert response.status_code == 200
     assert response.json()["state"] == "accepted"
+    assert response.json()["deliverable"] == "Two install slots a week"
+    assert response.json()["due"] == due and response.json()["late"] is False
     assert response.json()["decided_by"] == plan.other_lead.email
     listed = lead.get("/dependencies", unit="ops").json()
     assert [d["id"] for d in listed["items"]] == [dep["id"]]
 
-    response = ops_lead.post(f"/dependencies/{dep['id']}/decline", {})
+    # Declining needs its reason, so the other unit can plan without the work.
+    assert ops_lead.post(f"/dependencies/{dep['id']}/decline", {}).status_code == 400
+    response = ops_lead.post(f"/dependencies/{dep['id']}/decline", {"note": "No crews free"})
     assert response.json()["state"] == "declined"
+    assert response.json()["deliverable"] == "" and response.json()["due"] is None
     assert as_(plan.viewer).post("/dependencies", {
         "key_result": "KR1", "providing_unit": "ops", "description": "x"}).status_code == 403

@@ -145,7 +145,8 @@ def test_missing_dependency_until_the_other_unit_accepts(plan):
                if f.code == "missing-dependency")
     assert "declined" in msg
 
-    okrs.decide_dependency(plan.other_lead, dep, "accepted")
+    okrs.decide_dependency(plan.other_lead, dep, "accepted", deliverable="Two slots a week",
+                           due=plan.quarter.end)
     assert "missing-dependency" not in codes_for(plan.quarter.key, "KR1")
 
 
@@ -179,8 +180,10 @@ def test_dependency_permissions(plan):
     dep = okrs.request_dependency(plan.lead, key_result="KR1", providing_unit="ops",
                                   description="Slots")
     with pytest.raises(PermissionDenied):
-        okrs.decide_dependency(plan.lead, dep, "accepted")
-    assert okrs.decide_dependency(plan.office, dep, "accepted").decided_by == plan.office
+        okrs.decide_dependency(plan.lead, dep, "accepted", deliverable="Slots",
+                               due=plan.quarter.end)
+    assert okrs.decide_dependency(plan.office, dep, "accepted", deliverable="Slots",
+                                  due=plan.quarter.end).decided_by == plan.office
     assert dep.history.count() == 2
 
 

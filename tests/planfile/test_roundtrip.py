@@ -61,7 +61,8 @@ def enrich(plan) -> None:
                         risks="Installer churn\nSupply of heat pumps", constraints="No new hires")
     asked = okrs.request_dependency(None, providing_unit="ops", key_result="KR1", key="D1",
                                     description="Install slots for installer-sold units")
-    okrs.decide_dependency(None, asked, "accepted", note="Weeks 3-6")
+    okrs.decide_dependency(None, asked, "accepted", note="Weeks 3-6",
+                           deliverable="Two install slots a week", due=plan.quarter.end)
     okrs.request_dependency(None, providing_unit="sales", objective="O2", key="D2",
                             description="Forecast of installs per week")
     okrs.archive_theme(None, okrs.save_theme(None, key="T2", cycle=plan.quarter.key,

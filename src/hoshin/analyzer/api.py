@@ -15,12 +15,14 @@ from hoshin.analyzer.schemas import (
     AnalyzerSettingsPatch,
     CheckReportOut,
     DependencyDecisionIn,
+    DependencyDeliveredIn,
     DependencyOut,
     DependencyRequestIn,
     DraftCheckIn,
     DraftCheckOut,
     Severity,
 )
+from hoshin.core import clock
 from hoshin.core.api import ERRORS, Listing, Pagination, live, one
 from hoshin.core.memory import no_cycle_collection
 from hoshin.okrs import services as okrs
@@ -74,6 +76,7 @@ def update_check_settings(request, payload: AnalyzerSettingsPatch):
 
 
 def dependency_dicts(rows) -> list[dict]:
+    today = clock.today()
     return [{"id": d.key, "key_result": d.key_result.key if d.key_result else None,
              "objective": d.objective.key if d.objective else None,
              "providing_unit": d.providing_unit.key, "description": d.description,
@@ -81,7 +84,9 @@ def dependency_dicts(rows) -> list[dict]:
              "requested_by": d.requested_by.email if d.requested_by else None,
              "decided_by": d.decided_by.email if d.decided_by else None,
              "requested_at": d.requested_at.isoformat(),
-             "decided_at": d.decided_at.isoformat() if d.decided_at else None} for d in rows]
+             "decided_at": d.decided_at.isoformat() if d.decided_at else None,
+             "deliverable": d.deliverable, "due": d.due, "delivered_on": d.delivered_on,
+             "late": d.is_late(today)} for d in rows]
 
 
 _RELATED = ("key_result", "objective", "providing_unit", "requested_by", "decided_by")
@@ -123,7 +128,7 @@ def get_dependency(request, id: str):
              tags=["dependencies"], summary="The providing unit commits to the work")
 def accept_dependency(request, id: str, payload: DependencyDecisionIn):
     dep = okrs.decide_dependency(request.auth, one(Dependency, id, *_RELATED), "accepted",
-                                 payload.note)
+                                 payload.note, deliverable=payload.deliverable, due=payload.due)
     return dependency_dicts([dep])[0]
 
 
@@ -132,4 +137,12 @@ def accept_dependency(request, id: str, payload: DependencyDecisionIn):
 def decline_dependency(request, id: str, payload: DependencyDecisionIn):
     dep = okrs.decide_dependency(request.auth, one(Dependency, id, *_RELATED), "declined",
                                  payload.note)
+    return dependency_dicts([dep])[0]
+
+
+@router.post("/dependencies/{id}/delivered", response={200: DependencyOut, **ERRORS},
+             tags=["dependencies"], summary="The providing unit has delivered the work")
+def deliver_dependency(request, id: str, payload: DependencyDeliveredIn):
+    dep = okrs.mark_dependency_delivered(request.auth, one(Dependency, id, *_RELATED),
+                                         on=payload.delivered_on)
     return dependency_dicts([dep])[0]

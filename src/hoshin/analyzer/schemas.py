@@ -1,3 +1,4 @@
+import datetime as dt
 from typing import Literal
 
 from ninja import Field, Schema
@@ -93,7 +94,14 @@ class DependencyRequestIn(Input):
 
 
 class DependencyDecisionIn(Input):
-    note: str = ""
+    note: str = Field("", max_length=2000, description="Declining: why (required).")
+    deliverable: str = Field("", max_length=2000,
+                             description="Accepting: what the unit will deliver (required).")
+    due: dt.date | None = Field(None, description="Accepting: by when (required).")
+
+
+class DependencyDeliveredIn(Input):
+    delivered_on: dt.date | None = Field(None, description="Default: today.")
 
 
 class DependencyOut(Schema):
@@ -108,3 +116,7 @@ class DependencyOut(Schema):
     decided_by: str | None
     requested_at: str
     decided_at: str | None
+    deliverable: str
+    due: dt.date | None
+    delivered_on: dt.date | None
+    late: bool = Field(..., description="Accepted, past its due date and not delivered.")

@@ -339,6 +339,11 @@ class Dependency(PlanElement):
     description = models.TextField()
     state = models.CharField(max_length=10, choices=State.choices, default=State.REQUESTED)
     note = models.TextField(blank=True, help_text="The providing unit's answer.")
+    # What the providing unit commits to when it accepts, and by when: an acceptance
+    # without them is a nod, not a commitment.
+    deliverable = models.TextField(blank=True)
+    due = models.DateField(null=True, blank=True)
+    delivered_on = models.DateField(null=True, blank=True)
     requested_by = models.ForeignKey(Person, null=True, blank=True, on_delete=models.SET_NULL,
                                      related_name="+")
     decided_by = models.ForeignKey(Person, null=True, blank=True, on_delete=models.SET_NULL,
@@ -346,6 +351,11 @@ class Dependency(PlanElement):
     requested_at = models.DateTimeField(default=clock.now)
     decided_at = models.DateTimeField(null=True, blank=True)
     history = History()
+
+    def is_late(self, today) -> bool:
+        """Accepted, past its due date and not delivered."""
+        return (self.state == self.State.ACCEPTED and self.due is not None
+                and self.delivered_on is None and self.due < today)
 
     class Meta:
         ordering = ["id"]

@@ -642,18 +642,52 @@ def request_dependency(actor: Person | None, *, providing_unit: str, description
 
 
 @service
-def decide_dependency(actor: Person | None, dependency, state: str, note: str = ""):
-    """The providing unit's lead (or the strategy office) accepts or declines."""
+def decide_dependency(actor: Person | None, dependency, state: str, note: str = "",
+                      deliverable: str = "", due: dt.date | None = None):
+    """The providing unit's lead (or the strategy office) accepts, saying what the unit
+    will deliver and by when, or declines, saying why. A decision can be revised (a
+    declined request accepted after talking it over, an accepted one declined when
+    priorities change); the history keeps each answer."""
     from hoshin.okrs.models import Dependency
 
     permissions.require(permissions.can_edit_unit_plan(actor, dependency.providing_unit),
                         f'answer for unit "{dependency.providing_unit.key}"')
     if state not in (Dependency.State.ACCEPTED, Dependency.State.DECLINED):
         raise DomainError.field("state", 'must be "accepted" or "declined"')
+    errors = ErrorCollector()
+    deliverable, note = (deliverable or "").strip(), (note or "").strip()
+    if state == Dependency.State.ACCEPTED:
+        if not deliverable:
+            errors.add("deliverable", "say what your unit will deliver")
+        if due is None:
+            errors.add("due", "say by when it will be delivered")
+    elif not note:
+        errors.add("note", "say why the request is declined, so the other unit can plan "
+                           "without it")
+    errors.raise_if_any()
     dependency.state = state
-    dependency.note = note or ""
+    dependency.note = note
+    dependency.deliverable = deliverable if state == Dependency.State.ACCEPTED else ""
+    dependency.due = due if state == Dependency.State.ACCEPTED else None
     dependency.decided_by = actor
     dependency.decided_at = clock.now()
+    dependency.save()
+    return dependency
+
+
+@service
+def mark_dependency_delivered(actor: Person | None, dependency, on: dt.date | None = None):
+    """The providing unit says the accepted work is delivered."""
+    from hoshin.okrs.models import Dependency
+
+    permissions.require(permissions.can_edit_unit_plan(actor, dependency.providing_unit),
+                        f'answer for unit "{dependency.providing_unit.key}"')
+    if dependency.state != Dependency.State.ACCEPTED:
+        raise DomainError.field("state", "only an accepted dependency can be delivered")
+    day = on or clock.today()
+    if day > clock.today():
+        raise DomainError.field("delivered_on", "cannot be in the future")
+    dependency.delivered_on = day
     dependency.save()
     return dependency
 

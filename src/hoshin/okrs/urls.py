@@ -1,6 +1,6 @@
 from django.urls import path
 
-from hoshin.okrs import pages, people, views
+from hoshin.okrs import dependency_pages, pages, people, views
 
 app_name = "okrs"
 urlpatterns: list = [
@@ -18,4 +18,9 @@ urlpatterns += [
 
 urlpatterns += [
     path("people/<int:pk>/", people.person_page, name="person"),
+]
+
+urlpatterns += [
+    path("dependencies/", dependency_pages.dependencies_page, name="dependencies"),
+    path("dependencies/<str:key>/answer", dependency_pages.answer, name="dependency_answer"),
 ]

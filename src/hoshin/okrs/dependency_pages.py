@@ -1,0 +1,89 @@
+"""Dependencies between units (SPEC §5): the requests my units received and made, answered
+in place, and the quarter's graph with its chains and cycles."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_POST
+
+from hoshin.core import clock, errors
+from hoshin.okrs import dependency_graph as graph
+from hoshin.okrs import services
+from hoshin.okrs.dependencies import RELATED, consumer_of, edges, in_cycle, shown_state
+from hoshin.okrs.models import Cycle, Dependency
+from hoshin.org import permissions
+from hoshin.org.models import Unit
+
+def _cycle(request) -> Cycle | None:
+    key = request.GET.get("cycle")
+    quarters = Cycle.objects.filter(kind=Cycle.Kind.QUARTER, archived_at__isnull=True)
+    if key:
+        return quarters.filter(key=key).first()
+    return (quarters.filter(state=Cycle.State.ACTIVE).order_by("-start").first()
+            or quarters.order_by("-start").first())
+
+
+@login_required
+def dependencies_page(request):
+    today = clock.today()
+    cycle = _cycle(request)
+    deps = list(in_cycle(cycle)) if cycle else []
+    led = permissions.led_unit_ids(request.user)
+    office = permissions.can_edit_strategy(request.user)
+    rows = [{"dep": d, "consumer": consumer_of(d), "state": shown_state(d, today),
+             "can_answer": office or d.providing_unit_id in led} for d in deps]
+    incoming = [r for r in rows if r["dep"].providing_unit_id in led]
+    outgoing = [r for r in rows if r["consumer"].pk in led]
+    names = {u.key: u.name for u in Unit.objects.filter(
+        key__in={e.consumer for e in edges(deps, today)} | {d.providing_unit.key for d in deps})}
+    drawn = edges(deps, today)
+    return render(request, "okrs/dependencies.html", {
+        "nav": "dependencies", "cycle": cycle, "rows": rows, "incoming": incoming,
+        "outgoing": outgoing, "office": office, "today": today,
+        "svg": graph.graph_svg(drawn, names) if drawn else "",
+        "loops": [[names.get(u, u) for u in group] for group in graph.cycles(drawn)],
+        "chains": [[names.get(u, u) for u in chain] for chain in graph.longest_chains(drawn)],
+        "quarters": Cycle.objects.filter(kind=Cycle.Kind.QUARTER, archived_at__isnull=True)
+                                 .order_by("-start"),
+        "colours": graph.STATE_COLOURS})
+
+
+@login_required
+@require_POST
+def answer(request, key: str):
+    dep = get_object_or_404(Dependency.objects.select_related(*RELATED), key=key)
+    action = request.POST.get("action")
+    try:
+        if action == "accept":
+            due = request.POST.get("due") or ""
+            try:
+                day = dt.date.fromisoformat(due) if due else None
+            except ValueError:
+                raise errors.DomainError.field("due", f'"{due}" is not a date') from None
+            services.decide_dependency(request.user, dep, "accepted",
+                                       note=request.POST.get("note", ""),
+                                       deliverable=request.POST.get("deliverable", ""), due=day)
+            messages.success(request, f"{dep.key} accepted: {dep.providing_unit.name} is "
+                                      "committed to it.")
+        elif action == "decline":
+            services.decide_dependency(request.user, dep, "declined",
+                                       note=request.POST.get("note", ""))
+            messages.success(request, f"{dep.key} declined.")
+        elif action == "delivered":
+            services.mark_dependency_delivered(request.user, dep)
+            messages.success(request, f"{dep.key} delivered.")
+        else:
+            raise errors.DomainError.field("action", "accept, decline or delivered")
+    except errors.PermissionDenied as e:
+        raise PermissionDenied(str(e)) from e
+    except errors.DomainError as e:
+        for problem in e.errors:
+            messages.error(request, f"{dep.key}: {problem}")
+    cycle = (dep.key_result.objective if dep.key_result else dep.objective).cycle
+    return redirect(f"{reverse('okrs:dependencies')}?cycle={cycle.key}#{dep.key}")
