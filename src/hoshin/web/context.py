@@ -111,6 +111,7 @@ SECTIONS: tuple[NavSection, ...] = (
         NavItem("Flags", "/flags/"),
         NavItem("Reviews", "/reviews/", also=("/calendar/",)),
         NavItem("Catchball", "/catchball/"),
+        NavItem("Dependencies", "/dependencies/"),
         # The running quarter's close (/closing/ redirects to it) and the annual review.
         NavItem("Quarter close", "/closing/"),
     ), also=("/units/", "/objectives/", "/key-results/", "/people/")),
