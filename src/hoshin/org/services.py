@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import secrets
 
@@ -9,7 +10,7 @@ from django.contrib.auth.hashers import make_password
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.core.validators import validate_email
-from django.db import transaction
+from django.db import OperationalError, connections, transaction
 
 from hoshin.core import clock, events
 from hoshin.core.errors import Conflict, DomainError, ErrorCollector, NotFound
@@ -382,11 +383,39 @@ def authenticate_token(raw: str) -> Person | None:
     if token is None:
         return None
     token.person.api_token = token
-    now = clock.now()
-    # Write at most once a minute per token so reads stay reads.
-    if token.last_used_at is None or (now - token.last_used_at).total_seconds() > 60:
-        ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
+    _record_use(token, clock.now())
     return token.person
+
+
+# A token's last use is kept to the quarter of an hour: reads stay reads (one write per
+# token per TOKEN_USE_EVERY), and that write never makes a request wait. While a long write
+# holds SQLite's one write lock, a GET with a token used to wait 20 s for it and fail
+# (issue #13); now the use is left unrecorded and the next request records it.
+TOKEN_USE_EVERY = dt.timedelta(minutes=15)
+_SQLITE_WAIT_MS = 50
+
+
+def _record_use(token: ApiToken, now: dt.datetime) -> None:
+    if token.last_used_at is not None and now - token.last_used_at < TOKEN_USE_EVERY:
+        return
+    conn = connections[ApiToken.objects.db]
+    short_wait = conn.vendor == "sqlite" and not conn.in_atomic_block
+    try:
+        if short_wait:
+            with conn.cursor() as cursor:
+                cursor.execute(f"PRAGMA busy_timeout = {_SQLITE_WAIT_MS}")
+        with transaction.atomic():  # a savepoint inside a request's transaction
+            ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
+    except OperationalError:
+        pass  # the database is busy: recorded by a later request
+    finally:
+        if short_wait:
+            with conn.cursor() as cursor:
+                cursor.execute(f"PRAGMA busy_timeout = {_sqlite_busy_timeout_ms(conn)}")
+
+
+def _sqlite_busy_timeout_ms(conn) -> int:
+    return int(conn.settings_dict.get("OPTIONS", {}).get("timeout", 5) * 1000)
 
 
 @service
