@@ -74,6 +74,7 @@ _PLAIN_TYPES: dict[str, Callable[[str], Any]] = {
     "str | None": lambda name: _text(name) | None,
     "list[str]": lambda name: list[_text(name)],
     "list[str] | None": lambda name: list[_text(name)] | None,
+    "dict[str, str]": lambda name: dict[_text("id"), _text(name)],
     "int": lambda name: Count,
     "int | None": lambda name: Count | None,
     "float": lambda name: Measure,
@@ -106,7 +107,9 @@ def bound_plain_fields(cls) -> None:
     annotations = cls.__dict__.get("__annotations__", {})
     for name, annotation in list(annotations.items()):
         plain = _plain_name(annotation)
-        if plain in _PLAIN_TYPES and not _has_own_limit(cls.__dict__.get(name)):
+        # A list's own limit is on its length: its items are bounded all the same.
+        if plain in _PLAIN_TYPES and (plain.startswith(("list", "dict"))
+                                      or not _has_own_limit(cls.__dict__.get(name))):
             annotations[name] = _PLAIN_TYPES[plain](name)
 
 

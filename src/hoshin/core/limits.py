@@ -51,6 +51,7 @@ FIELD_LENGTHS: dict[str, int] = {
         "countermeasure", "result", "worked", "did_not_work", "change", "contribution",
         "conflicts", "risks", "constraints", "notes", "detail"), TEXT_LENGTH),
     "url": URL_LENGTH,
+    "fingerprint": 500,  # an analyzer finding's identity, as the session stores it
 }
 
 

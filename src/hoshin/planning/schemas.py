@@ -7,6 +7,7 @@ from typing import Annotated, Literal
 
 from ninja import Field, Schema
 
+from hoshin.core import limits
 from hoshin.core.api import Input
 from hoshin.okrs.models import Cycle, TradeOff
 from hoshin.planning import concordance, readiness, services
@@ -123,6 +124,10 @@ def results_out(cycle: Cycle, res: readiness.Results) -> dict:
 # Alignment ------------------------------------------------------------------------------
 
 
+# A candidate written as free text or an id: as long as a title.
+ItemText = Annotated[str, Field(max_length=limits.TITLE_LENGTH)]
+
+
 class ItemIn(Input):
     title: str = Field(None)
     link: str = Field(None, description="Id of an annual objective or improvement priority.")
@@ -131,7 +136,7 @@ class ItemIn(Input):
 class RoundIn(Input):
     cycle: str
     title: str = Field(None)
-    items: list[str | ItemIn] = Field(..., description='Candidates: free text, an id ("A1") '
+    items: list[ItemText | ItemIn] = Field(..., description='Candidates: free text, an id ("A1") '
                                                        'or {"title", "link"}.')
     executives: list[str] = Field(..., description="Emails of the executives who rank.")
     threshold: float = Field(None, description="Minimum Kendall's W for drafting to open "

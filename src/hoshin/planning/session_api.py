@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from ninja import Schema
+from ninja import Field
 from ninja.responses import Status
 
-from hoshin.core.api import ERRORS
+from hoshin.core.api import ERRORS, Input
 from hoshin.planning import session_services as sessions
 from hoshin.planning.api import router
 from hoshin.planning.models import AlignmentSession, SessionDecision
@@ -13,20 +13,21 @@ from hoshin.planning.models import AlignmentSession, SessionDecision
 SESSION = ["alignment session"]
 
 
-class OpenIn(Schema):
+class OpenIn(Input):
     cycle: str
 
 
-class DecisionIn(Schema):
+class DecisionIn(Input):
     fingerprint: str
     kind: str
     reason: str = ""
-    subject: str = ""
-    target: str = ""
-    providing_unit: str = ""
+    # As long as the columns that keep them (SessionDecision).
+    subject: str = Field("", max_length=60)
+    target: str = Field("", max_length=60)
+    providing_unit: str = Field("", max_length=60)
 
 
-class CloseIn(Schema):
+class CloseIn(Input):
     override_reason: str | None = None
 
 
