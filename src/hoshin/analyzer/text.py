@@ -313,6 +313,27 @@ def kr_verdicts(title: str, *, kind: str | None = None, baseline: float | None =
     measure, oldest first, when the caller has them. guardrail: the key result's objective
     also has a key result that changes something. model: a `textmodel` model (default: the
     one shipped)."""
+    if model is None and history is None:
+        return list(_shipped_kr_verdicts(title, kind, baseline, target, has_steps, guardrail,
+                                         semantic.enabled()))
+    return _kr_verdicts(title, kind=kind, baseline=baseline, target=target,
+                        has_steps=has_steps, history=history, guardrail=guardrail, model=model)
+
+
+# A process keeps the verdicts of the shipped model: the report page of a running worker and
+# every draft check read the same stored key results again (the arguments are all the
+# verdicts depend on, with whether the semantic extra is on).
+@lru_cache(maxsize=65_536)
+def _shipped_kr_verdicts(title, kind, baseline, target, has_steps, guardrail,
+                         _semantic_on) -> tuple[TextVerdict, ...]:
+    return tuple(_kr_verdicts(title, kind=kind, baseline=baseline, target=target,
+                              has_steps=has_steps, guardrail=guardrail))
+
+
+def _kr_verdicts(title: str, *, kind: str | None = None, baseline: float | None = None,
+                 target: float | None = None, has_steps: bool = False,
+                 history: Sequence[float] | None = None, guardrail: bool = False,
+                 model: dict | None = None) -> list[TextVerdict]:
     text, _placeholder = analyse(title)
     if not text:
         return [TextVerdict("unmeasurable-kr", "The key result has no words once links, "
@@ -381,6 +402,17 @@ def _with_vote(judged: dict[str, textmodel.Judgement], title: str, role: str,
 
 def objective_verdicts(title: str, *, model: dict | None = None) -> list[TextVerdict]:
     """Text verdicts on one objective: vague-objective, overspecified-objective, bau-okr."""
+    if model is None:
+        return list(_shipped_objective_verdicts(title, semantic.enabled()))
+    return _objective_verdicts(title, model=model)
+
+
+@lru_cache(maxsize=65_536)  # as _shipped_kr_verdicts
+def _shipped_objective_verdicts(title: str, _semantic_on: bool) -> tuple[TextVerdict, ...]:
+    return tuple(_objective_verdicts(title))
+
+
+def _objective_verdicts(title: str, *, model: dict | None = None) -> list[TextVerdict]:
     text, _placeholder = analyse(title)
     if not text:
         return [TextVerdict("vague-objective", "The objective has no words once links and "
@@ -443,6 +475,11 @@ def similarity(a: str, b: str) -> tuple[float, float, set[str]]:
 
 def copies_parent(child: str, parent: str) -> TextVerdict | None:
     """fake-cascade: the child restates the parent instead of contributing."""
+    return _copies_parent(child, parent, semantic.enabled())
+
+
+@lru_cache(maxsize=65_536)  # as _shipped_kr_verdicts: each objective with its parent
+def _copies_parent(child: str, parent: str, _semantic_on: bool) -> TextVerdict | None:
     jaccard, contained, shared = similarity(child, parent)
     if len(shared) >= 2 and (jaccard >= W.CASCADE_JACCARD
                              or (contained >= W.CASCADE_CONTAINED
