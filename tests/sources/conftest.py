@@ -86,3 +86,15 @@ def peer():
 def short_timeout(settings):
     settings.HOSHIN_SOURCES_TIMEOUT = 0.5
     return 0.5
+
+
+@pytest.fixture
+def as_(plan):
+    """as_(person) → an API client with that person's token (None: anonymous)."""
+    from hoshin.org import services as org
+    from tests.api.conftest import ApiClient
+
+    def make(who):
+        return ApiClient(org.create_token(None, who) if who is not None else None)
+
+    return make

@@ -128,13 +128,18 @@ def test_a_value_the_key_result_refuses_is_a_failure(fed, peer):
     peer.set_json("/kpi.json", {"data": {"total": "n/a"}})
     outcome = services.sync_source(None, "KR1")
     assert outcome.result == "failed" and '"n/a", not a number' in outcome.error
-    # A milestone without steps takes 1 or 0; 27.5 is refused by okrs's own rules.
-    services.add_source(None, "KR2", kind="http", url=f"{peer.url}/kpi.json",
-                        json_path="$.data.total")
+    # The key result refuses the value (its quarter closed): okrs's rule, the source's
+    # failure.
     peer.set_json("/kpi.json", {"data": {"total": 27.5}})
-    refused = services.sync_source(None, "KR2")
+    fed.quarter.__class__.objects.filter(pk=fed.quarter.pk).update(state="closed")
+    refused = services.sync_source(None, "KR1")
     assert refused.result == "failed" and refused.error.startswith("not recorded:")
-    assert not CheckIn.objects.filter(key_result__key="KR2").exists()
+    assert "check-ins are taken only while a cycle is active" in refused.error
+    assert not CheckIn.objects.filter(key_result__key="KR1").exists()
+    # A milestone reached by steps takes no source.
+    with pytest.raises(DomainError, match="reached by steps"):
+        services.add_source(None, "KR2", kind="http", url=f"{peer.url}/kpi.json",
+                            json_path="$.data.total")
 
 
 def test_due_sources_follow_their_schedule_and_skip_closed_quarters(fed, peer):
@@ -191,7 +196,7 @@ def test_secrets_are_stored_encrypted(plan, peer):
     services.add_source(plan.member, "KR1", kind="http", url=f"{peer.url}/keyed",
                         json_path="$.data.total", headers=["X-Api-Key: k-123-secret-header"],
                         token=TOKEN)
-    services.add_source(plan.lead, "KR2", kind="sql",
+    services.add_source(plan.other_lead, "KR3", kind="sql",
                         query="SELECT 1", database_url="postgresql://bi:pa55word@db.example/bi")
     with connection.cursor() as cursor:
         cursor.execute("SELECT location, sealed, header_names FROM sources_source")
@@ -199,8 +204,8 @@ def test_secrets_are_stored_encrypted(plan, peer):
     for secret in (TOKEN, "k-123-secret-header", "pa55word"):
         assert secret not in raw
     assert "postgresql://bi:***@db.example/bi" in raw and "X-Api-Key" in raw
-    kr2 = Source.objects.get(key_result__key="KR2")
-    assert vault.unseal(kr2.sealed) == {"database_url": "postgresql://bi:pa55word@db.example/bi"}
+    kr3 = Source.objects.get(key_result__key="KR3")
+    assert vault.unseal(kr3.sealed) == {"database_url": "postgresql://bi:pa55word@db.example/bi"}
 
 
 def test_a_changed_secrets_key_is_a_clear_failure(fed, settings):

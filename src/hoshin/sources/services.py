@@ -137,6 +137,9 @@ def add_source(actor: Person | None, key_result: str | KeyResult, *, kind: str,
     if kr.archived:
         raise DomainError.field("key_result", f'key result "{kr.key}" is archived')
     errors = ErrorCollector()
+    if kr.kind == KeyResult.Kind.MILESTONE and kr.steps.exists():
+        errors.add("key_result", f'key result "{kr.key}" is reached by steps, which a '
+                                 "number cannot give")
     by_operator = actor is None
     secret: dict = {}
     values: dict = {"query": "", "json_path": "", "column": "", "row": "", "header_names": []}
