@@ -113,14 +113,15 @@ def graph_svg(edges: Sequence[Edge], names: dict[str, str], *,
     the unit asked for it, coloured by state; units in a cycle drawn red."""
     units = sorted({e.consumer for e in edges} | {e.provider for e in edges},
                    key=lambda u: names.get(u, u).lower())
-    size = 560
-    centre, radius = size / 2, size / 2 - 110
+    # Wide enough for a long unit name beside a node on the left or right of the circle.
+    width, height = 760, 560
+    centre, middle, radius = width / 2, height / 2, height / 2 - 70
     looped = {u for group in cycles(edges) for u in group}
     spot = {}
     for i, unit in enumerate(units):
         angle = 2 * math.pi * i / max(1, len(units)) - math.pi / 2
-        spot[unit] = (centre + radius * math.cos(angle), centre + radius * math.sin(angle))
-    parts = [f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {size} {size}" '
+        spot[unit] = (centre + radius * math.cos(angle), middle + radius * math.sin(angle))
+    parts = [f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" '
              f'class="dependency-graph" role="img" aria-labelledby="dg-title">',
              f'<title id="dg-title">{escape(title)}</title><defs>']
     for state, colour in STATE_COLOURS.items():
@@ -153,7 +154,7 @@ def graph_svg(edges: Sequence[Edge], names: dict[str, str], *,
         fill = "#c23b30" if unit in looped else "#2b6cb0"
         anchor = "start" if x >= centre + 1 else ("end" if x <= centre - 1 else "middle")
         tx = x + (14 if anchor == "start" else -14 if anchor == "end" else 0)
-        ty = y + (4 if anchor != "middle" else (-16 if y < centre else 24))
+        ty = y + (4 if anchor != "middle" else (-16 if y < middle else 24))
         parts.append(f'<circle cx="{x:.1f}" cy="{y:.1f}" r="10" fill="{fill}"/>'
                      f'<text x="{tx:.1f}" y="{ty:.1f}" font-size="12" text-anchor="{anchor}">'
                      f'{escape(names.get(unit, unit))}</text>')
