@@ -88,11 +88,16 @@ def _build_world() -> World:
     learning = pdca.create_learning(None, title="Call back within a day",
                                     worked="Leads called the same day signed twice as often")
     draft = Cycle.objects.get(key="2027-Q1")
+    from hoshin.planning import session_services
+
+    if session_services.session_for(draft) is None:
+        session_services.open_session(None, draft)
     commercial = Unit.objects.get(key="commercial")
     thread = threads.propose(None, element=kr.objective, unit=sales, proposer_unit=commercial.key,
                              proposer=commercial.lead)
     world.ids = {
-        "kr": kr.key, "objective": kr.objective.key, "unit": "sales", "quarter": quarter.key,
+        "kr": kr.key, "objective": kr.objective.key,
+        "kr_out": manufacturing_kr.key, "objective_out": manufacturing_kr.objective.key, "unit": "sales", "quarter": quarter.key,
         "year": 2026, "year_cycle": "2026", "draft": draft.key,
         "review": review.pk, "item": item.pk, "action": action.pk,
         "dependency": dependency.key, "countermeasure": countermeasure.pk,
@@ -105,6 +110,8 @@ def _build_world() -> World:
         else ImprovementPriority.objects.order_by("key").first().key,
         "metric": Metric.objects.order_by("key").first().key,
         "member": world.people["member"].email, "owner_email": kr.owner.email,
+        # Someone who is none of the personas: Commercial's lead.
+        "outsider": Unit.objects.get(key="commercial").lead.email,
         "spare_token": spare[:10],
         "calendar": "",
     }

@@ -331,11 +331,26 @@ def grade_earlier_quarter(actor: Person | None, cycle: Cycle) -> list[Grade]:
                                  graded_by=actor, graded_at=clock.now()) for kr in ungraded]
 
 
+def _may_touch_any(actor: Person | None, cycle: Cycle, *, owners: bool) -> bool:
+    """Whether the actor may grade (`owners`: owners too) or carry over some key result of
+    the quarter at all. The quarter-wide steps ask it first, so that whoever may touch
+    none is refused even when nothing is left to do, rather than told it went well."""
+    if actor is None or permissions.can_edit_strategy(actor):
+        return True
+    if not actor.is_active or actor.role == "viewer":
+        return False
+    if permissions.led_unit_ids(actor):
+        return True
+    return owners and _key_results(cycle).filter(owner=actor).exists()
+
+
 @service
 def accept_suggested(actor: Person | None, cycle: Cycle,
                      today: dt.date | None = None) -> list[Grade]:
     """Grade every ungraded key result the actor may grade with its suggested grade, in
     one step (a suggestion needs no reason)."""
+    permissions.require(_may_touch_any(actor, cycle, owners=True),
+                        f"grade the key results of {cycle.key}")
     _writable(cycle)
     ungraded = list(_key_results(cycle).filter(grade__isnull=True)
                     .select_related("objective__unit").order_by("key"))
@@ -366,6 +381,8 @@ def carry_over_unfinished(actor: Person | None, cycle: Cycle, *, reason: str = "
     go first, so their twins exist when their children's arrive. `parents` maps a key
     result's or objective's key to the parent its twin gets where none can be worked out;
     every key result still needing one is named in one error and nothing is written."""
+    permissions.require(_may_touch_any(actor, cycle, owners=False),
+                        f"carry over the key results of {cycle.key}")
     reason = (reason or "").strip() or f"unfinished at the close of {cycle.key}"
     parents = parents or {}
     undecided = close_check(cycle).undecided

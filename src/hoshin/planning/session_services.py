@@ -159,6 +159,28 @@ def _merge(actor: Person | None, subject: Objective | KeyResult, target: str) ->
     okrs.archive_objective(actor, subject)
 
 
+def _finding_units(entry: grouping.Entry) -> list[Unit]:
+    """The units whose objectives or key results a finding names."""
+    keys = [i["id"] for i in entry.items if i["type"] in ("objective", "key_result")]
+    if not keys:
+        return []
+    return list(Unit.objects.filter(pk__in=set(
+        Objective.objects.filter(key__in=keys).values_list("unit_id", flat=True)) | set(
+        KeyResult.objects.filter(key__in=keys).values_list("objective__unit_id", flat=True))))
+
+
+def _require_decider_of(actor: Person | None, entry: grouping.Entry) -> None:
+    """A unit lead decides on the findings about the units their lead reaches (and those
+    about no unit), as in a review: accepting a finding as it is writes nothing else, so
+    this is its only check; the other kinds are checked again by the services they call."""
+    if actor is None or permissions.can_edit_strategy(actor):
+        return
+    units = _finding_units(entry)
+    if units and not any(permissions.can_edit_unit_plan(actor, unit) for unit in units):
+        names = " or ".join(sorted(u.name for u in units))
+        permissions.require(False, f"decide on findings about {names}")
+
+
 @service
 def decide(actor: Person | None, session: AlignmentSession, fingerprint: str, kind: str, *,
            reason: str = "", subject: str = "", target: str = "",
@@ -170,6 +192,7 @@ def decide(actor: Person | None, session: AlignmentSession, fingerprint: str, ki
     if entry is None:
         raise NotFound.field("fingerprint", "no such finding in the latest report; re-run "
                                             "the analyzer and try again")
+    _require_decider_of(actor, entry)
     if entry.decision is not None:
         raise Conflict.field("fingerprint", "this finding is already decided")
     if kind not in Kind.values:
