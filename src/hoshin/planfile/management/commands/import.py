@@ -108,9 +108,11 @@ class Command(HoshinCommand):
         except UnicodeDecodeError as exc:
             raise CommandError(f"file: {path} is not UTF-8 text ({exc.reason} at byte "
                                f"{exc.start})") from None
-        if len(text) > MARKDOWN_LIMIT or (problem := text_problem(text)):
-            raise CommandError(f"file: {path} " + (problem or f"is longer than the "
-                               f"{MARKDOWN_LIMIT:,} characters a Markdown page may be"))
+        if len(text) > MARKDOWN_LIMIT:
+            raise CommandError(f"file: {path} is longer than the {MARKDOWN_LIMIT:,} "
+                               "characters a Markdown page may be")
+        if problem := text_problem(text):
+            raise CommandError(f"file: {path} {problem}")
         try:
             report = import_markdown(
                 None, text, cycle=options["cycle"],
