@@ -106,7 +106,7 @@ def test_the_cli_adds_syncs_and_lists_each_kind(plan, peer, tmp_path):
         conn.execute("INSERT INTO nps VALUES (1, 12.5)")
     csv = tmp_path / "days.csv"
     csv.write_text("week,days\n1,25\n2,22\n")
-    assert "KR1 is fed by HTTP JSON" in run(
+    assert "KR1 is fed by HTTP JSON: http://" in run(
         "add", "KR1", "--http", f"{peer.url}/secure", "--json-path", "$.data.total",
         "--token", TOKEN, "--header", "X-Trace: yes")
     run("add", "KR3", "--sql", "SELECT score FROM nps WHERE week = 1",
@@ -124,6 +124,9 @@ def test_the_cli_adds_syncs_and_lists_each_kind(plan, peer, tmp_path):
     text = run("list")
     assert TOKEN not in text and TOKEN not in json.dumps(listed)
     assert "KR3      csv" in text and "every 15 min" in text
+    assert run("add", "KR3", "--children", "sum").startswith(
+        "KR3 is fed by Aligned key results: sum of the aligned key results")
+    assert json.loads(run("list", "--format", "json"))[1]["combine"] == "sum"
     run("remove", "KR3")
     assert not Source.objects.filter(key_result__key="KR3").exists()
 

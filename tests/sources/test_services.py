@@ -263,3 +263,53 @@ def test_local_files_only_from_the_command_line_or_the_sources_folder(plan, tmp_
     services.add_source(plan.member, "KR1", kind="sql", query="SELECT v FROM t",
                         database_url="sqlite:///bi.db")
     assert services.sync_source(None, "KR1").value == 31.5
+
+
+# Driven by the aligned key results ----------------------------------------------------------
+
+
+@pytest.fixture
+def aligned(plan):
+    """Two child objectives under O1 (KR1's objective), with three key results between
+    them: weights 1, 3 and 1 (the last one a milestone, which adds to nothing)."""
+    quarter = plan.quarter.key
+    okrs.save_objective(None, key="O3", cycle=quarter, unit="sales", title="North installers",
+                        parent="O1")
+    okrs.save_objective(None, key="O4", cycle=quarter, unit="sales", title="South installers",
+                        parent="O1")
+    for key, objective, weight in (("KR4", "O3", 1), ("KR5", "O4", 3)):
+        okrs.save_key_result(None, key=key, objective=objective, title=f"Share {key}",
+                             owner=plan.member.email, kind="increase", baseline=10,
+                             target=40, unit="%", weight=weight)
+    okrs.save_key_result(None, key="KR6", objective="O4", title="Portal live",
+                         owner=plan.member.email, kind="milestone")
+    return plan
+
+
+def test_a_key_result_driven_by_the_sum_or_weighted_average_of_its_aligned_ones(aligned):
+    services.add_source(aligned.member, "KR1", kind="children", combine="sum")
+    outcome = services.sync_source(None, "KR1")
+    assert outcome.result == "failed" and "no aligned key result has a value yet (KR4, KR5)" \
+        in outcome.error
+    okrs.record_checkin(None, KeyResult.objects.get(key="KR4"), value=20)
+    okrs.record_checkin(None, KeyResult.objects.get(key="KR6"), value=1)
+    # Only what has a value counts: KR5 is not checked in yet.
+    assert services.sync_source(None, "KR1").value == 20
+    okrs.record_checkin(None, KeyResult.objects.get(key="KR5"), value=30)
+    assert services.sync_source(None, "KR1").value == 50
+    services.add_source(aligned.lead, "KR1", kind="children", combine="average")
+    outcome = services.sync_source(None, "KR1")
+    assert outcome.value == (20 * 1 + 30 * 3) / 4 and outcome.result == "recorded"
+    assert kr1().last_checkin.value == 27.5
+    assert Source.objects.get().location == "weighted average of the aligned key results"
+    # An archived child no longer counts.
+    KeyResult.objects.filter(key="KR5").update(archived_at=clock.now())
+    assert services.sync_source(None, "KR1").value == 20
+
+
+def test_a_key_result_with_nothing_aligned_under_it(plan):
+    services.add_source(None, "KR3", kind="children", combine="average")
+    assert "no key result is aligned under this one" in services.sync_source(None, "KR3").error
+    with pytest.raises(DomainError) as caught:
+        services.add_source(None, "KR3", kind="children", combine="median")
+    assert caught.value.errors[0].field == "combine"

@@ -19,13 +19,15 @@ router = Router(tags=["sources"])
 
 class SourceOut(Schema):
     key_result: str = Field(description="Key of the key result the source feeds.")
-    kind: str = Field(description="http, sql or csv.")
+    kind: str = Field(description="http, sql, csv or children (the aligned key results).")
     location: str = Field(description="The address, the file, or the database URL without "
                                       "its password.")
     json_path: str
     query: str
     column: str
     row: str = Field(description='CSV row: "last", a row number from 1, or column=value.')
+    combine: str = Field(description="children: sum or average (weighted by the key "
+                                      "results' weights).")
     header_names: list[str] = Field(description="Names of the headers sent (values never "
                                                 "shown).")
     has_secret: bool = Field(description="Whether a token, headers or a database URL are "
@@ -44,7 +46,8 @@ class SourceOut(Schema):
 
 class SourceIn(Input):
     key_result: str
-    kind: str = Field(description="http, sql or csv.", pattern="^(http|sql|csv)$")
+    kind: str = Field(description="http, sql, csv or children.",
+                      pattern="^(http|sql|csv|children)$")
     url: str = Field("", description="http: the JSON endpoint.", max_length=2000)
     json_path: str = Field("", description="http: JSONPath to the one value, e.g. "
                                            "$.data.total.", max_length=500)
@@ -61,6 +64,9 @@ class SourceIn(Input):
     column: str = Field("", description="csv: the column holding the value.", max_length=200)
     row: str = Field("", description='csv: "last" (default), a row number from 1, or '
                                      "column=value.", max_length=300)
+    combine: str = Field("", description="children: sum, or average weighted by each "
+                                         "aligned key result's weight.",
+                         pattern="^(|sum|average)$")
     every_minutes: int = Field(60, ge=services.MIN_EVERY, le=services.MAX_EVERY)
 
 
@@ -75,6 +81,7 @@ class SyncOut(Schema):
 def source_dict(s: Source) -> dict:
     return {"key_result": s.key_result.key, "kind": s.kind, "location": s.location,
             "json_path": s.json_path, "query": s.query, "column": s.column, "row": s.row,
+            "combine": s.combine,
             "header_names": list(s.header_names or []), "has_secret": bool(s.sealed),
             "every_minutes": s.every_minutes, "value": s.value, "value_at": s.value_at,
             "checked_at": s.checked_at, "next_at": s.next_at, "failing": s.failing,

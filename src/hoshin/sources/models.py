@@ -20,15 +20,21 @@ class Source(models.Model):
         SQL = "sql", "SQL query"
         HTTP = "http", "HTTP JSON"
         CSV = "csv", "CSV file"
+        CHILDREN = "children", "Aligned key results"
+
+    class Combine(models.TextChoices):
+        SUM = "sum", "Sum"
+        AVERAGE = "average", "Weighted average"
 
     key_result = models.OneToOneField(KeyResult, on_delete=models.CASCADE,
                                       related_name="source")
-    kind = models.CharField(max_length=4, choices=Kind.choices)
+    kind = models.CharField(max_length=8, choices=Kind.choices)
     location = models.CharField(max_length=2000)
     query = models.TextField(blank=True)  # sql
     json_path = models.CharField(max_length=500, blank=True)  # http
     column = models.CharField(max_length=200, blank=True)  # csv
     row = models.CharField(max_length=300, blank=True)  # csv: last, a number, column=value
+    combine = models.CharField(max_length=8, choices=Combine.choices, blank=True)  # children
     header_names = models.JSONField(default=list, blank=True)  # shown; values are sealed
     sealed = models.TextField(blank=True)
     every_minutes = models.PositiveIntegerField(default=60)
@@ -66,7 +72,7 @@ class Reading(models.Model):
                                related_name="readings")
     checkin = models.OneToOneField(CheckIn, on_delete=models.CASCADE,
                                    related_name="reading")
-    kind = models.CharField(max_length=4, choices=Source.Kind.choices)
+    kind = models.CharField(max_length=8, choices=Source.Kind.choices)
     location = models.CharField(max_length=2000)
     value = models.FloatField()
     as_of = models.DateTimeField()

@@ -128,10 +128,10 @@ def _parse_headers(headers, errors: ErrorCollector) -> dict[str, str]:
 def add_source(actor: Person | None, key_result: str | KeyResult, *, kind: str,
                url: str = "", json_path: str = "", headers=None, token: str = "",
                query: str = "", database_url: str = "", file: str = "", column: str = "",
-               row: str = "", every_minutes: int = 60) -> Source:
+               row: str = "", combine: str = "", every_minutes: int = 60) -> Source:
     """Feed a key result from a source (replacing the one it had). `kind` is http (url,
-    json_path, headers, token), sql (query, database_url) or csv (file: a path or URL,
-    column, row)."""
+    json_path, headers, token), sql (query, database_url), csv (file: a path or URL,
+    column, row) or children (combine: sum or average, of the aligned key results)."""
     kr = _key_result(key_result)
     permissions.require(can_manage(actor, kr), f'set the source of key result "{kr.key}"')
     if kr.archived:
@@ -142,7 +142,8 @@ def add_source(actor: Person | None, key_result: str | KeyResult, *, kind: str,
                                  "number cannot give")
     by_operator = actor is None
     secret: dict = {}
-    values: dict = {"query": "", "json_path": "", "column": "", "row": "", "header_names": []}
+    values: dict = {"query": "", "json_path": "", "column": "", "row": "", "combine": "",
+                    "header_names": []}
     if kind == Source.Kind.HTTP:
         url = (url or "").strip()
         parts = urllib.parse.urlsplit(url)
@@ -193,8 +194,14 @@ def add_source(actor: Person | None, key_result: str | KeyResult, *, kind: str,
             errors.add("row", exc.message)
         location = file
         values.update(column=(column or "").strip(), row=row)
+    elif kind == Source.Kind.CHILDREN:
+        if combine not in Source.Combine.values:
+            errors.add("combine", "must be sum or average")
+        label = Source.Combine(combine).label if combine in Source.Combine.values else ""
+        location = f"{label.lower()} of the aligned key results"
+        values.update(combine=combine)
     else:
-        errors.add("kind", "must be http, sql or csv")
+        errors.add("kind", "must be http, sql, csv or children")
         location = ""
     if not isinstance(every_minutes, int) or not MIN_EVERY <= every_minutes <= MAX_EVERY:
         errors.add("every_minutes", f"must be from {MIN_EVERY} to {MAX_EVERY} (a week)")
@@ -253,8 +260,43 @@ def read_value(source: Source, timeout: float | None = None) -> float:
         if path and not source.by_operator:
             database_url = "sqlite:///" + os.path.join(files_dir() or "", path)
         return fetch.read_sql(database_url, source.query, timeout)
+    if source.kind == Source.Kind.CHILDREN:
+        return children_value(source)
     return fetch.read_csv(source.location, source.column, source.row or "last",
                           open_file=_open_local(source), timeout=timeout)
+
+
+def aligned_key_results(key_result: KeyResult):
+    """The key results aligned under this one: those of the objectives whose parent is
+    its objective (not archived, not milestones: a milestone's 0-1 adds to nothing)."""
+    return (KeyResult.objects.filter(objective__parent_objective_id=key_result.objective_id,
+                                     objective__archived_at__isnull=True,
+                                     archived_at__isnull=True)
+            .exclude(kind=KeyResult.Kind.MILESTONE).select_related("last_checkin")
+            .order_by("key"))
+
+
+def children_value(source: Source) -> float:
+    """The sum of the aligned key results' latest values, or their average weighted by
+    each key result's weight. Those not checked in yet are left out (and named, when
+    none has a value)."""
+    children = list(aligned_key_results(source.key_result))
+    if not children:
+        raise fetch.SourceFailure("config", "no key result is aligned under this one (the "
+                                            "key results of its child objectives)")
+    read = [(kr.last_checkin.value, kr.weight) for kr in children
+            if kr.last_checkin is not None and kr.last_checkin.value is not None]
+    if not read:
+        raise fetch.SourceFailure("value", "no aligned key result has a value yet ("
+                                           + ", ".join(kr.key for kr in children[:10]) + ")")
+    if source.combine == Source.Combine.SUM:
+        value = sum(v for v, _ in read)
+    else:
+        total = sum(w for _, w in read)
+        if total <= 0:
+            raise fetch.SourceFailure("value", "the aligned key results' weights add up to 0")
+        value = sum(v * w for v, w in read) / total
+    return fetch.number(value, "the combined value")
 
 
 def sync_source(actor: Person | None, source: Source | str) -> Outcome:

@@ -3,6 +3,7 @@
     hoshin sources add KR --http URL --json-path PATH [--header K:V] [--token T]
     hoshin sources add KR --sql QUERY --database-url URL
     hoshin sources add KR --csv FILE_OR_URL --column C [--row R]
+    hoshin sources add KR --children sum|average
     hoshin sources sync [KR]
     hoshin sources list [--format json]
     hoshin sources remove KR
@@ -22,7 +23,7 @@ from hoshin.sources.models import Source
 class Command(HoshinCommand):
     help = ("Key results fed by data: `sources add KR --http URL --json-path PATH "
             "[--header K:V] [--token T]`, `--sql QUERY --database-url URL`, or `--csv "
-            "FILE_OR_URL --column C [--row R]`; `sources sync [KR]` reads now (all sources "
+            "FILE_OR_URL --column C [--row R]`, or `--children sum|average`; `sources sync [KR]` reads now (all sources "
             "when no KR is given); `sources list [--format json]`; `sources remove KR`.")
 
     def add_arguments(self, parser):
@@ -35,6 +36,9 @@ class Command(HoshinCommand):
         kind.add_argument("--http", metavar="URL", help="a JSON endpoint")
         kind.add_argument("--sql", metavar="QUERY", help="a query giving one numeric value")
         kind.add_argument("--csv", metavar="FILE_OR_URL", help="a CSV file or address")
+        kind.add_argument("--children", choices=["sum", "average"],
+                          help="the key results aligned under it (of its child objectives): "
+                               "their sum, or their average weighted by their weights")
         add.add_argument("--json-path", help="http: JSONPath to the value, e.g. $.data.total")
         add.add_argument("--header", action="append", default=[], metavar="K:V",
                          help="http: a header to send (repeatable; stored encrypted)")
@@ -68,8 +72,8 @@ class Command(HoshinCommand):
             return
         return self._list(options["format"])
 
-    def _add(self, key_result, http=None, sql=None, csv=None, json_path=None, header=(),
-             token="", database_url="", column="", row="", every=60, **_):
+    def _add(self, key_result, http=None, sql=None, csv=None, children=None, json_path=None,
+             header=(), token="", database_url="", column="", row="", every=60, **_):
         if http is not None:
             if not json_path:
                 raise CommandError("--json-path is required with --http")
@@ -81,12 +85,15 @@ class Command(HoshinCommand):
                 raise CommandError("--database-url is required with --sql")
             source = services.add_source(None, key_result, kind="sql", query=sql,
                                          database_url=database_url, every_minutes=every)
+        elif children is not None:
+            source = services.add_source(None, key_result, kind="children", combine=children,
+                                         every_minutes=every)
         else:
             if not column:
                 raise CommandError("--column is required with --csv")
             source = services.add_source(None, key_result, kind="csv", file=csv,
                                          column=column, row=row, every_minutes=every)
-        self.stdout.write(f"{source.key_result.key} is fed by {source.get_kind_display()} "
+        self.stdout.write(f"{source.key_result.key} is fed by {source.get_kind_display()}: "
                           f"{source.location}, read every {source.every_minutes} min. "
                           f"Run `hoshin sources sync {source.key_result.key}` to read it now.")
 
@@ -122,5 +129,5 @@ class Command(HoshinCommand):
             state = (f"FAILING x{s.failures}: {s.error}" if s.failing else
                      f"{s.value:g} at {s.value_at:%Y-%m-%d %H:%M}" if s.value_at else
                      "not read yet")
-            self.stdout.write(f"{s.key_result.key:<8} {s.kind:<4} {s.location}  "
+            self.stdout.write(f"{s.key_result.key:<8} {s.kind:<8} {s.location}  "
                               f"every {s.every_minutes} min  {state}")
