@@ -63,9 +63,9 @@ def test_starting_an_initiative_over_the_limit_warns_in_the_api_and_still_starts
     assert len(body["warnings"]) == 1 and "over its WIP limit of 1" in body["warnings"][0]
     assert Initiative.objects.get(key="I2").status == "in_progress"
     # Blocked and back is no new start; an edit that does not start anything says nothing.
-    assert sales_lead.patch("/initiatives/I2", {"status": "blocked"}).json()["warnings"] == []
-    assert sales_lead.patch("/initiatives/I2", {"status": "in_progress"}).json()["warnings"] == []
-    assert sales_lead.patch("/initiatives/I2", {"title": "Renamed"}).json()["warnings"] == []
+    for change in ({"status": "blocked"}, {"status": "in_progress"}, {"title": "Renamed"}):
+        quiet = sales_lead.patch("/initiatives/I2", change).json()
+        assert "warnings" not in quiet and quiet == sales_lead.get("/initiatives/I2").json()
     # A new initiative created in progress is a start too.
     made = sales_lead.post("/initiatives", {"id": "I5", "key_result": "KR1",
                                             "title": "Third thing", "status": "in_progress"})

@@ -341,17 +341,20 @@ def list_initiatives(request, key_result: str = Query(None, description="Id of t
 
 
 class InitiativeSaved(InitiativeOut):
-    warnings: list[str] = Field([], description="What the change should make you reconsider "
-                                                 "(a unit now over its WIP limit); the change "
-                                                 "is saved all the same.")
+    warnings: list[str] = Field(None, description="Only when the change should make you "
+                                                   "reconsider it (a unit now over its WIP "
+                                                   "limit); the change is saved all the same.")
 
 
 def _saved(initiative: Initiative) -> dict:
-    return {**initiative_dicts([_initiative(initiative.key)])[0],
-            "warnings": getattr(initiative, "warnings", [])}
+    # Without a warning the answer is the initiative exactly as GET gives it.
+    found = initiative_dicts([_initiative(initiative.key)])[0]
+    warnings = getattr(initiative, "warnings", [])
+    return {**found, "warnings": warnings} if warnings else found
 
 
-@router.post("/initiatives", response={201: InitiativeSaved, **ERRORS}, tags=INITIATIVES)
+@router.post("/initiatives", response={201: InitiativeSaved, **ERRORS}, tags=INITIATIVES,
+             exclude_unset=True)
 def create_initiative(request, payload: InitiativeCreate):
     initiative = _create(services.save_initiative, request.auth, payload)
     return Status(201, _saved(initiative))
@@ -362,7 +365,8 @@ def get_initiative(request, id: str):
     return initiative_dicts([_initiative(id)])[0]
 
 
-@router.patch("/initiatives/{id}", response={200: InitiativeSaved, **ERRORS}, tags=INITIATIVES)
+@router.patch("/initiatives/{id}", response={200: InitiativeSaved, **ERRORS}, tags=INITIATIVES,
+              exclude_unset=True)
 def update_initiative(request, id: str, payload: InitiativePatch):
     return _saved(services.save_initiative(request.auth, _initiative(id), **payload.given()))
 
