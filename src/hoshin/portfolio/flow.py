@@ -223,18 +223,20 @@ def measure(timelines: Iterable[Timeline], start: dt.date, end: dt.date) -> Flow
         if t.status_on(before) in FINISHED:
             continue  # finished before the window began
         in_window.append(t)
-    cumulative = {band: [0] * len(days) for band in BANDS}
-    wip = [0] * len(days)
+    # Each initiative's statuses as runs of days, added up with difference arrays: the
+    # work grows with the number of changes, not initiatives × days.
+    n_days = len(days)
+    diffs = {band: [0] * (n_days + 1) for band in (*BANDS, "wip")}
     for t in in_window:
-        statuses = _daily(t, days)
-        for i, status in enumerate(statuses):
-            if status is None:
-                continue
+        for first, stop, status in _runs(t, start, end, n_days):
             if status in WIP_STATUSES:
-                wip[i] += 1
-            band = status if status in cumulative else None
-            if band is not None:
-                cumulative[band][i] += 1
+                diffs["wip"][first] += 1
+                diffs["wip"][stop] -= 1
+            if status in diffs:
+                diffs[status][first] += 1
+                diffs[status][stop] -= 1
+    cumulative = {band: _running_sum(diffs[band], n_days) for band in BANDS}
+    wip = _running_sum(diffs["wip"], n_days)
     finished = []
     for t in in_window:
         done = t.finished
@@ -242,7 +244,6 @@ def measure(timelines: Iterable[Timeline], start: dt.date, end: dt.date) -> Flow
             finished.append((t.key, t.cycle_time))
     finished.sort(key=lambda row: row[0])
     cycle_times = [ct for _, ct in finished if ct is not None]
-    n_days = len(days)
     throughput = len(finished)
     mean_ct = sum(cycle_times) / len(cycle_times) if cycle_times else None
     average_wip = sum(wip) / n_days
@@ -267,17 +268,30 @@ def _wip_on(timelines: Iterable[Timeline], day: dt.date) -> int:
     return sum(1 for t in timelines if t.status_on(day) in WIP_STATUSES)
 
 
-def _daily(t: Timeline, days: list[dt.date]) -> list[str | None]:
-    """The status at the end of each day, in one pass over the changes."""
-    out: list[str | None] = []
+def _runs(t: Timeline, start: dt.date, end: dt.date, n_days: int):
+    """(first day index, index after the last, status) for each run of days with the same
+    status at the end of the day; the status is None before the initiative existed."""
     status = None
-    changes = t.changes
-    j = 0
-    for day in days:
-        while j < len(changes) and changes[j].day <= day:
-            status = changes[j].status
-            j += 1
-        out.append(status)
+    first = 0
+    for change in t.changes:
+        if change.day < start:
+            status = change.status
+            continue
+        if change.day > end:
+            break
+        i = (change.day - start).days
+        if i > first:
+            yield first, i, status
+            first = i
+        status = change.status  # several changes on a day: the last one holds
+    yield first, n_days, status
+
+
+def _running_sum(diff: list[int], n: int) -> list[int]:
+    out, total = [], 0
+    for i in range(n):
+        total += diff[i]
+        out.append(total)
     return out
 
 
