@@ -12,6 +12,7 @@ from django.db import connection
 
 from hoshin.core import clock
 from hoshin.core.errors import DomainError, PermissionDenied
+from hoshin.notify.models import OutboxMessage
 from hoshin.okrs import services as okrs
 from hoshin.okrs.models import CheckIn, KeyResult
 from hoshin.sources import services, vault
@@ -111,6 +112,10 @@ def test_failures_are_kept_on_the_source_retried_with_backoff_and_change_nothing
         source.refresh_from_db()
         delays.append(source.next_at - previous)
     assert [d.total_seconds() / 60 for d in delays] == [10, 20, 40, 80, 160]
+    # The owner was told once, at the third failure, with the reason.
+    told = OutboxMessage.objects.filter(recipient=fed.member,
+                                        subject__startswith="The source of KR1 fails")
+    assert told.count() == 1 and "HTTP 401" in told.get().subject
     assert source.failures == 6 and source.failing_since == start
     assert services.retry_delay(30) == dt.timedelta(hours=12)
     # Nothing recorded was touched.
@@ -313,3 +318,22 @@ def test_a_key_result_with_nothing_aligned_under_it(plan):
     with pytest.raises(DomainError) as caught:
         services.add_source(None, "KR3", kind="children", combine="median")
     assert caught.value.errors[0].field == "combine"
+
+
+def test_an_unexpected_error_in_a_reader_is_a_failure_and_the_others_still_sync(fed, peer,
+                                                                               monkeypatch):
+    services.add_source(None, "KR3", kind="http", url=f"{peer.url}/kpi.json",
+                        json_path="$.data.total")
+    real = services.read_value
+
+    def flaky(source, timeout=None):
+        if source.key_result.key == "KR1":
+            raise ZeroDivisionError("bug")
+        return real(source, timeout)
+
+    monkeypatch.setattr(services, "read_value", flaky)
+    outcomes = {o.key_result: o for o in services.sync_due()}
+    assert outcomes["KR1"].result == "failed"
+    assert outcomes["KR1"].error == "unexpected error (ZeroDivisionError); see the server log"
+    assert outcomes["KR3"].result == "recorded"
+    assert Source.objects.get(key_result__key="KR1").error_kind == "error"

@@ -40,7 +40,8 @@ class SourceOut(Schema):
     failing: bool
     failures: int = Field(description="Failures in a row since the last good reading.")
     error: str = Field(description="Why the last reading failed (empty when it did not).")
-    error_kind: str = Field(description="timeout, auth, http, connection, value or config.")
+    error_kind: str = Field(description="timeout, auth, http, connection, value, config or "
+                                        "error (Hoshin's own fault).")
     failing_since: dt.datetime | None
 
 

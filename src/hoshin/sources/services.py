@@ -10,13 +10,15 @@ check-in, unless that check-in is a week old or more (then one check-in confirms
 is still current, so the key result is not "silent"). A changed value is recorded at once.
 
 Retries: after a failure the source is read again after 5 minutes, then 10, 20, ... doubling
-up to 12 hours; a good reading puts it back on its own schedule. A failure changes nothing
+up to 12 hours; a good reading puts it back on its own schedule. At the third failure in a
+row the owner is told once (notify), with the reason. A failure changes nothing
 but the source's own record: no check-in, no value, no reading is overwritten or deleted.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import os
 import urllib.parse
 from dataclasses import dataclass
@@ -33,9 +35,13 @@ from hoshin.org.models import Person
 from hoshin.sources import fetch, vault
 from hoshin.sources.models import Reading, Source
 
+log = logging.getLogger("hoshin.sources")
+
 FIRST_RETRY = dt.timedelta(minutes=5)
 LONGEST_RETRY = dt.timedelta(hours=12)
 CONFIRM_AFTER = dt.timedelta(days=7)
+# The owner is told when this many readings in a row failed (5 + 10 minutes of retries).
+TELL_OWNER_AFTER = 3
 MIN_EVERY, MAX_EVERY = 5, 7 * 24 * 60
 
 
@@ -314,6 +320,10 @@ def sync_source(actor: Person | None, source: Source | str) -> Outcome:
         value = read_value(source)
     except fetch.SourceFailure as failure:
         return _record_failure(None, source.pk, failure.kind, failure.message)
+    except Exception as exc:  # a reader's own bug must not stop the other sources
+        log.exception("reading the source of %s failed unexpectedly", kr.key)
+        return _record_failure(None, source.pk, "error",
+                               f"unexpected error ({type(exc).__name__}); see the server log")
     try:
         return _record_reading(None, source.pk, value)
     except DomainError as exc:
@@ -334,7 +344,27 @@ def _record_failure(actor, source_id: int, kind: str, message: str) -> Outcome:
     source.next_at = now + retry_delay(source.failures)
     source.save(update_fields=["failures", "error", "error_kind", "failing_since",
                                "checked_at", "next_at"])
+    if source.failures == TELL_OWNER_AFTER:
+        _tell_owner(source)
     return Outcome(source.key_result.key, "failed", error=message)
+
+
+def _tell_owner(source: Source) -> None:
+    """Once per failing streak, when it has lasted (a passing timeout is no news): the
+    key result's owner hears why, through their chosen channel."""
+    from hoshin.notify.channels import Link, Notice, notify
+
+    kr = source.key_result
+    url = f"/key-results/{kr.key}/#source"
+    notify(kr.owner, Notice(
+        subject=f"The source of {kr.key} fails: {source.error}"[:200],
+        intro=(f"{kr.title}: reading its {source.get_kind_display()} source failed "
+               f"{source.failures} times in a row ({source.error}). It is retried with "
+               "longer waits; nothing recorded changes. Check the source, or check in by "
+               "hand meanwhile."),
+        links=[Link(f"{kr.key} {kr.title}", url)], action_url=url,
+        action_label="Open the key result", kind="source-failing"),
+        dedupe_key=f"source-failing:{source.pk}:{source.failing_since.isoformat()}")
 
 
 @service
