@@ -90,6 +90,7 @@ INSTALLED_APPS = [
     "hoshin.flags",
     "hoshin.pdca",
     "hoshin.reviews",
+    "hoshin.audit",
     "hoshin.closing",
     "hoshin.planfile",
     "hoshin.analytics",
@@ -276,6 +277,8 @@ PASSWORD_RESET_TIMEOUT = 60 * 60 * 24
 HOSHIN_SECRETS_KEY = os.environ.get("HOSHIN_SECRETS_KEY", "")
 HOSHIN_SOURCES_DIR = os.environ.get("HOSHIN_SOURCES_DIR", "")
 HOSHIN_SOURCES_TIMEOUT = float(os.environ.get("HOSHIN_SOURCES_TIMEOUT", "10"))
+# Days a new API token lasts unless its maker sets another expiry (hoshin.org.services).
+HOSHIN_TOKEN_DAYS = int(os.environ.get("HOSHIN_TOKEN_DAYS", "90"))
 
 LANGUAGE_CODE = "en"
 TIME_ZONE = os.environ.get("HOSHIN_TIME_ZONE", "UTC")
