@@ -16,15 +16,25 @@ from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 from ninja.security import HttpBearer, django_auth
 
-from hoshin.core.errors import DomainError
+from hoshin.audit.services import acted_on_behalf
+from hoshin.core.errors import DomainError, PermissionDenied
 from hoshin.org.services import authenticate_token
 
 
 class BearerToken(HttpBearer):
     def authenticate(self, request, token):
         person = authenticate_token(token)
-        if person is not None:
-            request.user = person
+        if person is None:
+            return None
+        api_token = person.api_token
+        if not api_token.allows(request.method, request.path):
+            raise PermissionDenied(f"this token's scope ({api_token.scope}) does not reach "
+                                   f"{request.method} {request.path}: use a token with "
+                                   "the write scope")
+        request.user = person
+        if api_token.on_behalf:
+            # An admin's token for someone else: the history and the audit log name both.
+            acted_on_behalf(request, api_token)
         return person
 
 
@@ -244,6 +254,9 @@ def _mount() -> None:
     from hoshin.planfile.api import router as planfile_router
 
     api.add_router("", planfile_router)
+    from hoshin.audit.api import router as audit_router
+
+    api.add_router("", audit_router)
     from hoshin.portfolio.api import router as portfolio_router
 
     api.add_router("", portfolio_router)
