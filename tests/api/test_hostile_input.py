@@ -151,7 +151,8 @@ def test_a_nul_in_a_multipart_field_or_the_query_is_refused_too(plan, admin_api)
 
 def test_loose_conversions_are_refused(plan, admin_api):
     for payload, field in [({"value": True}, "value"), ({"value": "30"}, "value"),
-                           ({"value": 30, "confidence": 7.0}, "confidence"),
+                           ({"value": 30, "confidence": 7.5}, "confidence"),
+                           ({"value": 30, "confidence": "7"}, "confidence"),
                            ({"value": 30, "date": 1_700_000_000}, "date"),
                            ({"value": 30, "date": "2026-01-01T00:00:00"}, "date")]:
         response = admin_api.post("/key-results/KR1/checkins", payload)

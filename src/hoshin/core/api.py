@@ -44,15 +44,27 @@ def _drop_null_defaults(schema: dict, _model=None) -> None:
 
 
 # The types of request fields, from the one set of limits (core/limits.py) the forms, the
-# CLI and the plan file use too. Strict: `true` is not a number, 5.0 is not an integer, a
-# number is not a date, so nothing is guessed at.
+# CLI and the plan file use too. Strict: `true` is not a number, 1.5 or "5" not an
+# integer, a number is not a date, so nothing is guessed at.
 MEASURE_LIMIT = limits.MEASURE_LIMIT
 Measure = Annotated[float, Strict(), Field(ge=-MEASURE_LIMIT, le=MEASURE_LIMIT)]
 # A key result's weight is relative to its siblings'.
 Weight = Annotated[float, Strict(), Field(gt=0, le=limits.WEIGHT_MAX)]
-Confidence = Annotated[int, Strict(), Field(ge=limits.CONFIDENCE_MIN, le=limits.CONFIDENCE_MAX)]
+
+
+def _whole(value: Any) -> Any:
+    # JSON has one kind of number, and JSON Schema counts 5.0 as an integer: take it as 5
+    # (1.5 and `true` stay refused by the strict type).
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    return value
+
+
+# A whole number as JSON Schema means it: 5 or 5.0, never 5.5, "5" or true.
+Whole = Annotated[int, BeforeValidator(_whole), Strict()]
+Confidence = Annotated[Whole, Field(ge=limits.CONFIDENCE_MIN, le=limits.CONFIDENCE_MAX)]
 # Any other whole number: what every database's integer column holds.
-Count = Annotated[int, Strict(), Field(ge=-(2**31), le=2**31 - 1)]
+Count = Annotated[Whole, Field(ge=-(2**31), le=2**31 - 1)]
 
 
 def _day(value: Any) -> dt.date:
@@ -107,10 +119,16 @@ def bound_plain_fields(cls) -> None:
     annotations = cls.__dict__.get("__annotations__", {})
     for name, annotation in list(annotations.items()):
         plain = _plain_name(annotation)
-        # A list's own limit is on its length: its items are bounded all the same.
-        if plain in _PLAIN_TYPES and (plain.startswith(("list", "dict"))
-                                      or not _has_own_limit(cls.__dict__.get(name))):
+        if plain not in _PLAIN_TYPES:
+            continue
+        if not _has_own_limit(cls.__dict__.get(name)):
             annotations[name] = _PLAIN_TYPES[plain](name)
+        elif plain.startswith(("list", "dict")):
+            # A list's own limit is on its length: its items are bounded all the same.
+            annotations[name] = _PLAIN_TYPES[plain](name)
+        elif plain.startswith("int"):
+            # Its own bounds stand; 5.0 is still 5.
+            annotations[name] = Whole | None if plain.endswith("None") else Whole
 
 
 def _has_own_limit(default: Any) -> bool:

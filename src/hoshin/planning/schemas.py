@@ -8,13 +8,13 @@ from typing import Annotated, Literal
 from ninja import Field, Schema
 
 from hoshin.core import limits
-from hoshin.core.api import Input
+from hoshin.core.api import Count, Input, Whole
 from hoshin.okrs.models import Cycle, TradeOff
 from hoshin.planning import concordance, readiness, services
 from hoshin.planning.models import AlignmentRound, ReadinessSurvey
 
 CycleState = Literal[tuple(Cycle.State.values)]
-Likert = Annotated[int, Field(ge=1, le=5)]
+Likert = Annotated[Whole, Field(ge=1, le=5)]
 
 
 def _r(value: float | None) -> float | None:
@@ -165,7 +165,7 @@ class AlignmentRoundOut(Schema):
 
 
 class RankingIn(Input):
-    positions: dict[str, int | None] = Field(
+    positions: dict[str, Count | None] = Field(
         ..., description="Item id → position, 1 = most important. Equal positions tie; "
                          "items left out (or null) tie after the ranked ones.")
 
