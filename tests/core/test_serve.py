@@ -50,7 +50,7 @@ def test_one_worker_per_core_by_default(granian_args, monkeypatch):
     run_serve()
     assert granian_args["workers"] == 3
     assert granian_args["blocking_threads"] == serve.DEFAULT_THREADS
-    assert granian_args["served"] and granian_args["target"] == "hoshin.wsgi:application"
+    assert granian_args["served"] and granian_args["target"] == "hoshin.core.served:application"
 
 
 # serve closes the database connections before starting granian: one call per test.
@@ -154,3 +154,56 @@ def test_serve_starts_the_workers_asked_for_and_each_answers(tmp_path):
                 os.killpg(server.pid, signal.SIGKILL)
                 server.wait(timeout=15)
         log.close()
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.skipif(not Path("/proc/self/task").exists(), reason="reads /proc")
+def test_kill_9_of_the_servers_main_process_leaves_no_worker_on_the_port(tmp_path):
+    """Issue #13 item 6: granian's workers outlived a main process killed with -9 and kept
+    answering on the port; each now ends itself within a second or two."""
+    port = _free_port()
+    env = {**os.environ, "HOSHIN_DATABASE_URL": _database_url(tmp_path),
+           "HOSHIN_DATA_DIR": str(tmp_path / "data"), "HOSHIN_WORKERS": "2",
+           "HOSHIN_THREADS": "2"}
+    script = Path(sys.executable).parent / "hoshin"
+    log = open(tmp_path / "serve.log", "w+")
+    server = subprocess.Popen([str(script), "serve", "--no-migrate", "--port", str(port)],
+                              env=env, stdout=log, stderr=subprocess.STDOUT,
+                              start_new_session=True)
+    workers = []
+    try:
+        deadline = time.monotonic() + 300
+        while time.monotonic() < deadline and server.poll() is None:
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/login/", timeout=10):
+                    break
+            except OSError:
+                time.sleep(0.3)
+        workers = _children(server.pid)
+        assert len(workers) == 2, log.read()
+
+        os.kill(server.pid, signal.SIGKILL)  # the main process only, as the OOM killer does
+        server.wait(timeout=15)
+        deadline = time.monotonic() + 20
+        while time.monotonic() < deadline and any(Path(f"/proc/{w}").exists()
+                                                  and _state(w) != "Z" for w in workers):
+            time.sleep(0.2)
+
+        assert not [w for w in workers if Path(f"/proc/{w}").exists() and _state(w) != "Z"]
+        with socket.socket() as sock:  # the port is free for the server started after
+            sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+            sock.bind(("127.0.0.1", port))
+    finally:
+        for pid in [server.pid, *workers]:
+            try:
+                os.kill(pid, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
+        log.close()
+
+
+def _state(pid: int) -> str:
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except FileNotFoundError:
+        return "Z"

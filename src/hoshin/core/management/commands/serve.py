@@ -10,7 +10,9 @@ from django.db import connections
 
 from hoshin.core.management.commands._base import HoshinCommand
 
-TARGET = "hoshin.wsgi:application"
+# The project's WSGI application, with a guard that ends a worker whose server's main
+# process was killed (hoshin/core/served.py).
+TARGET = "hoshin.core.served:application"
 
 
 def cores() -> int:
@@ -88,6 +90,7 @@ class Command(HoshinCommand):
         # The workers open their own connections; one inherited across fork is shared
         # by processes that do not know about each other.
         connections.close_all()
+        os.environ["HOSHIN_SERVE_PARENT"] = str(os.getpid())
         self.stdout.write(f"Hoshin is running at {url_of(host, port)}  (Ctrl+C to stop; "
                           f"{workers} worker{'s' if workers != 1 else ''} × {threads} "
                           "threads)")
