@@ -22,7 +22,9 @@ from hoshin.notify.management.commands.worker import requeue_orphans, worker_id
 from hoshin.okrs.models import Objective
 from hoshin.planfile.tasks import import_markdown_page
 
-pytestmark = pytest.mark.django_db
+# The worker closes and reopens its database connection between tasks, as in production,
+# so these tests commit for real instead of running in one transaction.
+pytestmark = pytest.mark.django_db(transaction=True)
 
 
 def page(objectives: int) -> str:

@@ -13,7 +13,9 @@ from hoshin.org.models import Person
 from hoshin.planfile.api import MARKDOWN_LIMIT
 from tests.planfile.test_markdown_import import fixture, imported_objectives, second_root
 
-pytestmark = pytest.mark.django_db
+# The worker closes and reopens its database connection between tasks, as in production,
+# so these tests commit for real instead of running in one transaction.
+pytestmark = pytest.mark.django_db(transaction=True)
 
 
 def run_worker():
