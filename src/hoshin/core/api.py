@@ -60,11 +60,17 @@ def _whole(value: Any) -> Any:
     return value
 
 
-# A whole number as JSON Schema means it: 5 or 5.0, never 5.5, "5" or true.
-Whole = Annotated[int, BeforeValidator(_whole), Strict()]
-Confidence = Annotated[Whole, Field(ge=limits.CONFIDENCE_MIN, le=limits.CONFIDENCE_MAX)]
+def whole(*bounds) -> Any:
+    """A whole number as JSON Schema means it (5 or 5.0, never 5.5, "5" or true) within
+    these bounds. The bounds come before the conversion so the document states them as
+    minimum/maximum."""
+    return Annotated[(int, Strict(), *bounds, BeforeValidator(_whole))]
+
+
+Whole = whole()
+Confidence = whole(Ge(limits.CONFIDENCE_MIN), Le(limits.CONFIDENCE_MAX))
 # Any other whole number: what every database's integer column holds.
-Count = Annotated[Whole, Field(ge=-(2**31), le=2**31 - 1)]
+Count = whole(Ge(-(2**31)), Le(2**31 - 1))
 
 
 def _day(value: Any) -> dt.date:
@@ -127,8 +133,13 @@ def bound_plain_fields(cls) -> None:
             # A list's own limit is on its length: its items are bounded all the same.
             annotations[name] = _PLAIN_TYPES[plain](name)
         elif plain.startswith("int"):
-            # Its own bounds stand; 5.0 is still 5.
-            annotations[name] = Whole | None if plain.endswith("None") else Whole
+            # Its own bounds stand, moved onto the number itself so that an optional
+            # field's document says minimum/maximum (not pydantic's raw ge/le); 5.0 is 5.
+            info = cls.__dict__[name]
+            bounds = [m for m in info.metadata if isinstance(m, (Ge, Le, Gt, Lt))]
+            info.metadata = [m for m in info.metadata if m not in bounds]
+            bounded = whole(*bounds)
+            annotations[name] = bounded | None if plain.endswith("None") else bounded
 
 
 def _has_own_limit(default: Any) -> bool:

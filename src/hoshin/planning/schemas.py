@@ -5,16 +5,17 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated, Literal
 
+from annotated_types import Ge, Le
 from ninja import Field, Schema
 
 from hoshin.core import limits
-from hoshin.core.api import Count, Input, Whole
+from hoshin.core.api import Count, Input, whole
 from hoshin.okrs.models import Cycle, TradeOff
 from hoshin.planning import concordance, readiness, services
 from hoshin.planning.models import AlignmentRound, ReadinessSurvey
 
 CycleState = Literal[tuple(Cycle.State.values)]
-Likert = Annotated[Whole, Field(ge=1, le=5)]
+Likert = whole(Ge(1), Le(5))
 
 
 def _r(value: float | None) -> float | None:
