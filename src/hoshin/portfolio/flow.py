@@ -32,6 +32,7 @@ import datetime as dt
 import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
 
 NOT_STARTED, IN_PROGRESS, BLOCKED, DONE, CANCELLED = (
     "not_started", "in_progress", "blocked", "done", "cancelled")
@@ -53,6 +54,8 @@ class Change:
 
 @dataclass
 class Timeline:
+    """An initiative's status changes; read its figures once the changes are all in."""
+
     key: str
     changes: list[Change]  # in the order they happened (several on a day: the last wins)
 
@@ -65,18 +68,18 @@ class Timeline:
             status = change.status
         return status
 
-    @property
+    @cached_property
     def started(self) -> dt.date | None:
         return next((c.day for c in self.changes if c.status == IN_PROGRESS), None)
 
-    @property
+    @cached_property
     def finished(self) -> dt.date | None:
         """The first day done after it started (or done at all, when it never started)."""
         start = self.started
         return next((c.day for c in self.changes
                      if c.status == DONE and (start is None or c.day >= start)), None)
 
-    @property
+    @cached_property
     def left(self) -> dt.date | None:
         """The first day after it started that it was done, cancelled or archived."""
         start = self.started
@@ -90,12 +93,12 @@ class Timeline:
                 return c.day
         return None
 
-    @property
+    @cached_property
     def time_in_wip(self) -> int | None:
         start, end = self.started, self.left
         return (end - start).days if start is not None and end is not None else None
 
-    @property
+    @cached_property
     def cycle_time(self) -> int | None:
         start, end = self.started, self.finished
         return (end - start).days if start is not None and end is not None else None

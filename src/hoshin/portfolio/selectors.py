@@ -8,6 +8,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+from django.db.models import BooleanField, ExpressionWrapper, Q
 from django.utils import timezone
 
 from hoshin.core import clock
@@ -245,15 +246,19 @@ def timelines(unit: Unit | None = None) -> list[flow.Timeline]:
     initiatives = Initiative.objects.all()
     if unit is not None:
         initiatives = initiatives.filter(key_result__objective__unit=unit)
+    archived = ExpressionWrapper(Q(archived_at__isnull=False), output_field=BooleanField())
     rows = (Initiative.history.filter(id__in=initiatives.values("id"))
             .order_by("id", "history_date", "history_id")
-            .values_list("id", "key", "history_date", "status", "archived_at", "history_type"))
+            .annotate(archived=archived)
+            .values_list("id", "key", "history_date", "status", "archived", "history_type"))
+    zone = timezone.get_current_timezone()
     found: dict[int, flow.Timeline] = {}
-    for pk, key, when, status, archived_at, kind in rows:
-        t = found.setdefault(pk, flow.Timeline(key=key, changes=[]))
-        gone = kind == "-" or archived_at is not None
-        t.changes.append(flow.Change(timezone.localtime(when).date() if timezone.is_aware(when)
-                                     else when.date(), flow.GONE if gone else status))
+    for pk, key, when, status, archived, kind in rows:
+        t = found.get(pk)
+        if t is None:
+            t = found[pk] = flow.Timeline(key=key, changes=[])
+        day = when.astimezone(zone).date() if when.tzinfo is not None else when.date()
+        t.changes.append(flow.Change(day, flow.GONE if archived or kind == "-" else status))
     return list(found.values())
 
 
