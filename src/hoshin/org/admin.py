@@ -1,11 +1,11 @@
-import secrets
-
+from django import forms
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin
 from django.contrib.auth.forms import UserChangeForm
 from django.core.exceptions import ValidationError
 from simple_history.admin import SimpleHistoryAdmin
 
+from hoshin.core import clock
 from hoshin.core.errors import DomainError
 from hoshin.org import services
 from hoshin.org.models import ApiToken, Membership, Organization, Person, Unit
@@ -63,20 +63,51 @@ class UnitAdmin(SimpleHistoryAdmin):
     autocomplete_fields = ("parent", "lead")
 
 
+class ApiTokenForm(forms.ModelForm):
+    scope = forms.ChoiceField(choices=ApiToken.Scope.choices, required=False,
+                              initial=ApiToken.Scope.WRITE)
+
+    class Meta:
+        model = ApiToken
+        fields = ("person", "name", "scope", "expires_at", "revoked_at")
+
+    def clean_scope(self):
+        return self.cleaned_data.get("scope") or ApiToken.Scope.WRITE
+
+    def clean_expires_at(self):
+        value = self.cleaned_data.get("expires_at")
+        if value is not None and not self.instance.pk and value <= clock.now():
+            raise ValidationError("must be in the future")
+        return value
+
+
 @admin.register(ApiToken)
 class ApiTokenAdmin(admin.ModelAdmin):
-    """Tokens are created here or with `hoshin token`; the secret is shown only once."""
+    """Tokens are created here or with `hoshin token`; the secret is shown only once. Both
+    go through the services, so the admin who makes or revokes one is recorded (and named
+    in what is done with a token made for someone else)."""
 
-    list_display = ("prefix", "person", "name", "created_at", "last_used_at", "revoked_at")
-    list_filter = ("revoked_at",)
+    form = ApiTokenForm
+    list_display = ("prefix", "person", "name", "scope", "created_by", "created_at",
+                    "expires_at", "last_used_at", "revoked_at")
+    list_filter = ("scope", "revoked_at")
     search_fields = ("person__email", "name", "prefix")
     autocomplete_fields = ("person",)
-    fields = ("person", "name", "revoked_at")
+    fields = ("person", "name", "scope", "expires_at", "revoked_at")
 
     def save_model(self, request, obj, form, change):
-        if not change:
-            raw = "hsn_" + secrets.token_urlsafe(32)
-            obj.prefix, obj.digest = raw[:10], ApiToken.digest_of(raw)
-            messages.warning(request, f"New API token for {obj.person.email} (copy it now, it "
-                                      f"will not be shown again): {raw}")
-        super().save_model(request, obj, form, change)
+        if change:
+            stored = ApiToken.objects.get(pk=obj.pk)
+            if obj.revoked_at and stored.revoked_at is None:
+                services.revoke_token(request.user, stored)
+                return
+            super().save_model(request, obj, form, change)
+            return
+        raw = services.create_token(request.user, obj.person, obj.name, scope=obj.scope,
+                                    expires_at=obj.expires_at)
+        created = ApiToken.objects.get(digest=ApiToken.digest_of(raw))
+        obj.pk = created.pk
+        obj.__dict__.update({k: v for k, v in created.__dict__.items() if k != "_state"})
+        obj._state.adding = False
+        messages.warning(request, f"New API token for {obj.person.email} (copy it now, it "
+                                  f"will not be shown again): {raw}")
