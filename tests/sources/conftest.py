@@ -48,6 +48,12 @@ class Peer:
                     return self._send(401, "application/json", b'{"error": "unauthorized"}')
                 if self.path.startswith("/keyed") and self.headers.get("X-Api-Key") != API_KEY:
                     return self._send(403, "application/json", b'{"error": "forbidden"}')
+                if self.path.startswith("/moved"):
+                    self.send_response(302)
+                    self.send_header("Location", self.path.split("?to=", 1)[1])
+                    self.send_header("Content-Length", "0")
+                    self.end_headers()
+                    return None
                 if self.path.startswith("/broken"):
                     return self._send(500, "text/html", b"<h1>Internal error</h1>")
                 found = peer.documents.get(self.path.split("?")[0])

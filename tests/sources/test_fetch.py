@@ -146,6 +146,15 @@ def test_an_http_source_sends_its_token_and_headers(peer):
     assert failure(fetch.read_http, f"{peer.url}/keyed", "$.data.total").kind == "auth"
 
 
+def test_redirects_are_followed_on_the_same_host_only(peer):
+    assert fetch.read_http(f"{peer.url}/moved?to=/secure", "$.data.total", token=TOKEN) == 27.5
+    other = f"http://localhost:{peer.server.server_port}/secure"
+    found = failure(fetch.read_http, f"{peer.url}/moved?to={other}", "$.data.total",
+                    token=TOKEN)
+    assert "redirected to another host (localhost)" in found.message
+    assert sum(path == "/secure" for path, _ in peer.requests) == 1
+
+
 def test_http_failures_are_told_apart(peer):
     broken = failure(fetch.read_http, f"{peer.url}/broken", "$.x")
     assert broken.kind == "http" and broken.message == "the server answered HTTP 500"

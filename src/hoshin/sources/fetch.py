@@ -175,6 +175,21 @@ def _without_secret(text: str, url: str) -> str:
 # HTTP -----------------------------------------------------------------------------------
 
 
+class _SameHostRedirects(urllib.request.HTTPRedirectHandler):
+    """Follow a redirect only on the same scheme, host and port: the token and headers
+    would otherwise go to whoever the first server names."""
+
+    def redirect_request(self, req, fp, code, msg, headers, newurl):
+        old, new = urllib.parse.urlsplit(req.full_url), urllib.parse.urlsplit(newurl)
+        if (old.scheme, old.hostname, old.port) != (new.scheme, new.hostname, new.port):
+            raise SourceFailure("http", f"the server redirected to another host "
+                                        f"({new.hostname}); give the final address")
+        return super().redirect_request(req, fp, code, msg, headers, newurl)
+
+
+_OPENER = urllib.request.build_opener(_SameHostRedirects)
+
+
 def _get(url: str, headers: dict[str, str], timeout: float) -> bytes:
     parts = urllib.parse.urlsplit(url)
     if parts.scheme not in ("http", "https") or not parts.hostname:
@@ -183,7 +198,7 @@ def _get(url: str, headers: dict[str, str], timeout: float) -> bytes:
                                                    "User-Agent": "Hoshin-sources/1",
                                                    **headers})
     try:
-        with urllib.request.urlopen(request, timeout=timeout) as answer:  # noqa: S310
+        with _OPENER.open(request, timeout=timeout) as answer:  # noqa: S310
             body = answer.read(MAX_BYTES + 1)
     except urllib.error.HTTPError as exc:
         if exc.code in (401, 403):
