@@ -53,8 +53,9 @@ def plan(db):
 
 
 def without_tokens(html: str) -> str:
-    """A page without its CSRF tokens, which change with every response."""
-    return re.sub(r'(csrfmiddlewaretoken" value="|X-CSRFToken": ")[^"]+', r"\1", html)
+    """A page without its CSRF tokens and Content Security Policy nonces, which change
+    with every response."""
+    return re.sub(r'(csrfmiddlewaretoken" value="|X-CSRFToken": "|nonce=")[^"]+', r"\1", html)
 
 
 def live_and_stored(read):

@@ -16,6 +16,12 @@ pytestmark = pytest.mark.django_db
 START = dt.datetime(2026, 10, 5, 9, 0, tzinfo=dt.UTC)
 
 
+@pytest.fixture(autouse=True)
+def _timeouts_on(settings):
+    # Off for the rest of the suite (tests/conftest.py), whose tests move the clock ahead.
+    settings.SESSION_TIMEOUT_CHECKS = True
+
+
 def _log_in(client):
     response = client.post(reverse("login"), {"username": "member@acme.test",
                                               "password": PASSWORD})

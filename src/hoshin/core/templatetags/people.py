@@ -17,9 +17,9 @@ from django.utils.html import format_html
 
 register = template.Library()
 
-# One colour per person (white initials on each: contrast 4.5:1 or more), as a class of
-# web/bars.css (.hue-0 … .hue-7, with the circle's look), which every page links: a style=
-# attribute would be refused by the Content Security Policy.
+# One colour per person (white initials on each: contrast 4.5:1 or more), chosen by the
+# data-hue attribute (0 … 7) in web/bars.css, with the circle's look, which every page
+# links: a style= attribute would be refused by the Content Security Policy.
 HUE_COUNT = 8
 
 
@@ -36,8 +36,8 @@ def initials(name: str) -> str:
 
 
 def hue(name: str) -> str:
-    """The same colour for the same person on every page: the class that gives it."""
-    return f"hue-{zlib.crc32(name.encode()) % HUE_COUNT}"
+    """The same colour for the same person on every page: its data-hue number."""
+    return str(zlib.crc32(name.encode()) % HUE_COUNT)
 
 
 @register.simple_tag
@@ -53,7 +53,7 @@ def person(who, url: str | None = None, empty: str = "nobody", link: bool = True
     name = str(getattr(who, "name", None) or who)
     if url is None and link and hasattr(who, "get_absolute_url"):
         url = who.get_absolute_url()
-    avatar = format_html('<span class="person-avatar {}" aria-hidden="true">{}</span>',
+    avatar = format_html('<span class="person-avatar" data-hue="{}" aria-hidden="true">{}</span>',
                          hue(name), initials(name))
     if url and link:
         return format_html('<a class="person" href="{}">{} '
