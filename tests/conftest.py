@@ -42,6 +42,9 @@ if DJANGO:
     # A check-in's flags are judged in its transaction, so a test sees them at once; the
     # queued path (the server's default) has its own tests (tests/flags/test_checkin_queue.py).
     settings.FLAGS_JUDGED_IN_CHECKIN = True
+    # Tests log in, then move the clock weeks or months ahead: that would end the session
+    # (8 h idle, 14 days). The timeouts' own tests turn this on (tests/web/test_sessions.py).
+    settings.SESSION_TIMEOUT_CHECKS = False
 
 
 def pytest_report_header(config):
