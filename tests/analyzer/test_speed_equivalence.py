@@ -6,8 +6,9 @@
 * It picks that part from a per-process index of the quarter (`collect.QuarterIndex`):
   the word index finds exactly the titles the rules' test keeps (hypothesis over random
   titles), the index gives the plan the database search gives, and it follows changes.
-* The whole-plan run memoises text verdicts per title within a run; here the same plan is
-  analysed with the memo unable to keep anything, and the findings must be equal.
+* The whole-plan run memoises text verdicts per title within a run, and the text module
+  keeps the shipped model's verdicts per process; here the same plan is analysed with
+  neither able to keep anything, and the findings must be equal.
 
 The plans are generated (`synthetic_plan`: titles from templates, so many items share
 words, owners, parents) and the demo's. Timings are bench/analyzer_speed.py's business,
@@ -141,6 +142,13 @@ def test_memoised_text_verdicts_change_no_finding_of_the_whole_plan(kind, monkey
         self.memo = _Forgetful()
 
     monkeypatch.setattr(rules.Context, "__init__", forgetful)
+    # Nor the verdicts the text module keeps per process: each is worked out afresh.
+    from hoshin.analyzer import semantic, text
+
+    monkeypatch.setattr(text, "kr_verdicts", text._kr_verdicts)
+    monkeypatch.setattr(text, "objective_verdicts", text._objective_verdicts)
+    monkeypatch.setattr(text, "copies_parent", lambda child, parent: (
+        text._copies_parent.__wrapped__(child, parent, semantic.enabled())))
     assert _found(rules.analyze(plan, limits)) == memoised
     assert memoised
 
