@@ -169,8 +169,13 @@ def test_the_flow_api_and_page(initiatives, api):
     assert data["cycle_time_days"]["mean"] == {"value": None, "n": 0}
     assert viewer.get("/portfolio/flow", cycle="1999-Q1").status_code == 404
     assert viewer.get("/portfolio/flow", unit="nope").status_code == 404
-    page = _web(p.viewer).get(f"/portfolio/flow/?cycle={p.quarter.key}")
+    web = _web(p.viewer)
+    page = web.get(f"/portfolio/flow/?cycle={p.quarter.key}")
     text = page.content.decode()
     assert page.status_code == 200 and "Cumulative flow" in text and "<svg" in text
-    assert "n = 0" in text and "Work in progress now, by unit" in text
+    assert "n = 0" in text and "Work in progress now, by unit" not in text  # no limit yet
+    services.set_wip_limit(None, "sales", 1)
+    text = web.get("/portfolio/flow/").content.decode()
+    assert "Work in progress now, by unit" in text and ">Sales</a>" in text
+    assert ">Operations</a>" not in text  # its work has no limit to be held against
     assert selectors.load_of(p.lead.led_units.get(key="sales")).in_progress == 1

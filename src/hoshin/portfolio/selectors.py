@@ -217,9 +217,11 @@ def loads(*, units: Iterable[Unit] | None = None, cycle_ids: Iterable[int] | Non
           limited_only: bool = False) -> list[Load]:
     """Each unit's work in progress with its limit: the given units, else every unit with a
     limit or with work in progress. Two queries."""
-    limits = {w.unit_id: w.limit for w in WipLimit.objects.all()}
+    limits = dict(WipLimit.objects.values_list("unit_id", "limit"))
     unit_list = list(units) if units is not None else None
     ids = [u.pk for u in unit_list] if unit_list is not None else None
+    if limited_only and ids is None:
+        ids = list(limits)  # only the work of units with a limit needs reading
     by_unit: dict[int, list[Initiative]] = defaultdict(list)
     for i in work_in_progress(unit_ids=ids, cycle_ids=cycle_ids):
         by_unit[i.key_result.objective.unit_id].append(i)

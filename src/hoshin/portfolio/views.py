@@ -88,7 +88,9 @@ def flow_page(request):
     report = selectors.flow_of(unit, cycle, today) if cycle else None
     measured = report.flow if report else None
     load = selectors.load_of(unit) if unit else None
-    loads = [] if unit else selectors.loads()
+    # A large organisation has hundreds of units with work in progress: the page lists
+    # those with a limit (the over-limit first); the API and CLI give every unit.
+    loads = [] if unit else selectors.loads(limited_only=True)
     return render(request, "portfolio/flow.html", {
         "nav": "portfolio", "unit": unit, "cycle": cycle, "cycles": cycles, "report": report,
         "flow": measured, "load": load, "loads": loads,
