@@ -337,3 +337,15 @@ def test_an_unexpected_error_in_a_reader_is_a_failure_and_the_others_still_sync(
     assert outcomes["KR1"].error == "unexpected error (ZeroDivisionError); see the server log"
     assert outcomes["KR3"].result == "recorded"
     assert Source.objects.get(key_result__key="KR1").error_kind == "error"
+
+
+def test_a_source_claimed_by_another_run_is_not_read_twice(fed, peer):
+    now = clock.now()
+    first = list(services.due_sources(now))
+    # Another run claims it between this run's listing and its reading.
+    Source.objects.update(next_at=now + dt.timedelta(minutes=15))
+    from unittest import mock
+
+    with mock.patch.object(services, "due_sources", return_value=first):
+        assert services.sync_due(now) == []
+    assert not CheckIn.objects.exists() and len(peer.requests) == 0

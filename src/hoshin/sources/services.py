@@ -409,6 +409,18 @@ def due_sources(now: dt.datetime | None = None):
     return live_sources().filter(next_at__lte=now or clock.now()).order_by("next_at", "pk")
 
 
+# A claimed source is not due again for this long, unless its reading records sooner.
+CLAIM = dt.timedelta(minutes=15)
+
+
 def sync_due(now: dt.datetime | None = None) -> list[Outcome]:
-    """Sync every due source (the periodic job); one failing source never stops the rest."""
-    return [sync_source(None, source) for source in list(due_sources(now))]
+    """Sync every due source (the periodic job); one failing source never stops the rest.
+    Each source is claimed first (its next time moved on, if no one else moved it), so two
+    runs at once (a slow minute overlapping the next) never read the same source twice."""
+    outcomes = []
+    for source in list(due_sources(now)):
+        claimed = Source.objects.filter(pk=source.pk, next_at=source.next_at).update(
+            next_at=clock.now() + CLAIM)
+        if claimed:
+            outcomes.append(sync_source(None, source))
+    return outcomes
