@@ -16,7 +16,8 @@ from tests.factories import build_plan
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 
-def test_sync_now_records_in_place_and_shows_a_failure(login, live_server, page, peer):
+def test_sync_now_records_in_place_and_shows_a_failure(
+        login, live_server, page, peer):  # noqa: F811  (page: the imported fixture)
     plan = build_plan()
     services.add_source(None, "KR1", kind="http", url=f"{peer.url}/kpi.json",
                         json_path="$.data.total")

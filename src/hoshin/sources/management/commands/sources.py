@@ -22,9 +22,10 @@ from hoshin.sources.models import Source
 
 class Command(HoshinCommand):
     help = ("Key results fed by data: `sources add KR --http URL --json-path PATH "
-            "[--header K:V] [--token T]`, `--sql QUERY --database-url URL`, or `--csv "
-            "FILE_OR_URL --column C [--row R]`, or `--children sum|average`; `sources sync [KR]` reads now (all sources "
-            "when no KR is given); `sources list [--format json]`; `sources remove KR`.")
+            "[--header K:V] [--token T]`, `--sql QUERY --database-url URL`, `--csv "
+            "FILE_OR_URL --column C [--row R]`, or `--children sum|average`; "
+            "`sources sync [KR]` reads now (all sources when no KR is given); "
+            "`sources list [--format json]`; `sources remove KR`.")
 
     def add_arguments(self, parser):
         verbs = parser.add_subparsers(dest="verb", metavar="{add,sync,list,remove}",
