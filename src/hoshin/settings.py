@@ -117,6 +117,8 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "hoshin.web.throttle.RetryAfterMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    # Every request's database work stops at its time limit (hoshin.core.timelimit).
+    "hoshin.core.timelimit.RequestTimeLimit",
     # Last before the views: a retried API POST with the same Idempotency-Key is answered
     # from the first one's stored response (hoshin.core.idempotency).
     "hoshin.core.idempotency.IdempotencyMiddleware",
