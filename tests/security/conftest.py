@@ -95,9 +95,13 @@ def _build_world() -> World:
     commercial = Unit.objects.get(key="commercial")
     thread = threads.propose(None, element=kr.objective, unit=sales, proposer_unit=commercial.key,
                              proposer=commercial.lead)
+    from hoshin.reviews.models import CalendarFeed
+
+    feed, _ = CalendarFeed.objects.get_or_create(person=kr.owner)
     world.ids = {
         "kr": kr.key, "objective": kr.objective.key,
-        "kr_out": manufacturing_kr.key, "objective_out": manufacturing_kr.objective.key, "unit": "sales", "quarter": quarter.key,
+        "kr_out": manufacturing_kr.key, "objective_out": manufacturing_kr.objective.key,
+        "unit": "sales", "quarter": quarter.key,
         "year": 2026, "year_cycle": "2026", "draft": draft.key,
         "review": review.pk, "item": item.pk, "action": action.pk,
         "dependency": dependency.key, "countermeasure": countermeasure.pk,
@@ -113,7 +117,8 @@ def _build_world() -> World:
         # Someone who is none of the personas: Commercial's lead.
         "outsider": Unit.objects.get(key="commercial").lead.email,
         "spare_token": spare[:10],
-        "calendar": "",
+        "calendar": feed.token, "member_pk": world.people["member"].pk,
+        "sales_dependency": dependency.key,
     }
     return world
 
