@@ -159,6 +159,9 @@ def test_loose_conversions_are_refused(plan, admin_api):
         assert response.status_code == 422, (payload, response.content)
         assert field in [e["field"] for e in response.json()["errors"]]
     assert not CheckIn.objects.exists()
+    # In a query too: ?today=0 is not 1 January 1970.
+    refused = admin_api.get("/catchball/inbox", today="0")
+    assert refused.status_code == 422 and refused.json()["errors"][0]["field"] == "today"
 
 
 # Size and depth --------------------------------------------------------------------------

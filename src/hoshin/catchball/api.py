@@ -25,11 +25,12 @@ from hoshin.catchball.schemas import (
     thread_dicts,
 )
 from hoshin.core import clock
-from hoshin.core.api import ERRORS, Listing, Pagination
+from hoshin.core.api import ERRORS, Day, Listing, Pagination
 from hoshin.org import permissions
 
 router = Router(tags=["catchball"])
 
+# A date written YYYY-MM-DD (a Unix time such as ?today=0 is refused, not read as 1970).
 TODAY = Query(None, description="The day to judge deadlines by (default: today).")
 
 
@@ -46,7 +47,7 @@ def _one(request, thread, today=None) -> dict:
             summary="List catchball threads")
 @paginate(Pagination)
 def list_threads(request, state: State = Query(None), unit: str = Query(None),
-                 element: str = Query(None), today: dt.date = TODAY):
+                 element: str = Query(None), today: Day = TODAY):
     rows = (Catchball.objects.select_related("unit", "proposer", "proposer_unit", "delegate",
                                              *ELEMENT_FIELDS).order_by("-id"))
     if state:
@@ -69,7 +70,7 @@ def propose(request, payload: ProposeIn):
 
 @router.get("/catchball/inbox", response={200: InboxOut, **ERRORS},
             summary="What awaits my answer, then my threads waiting on others")
-def inbox(request, today: dt.date = TODAY):
+def inbox(request, today: Day = TODAY):
     day = _today(today)
     return {"awaiting": thread_dicts(services.awaiting_answer(request.auth, day),
                                      request.auth, day),
@@ -79,7 +80,7 @@ def inbox(request, today: dt.date = TODAY):
 
 @router.get("/catchball/overview", response={200: list[OverviewUnitOut], **ERRORS},
             summary="Open threads per unit, overdue first (strategy office)")
-def overview(request, today: dt.date = TODAY):
+def overview(request, today: Day = TODAY):
     permissions.require(permissions.can_edit_strategy(request.auth), "see the catchball overview")
     day = _today(today)
     return [{"unit": row["unit"].key, "name": row["unit"].name, "open": len(row["threads"]),
@@ -90,7 +91,7 @@ def overview(request, today: dt.date = TODAY):
 
 @router.get("/catchball/{id}", response={200: ThreadOut, **ERRORS},
             summary="A thread with every round")
-def get_thread(request, id: int, today: dt.date = TODAY):
+def get_thread(request, id: int, today: Day = TODAY):
     return _one(request, services.get_thread(id), today)
 
 
