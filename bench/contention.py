@@ -152,9 +152,14 @@ async def submit_page(session, setup: dict, markdown: str, action: str) -> str:
 async def wait_for_job(session, setup: dict, path: str, max_seconds: float) -> dict:
     cookies = {"sessionid": setup["admin_session"]}
     started = time.perf_counter()
+    import aiohttp
+
     while time.perf_counter() - started < max_seconds:
-        async with session.get(path, cookies=cookies) as response:
-            html = await response.text()
+        try:
+            async with session.get(path, cookies=cookies) as response:
+                html = await response.text()
+        except (aiohttp.ClientError, asyncio.TimeoutError):
+            continue  # the server is busy: ask again
         if "hx-trigger" not in html:
             said = re.search(r"<h2>(.*?)</h2>", html, re.S)
             return {"done": True, "seconds": round(time.perf_counter() - started, 1),
