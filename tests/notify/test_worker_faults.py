@@ -86,7 +86,7 @@ def test_kill_9_of_the_worker_mid_import_then_a_restart_imports_the_page_once(tm
     from tests.factories import build_plan
 
     plan = build_plan()
-    objectives = 60  # long enough to be caught mid-way (several seconds of work)
+    objectives = 400  # long enough to be caught mid-way (seconds of work even when idle)
     job = import_markdown_page.enqueue(plan.admin.pk, page(objectives),
                                        {"cycle": plan.quarter.key}, False)
     url = _database_url(tmp_path)
@@ -108,7 +108,7 @@ def test_kill_9_of_the_worker_mid_import_then_a_restart_imports_the_page_once(tm
         while time.monotonic() < deadline and _status(seen, job.id) != "RUNNING":
             time.sleep(0.05)
         assert _status(seen, job.id) == "RUNNING", log.read()
-        time.sleep(1.0)  # into the import's transaction
+        time.sleep(0.5)  # into the import's transaction
         os.killpg(worker.pid, signal.SIGKILL)
         worker.wait(timeout=30)
         # Nothing half-written: the import's transaction died with the worker.
