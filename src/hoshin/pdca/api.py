@@ -46,14 +46,15 @@ class CountermeasureIn(Input):
 
 
 class CountermeasurePatch(Input):
-    problem: str | None = Field(None, max_length=5000)
+    # Text columns hold "" for nothing: null is refused (422), not stored (it was a 500).
+    problem: str = Field(None, max_length=5000)
     whys: list[str] | None = Field(None, max_length=5)
-    root_cause: str | None = Field(None, max_length=5000)
-    countermeasure: str | None = Field(None, max_length=5000)
+    root_cause: str = Field(None, max_length=5000)
+    countermeasure: str = Field(None, max_length=5000)
     owner: str | None = Field(None, max_length=254)
     due: dt.date | None = None
     check_on: dt.date | None = None
-    result: str | None = Field(None, max_length=5000)
+    result: str = Field(None, max_length=5000)
     status: str | None = Field(None, description="open, in_progress, checked, closed, abandoned")
 
 
