@@ -14,6 +14,7 @@ from schemathesis.specs.openapi.checks import (
 
 from hoshin.okrs import services as okrs
 from hoshin.org import services as org
+from hoshin.sources import services as sources
 from hoshin.strategy import services as strategy
 from hoshin.strategy.models import Metric
 from hoshin.wsgi import application
@@ -94,6 +95,7 @@ REAL = {
     "/api/v1/reviews/{id}": {"id": "{review}"},
     "/api/v1/closing/{cycle}": {"cycle": "{quarter}"},
     "/api/v1/annual-reviews/{year}": {"year": "{year}"},
+    "/api/v1/sources/{key_result}": {"key_result": "KR1"},
 }
 
 
@@ -136,6 +138,8 @@ def test_every_read_with_real_ids_conforms(plan, token):
                             description="Install slots")
     strategy.record_metric_actual(None, strategy.get(Metric, "M1"), period="2026-01", plan=1,
                                   actual=2)
+    sources.add_source(None, "KR1", kind="http", url="https://numbers.test/kr1",
+                       json_path="$.value", token="secret")
 
     real = {"quarter": plan.quarter.key, **planning_and_execution(plan)}
 

@@ -82,8 +82,10 @@ def page_addresses() -> dict[str, tuple[str, str]]:
     }
 
 
-# Each request gets a fresh CSRF token; nothing else on a page may differ.
-_CSRF = re.compile(r'(csrfmiddlewaretoken" value=|"X-CSRFToken": ?|csrf-token" content=)"[^"]*"')
+# Each request gets a fresh CSRF token and Content Security Policy nonce; nothing else on
+# a page may differ.
+_CSRF = re.compile(r'(csrfmiddlewaretoken" value=|"X-CSRFToken": ?|csrf-token" content=|'
+                   r'nonce=)"[^"]*"')
 
 
 def render_pages() -> dict[str, str]:

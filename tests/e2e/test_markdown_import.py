@@ -4,6 +4,7 @@ import it; on a phone and with the keyboard."""
 from pathlib import Path
 
 import pytest
+from django.core.management import call_command
 
 from hoshin.okrs.models import Objective
 from hoshin.org import services as org
@@ -12,6 +13,13 @@ from tests.factories import build_plan
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 FIXTURES = Path(__file__).parents[1] / "planfile" / "fixtures" / "markdown"
+
+
+def worker_runs(page):
+    """The preview or import waits for `hoshin worker`: once the page shows its job
+    waiting, run the queued work, as the worker would, and let the page's polling show it."""
+    page.get_by_text("Waiting for the worker").wait_for()
+    call_command("worker", "--batch", verbosity=0)
 
 
 def test_office_uploads_previews_and_imports_a_page(login, live_server, page, screenshot):
@@ -23,8 +31,9 @@ def test_office_uploads_previews_and_imports_a_page(login, live_server, page, sc
     page.get_by_label("Default unit").select_option("acme")
     page.get_by_label("Default key-result owner").fill("lead@acme.test")
     page.get_by_role("button", name="Preview").click()
+    worker_runs(page)
     page.get_by_role("heading", name="Preview: what an import into").wait_for()
-    report = page.locator("#report")
+    report = page.locator("#md-job")
     assert "29 objectives, 73 key results" in report.inner_text()
     assert "placeholder \"$N\" where a number should be" in report.inner_text()
     # The uploaded page is now in the text box, so Import sends what was previewed.
@@ -33,6 +42,7 @@ def test_office_uploads_previews_and_imports_a_page(login, live_server, page, sc
     screenshot("markdown-import-preview")
 
     page.get_by_role("button", name="Import").click()
+    worker_runs(page)
     page.get_by_role("heading", name="Imported into").wait_for()
     assert Objective.objects.filter(cycle=plan.quarter).count() == 2 + 29
     page.get_by_role("link", name="Resolve issues for major customers").click()
@@ -52,8 +62,9 @@ def test_errors_on_a_phone_with_the_keyboard(login, live_server, page, screensho
     # No unit to go to: the objective has none, the page says so and stores nothing.
     page.get_by_role("button", name="Import").focus()
     page.keyboard.press("Enter")
+    worker_runs(page)
     page.get_by_role("heading", name="Nothing was imported: 1 error").wait_for()
-    assert "has no unit" in page.locator("#report").inner_text()
+    assert "has no unit" in page.locator("#md-job").inner_text()
     width = page.evaluate("document.documentElement.scrollWidth")
     assert width <= 390
     screenshot("markdown-import-phone-error")

@@ -28,7 +28,7 @@ def test_admin_logs_in_and_sees_the_plan(live_server, page, screenshot):
     page.fill("#id_username", "admin@acme.test")
     page.fill("#id_password", PASSWORD)
     page.click("input[type=submit]")
-    page.get_by_role("link", name="Key results").click()
+    page.get_by_role("link", name="Key results", exact=True).click()
     page.wait_for_url("**/okrs/keyresult/")
     screenshot("admin-key-results")
     assert "KR1" in page.content() and "Installer-sold units" in page.content()
