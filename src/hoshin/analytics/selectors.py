@@ -16,6 +16,7 @@ from hoshin.engine.progress import clamp
 from hoshin.okrs.chart_layout import forecast_values
 from hoshin.okrs.models import CheckIn, Cycle, KeyResult
 from hoshin.org.models import Person, Unit
+from hoshin.org.selectors import subtree_ids
 
 # Grades are tenths; a little below the line, so a stored 0.7 is never read as 0.6999….
 _EPSILON = 5e-5
@@ -29,6 +30,16 @@ class Scope:
     unit: Unit | None = None
     cycle: Cycle | None = None
     person: Person | None = None
+
+    def applied(self, key_results: QuerySet) -> QuerySet:
+        """`key_results` narrowed to the scope."""
+        if self.unit is not None:
+            key_results = key_results.filter(objective__unit_id__in=subtree_ids(self.unit))
+        if self.cycle is not None:
+            key_results = key_results.filter(objective__cycle=self.cycle)
+        if self.person is not None:
+            key_results = key_results.filter(owner=self.person)
+        return key_results
 
     def words(self) -> str:
         parts = [self.unit.name if self.unit else "the whole organisation"]
@@ -48,26 +59,9 @@ def reached(prefix: str = "") -> Q:
                    f"{prefix}grade__grade__gte": REACHED_AT[ASPIRATIONAL] - _EPSILON}))
 
 
-def _subtree(unit: Unit) -> list[int]:
-    children: dict[int | None, list[int]] = {}
-    for uid, parent in Unit.objects.values_list("id", "parent_id"):
-        children.setdefault(parent, []).append(uid)
-    ids, stack = [], [unit.pk]
-    while stack:
-        uid = stack.pop()
-        ids.append(uid)
-        stack.extend(children.get(uid, ()))
-    return ids
-
-
 def graded_key_results(scope: Scope) -> QuerySet:
     query = KeyResult.objects.filter(grade__isnull=False, archived_at__isnull=True)
-    if scope.unit is not None:
-        query = query.filter(objective__unit_id__in=_subtree(scope.unit))
-    if scope.cycle is not None:
-        query = query.filter(objective__cycle=scope.cycle)
-    if scope.person is not None:
-        query = query.filter(owner=scope.person)
+    query = scope.applied(query)
     return query
 
 
@@ -137,12 +131,7 @@ def forecasts(scope: Scope) -> list[KeyResultForecast]:
                                       kind__in=(KeyResult.Kind.INCREASE, KeyResult.Kind.DECREASE),
                                       baseline__isnull=False, target__isnull=False)
              .select_related("objective__cycle", "objective__unit", "owner"))
-    if scope.unit is not None:
-        query = query.filter(objective__unit_id__in=_subtree(scope.unit))
-    if scope.cycle is not None:
-        query = query.filter(objective__cycle=scope.cycle)
-    if scope.person is not None:
-        query = query.filter(owner=scope.person)
+    query = scope.applied(query)
     krs = {kr.pk: kr for kr in query}
     readings: dict[int, list] = {pk: [] for pk in krs}
     for kr_id, day, value in (CheckIn.objects.filter(key_result_id__in=list(krs),

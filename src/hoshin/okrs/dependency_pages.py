@@ -17,16 +17,13 @@ from hoshin.okrs import dependency_graph as graph
 from hoshin.okrs import services
 from hoshin.okrs.dependencies import RELATED, consumer_of, edges, in_cycle, shown_state
 from hoshin.okrs.models import Cycle, Dependency
+from hoshin.okrs.selectors import quarter_or_current
 from hoshin.org import permissions
 from hoshin.org.models import Unit
 
+
 def _cycle(request) -> Cycle | None:
-    key = request.GET.get("cycle")
-    quarters = Cycle.objects.filter(kind=Cycle.Kind.QUARTER, archived_at__isnull=True)
-    if key:
-        return quarters.filter(key=key).first()
-    return (quarters.filter(state=Cycle.State.ACTIVE).order_by("-start").first()
-            or quarters.order_by("-start").first())
+    return quarter_or_current(request.GET.get("cycle"))
 
 
 @login_required

@@ -18,6 +18,7 @@ from hoshin.okrs.models import CheckIn, Cycle, KeyResult, MilestoneStep, Objecti
 from hoshin.okrs.models import Phase as PhaseRow
 from hoshin.okrs.rules import fiscal_year_of
 from hoshin.org.models import Organization, Unit
+from hoshin.org.selectors import subtree_ids
 from hoshin.strategy.models import (
     STRENGTH_WEIGHT,
     AnnualObjective,
@@ -302,7 +303,7 @@ def _tree(cycle: Cycle, today: dt.date | None, unit: Unit | None,
 
     objectives_qs = Objective.objects.filter(cycle=cycle, archived_at__isnull=True)
     if unit is not None:
-        objectives_qs = objectives_qs.filter(unit_id__in=_subtree_ids(unit))
+        objectives_qs = objectives_qs.filter(unit_id__in=subtree_ids(unit))
     krs_qs = KeyResult.objects.filter(objective__in=objectives_qs.values("id"),
                                       archived_at__isnull=True)
 
@@ -497,15 +498,3 @@ def _prune(node: Node) -> bool:
         return True
     node.children = [c for c in node.children if _prune(c)]
     return bool(node.children) or node.type == "vision"
-
-
-def _subtree_ids(unit: Unit) -> list[int]:
-    children: dict[int, list[int]] = defaultdict(list)
-    for uid, parent_id in Unit.objects.values_list("id", "parent_id"):
-        children[parent_id].append(uid)
-    ids, stack = [], [unit.pk]
-    while stack:
-        uid = stack.pop()
-        ids.append(uid)
-        stack.extend(children.get(uid, ()))
-    return ids

@@ -31,6 +31,16 @@ def active_quarters() -> QuerySet:
                                 archived_at__isnull=True).order_by("start")
 
 
+def quarter_or_current(key: str | None) -> Cycle | None:
+    """The quarter `key` names; without one, the running quarter (the latest, should
+    several run), else the latest quarter."""
+    found = Cycle.objects.filter(kind=Cycle.Kind.QUARTER, archived_at__isnull=True)
+    if key:
+        return found.filter(key=key).first()
+    return (found.filter(state=Cycle.State.ACTIVE).order_by("-start").first()
+            or found.order_by("-start").first())
+
+
 def my_key_results(user) -> QuerySet:
     """The key results a person owns in the running quarter(s)."""
     return KeyResult.objects.filter(owner=user, objective__cycle__in=active_quarters(),

@@ -13,11 +13,12 @@ from django.utils import timezone
 
 from hoshin.core import clock
 from hoshin.core.errors import NotFound
-from hoshin.okrs.models import Cycle, Initiative, Objective, Theme
+from hoshin.okrs.models import Cycle, Initiative
+from hoshin.okrs.selectors import chains
 from hoshin.org.models import Unit
+from hoshin.org.selectors import subtree_ids
 from hoshin.portfolio import flow, wsjf
 from hoshin.portfolio.models import InitiativeScore, WipLimit
-from hoshin.strategy.models import AnnualObjective, PriorityCorrelation
 
 # Initiatives still to be done or being done; finished and cancelled work has no cost of
 # delay left to weigh.
@@ -61,19 +62,6 @@ class Portfolio:
     unscored: list[Initiative]
 
 
-def subtree_ids(unit: Unit) -> set[int]:
-    children: dict[int | None, list[int]] = defaultdict(list)
-    for uid, parent_id in Unit.objects.values_list("id", "parent_id"):
-        children[parent_id].append(uid)
-    ids, stack = set(), [unit.pk]
-    while stack:
-        uid = stack.pop()
-        if uid not in ids:
-            ids.add(uid)
-            stack.extend(children.get(uid, ()))
-    return ids
-
-
 def open_initiatives(*, unit: Unit | None = None, cycle: Cycle | None = None):
     query = (Initiative.objects.filter(archived_at__isnull=True, status__in=OPEN_STATUSES,
                                        key_result__archived_at__isnull=True,
@@ -100,48 +88,11 @@ def latest_scores(initiative_ids) -> dict[int, InitiativeScore]:
 
 
 def annual_objectives_of(objectives) -> dict[int, list[str]]:
-    """The annual objectives each objective serves, through its chain of parent objectives
-    and the priority or theme at the top of it."""
-    objectives = list(objectives)
-    parents: dict[int, Objective] = {o.pk: o for o in objectives}
-    pending = {o.parent_objective_id for o in objectives if o.parent_objective_id}
-    while pending - parents.keys():
-        for o in Objective.objects.filter(pk__in=pending - parents.keys()):
-            parents[o.pk] = o
-        pending = {o.parent_objective_id for o in parents.values() if o.parent_objective_id}
-    tops: dict[int, Objective] = {}
-    for o in objectives:
-        top, seen = o, set()
-        while top.parent_objective_id and top.parent_objective_id in parents \
-                and top.pk not in seen:
-            seen.add(top.pk)
-            top = parents[top.parent_objective_id]
-        tops[o.pk] = top
-    top_objectives = {t.pk: t for t in tops.values()}
-    found: dict[int, set[str]] = defaultdict(set)
-    annual_ids = {t.parent_annual_id for t in top_objectives.values() if t.parent_annual_id}
-    if annual_ids:
-        keys = dict(AnnualObjective.objects.filter(pk__in=annual_ids).values_list("pk", "key"))
-        for t in top_objectives.values():
-            if t.parent_annual_id:
-                found[t.pk].add(keys[t.parent_annual_id])
-    priority_ids = {t.parent_priority_id for t in top_objectives.values() if t.parent_priority_id}
-    if priority_ids:
-        by_priority = defaultdict(set)
-        for pid, key in PriorityCorrelation.objects.filter(priority_id__in=priority_ids) \
-                .values_list("priority_id", "annual_objective__key"):
-            by_priority[pid].add(key)
-        for t in top_objectives.values():
-            found[t.pk] |= by_priority.get(t.parent_priority_id, set())
-    theme_ids = {t.parent_theme_id for t in top_objectives.values() if t.parent_theme_id}
-    if theme_ids:
-        by_theme = defaultdict(set)
-        for tid, key in Theme.annual_objectives.through.objects.filter(theme_id__in=theme_ids) \
-                .values_list("theme_id", "annualobjective__key"):
-            by_theme[tid].add(key)
-        for t in top_objectives.values():
-            found[t.pk] |= by_theme.get(t.parent_theme_id, set())
-    return {o.pk: sorted(found.get(tops[o.pk].pk, ())) for o in objectives}
+    """The keys of the annual objectives each objective serves, through its chain of
+    parent objectives and the priority or theme at the top of it (okrs.selectors.chains)."""
+    return {pk: sorted({item["key"] for level in levels for item in level
+                        if item["kind"] == "Annual objective"})
+            for pk, levels in chains(list(objectives)).items()}
 
 
 def portfolio(*, unit: Unit | None = None, annual_objective: str | None = None,

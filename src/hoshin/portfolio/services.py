@@ -10,9 +10,10 @@ from hoshin.core.history import bulk_create, service
 from hoshin.okrs.models import Initiative
 from hoshin.org import permissions
 from hoshin.org.models import Person, Unit
+from hoshin.org.selectors import subtree_ids
 from hoshin.portfolio import wsjf
 from hoshin.portfolio.models import InitiativeScore, ScoringSession, WipLimit
-from hoshin.portfolio.selectors import OPEN_STATUSES, WIP_STATUSES, load_of, subtree_ids
+from hoshin.portfolio.selectors import OPEN_STATUSES, WIP_STATUSES, load_of
 
 # A limit above this is no limit at all; it also keeps the field's small integer safe.
 MAX_WIP_LIMIT = 500

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 from hoshin.core import clock, errors
 from hoshin.okrs.models import Cycle
 from hoshin.okrs.rules import fiscal_year_of
+from hoshin.okrs.selectors import quarter_or_current
 from hoshin.org import permissions
 from hoshin.org.forms import person_choices
 from hoshin.org.models import Organization
@@ -24,12 +25,7 @@ from hoshin.reviews.models import Action, AgendaItem, CalendarFeed, Review
 
 
 def _cycle(request) -> Cycle | None:
-    key = request.GET.get("cycle")
-    quarters = Cycle.objects.filter(kind=Cycle.Kind.QUARTER, archived_at__isnull=True)
-    if key:
-        return quarters.filter(key=key).first()
-    return (quarters.filter(state=Cycle.State.ACTIVE).order_by("-start").first()
-            or quarters.order_by("-start").first())
+    return quarter_or_current(request.GET.get("cycle"))
 
 
 @login_required

@@ -26,12 +26,8 @@ from hoshin.strategy.views.elements import KINDS, detail_context
 from hoshin.strategy.views.links import correlation_links, metric_links, resources_by_priority
 
 
-def objectives_serving(q_objs) -> list[dict]:
-    """The quarterly objectives matching the filter, grouped by cycle (newest first), each
-    with progress and status rolled up from its key results."""
-    objectives = list(Objective.objects.filter(q_objs, archived_at__isnull=True)
-                      .select_related("unit", "cycle").order_by("-cycle__start", "unit__name",
-                                                                "key").distinct())
+def objective_figures(objectives) -> dict[int, tuple[float | None, str]]:
+    """Each objective's progress and status, rolled up from its key results by weight."""
     krs = KeyResult.objects.filter(objective__in=[o.pk for o in objectives],
                                    archived_at__isnull=True)
     states = key_result_states(krs) if objectives else {}
@@ -40,10 +36,23 @@ def objectives_serving(q_objs) -> list[dict]:
         state = states.get(kr_id)
         if state is not None:
             by_objective[objective_id].append((weight, state.progress, state.status))
-    cycles: dict[int, dict] = {}
+    figures = {}
     for o in objectives:
         progress, status = rollup(by_objective[o.pk])
-        status = str(status)
+        figures[o.pk] = (progress, str(status))
+    return figures
+
+
+def objectives_serving(q_objs) -> list[dict]:
+    """The quarterly objectives matching the filter, grouped by cycle (newest first), each
+    with progress and status rolled up from its key results."""
+    objectives = list(Objective.objects.filter(q_objs, archived_at__isnull=True)
+                      .select_related("unit", "cycle").order_by("-cycle__start", "unit__name",
+                                                                "key").distinct())
+    figures = objective_figures(objectives)
+    cycles: dict[int, dict] = {}
+    for o in objectives:
+        progress, status = figures[o.pk]
         pct = None if progress is None else round(progress * 100)
         group = cycles.setdefault(o.cycle_id, {"cycle": o.cycle, "objectives": []})
         group["objectives"].append({"objective": o, "status": status,

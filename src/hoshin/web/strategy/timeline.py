@@ -13,12 +13,11 @@ from django.shortcuts import render
 
 from hoshin.closing.grading import status as grade_status
 from hoshin.closing.models import Grade
-from hoshin.engine.rollup import rollup
-from hoshin.okrs.models import Cycle, KeyResult, Objective
-from hoshin.okrs.progress import key_result_states
+from hoshin.okrs.models import Cycle, Objective
 from hoshin.okrs.rows import STATUS_LABELS
 from hoshin.okrs.selectors import chains
 from hoshin.strategy.models import AnnualObjective, Breakthrough, BreakthroughCorrelation
+from hoshin.web.strategy.elements import objective_figures
 
 # A cell lists this many objectives and counts the rest: at 20,000 people an annual
 # objective is served by hundreds each quarter.
@@ -80,21 +79,6 @@ def _graded(objectives: list[Objective]) -> dict[int, float]:
             for r in rows if r["weights"]}
 
 
-def _live(objectives: list[Objective]) -> dict[int, tuple[float | None, str]]:
-    krs = KeyResult.objects.filter(objective__in=objectives, archived_at__isnull=True)
-    states = key_result_states(krs) if objectives else {}
-    parts: dict[int, list] = defaultdict(list)
-    for kr_id, objective_id, weight in krs.values_list("id", "objective_id", "weight"):
-        state = states.get(kr_id)
-        if state is not None:
-            parts[objective_id].append((weight, state.progress, state.status))
-    figures = {}
-    for o in objectives:
-        progress, status = rollup(parts[o.pk])
-        figures[o.pk] = (progress, str(status))
-    return figures
-
-
 def result_of(objective: Objective, grades: dict[int, float],
               live: dict[int, tuple[float | None, str]]) -> Result:
     state = objective.cycle.state
@@ -124,7 +108,7 @@ def timeline(years: list[int] | None = None) -> tuple[list[Band], list[Cycle]]:
     objectives = [o for o in objectives if wanted & set(served[o.pk])]
     used_quarters = [q for q in quarters if any(o.cycle_id == q.pk for o in objectives)]
     graded = _graded([o for o in objectives if o.cycle.state == Cycle.State.CLOSED])
-    live = _live([o for o in objectives if o.cycle.state in (Cycle.State.ACTIVE,
+    live = objective_figures([o for o in objectives if o.cycle.state in (Cycle.State.ACTIVE,
                                                               Cycle.State.CLOSED)
                   and o.pk not in graded])
     cells: dict[tuple[str, int], Cell] = {}

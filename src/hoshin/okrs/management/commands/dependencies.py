@@ -9,7 +9,7 @@ from hoshin.core import clock
 from hoshin.core.management.commands._base import HoshinCommand
 from hoshin.okrs import dependency_graph as graph
 from hoshin.okrs.dependencies import consumer_of, edges, in_cycle, shown_state
-from hoshin.okrs.models import Cycle
+from hoshin.okrs.selectors import quarter_or_current
 
 
 class Command(HoshinCommand):
@@ -24,12 +24,10 @@ class Command(HoshinCommand):
         parser.add_argument("--format", choices=["text", "json"], default="text")
 
     def handle(self, *args, unit, cycle, format, **options):
-        quarters = Cycle.objects.filter(kind=Cycle.Kind.QUARTER, archived_at__isnull=True)
-        found = (quarters.filter(key=cycle).first() if cycle else
-                 quarters.filter(state=Cycle.State.ACTIVE).order_by("-start").first())
+        found = quarter_or_current(cycle)
         if found is None:
             raise CommandError(f'--cycle: no quarter "{cycle}"' if cycle else
-                               "no running quarter: name one with --cycle")
+                               "no quarter yet: name one with --cycle")
         today = clock.today()
         deps = list(in_cycle(found))
         drawn = edges(deps, today)
