@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from hoshin.core.errors import PermissionDenied
 from hoshin.org.models import Person, Role, Unit
+from hoshin.org.selectors import subtree_ids
 
 PLAN_EDITORS = {Role.ADMIN, Role.STRATEGY_OFFICE}
 
@@ -57,16 +58,7 @@ def led_unit_ids(actor: Person | None) -> frozenset[int]:
     led = set(actor.led_units.values_list("id", flat=True))
     if not led:
         return frozenset()
-    children: dict[int, list[int]] = {}
-    for unit_id, parent_id in Unit.objects.values_list("id", "parent_id"):
-        children.setdefault(parent_id, []).append(unit_id)
-    reach, pending = set(led), list(led)
-    while pending:
-        for child in children.get(pending.pop(), ()):
-            if child not in reach:
-                reach.add(child)
-                pending.append(child)
-    return frozenset(reach)
+    return frozenset(subtree_ids(*led))
 
 
 def can_check_in(actor: Person | None, key_result, *,
