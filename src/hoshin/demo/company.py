@@ -262,6 +262,11 @@ def demo_plan(today: dt.date) -> dict:
             dependency.update({"decided_by": leads[providing["unit"]], "decided_at": answered,
                                "note": "Agreed for weeks 3-6." if state == "accepted" else
                                        "No capacity this quarter; ask again next quarter."})
+        if state == "accepted":
+            # Committed for the end of week 6 and not delivered: late once that has passed.
+            dependency.update({"deliverable": "Their objective's first-half results, handed "
+                                              "over in a working session",
+                               "due": (cur.start + dt.timedelta(weeks=6)).isoformat()})
         dependencies.append(dependency)
 
     return {

@@ -109,8 +109,9 @@ COLUMNS: dict[str, tuple[str, ...]] = {
                         "archived_at"),
     "okrs.InitiativeLink": ("id", "initiative_id", "url", "title"),
     "okrs.Dependency": ("id", "key", "key_result_id", "objective_id", "providing_unit_id",
-                        "description", "state", "note", "requested_by_id", "requested_at",
-                        "decided_by_id", "decided_at", "archived_at"),
+                        "description", "state", "note", "deliverable", "due", "delivered_on",
+                        "requested_by_id", "requested_at", "decided_by_id", "decided_at",
+                        "archived_at"),
 }
 CHECKIN_COLUMNS = ("id", "key_result_id", "date", "value", "confidence", "note", "blockers",
                    "steps_done", "author_id")
@@ -394,6 +395,8 @@ class _Builder:
                 "objective": self.objectives.get(r["objective_id"]),
                 "providing_unit": self.units.get(r["providing_unit_id"]),
                 "description": r["description"], "state": r["state"], "note": r["note"],
+                "deliverable": r["deliverable"], "due": r["due"],
+                "delivered_on": r["delivered_on"],
                 "requested_by": self.email(r["requested_by_id"]),
                 "requested_at": moment(r["requested_at"]),
                 "decided_by": self.email(r["decided_by_id"]),

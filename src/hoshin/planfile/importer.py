@@ -606,6 +606,7 @@ class _Writer:
                        objective_id=self.ids["objective"].get(d.objective),
                        providing_unit_id=self.ids["unit"][d.providing_unit],
                        description=d.description, state=d.state, note=d.note,
+                       deliverable=d.deliverable, due=d.due, delivered_on=d.delivered_on,
                        requested_by_id=self.person(d.requested_by),
                        requested_at=self.moment(d.requested_at) or self.now,
                        decided_by_id=self.person(d.decided_by),

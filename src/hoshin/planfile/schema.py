@@ -242,6 +242,9 @@ class Dependency(Strict):
     description: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
     state: DependencyState = "requested"
     note: str = ""
+    deliverable: str = ""  # accepted: what the providing unit will deliver...
+    due: dt.date | None = None  # ...and by when
+    delivered_on: dt.date | None = None
     requested_by: Email | None = None
     requested_at: Moment | None = None
     decided_by: Email | None = None
