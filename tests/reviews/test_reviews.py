@@ -58,6 +58,23 @@ def run_quarter_until(plan, last_monday):
         monday += dt.timedelta(weeks=1)
 
 
+def test_an_accepted_dependency_past_its_date_comes_back_on_the_agenda_as_late(q3):
+    dep = okrs.request_dependency(q3.lead, providing_unit="ops", key_result="KR1",
+                                  description="Two installer trainers from Operations")
+    okrs.decide_dependency(q3.other_lead, dep, "accepted", deliverable="Two trainers for a week",
+                           due=dt.date(2026, 7, 31))
+    review = run_quarter_until(q3, dt.date(2026, 8, 10))
+    services.build_agenda(q3.office, review, today=review.date)
+    [item] = [i for i in review.items.all() if i.source == "dependency"]
+    assert item.title == "KR1 needs Operations: late, due 31 Jul"
+    assert item.reasons == ["late-dependency"] and "Two trainers for a week" in item.detail
+    # Delivered, it leaves the next agenda.
+    okrs.mark_dependency_delivered(q3.other_lead, dep, on=dt.date(2026, 8, 10))
+    later = Review.objects.filter(cycle=q3.quarter, date__gt=review.date).order_by("date").first()
+    services.build_agenda(q3.office, later, today=later.date)
+    assert not later.items.filter(source="dependency").exists()
+
+
 def test_the_week_six_agenda_holds_flags_blockers_requests_and_late_actions(q3):
     okrs.request_dependency(q3.lead, providing_unit="ops", key_result="KR1",
                             description="Two installer trainers from Operations in August")

@@ -32,6 +32,7 @@ FLAG_LABELS = {"forecast-miss": "forecast misses the target", "behind-pace": "be
                "blockers": "blocked", "silent": "silent"}
 # Why an item that is not a flag is on the agenda, in the same words.
 REASON_LABELS = {**FLAG_LABELS, "dependency": "dependency not accepted",
+                 "late-dependency": "dependency late",
                  "overdue-action": "overdue action",
                  "overdue-countermeasure": "overdue countermeasure"}
 # What "continue the rest" records when the meeting gives no reason of its own.
@@ -168,18 +169,27 @@ def build_agenda(actor: Person | None, review: Review, today: dt.date | None = N
                      detail=" ".join(f.message for f in flags))
         if item:
             new.append(item)
-    requests = (Dependency.objects.filter(state=Dependency.State.REQUESTED)
+    # Requests not yet answered, and accepted ones past their date and not delivered.
+    requests = (Dependency.objects.filter(archived_at__isnull=True)
+                .filter(Q(state=Dependency.State.REQUESTED)
+                        | Q(state=Dependency.State.ACCEPTED, due__lt=today,
+                            delivered_on__isnull=True))
                 .filter(Q(key_result__objective__cycle=review.cycle)
                         | Q(objective__cycle=review.cycle))
                 .select_related("providing_unit", "key_result", "objective"))
     for dep in requests:
         about = dep.key_result or dep.objective
+        late = dep.is_late(today)
         order += 1
         item = _item(review, existing, f"dependency:{dep.pk}", order,
-                     source=AgendaItem.Source.DEPENDENCY, reasons=["dependency"],
+                     source=AgendaItem.Source.DEPENDENCY,
+                     reasons=["late-dependency" if late else "dependency"],
                      key_result=dep.key_result, dependency=dep,
-                     title=f"{about.key} needs {dep.providing_unit.name}: not yet accepted"[:300],
-                     detail=dep.description)
+                     title=(f"{about.key} needs {dep.providing_unit.name}: late, due "
+                            f"{dep.due:%-d %b}" if late else
+                            f"{about.key} needs {dep.providing_unit.name}: not yet accepted")[:300],
+                     detail=(f"{dep.deliverable} (asked: {dep.description})" if late
+                             else dep.description))
         if item:
             new.append(item)
     late_actions = (Action.objects.filter(done_on__isnull=True, due__lt=today,
