@@ -1,23 +1,18 @@
-"""Sync now in a real browser: the panel is swapped in place by htmx, under the Content
+"""Sync now of a key result's data source (hoshin.sources) in a real browser: the panel is swapped in place by htmx, under the Content
 Security Policy (the page fixture fails the test on any violation)."""
 
 import pytest
 
 from hoshin.okrs.models import CheckIn
 from hoshin.sources import services
-from tests.e2e.conftest import (  # noqa: F401  (the browser fixtures)
-    _live_server_answered_everything,
-    browser,
-    login,
-    page,
-)
 from tests.factories import build_plan
+from tests.sources.conftest import peer  # noqa: F401  (the data source the page reads)
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 
 def test_sync_now_records_in_place_and_shows_a_failure(
-        login, live_server, page, peer):  # noqa: F811  (page: the imported fixture)
+        login, live_server, page, peer):  # noqa: F811  (peer: the imported fixture)
     plan = build_plan()
     services.add_source(None, "KR1", kind="http", url=f"{peer.url}/kpi.json",
                         json_path="$.data.total")
