@@ -100,3 +100,10 @@ def test_the_cli_lists_each_dependency_with_its_state_and_the_loops(plan, asked)
     out = io.StringIO()
     call_command("dependencies", unit="ops", stdout=out)
     assert "Units waiting on each other: ops ⇄ sales" in out.getvalue()
+
+
+def test_an_unknown_quarter_is_a_404(plan):
+    client = Client()
+    client.login(username=plan.lead.email, password=PASSWORD)
+    assert client.get("/dependencies/?cycle=nope").status_code == 404
+    assert client.get(f"/dependencies/?cycle={plan.quarter.key}").status_code == 200

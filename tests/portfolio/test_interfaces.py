@@ -109,3 +109,12 @@ def test_a_lead_scores_their_unit_on_the_page_and_sees_what_was_wrong(initiative
     session = ScoringSession.objects.get()
     assert session.unit.key == "sales" and list(session.participants.all()) == [p.member]
     assert session.scores.count() == 2
+
+
+def test_an_unknown_unit_or_annual_objective_is_a_404_not_the_whole_organisation(scored):
+    client = Client()
+    client.login(username=scored.office.email, password=PASSWORD)
+    for url in ("/portfolio/?unit=nope", "/portfolio/?annual=nope", "/portfolio/flow/?unit=nope",
+                "/portfolio/score/?unit=nope"):
+        assert client.get(url).status_code == 404, url
+    assert client.get("/portfolio/?unit=sales").status_code == 200

@@ -8,6 +8,7 @@ import datetime as dt
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
@@ -19,11 +20,14 @@ from hoshin.okrs.dependencies import RELATED, consumer_of, edges, in_cycle, show
 from hoshin.okrs.models import Cycle, Dependency
 from hoshin.okrs.selectors import quarter_or_current
 from hoshin.org import permissions
-from hoshin.org.models import Unit
 
 
 def _cycle(request) -> Cycle | None:
-    return quarter_or_current(request.GET.get("cycle"))
+    key = request.GET.get("cycle")
+    cycle = quarter_or_current(key)
+    if key and cycle is None:
+        raise Http404(f'no quarter "{key}"')
+    return cycle
 
 
 @login_required
@@ -40,9 +44,9 @@ def dependencies_page(request):
     if len(incoming) == len(outgoing) == len(rows):
         # Whoever leads the whole organisation would see the same list three times.
         incoming = outgoing = []
-    names = {u.key: u.name for u in Unit.objects.filter(
-        key__in={e.consumer for e in edges(deps, today)} | {d.providing_unit.key for d in deps})}
     drawn = edges(deps, today)
+    # Both ends of every request were read with it (dependencies.RELATED).
+    names = {unit.key: unit.name for d in deps for unit in (consumer_of(d), d.providing_unit)}
     return render(request, "okrs/dependencies.html", {
         "nav": "dependencies", "cycle": cycle, "rows": rows, "incoming": incoming,
         "outgoing": outgoing, "office": office, "today": today,

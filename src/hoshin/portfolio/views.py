@@ -6,6 +6,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
@@ -20,10 +21,20 @@ from hoshin.portfolio.models import ScoringSession
 from hoshin.strategy.models import AnnualObjective
 
 
+def _named(model, key: str | None, what: str, **filters):
+    """The element `key` names (None when no key is given); a 404 naming the key when
+    none has it, rather than silently showing the whole organisation."""
+    if not key:
+        return None
+    found = model.objects.filter(key=key, **filters).first()
+    if found is None:
+        raise Http404(f'no {what} "{key}"')
+    return found
+
+
 def _scope(request):
-    unit = Unit.objects.filter(key=request.GET.get("unit") or "", archived_at__isnull=True).first()
-    annual = AnnualObjective.objects.filter(key=request.GET.get("annual") or "").first()
-    return unit, annual
+    return (_named(Unit, request.GET.get("unit"), "unit", archived_at__isnull=True),
+            _named(AnnualObjective, request.GET.get("annual"), "annual objective"))
 
 
 @login_required
@@ -83,7 +94,7 @@ def score(request):
 def flow_page(request):
     today = clock.today()
     cycles = selectors.quarters()
-    unit = Unit.objects.filter(key=request.GET.get("unit") or "", archived_at__isnull=True).first()
+    unit = _named(Unit, request.GET.get("unit"), "unit", archived_at__isnull=True)
     cycle = selectors.pick_quarter(request.GET.get("cycle"), today, cycles)
     report = selectors.flow_of(unit, cycle, today) if cycle else None
     measured = report.flow if report else None

@@ -106,7 +106,8 @@ def timeline(years: list[int] | None = None) -> tuple[list[Band], list[Cycle]]:
               for pk, levels in chains(objectives).items()}
     wanted = {a.key for a in annuals}
     objectives = [o for o in objectives if wanted & set(served[o.pk])]
-    used_quarters = [q for q in quarters if any(o.cycle_id == q.pk for o in objectives)]
+    serving_quarters = {o.cycle_id for o in objectives}
+    used_quarters = [q for q in quarters if q.pk in serving_quarters]
     graded = _graded([o for o in objectives if o.cycle.state == Cycle.State.CLOSED])
     live = objective_figures([o for o in objectives if o.cycle.state in (Cycle.State.ACTIVE,
                                                               Cycle.State.CLOSED)
