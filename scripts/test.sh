@@ -9,12 +9,18 @@ PYTHON=${PYTHON:-$(command -v python3.11 || command -v python3)}
 .venv/bin/python -m pip install --quiet --disable-pip-version-check -c requirements/constraints.txt -e ".[test]"
 
 # Browser tests drive Debian's Chromium; a test tool's own browser download is never used.
-if [ ! -x /usr/bin/chromium ]; then
-  if [ "$(id -u)" = 0 ]; then
-    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
-  else
-    sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
-  fi
+# The board pack (WeasyPrint) needs Pango and a font at run time; its tests turn the PDF
+# into images and text with poppler-utils (pdftoppm, pdftotext).
+APT_PACKAGES=""
+[ -x /usr/bin/chromium ] || APT_PACKAGES="$APT_PACKAGES chromium"
+[ -x /usr/bin/pdftoppm ] || APT_PACKAGES="$APT_PACKAGES poppler-utils"
+compgen -G "/usr/lib/*/libpangoft2-1.0.so.0" >/dev/null || APT_PACKAGES="$APT_PACKAGES libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0"
+[ -e /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ] || APT_PACKAGES="$APT_PACKAGES fonts-dejavu-core"
+if [ -n "$APT_PACKAGES" ]; then
+  SUDO=""
+  [ "$(id -u)" = 0 ] || SUDO=sudo
+  # shellcheck disable=SC2086  (a list of package names)
+  $SUDO apt-get update -qq && $SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $APT_PACKAGES >/dev/null
 fi
 
 scratch=$(mktemp -d)
