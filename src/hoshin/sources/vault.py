@@ -1,51 +1,17 @@
-"""Secrets of sources (tokens, headers, database URLs with passwords), encrypted at rest.
-
-Fernet (AES-128-CBC with HMAC-SHA256) under a key from HOSHIN_SECRETS_KEY, or derived
-from SECRET_KEY when that is not set. A changed key makes the stored secrets unreadable:
-the source then fails with a message saying so, and is added again.
-"""
+"""Secrets of sources (tokens, headers, database URLs with passwords), encrypted at rest
+with the key every integration shares (`hoshin.core.vault`)."""
 
 from __future__ import annotations
 
-import base64
-import hashlib
-import json
+from hoshin.core.vault import SecretUnreadable, seal
+from hoshin.core.vault import unseal as _unseal
 
-from cryptography.fernet import Fernet, InvalidToken
-from django.conf import settings
-
-
-class SecretUnreadable(Exception):
-    pass
-
-
-def _fernet() -> Fernet:
-    configured = getattr(settings, "HOSHIN_SECRETS_KEY", "") or ""
-    if configured:
-        try:
-            return Fernet(configured.encode())
-        except ValueError:
-            # Any other text is taken as a passphrase.
-            seed = configured.encode()
-    else:
-        seed = settings.SECRET_KEY.encode()
-    digest = hashlib.sha256(b"hoshin.sources.secrets\0" + seed).digest()
-    return Fernet(base64.urlsafe_b64encode(digest))
-
-
-def seal(values: dict) -> str:
-    """The values encrypted (empty text when there is nothing secret)."""
-    values = {k: v for k, v in values.items() if v}
-    if not values:
-        return ""
-    return _fernet().encrypt(json.dumps(values, sort_keys=True).encode()).decode()
+__all__ = ["SecretUnreadable", "seal", "unseal"]
 
 
 def unseal(sealed: str) -> dict:
-    if not sealed:
-        return {}
     try:
-        return json.loads(_fernet().decrypt(sealed.encode()))
-    except InvalidToken:
+        return _unseal(sealed, owner="the source")
+    except SecretUnreadable:
         raise SecretUnreadable("the source's stored secrets cannot be read (the secrets key "
                                "changed?): remove the source and add it again") from None
