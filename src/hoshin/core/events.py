@@ -114,6 +114,15 @@ class ElementAgreed:
 
 
 @dataclass(frozen=True)
+class TradeOffRecorded:
+    """An entry was written to the trade-off register (okrs), superseding another or not:
+    the people and units it names as told are to be told."""
+
+    actor: Any
+    trade_off: Any
+
+
+@dataclass(frozen=True)
 class ReviewDecided:
     """A review recorded a decision (reviews)."""
 
