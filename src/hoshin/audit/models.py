@@ -26,6 +26,9 @@ class AuditEntry(models.Model):
         ON_BEHALF = "on-behalf", "Acted on behalf"
         EXPORT = "export", "Export"
         BACKUP = "backup", "Backup"
+        # Signed outgoing webhooks (hoshin.webhooks): data leaves for the address added.
+        WEBHOOK_ADDED = "webhook-added", "Webhook added"
+        WEBHOOK_REMOVED = "webhook-removed", "Webhook removed"
 
     at = models.DateTimeField(default=clock.now, db_index=True)
     kind = models.CharField(max_length=30, choices=Kind.choices, db_index=True)
