@@ -112,6 +112,7 @@ SECTIONS: tuple[NavSection, ...] = (
         NavItem("Reviews", "/reviews/", also=("/calendar/",)),
         NavItem("Catchball", "/catchball/"),
         NavItem("Dependencies", "/dependencies/"),
+        NavItem("Trade-offs", "/trade-offs/"),
         # The running quarter's close (/closing/ redirects to it) and the annual review.
         NavItem("Quarter close", "/closing/"),
     ), also=("/units/", "/objectives/", "/key-results/", "/people/")),
