@@ -95,6 +95,7 @@ INSTALLED_APPS = [
     "hoshin.planfile",
     "hoshin.analytics",
     "hoshin.sources",
+    "hoshin.webhooks",
     "hoshin.web",
     "hoshin.demo",
     "hoshin.backup",
@@ -279,6 +280,8 @@ PASSWORD_RESET_TIMEOUT = 60 * 60 * 24
 HOSHIN_SECRETS_KEY = os.environ.get("HOSHIN_SECRETS_KEY", "")
 HOSHIN_SOURCES_DIR = os.environ.get("HOSHIN_SOURCES_DIR", "")
 HOSHIN_SOURCES_TIMEOUT = float(os.environ.get("HOSHIN_SOURCES_TIMEOUT", "10"))
+# Signed outgoing webhooks (hoshin.webhooks): seconds a receiver has to answer a delivery.
+HOSHIN_WEBHOOK_TIMEOUT = float(os.environ.get("HOSHIN_WEBHOOK_TIMEOUT", "10"))
 # Days a new API token lasts unless its maker sets another expiry (hoshin.org.services).
 HOSHIN_TOKEN_DAYS = int(os.environ.get("HOSHIN_TOKEN_DAYS", "90"))
 
