@@ -33,6 +33,7 @@ urlpatterns = [
     path("portfolio/", include("hoshin.portfolio.urls")),
     path("analytics/", include("hoshin.analytics.urls")),
     path("sources/", include("hoshin.sources.urls")),
+    path("webhooks/", include("hoshin.webhooks.urls")),
     path("learnings/", include("hoshin.pdca.learning_urls")),
     path("alignment/", alignment_map, name="alignment"),
     path("alignment/branch/", alignment_branch, name="alignment-branch"),
