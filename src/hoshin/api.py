@@ -266,6 +266,9 @@ def _mount() -> None:
     from hoshin.sources.api import router as sources_router
 
     api.add_router("", sources_router)
+    from hoshin.webhooks.api import router as webhooks_router
+
+    api.add_router("", webhooks_router)
 
 
 _mount()
