@@ -1,0 +1,10 @@
+from django.urls import path
+
+from hoshin.trackers import views
+
+app_name = "trackers"
+urlpatterns = [
+    path("", views.overview, name="overview"),
+    path("initiatives/<str:key>/", views.initiative_page, name="initiative"),
+    path("hooks/<str:kind>/<str:token>/", views.hook, name="hook"),
+]
