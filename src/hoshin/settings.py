@@ -96,6 +96,7 @@ INSTALLED_APPS = [
     "hoshin.analytics",
     "hoshin.sources",
     "hoshin.webhooks",
+    "hoshin.trackers",
     "hoshin.web",
     "hoshin.demo",
     "hoshin.backup",
@@ -282,6 +283,8 @@ HOSHIN_SOURCES_DIR = os.environ.get("HOSHIN_SOURCES_DIR", "")
 HOSHIN_SOURCES_TIMEOUT = float(os.environ.get("HOSHIN_SOURCES_TIMEOUT", "10"))
 # Signed outgoing webhooks (hoshin.webhooks): seconds a receiver has to answer a delivery.
 HOSHIN_WEBHOOK_TIMEOUT = float(os.environ.get("HOSHIN_WEBHOOK_TIMEOUT", "10"))
+# Work trackers (hoshin.trackers): seconds to wait for Jira, Asana or GitHub per request.
+HOSHIN_TRACKERS_TIMEOUT = float(os.environ.get("HOSHIN_TRACKERS_TIMEOUT", "10"))
 # Days a new API token lasts unless its maker sets another expiry (hoshin.org.services).
 HOSHIN_TOKEN_DAYS = int(os.environ.get("HOSHIN_TOKEN_DAYS", "90"))
 
