@@ -33,6 +33,7 @@ urlpatterns = [
     path("portfolio/", include("hoshin.portfolio.urls")),
     path("analytics/", include("hoshin.analytics.urls")),
     path("sources/", include("hoshin.sources.urls")),
+    path("trackers/", include("hoshin.trackers.urls")),
     path("webhooks/", include("hoshin.webhooks.urls")),
     path("learnings/", include("hoshin.pdca.learning_urls")),
     path("alignment/", alignment_map, name="alignment"),
