@@ -269,6 +269,9 @@ def _mount() -> None:
     from hoshin.webhooks.api import router as webhooks_router
 
     api.add_router("", webhooks_router)
+    from hoshin.trackers.api import router as trackers_router
+
+    api.add_router("", trackers_router)
 
 
 _mount()
