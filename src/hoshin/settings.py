@@ -98,6 +98,7 @@ INSTALLED_APPS = [
     "hoshin.webhooks",
     "hoshin.trackers",
     "hoshin.web",
+    "hoshin.boardpack",
     "hoshin.demo",
     "hoshin.backup",
     # Last, so the project's django/forms/ templates (hoshin.web) override Django's own.
