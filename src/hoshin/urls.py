@@ -40,6 +40,7 @@ urlpatterns = [
     path("alignment/branch/", alignment_branch, name="alignment-branch"),
     path("company/", company, name="company"),
     path("tv/", tv, name="tv"),
+    path("board-pack/", include("hoshin.boardpack.urls")),
     path("import/markdown/", markdown_import_page, name="markdown_import"),
     path("import/markdown/jobs/<str:job_id>/", markdown_import_job, name="markdown_import_job"),
     path("", include("hoshin.okrs.urls")),
