@@ -272,6 +272,9 @@ def _mount() -> None:
     from hoshin.trackers.api import router as trackers_router
 
     api.add_router("", trackers_router)
+    from hoshin.boardpack.api import router as boardpack_router
+
+    api.add_router("", boardpack_router)
 
 
 _mount()
