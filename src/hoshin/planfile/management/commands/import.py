@@ -28,6 +28,11 @@ READERS: dict[str, Callable[[Path, dict], dict]] = {
 }
 
 
+# Goal lists exported by OKR tools or kept in a spreadsheet (planfile/spreadsheet.py).
+SPREADSHEETS = (".csv", ".tsv", ".txt", ".xlsx", ".xlsm")
+SPREADSHEET_BYTES = 20 * 1024 * 1024
+
+
 class Command(HoshinCommand):
     help = ("Load a plan file (YAML or JSON, SPEC §8) into the database. All or nothing: "
             "on any error nothing is stored and every error is listed with its path.")
@@ -44,9 +49,11 @@ class Command(HoshinCommand):
                                  "plan file does not carry; run `hoshin backup` first")
         # Markdown OKR pages (docs/markdown-import.md) go into an existing cycle.
         md = parser.add_argument_group("Markdown pages of OKRs (.md)")
-        md.add_argument("--format", choices=["plan", "markdown"], default=None,
+        md.add_argument("--format", choices=["plan", "markdown", "spreadsheet"], default=None,
                         help="read FILE as this format instead of by its extension")
-        md.add_argument("--cycle", help="the quarter to import the OKRs into (required)")
+        md.add_argument("--cycle", help="the quarter to import the OKRs into (required for "
+                                        "Markdown; for a goal list, the quarter of rows that "
+                                        "name none)")
         md.add_argument("--parent", help="id of the parent of the page's top-level objectives")
         md.add_argument("--unit", help="unit for objectives with no department heading, and "
                                        "parent of the units the headings create")
@@ -57,6 +64,13 @@ class Command(HoshinCommand):
                              "imported.invalid)")
         md.add_argument("--dry-run", action="store_true",
                         help="show what would be imported; store nothing")
+        # Goal lists from spreadsheets and OKR tools (docs/integrations.md, Spreadsheets).
+        sheet = parser.add_argument_group("Goal lists (.csv, .tsv, .xlsx); also --cycle, "
+                                          "--unit, --owner, --dry-run")
+        sheet.add_argument("--map", action="append", default=[], metavar="COLUMN=FIELD",
+                           help="read COLUMN (its header, or its number from 1) as FIELD "
+                                "instead of the guess from its header; FIELD 'ignore' leaves "
+                                "it out; repeat for several columns")
 
     def handle(self, *args, file, replace, force=False, **options):
         from hoshin.planfile.importer import PlanFileError, import_plan
@@ -66,10 +80,13 @@ class Command(HoshinCommand):
         if options.get("format") == "markdown" or (
                 options.get("format") is None and path.suffix.lower() in (".md", ".markdown")):
             return self.import_markdown(path, options)
+        if options.get("format") == "spreadsheet" or (
+                options.get("format") is None and path.suffix.lower() in SPREADSHEETS):
+            return self.import_spreadsheet(path, options)
         reader = READERS.get(path.suffix.lower())
         if reader is None:
             raise CommandError(f'file: cannot import "{file}": expected a file ending in '
-                               f"{', '.join(READERS)}")
+                               f"{', '.join([*READERS, '.md', *SPREADSHEETS])}")
         if not path.is_file():
             raise CommandError(f'file: "{file}" does not exist')
         if force and not replace:
@@ -124,3 +141,29 @@ class Command(HoshinCommand):
         self.stdout.write(report.text())
         if report.errors:
             raise CommandError(f"{path}: {len(report.errors)} errors")
+
+    def import_spreadsheet(self, path: Path, options: dict) -> None:
+        from hoshin.planfile import spreadsheet
+        from hoshin.planfile.spreadsheet_import import SpreadsheetImportError, import_goals
+
+        if not path.is_file():
+            raise CommandError(f'file: "{path}" does not exist')
+        if path.stat().st_size > SPREADSHEET_BYTES:
+            raise CommandError(f"file: {path} is larger than the "
+                               f"{SPREADSHEET_BYTES // 1024 // 1024} MB a goal list may be")
+        try:
+            table = spreadsheet.read_table(path.read_bytes(), path.name)
+        except spreadsheet.SpreadsheetError as exc:
+            raise CommandError(str(exc)) from None
+        mapping, problems = spreadsheet.apply_overrides(
+            table.headers, spreadsheet.guess_mapping(table.headers), options.get("map") or [])
+        if problems:
+            raise CommandError("\n".join(p.text() for p in problems))
+        try:
+            report = import_goals(None, table, mapping, filename=path.name,
+                                  cycle=options.get("cycle"), unit=options.get("unit"),
+                                  owner=options.get("owner"),
+                                  dry_run=options.get("dry_run", False))
+        except SpreadsheetImportError as exc:
+            raise CommandError(exc.report.text()) from None
+        self.stdout.write(report.text())
