@@ -10,6 +10,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 import pytest
 from django.test import Client
 
+from hoshin.core import vault
 from hoshin.notify import slack
 from hoshin.notify.models import Preference, Rhythm
 from hoshin.okrs.models import CheckIn
@@ -84,7 +85,8 @@ def slack_api(settings):
 
 @pytest.fixture
 def linked(plan):
-    Rhythm.objects.create(slack_signing_secret=SECRET, slack_bot_token=TOKEN)
+    Rhythm.objects.create(slack_signing_secret=vault.seal_text(SECRET),
+                          slack_bot_token=vault.seal_text(TOKEN))
     Preference.objects.create(person=plan.member, channel="slack", slack_user_id="U2CERLKJA")
     return plan
 

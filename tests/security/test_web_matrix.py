@@ -120,6 +120,8 @@ PAGES: dict[str, Page] = {
     # Slack signs its requests: no login, a bad signature is refused.
     "notify/slack/commands": Page(OFF, NOBODY, hidden=401),
     "notify/slack/interactions": Page(OFF, NOBODY, hidden=401),
+    # So does Teams (an HMAC of the body under the outgoing webhook's security token).
+    "notify/teams/messages": Page(OFF, NOBODY, hidden=401),
     "flags/": page(),
     "flags/settings/": page(PLAN, PLAN),
     "reviews/": page(),

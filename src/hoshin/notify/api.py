@@ -26,6 +26,7 @@ class RhythmOut(Schema):
     slack_signing_secret_set: bool = Field(description="Secrets are never returned.")
     slack_bot_token_set: bool
     teams_webhook_url: str
+    teams_security_token_set: bool
 
 
 class RhythmIn(Input):
@@ -41,16 +42,21 @@ class RhythmIn(Input):
     slack_signing_secret: str | None = Field(None, max_length=200)
     slack_bot_token: str | None = Field(None, max_length=200)
     teams_webhook_url: str | None = Field(None, max_length=500)
+    teams_security_token: str | None = Field(None, max_length=200, description=(
+        "The outgoing webhook's HMAC security token, as Teams shows it. Never returned."))
 
 
 class PreferenceOut(Schema):
     channel: str
     slack_user_id: str
+    teams_user_id: str
 
 
 class PreferenceIn(Input):
     channel: str | None = Field(None, description="email, slack, teams or none")
     slack_user_id: str | None = Field(None, max_length=20)
+    teams_user_id: str | None = Field(None, max_length=36,
+                                      description="Microsoft Entra object id (a GUID)")
 
 
 def _rhythm(r: Rhythm) -> dict:
@@ -63,7 +69,8 @@ def _rhythm(r: Rhythm) -> dict:
             "slack_webhook_url": r.slack_webhook_url,
             "slack_signing_secret_set": bool(r.slack_signing_secret),
             "slack_bot_token_set": bool(r.slack_bot_token),
-            "teams_webhook_url": r.teams_webhook_url}
+            "teams_webhook_url": r.teams_webhook_url,
+            "teams_security_token_set": bool(r.teams_security_token)}
 
 
 @router.get("/rhythm", response={200: RhythmOut, **ERRORS})
@@ -82,7 +89,8 @@ def put_rhythm(request, payload: RhythmIn):
 def _pref(person) -> dict:
     pref = Preference.objects.filter(person=person).first()
     return {"channel": pref.channel if pref else "email",
-            "slack_user_id": pref.slack_user_id if pref else ""}
+            "slack_user_id": pref.slack_user_id if pref else "",
+            "teams_user_id": pref.teams_user_id if pref else ""}
 
 
 @router.get("/me/notifications", response={200: PreferenceOut, **ERRORS})

@@ -35,6 +35,11 @@ class RhythmForm(forms.Form):
         help_text="xoxb-…, needed to open the check-in dialog. Leave empty to keep it.")
     teams_webhook_url = forms.URLField(label="Microsoft Teams incoming webhook", required=False,
                                        assume_scheme="https")
+    teams_security_token = forms.CharField(
+        label="Microsoft Teams security token", required=False,
+        widget=forms.PasswordInput(render_value=False),
+        help_text="Shown once by Teams when you create the outgoing webhook that lets people "
+                  "check in with @Hoshin. Leave empty to keep the stored one.")
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -48,3 +53,7 @@ class PreferenceForm(forms.Form):
     slack_user_id = forms.CharField(
         label="Slack member id", required=False, max_length=20,
         help_text="In Slack: your profile → ⋮ → Copy member ID (looks like U024BE7LH).")
+    teams_user_id = forms.CharField(
+        label="Microsoft Teams id", required=False, max_length=36,
+        help_text="Write “@Hoshin my” in a Teams channel: if Hoshin does not know you yet, its "
+                  "answer shows the id to paste here.")

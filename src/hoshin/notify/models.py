@@ -105,6 +105,10 @@ _read_once: contextvars.ContextVar[list | None] = contextvars.ContextVar(
     "hoshin_rhythm_read_once", default=None)
 
 
+# Rhythm's fields that hold a secret: sealed at rest, never returned, never in the history.
+SECRETS = ("slack_signing_secret", "slack_bot_token", "teams_security_token")
+
+
 class Rhythm(models.Model):
     """The organisation's drumbeat (one row): when check-ins are due, when the weekly
     leadership review meets, when digests go out, in the organisation's time zone."""
@@ -127,12 +131,16 @@ class Rhythm(models.Model):
                                    help_text="The weekly digest to each unit lead.")
     slack_webhook_url = models.URLField(max_length=500, blank=True,
                                         help_text="Slack incoming webhook for reminders.")
-    slack_signing_secret = models.CharField(max_length=200, blank=True)
-    slack_bot_token = models.CharField(max_length=200, blank=True,
+    # The secrets are kept sealed (core.vault): read them with `secret(name)`.
+    slack_signing_secret = models.TextField(blank=True)
+    slack_bot_token = models.TextField(blank=True,
                                        help_text="Needed to open the check-in dialog in Slack.")
     teams_webhook_url = models.URLField(max_length=500, blank=True,
                                         help_text="Microsoft Teams incoming webhook.")
-    history = History(excluded_fields=["slack_signing_secret", "slack_bot_token"])
+    teams_security_token = models.TextField(
+        blank=True, help_text="The HMAC security token Teams shows once when an outgoing "
+                              "webhook is created; it signs every message Teams sends.")
+    history = History(excluded_fields=list(SECRETS))
 
     def __str__(self) -> str:
         return "Rhythm"
@@ -186,6 +194,13 @@ class Rhythm(models.Model):
         finally:
             self._forget()
 
+    def secret(self, name: str) -> str:
+        """A stored secret in clear ("" when none is stored)."""
+        from hoshin.core import vault
+
+        assert name in SECRETS, name
+        return vault.unseal_text(getattr(self, name), owner="the notification settings")
+
     @property
     def zone(self):
         import zoneinfo
@@ -208,6 +223,10 @@ class Preference(models.Model):
     slack_user_id = models.CharField(max_length=40, blank=True,
                                      help_text="Slack member id (U…), to mention and to "
                                                "recognise you in /hoshin.")
+    teams_user_id = models.CharField(
+        max_length=36, blank=True,
+        help_text="Microsoft Entra object id, to recognise you when you write to @Hoshin "
+                  "in Teams.")
     history = History()
 
     def __str__(self) -> str:

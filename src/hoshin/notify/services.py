@@ -2,20 +2,23 @@
 
 from __future__ import annotations
 
+import base64
+import binascii
 import datetime as dt
+import uuid
 import zoneinfo
 
+from hoshin.core import vault
 from hoshin.core.errors import ErrorCollector
 from hoshin.core.history import service
-from hoshin.notify.models import Preference, Rhythm
+from hoshin.notify.models import SECRETS, Preference, Rhythm
 from hoshin.org import permissions
 from hoshin.org.models import Person
 
 RHYTHM_FIELDS = ("time_zone", "checkin_weekday", "checkin_time", "review_weekday",
                  "review_time", "nudge_hours_before_review", "digest_weekday", "digest_time",
                  "slack_webhook_url", "slack_signing_secret", "slack_bot_token",
-                 "teams_webhook_url")
-SECRETS = ("slack_signing_secret", "slack_bot_token")
+                 "teams_webhook_url", "teams_security_token")
 WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 
 
@@ -71,8 +74,12 @@ def update_rhythm(actor: Person | None, **values) -> Rhythm:
             else:
                 rhythm.nudge_hours_before_review = value
         elif name in SECRETS:
-            if value:
-                setattr(rhythm, name, str(value).strip())
+            secret = str(value or "").strip()
+            if secret and name == "teams_security_token" and not _is_teams_token(secret):
+                errors.add(name, "the security token Teams showed when the outgoing webhook "
+                                 "was created (base64 text, about 44 characters)")
+            elif secret:
+                setattr(rhythm, name, vault.seal_text(secret))
         else:
             url = str(value or "").strip()
             if url and not url.startswith("https://") and not url.startswith("http://"):
@@ -84,9 +91,17 @@ def update_rhythm(actor: Person | None, **values) -> Rhythm:
     return rhythm
 
 
+def _is_teams_token(text: str) -> bool:
+    try:
+        return len(base64.b64decode(text, validate=True)) >= 16
+    except (binascii.Error, ValueError):
+        return False
+
+
 @service
 def set_preference(actor: Person | None, person: Person, *, channel: str | None = None,
-                   slack_user_id: str | None = None) -> Preference:
+                   slack_user_id: str | None = None,
+                   teams_user_id: str | None = None) -> Preference:
     permissions.require(actor is None or actor.pk == person.pk or permissions.is_admin(actor),
                         "change someone else's notifications")
     pref, _ = Preference.objects.get_or_create(person=person)
@@ -105,6 +120,19 @@ def set_preference(actor: Person | None, person: Person, *, channel: str | None 
             errors.add("slack_user_id", "another person already uses this Slack member id")
         else:
             pref.slack_user_id = member
+    if teams_user_id is not None:
+        given = teams_user_id.strip()
+        try:
+            object_id = str(uuid.UUID(given)) if given else ""
+        except ValueError:
+            errors.add("teams_user_id", "a Microsoft Entra object id looks like "
+                                        "6e0c9a2b-1f4d-4c8e-9d3a-2b7f5e1c0a94")
+        else:
+            if object_id and Preference.objects.filter(teams_user_id=object_id).exclude(
+                    pk=pref.pk).exists():
+                errors.add("teams_user_id", "another person already uses this Teams id")
+            else:
+                pref.teams_user_id = object_id
     errors.raise_if_any()
     pref.save()
     return pref

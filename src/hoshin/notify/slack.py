@@ -227,4 +227,4 @@ def submit_checkin(person: Person, view: dict) -> dict | None:
 
 
 def signing_secret() -> str:
-    return Rhythm.current().slack_signing_secret
+    return Rhythm.current().secret("slack_signing_secret")

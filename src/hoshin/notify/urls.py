@@ -8,4 +8,5 @@ urlpatterns = [
     path("me/", views.my_notifications, name="me"),
     path("slack/commands", views.slack_command, name="slack-commands"),
     path("slack/interactions", views.slack_interaction, name="slack-interactions"),
+    path("teams/messages", views.teams_message, name="teams-messages"),
 ]

@@ -14,7 +14,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
 from hoshin.core import errors
-from hoshin.notify import services, slack
+from hoshin.notify import services, slack, teams
 from hoshin.notify.forms import PreferenceForm, RhythmForm
 from hoshin.notify.models import Preference, Rhythm
 from hoshin.okrs.models import KeyResult
@@ -46,6 +46,7 @@ def rhythm_settings(request):
     return render(request, "notify/settings.html", {
         "form": form, "rhythm": rhythm, "nav": "settings",
         "has_secret": bool(rhythm.slack_signing_secret), "has_token": bool(rhythm.slack_bot_token),
+        "has_teams_token": bool(rhythm.teams_security_token),
     }, status=400 if form.errors else 200)
 
 
@@ -54,7 +55,8 @@ def rhythm_settings(request):
 def my_notifications(request):
     pref = Preference.objects.filter(person=request.user).first()
     initial = {"channel": pref.channel if pref else Preference.Channel.EMAIL,
-               "slack_user_id": pref.slack_user_id if pref else ""}
+               "slack_user_id": pref.slack_user_id if pref else "",
+               "teams_user_id": pref.teams_user_id if pref else ""}
     form = PreferenceForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
@@ -111,7 +113,7 @@ def slack_interaction(request):
         kr = KeyResult.objects.filter(key=(action or {}).get("value", "")).first()
         if kr is None or not permissions.can_check_in(person, kr):
             return HttpResponse(status=200)
-        token = Rhythm.current().slack_bot_token
+        token = Rhythm.current().secret("slack_bot_token")
         try:
             slack.open_view(payload.get("trigger_id", ""), slack.checkin_view(kr), token)
         except OSError as e:
@@ -123,3 +125,25 @@ def slack_interaction(request):
         answer = slack.submit_checkin(person, payload["view"])
         return JsonResponse(answer) if answer else HttpResponse(status=200)
     return HttpResponse(status=200)
+
+
+@csrf_exempt
+@require_POST
+def teams_message(request):
+    """A message to @Hoshin from a Teams outgoing webhook; the reply is its Adaptive Card."""
+    try:
+        body = request.body
+    except RawPostDataException:
+        return JsonResponse({"type": "message", "text": "not a Teams request"}, status=401)
+    problem = teams.verification_problem(teams.security_token(),
+                                         request.headers.get("Authorization"), body)
+    if problem:
+        return JsonResponse({"type": "message", "text": problem}, status=401)
+    try:
+        activity = json.loads(body)
+    except ValueError:
+        return JsonResponse({"type": "message", "text": "the message is not JSON"}, status=400)
+    if not isinstance(activity, dict):
+        return JsonResponse({"type": "message", "text": "the message is not an activity"},
+                            status=400)
+    return JsonResponse(teams.answer(activity))

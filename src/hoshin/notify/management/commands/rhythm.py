@@ -38,4 +38,5 @@ class Command(BaseCommand):
             f"Lead digest:        {days[r.digest_weekday]} {r.digest_time:%H:%M}\n"
             f"Slack webhook:      {r.slack_webhook_url or '-'}"
             f"{'  (signing secret set)' if r.slack_signing_secret else ''}\n"
-            f"Teams webhook:      {r.teams_webhook_url or '-'}")
+            f"Teams webhook:      {r.teams_webhook_url or '-'}"
+            f"{'  (check-in security token set)' if r.teams_security_token else ''}")
