@@ -151,6 +151,13 @@ PAGES: dict[str, Page] = {
     "analytics/": page(),
     # No source on the key result: found out before the rights are (404 to all).
     "sources/<str:key>/sync": Page(OFF, KR_OWNER, {"key": "kr"}, hidden=404),
+    # Work trackers: everyone reads; who may edit the initiative links, unlinks and syncs
+    # (an empty post is "unknown action", sent back to the page). The trackers' webhook
+    # calls are verified by signature: no login, an unsigned post is refused.
+    "trackers/": page(),
+    "trackers/initiatives/<str:key>/": page(EVERYONE, KR_OWNER, key="initiative"),
+    "trackers/hooks/<str:kind>/<str:token>/": Page(OFF, NOBODY, {"kind": "=github",
+                                                                 "token": "=nope"}, hidden=401),
     # Company-wide views
     "alignment/": page(),
     "alignment/branch/": page(),
