@@ -95,6 +95,8 @@ INSTALLED_APPS = [
     "hoshin.planfile",
     "hoshin.analytics",
     "hoshin.sources",
+    # Single sign-on with OpenID Connect (docs/integrations.md "Single sign-on").
+    "hoshin.sso",
     "hoshin.webhooks",
     "hoshin.trackers",
     "hoshin.web",
@@ -115,6 +117,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # HOSHIN_PASSWORD_LOGIN=off: the password pages and forms refuse (hoshin.sso).
+    "hoshin.sso.middleware.PasswordLoginOff",
     "hoshin.web.sessions.SessionTimeoutMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -266,7 +270,32 @@ if _env_bool("HOSHIN_CSP_REPORT_ONLY"):
     CONTENT_SECURITY_POLICY_REPORT_ONLY = _CSP
 else:
     CONTENT_SECURITY_POLICY = _CSP
-AUTHENTICATION_BACKENDS = ["hoshin.web.throttle.ThrottledModelBackend"]
+# Single sign-on with OpenID Connect (hoshin.sso; docs/integrations.md "Single sign-on"):
+# the provider's endpoints come from its discovery document. mozilla-django-oidc reads
+# the OIDC_* names; the HOSHIN_OIDC_* ones are Hoshin's (claims, roles, units).
+HOSHIN_OIDC_ISSUER = os.environ.get("HOSHIN_OIDC_ISSUER", "").rstrip("/")
+HOSHIN_OIDC_PROVIDER_NAME = os.environ.get("HOSHIN_OIDC_PROVIDER_NAME", "")
+OIDC_RP_CLIENT_ID = os.environ.get("HOSHIN_OIDC_CLIENT_ID", "")
+OIDC_RP_CLIENT_SECRET = os.environ.get("HOSHIN_OIDC_CLIENT_SECRET", "")
+OIDC_RP_SCOPES = os.environ.get("HOSHIN_OIDC_SCOPES", "openid email profile")
+OIDC_RP_SIGN_ALGO = os.environ.get("HOSHIN_OIDC_SIGN_ALGO", "RS256")
+OIDC_USE_PKCE = True
+OIDC_TIMEOUT = float(os.environ.get("HOSHIN_OIDC_TIMEOUT", "10"))
+OIDC_VERIFY_SSL = True
+OIDC_AUTHENTICATION_CALLBACK_URL = "sso:callback"
+HOSHIN_OIDC_EMAIL_CLAIM = os.environ.get("HOSHIN_OIDC_EMAIL_CLAIM", "email")
+HOSHIN_OIDC_NAME_CLAIM = os.environ.get("HOSHIN_OIDC_NAME_CLAIM", "name")
+HOSHIN_OIDC_ROLE_CLAIM = os.environ.get("HOSHIN_OIDC_ROLE_CLAIM", "groups")
+# GROUP=ROLE pairs, e.g. "hoshin-admins=admin, okr-office=strategy_office".
+HOSHIN_OIDC_ROLES = os.environ.get("HOSHIN_OIDC_ROLES", "")
+HOSHIN_OIDC_DEFAULT_ROLE = os.environ.get("HOSHIN_OIDC_DEFAULT_ROLE", "member")
+HOSHIN_OIDC_UNIT_CLAIM = os.environ.get("HOSHIN_OIDC_UNIT_CLAIM", "")
+HOSHIN_OIDC_CREATE_PEOPLE = _env_bool("HOSHIN_OIDC_CREATE_PEOPLE", True)
+# off: people sign in only through the identity provider; no password is checked or set.
+HOSHIN_PASSWORD_LOGIN = _env_bool("HOSHIN_PASSWORD_LOGIN", True)
+AUTHENTICATION_BACKENDS = (
+    (["hoshin.web.throttle.ThrottledModelBackend"] if HOSHIN_PASSWORD_LOGIN else [])
+    + ["hoshin.sso.backend.SingleSignOnBackend"])
 # Failed log-ins are counted in the database (hoshin.web.throttle), shared by all workers.
 LOGIN_THROTTLE_EMAIL_LIMIT = 5
 LOGIN_THROTTLE_IP_LIMIT = 20
