@@ -24,6 +24,7 @@ urlpatterns = [
     path("reviews/", include("hoshin.reviews.urls")),
     path("closing/", include("hoshin.closing.urls")),
     path("audit/", include("hoshin.audit.urls")),
+    path("sso/", include("hoshin.sso.urls")),
     path("calendar/", review_views.calendar_page, name="calendar"),
     path("calendar/regenerate/", review_views.calendar_regenerate, name="calendar-regenerate"),
     path("calendar/<str:token>.ics", review_views.calendar_person, name="calendar-person"),
