@@ -68,6 +68,10 @@ PAGES: dict[str, Page] = {
     "login/demo/": Page(OFF, READ_ONLY, public=True),
     # The second step of a two-factor log-in: without a first step, back to the login.
     "login/verify/": Page(READ_ONLY, READ_ONLY, public=True),
+    # Single sign-on: the link to the identity provider and its answer (404 while not
+    # configured, as here; an answer without a sign-in started here goes back to the login).
+    "sso/login/": Page(READ_ONLY, OFF, public=True),
+    "sso/callback/": Page(READ_ONLY, OFF, public=True),
     "logout/": page(OFF, READ_ONLY),
     "account/password/": page(EVERYONE, EVERYONE),
     "account/password/done/": page(),
