@@ -23,6 +23,14 @@ if [ -n "$APT_PACKAGES" ]; then
   $SUDO apt-get update -qq && $SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $APT_PACKAGES >/dev/null
 fi
 
+# The single sign-on tests start a real OpenID provider (oidc-provider, under Node) from
+# tests/sso/provider; its packages come from the npm registry at the locked versions.
+if command -v npm >/dev/null; then
+  npm ci --prefix tests/sso/provider --no-audit --no-fund --loglevel=error
+else
+  echo "node/npm not found: the single sign-on tests (tests/sso, tests/e2e/test_sso.py) will fail" >&2
+fi
+
 scratch=$(mktemp -d)
 trap 'rm -rf "$scratch"' EXIT
 export HOSHIN_DATA_DIR="$scratch"
