@@ -105,6 +105,8 @@ SECTIONS: tuple[NavSection, ...] = (
         NavItem("Metrics", "/strategy/metrics/"),
         NavItem("Timeline", "/strategy/timeline/"),
         NavItem("Portfolio", "/portfolio/"),
+        # Initiatives' progress from Jira, Asana and GitHub (hoshin.trackers).
+        NavItem("Work trackers", "/trackers/"),
     )),
     NavSection("execution", "Execution", (
         NavItem("Company", "/company/", also=("/tv/",)),
