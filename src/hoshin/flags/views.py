@@ -12,7 +12,7 @@ from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.utils.http import urlencode
 
-from hoshin.core import errors
+from hoshin.core import errors, exports
 from hoshin.flags import services
 from hoshin.flags.models import LABELS, FlagSettings
 from hoshin.okrs.models import Cycle
@@ -23,6 +23,19 @@ from hoshin.org.models import Unit
 # Rows on one page of the list; the count above it is always the whole total, the same
 # the X-matrix's flag box shows.
 PER_PAGE = 500
+
+# The list as a file (?export=csv|xlsx): every flag the filters keep, not one page.
+EXPORT_COLUMNS = [
+    exports.Column("Unit", "key_result.objective.unit.name"),
+    exports.Column("Key result id", "key_result.key"),
+    exports.Column("Key result", "key_result.title"),
+    exports.Column("Owner", "key_result.owner.name"),
+    exports.Column("Owner e-mail", "key_result.owner.email"),
+    exports.Column("Warning code", "code"),
+    exports.Column("Warning", lambda f: LABELS.get(f.code, f.code)),
+    exports.Column("Why", "message"),
+    exports.Column("Since", "raised_on", exports.DATE),
+]
 
 
 @login_required
@@ -36,6 +49,9 @@ def flag_list(request):
         flags = flags.filter(key_result__objective__unit__key=unit_key)
     if code in LABELS:
         flags = flags.filter(code=code)
+    if response := exports.respond(request, "flags", EXPORT_COLUMNS, flags,
+                                   what="Open at-risk flags"):
+        return response
     paginator = Paginator(flags, PER_PAGE)  # counts every open flag once (one COUNT)
     page = paginator.get_page(request.GET.get("page"))
     for flag in page.object_list:

@@ -10,7 +10,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 
-from hoshin.core import clock
+from hoshin.core import clock, exports
 from hoshin.core.errors import DomainError
 from hoshin.core.history_view import history_rows
 from hoshin.okrs import charts, services
@@ -33,6 +33,49 @@ def _pick_cycle(cycles: list[Cycle], key: str | None) -> Cycle | None:
 # Unit page ----------------------------------------------------------------------------
 
 
+# The unit's objectives and key results as a file (?export=csv|xlsx), one row each, with
+# the headers the goal-list import reads back (planfile/spreadsheet.py): Type, Id, Parent id.
+def _kind_of(row: dict) -> str:
+    return row["kr"].kind if row.get("kr") is not None else ""
+
+
+OKR_COLUMNS = [
+    exports.Column("Type", "type"),
+    exports.Column("Id", "id"),
+    exports.Column("Parent id", "parent"),
+    exports.Column("Title", "title"),
+    exports.Column("Unit", "unit"),
+    exports.Column("Cycle", "cycle"),
+    exports.Column("Owner e-mail", "kr.owner.email"),
+    exports.Column("Owner name", "kr.owner.name"),
+    exports.Column("Kind", _kind_of),
+    exports.Column("Start value", "kr.baseline", exports.NUMBER),
+    exports.Column("Target value", "kr.target", exports.NUMBER),
+    exports.Column("Current value", "row.current", exports.NUMBER),
+    exports.Column("Measure", "kr.unit"),
+    exports.Column("Progress %", "row.progress_pct", exports.NUMBER),
+    exports.Column("Expected %", "row.expected_pct", exports.NUMBER),
+    exports.Column("Status", "row.status_label"),
+    exports.Column("Last check-in", "row.kr.last_checkin.date", exports.DATE),
+    exports.Column("Description", "description"),
+]
+
+
+def _okr_rows(unit: Unit, cycle, rows: list[dict]) -> list[dict]:
+    out = []
+    for r in rows:
+        o = r["objective"]
+        parent = o.parent
+        out.append({"type": "objective", "id": o.key, "title": o.title, "unit": unit.key,
+                    "cycle": cycle.key, "description": o.description,
+                    "parent": getattr(parent, "key", None)})
+        for kr_row in r["krs"]:
+            out.append({"type": "key result", "id": kr_row.kr.key, "parent": o.key,
+                        "title": kr_row.kr.title, "unit": unit.key, "cycle": cycle.key,
+                        "kr": kr_row.kr, "row": kr_row, "description": ""})
+    return out
+
+
 @login_required
 def unit_page(request, key: str):
     unit = get_object_or_404(Unit.objects.select_related("lead", "parent"), key=key,
@@ -51,6 +94,10 @@ def unit_page(request, key: str):
     why = chains(objectives)
     rows = [{"objective": o, "krs": by_objective[o.pk], "chain": why[o.pk],
              "cards": [c for c in cards if c.row.kr.objective_id == o.pk]} for o in objectives]
+    if response := exports.respond(request, f"okrs-{unit.key}", OKR_COLUMNS,
+                                   lambda: _okr_rows(unit, cycle, rows) if cycle else [],
+                                   what=f"Objectives and key results of {unit.name}"):
+        return response
     can_edit = bool(cycle) and can_edit_unit_plan(request.user, unit) \
         and cycle.state != Cycle.State.CLOSED
     return render(request, "okrs/unit.html", {

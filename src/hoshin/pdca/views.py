@@ -9,7 +9,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 from django.shortcuts import get_object_or_404, redirect, render
 
-from hoshin.core import clock, errors
+from hoshin.core import clock, errors, exports
 from hoshin.org import permissions
 from hoshin.org.models import Unit
 from hoshin.pdca import services
@@ -21,6 +21,24 @@ def _add_errors(form, error: errors.DomainError) -> None:
     for e in error.errors:
         field = e.field if e.field in form.fields else ("why1" if e.field == "whys" else None)
         form.add_error(field, e.message)
+
+
+# The list as a file (?export=csv|xlsx): the rows the page shows.
+EXPORT_COLUMNS = [
+    exports.Column("Problem", "problem"),
+    exports.Column("Key result id", "key_result.key"),
+    exports.Column("Metric id", "metric.key"),
+    exports.Column("Unit", "unit.name"),
+    exports.Column("Owner", "owner.name"),
+    exports.Column("Status", lambda c: c.get_status_display()),
+    exports.Column("Root cause", "root_cause"),
+    exports.Column("Countermeasure", "countermeasure"),
+    exports.Column("Due", "due", exports.DATE),
+    exports.Column("Check on", "check_on", exports.DATE),
+    exports.Column("Result", "result"),
+    exports.Column("Opened on", "opened_on", exports.DATE),
+    exports.Column("Closed on", "closed_on", exports.DATE),
+]
 
 
 @login_required
@@ -38,6 +56,9 @@ def countermeasure_list(request):
     rows = list(query[:500])
     rows.sort(key=lambda c: (not c.is_overdue(today), c.due or today.replace(year=9999),
                              -c.pk))
+    if response := exports.respond(request, "countermeasures", EXPORT_COLUMNS, rows,
+                                   what="Countermeasures"):
+        return response
     return render(request, "pdca/list.html", {
         "nav": "pdca", "rows": rows, "today": today, "scope": scope,
         "show_closed": show_closed})

@@ -10,7 +10,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
-from hoshin.core import clock, errors
+from hoshin.core import clock, errors, exports
 from hoshin.okrs import services as okrs_services
 from hoshin.okrs.models import Initiative
 from hoshin.org import permissions
@@ -37,10 +37,45 @@ def _scope(request):
             _named(AnnualObjective, request.GET.get("annual"), "annual objective"))
 
 
+# The portfolio as a file (?export=csv|xlsx): every open initiative in the page's scope,
+# the ranked ones first, then those not scored yet (the page lists only 100 of them).
+EXPORT_COLUMNS = [
+    exports.Column("Rank", "rank", exports.NUMBER),
+    exports.Column("Initiative id", "initiative.key"),
+    exports.Column("Initiative", "initiative.title"),
+    exports.Column("Unit", "initiative.key_result.objective.unit.name"),
+    exports.Column("Key result id", "initiative.key_result.key"),
+    exports.Column("Owner", "initiative.owner.name"),
+    exports.Column("Status", lambda r: r["initiative"].get_status_display()),
+    exports.Column("Business value", "score.business_value", exports.NUMBER),
+    exports.Column("Time criticality", "score.time_criticality", exports.NUMBER),
+    exports.Column("Risk reduction", "score.risk_reduction", exports.NUMBER),
+    exports.Column("Cost of delay", "score.cost_of_delay", exports.NUMBER),
+    exports.Column("Job size", "score.job_size", exports.NUMBER),
+    exports.Column("WSJF", lambda r: round(r["score"].wsjf, 4) if r["score"] else None,
+                   exports.NUMBER),
+    exports.Column("Annual objectives", lambda r: ", ".join(r["annual_objectives"])),
+    exports.Column("Scored on", lambda r: r["scored"].session.held_at if r["scored"] else None,
+                   exports.DATE),
+]
+
+
+def _export_rows(found) -> list[dict]:
+    rows = [{"rank": r.rank, "initiative": r.initiative, "score": r.score, "scored": r.scored,
+             "annual_objectives": r.annual_objectives} for r in found.rows]
+    rows += [{"rank": None, "initiative": i, "score": None, "scored": None,
+              "annual_objectives": []} for i in found.unscored]
+    return rows
+
+
 @login_required
 def portfolio(request):
     unit, annual = _scope(request)
     found = selectors.portfolio(unit=unit, annual_objective=annual.key if annual else None)
+    if response := exports.respond(request, "portfolio", EXPORT_COLUMNS,
+                                   lambda: _export_rows(found),
+                                   what="Initiative portfolio"):
+        return response
     ranked = [wsjf.Ranked(rank=r.rank, score=r.score, tie_break=r.tie_break) for r in found.rows]
     return render(request, "portfolio/list.html", {
         "nav": "portfolio", "found": found, "unit": unit, "annual": annual,

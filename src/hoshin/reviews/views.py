@@ -11,7 +11,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from hoshin.core import clock, errors
+from hoshin.core import clock, errors, exports
 from hoshin.okrs.models import Cycle
 from hoshin.okrs.rules import fiscal_year_of
 from hoshin.okrs.selectors import quarter_or_current
@@ -21,16 +21,55 @@ from hoshin.org.models import Organization
 from hoshin.notify.models import Rhythm
 from hoshin.reviews import agenda, ical, schedule, services, then
 from hoshin.reviews.forms import ActionForm, DecisionForm, ItemForm
-from hoshin.reviews.models import Action, AgendaItem, CalendarFeed, Review
+from hoshin.reviews.models import Action, AgendaItem, CalendarFeed, Decision, Review
 
 
 def _cycle(request) -> Cycle | None:
     return quarter_or_current(request.GET.get("cycle"))
 
 
+REVIEW_COLUMNS = [
+    exports.Column("Date", "date", exports.DATE),
+    exports.Column("Week", "week", exports.NUMBER),
+    exports.Column("Review", lambda r: r.get_kind_display()),
+    exports.Column("Standing", "standing.label"),
+    exports.Column("Status meeting", "status_meeting"),
+    exports.Column("Closed by", "closed_by.name"),
+    exports.Column("Closed at", "closed_at", exports.DATETIME),
+]
+DECISION_COLUMNS = [
+    exports.Column("Review date", "item.review.date", exports.DATE),
+    exports.Column("Review", lambda d: d.item.review.get_kind_display()),
+    exports.Column("Agenda item", "item.title"),
+    exports.Column("Key result id", "item.key_result.key"),
+    exports.Column("Decision", lambda d: d.get_kind_display()),
+    exports.Column("Rationale", "rationale"),
+    exports.Column("New target", "new_target", exports.NUMBER),
+    exports.Column("Escalated to", "escalated_to"),
+    exports.Column("Decided by", "decided_by.name"),
+    exports.Column("Decided at", "decided_at", exports.DATETIME),
+]
+ACTION_COLUMNS = [
+    exports.Column("Action", "title"),
+    exports.Column("Owner", "owner.name"),
+    exports.Column("Owner e-mail", "owner.email"),
+    exports.Column("Due", "due", exports.DATE),
+    exports.Column("Agreed in the review of", "review.date", exports.DATE),
+]
+
+
 @login_required
 def review_list(request):
     cycle = _cycle(request)
+    # The quarter's decisions as a file: the review pages show them review by review.
+    if response := exports.respond(
+            request, "decisions", DECISION_COLUMNS,
+            lambda: Decision.objects.filter(item__review__cycle=cycle).select_related(
+                "item__review", "item__key_result", "decided_by").order_by(
+                "item__review__date", "decided_at") if cycle else [],
+            what=f"Review decisions of {cycle.key if cycle else 'no quarter'}",
+            table="decisions"):
+        return response
     # Read only: the reviews are scheduled by the scheduler (reviews/jobs.py) or by the
     # "Schedule" button below (review_schedule), never by reading this page.
     reviews = list(cycle.reviews.select_related("closed_by")) if cycle else []
@@ -47,6 +86,14 @@ def review_list(request):
         "-start")
     counts = {code: sum(1 for r in reviews if r.standing.code == code)
               for code in ("held", "missed", "planned")}
+    open_actions = Action.objects.filter(review__cycle=cycle, done_on__isnull=True) \
+        .select_related("owner", "review") if cycle else []
+    if response := exports.respond(request, "reviews", REVIEW_COLUMNS, reviews,
+                                   what=f"Reviews of {cycle.key if cycle else 'no quarter'}"):
+        return response
+    if response := exports.respond(request, "review-actions", ACTION_COLUMNS, open_actions,
+                                   what="Open review actions", table="actions"):
+        return response
     return render(request, "reviews/list.html", {
         "nav": "reviews", "cycle": cycle, "cycles": cycles, "reviews": reviews,
         "upcoming": upcoming, "today": today, "counts": counts, "unscheduled": unscheduled,
@@ -55,8 +102,7 @@ def review_list(request):
         "fiscal_year": fiscal_year_of(cycle.start, Organization.current().fiscal_year_start)
         if cycle else None,
         "status_meetings": sum(r.status_meeting for r in reviews),
-        "open_actions": Action.objects.filter(review__cycle=cycle, done_on__isnull=True)
-        .select_related("owner", "review") if cycle else []})
+        "open_actions": open_actions})
 
 
 @login_required
