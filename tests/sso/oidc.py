@@ -8,7 +8,9 @@ packages must be there: scripts/test.sh runs `npm ci` in tests/sso/provider.
 from __future__ import annotations
 
 import json
+import os
 import shutil
+import socket
 import subprocess
 import time
 from dataclasses import dataclass
@@ -21,7 +23,7 @@ from cryptography.hazmat.primitives.asymmetric import rsa
 
 PROVIDER_DIR = Path(__file__).resolve().parent / "provider"
 PORT = 8416
-ISSUER = f"http://127.0.0.1:{PORT}"
+ISSUER = f"http://127.0.0.1:{PORT}"  # where the provider of the running tests is (below)
 CLIENT_ID = "hoshin"
 CLIENT_SECRET = "hoshin-test-client-secret-0123456789abcdef"
 KID = "hoshin-test-key"
@@ -66,15 +68,28 @@ def node_available() -> bool:
     return bool(shutil.which("node")) and (PROVIDER_DIR / "node_modules" / "oidc-provider").is_dir()
 
 
+def _port() -> int:
+    """8416, or under pytest-xdist a free port for each worker but the first: two workers
+    may each run a module that needs the provider at the same time."""
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "gw0")
+    if worker == "gw0":
+        return PORT
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
 def start_provider(redirect_uris: list[str], tmp_dir: Path) -> Provider:
     if not node_available():
         pytest.fail("node and tests/sso/provider/node_modules are needed: scripts/test.sh "
                     "runs npm ci in tests/sso/provider")
+    global ISSUER
+    ISSUER = f"http://127.0.0.1:{_port()}"
     key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
     jwk = json.loads(jwt.algorithms.RSAAlgorithm.to_jwk(key))
     jwk.update(kid=KID, alg="RS256", use="sig")
     config = {
-        "issuer": ISSUER, "port": PORT, "jwks": {"keys": [jwk]},
+        "issuer": ISSUER, "port": int(ISSUER.rsplit(":", 1)[1]), "jwks": {"keys": [jwk]},
         "clients": [{"client_id": CLIENT_ID, "client_secret": CLIENT_SECRET,
                      "redirect_uris": redirect_uris}],
         "accounts": [{"login": login, "password": PASSWORD, "claims": claims}
@@ -88,7 +103,9 @@ def start_provider(redirect_uris: list[str], tmp_dir: Path) -> Provider:
     deadline = time.monotonic() + 20
     while True:
         try:
-            if requests.get(f"{ISSUER}/.well-known/openid-configuration", timeout=1).ok:
+            answer = requests.get(f"{ISSUER}/jwks", timeout=1)
+            # Ours, not one left over from an earlier run on the same port.
+            if answer.ok and answer.json()["keys"][0]["n"] == jwk["n"]:
                 break
         except requests.RequestException:
             pass
