@@ -23,7 +23,6 @@ import urllib.parse
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.db import transaction
 from django.db.models import F, Q
 
 from hoshin.core import clock, vault
@@ -269,8 +268,9 @@ def _record_failure(actor, link_id: int, kind: str, message: str) -> Outcome:
     row.failing_since = row.failing_since or now
     row.checked_at = now
     row.next_at = now + retry_delay(row.failures)
-    row.save(update_fields=["failures", "error", "error_kind", "failing_since", "checked_at",
-                            "next_at"])
+    # A reading is not an edit: the link's history keeps who linked it, not every sync.
+    row.save_without_historical_record(update_fields=[
+        "failures", "error", "error_kind", "failing_since", "checked_at", "next_at"])
     if row.failures == TELL_OWNER_AFTER:
         _tell_owner(row)
     return Outcome(row.initiative.key, row.kind, row.ref, "failed", error=message)
@@ -309,7 +309,7 @@ def _record_snapshot(actor, link_id: int, snapshot: peers.Snapshot) -> Outcome:
     row.synced_at = row.checked_at = now
     row.failures, row.error, row.error_kind, row.failing_since = 0, "", "", None
     row.next_at = now + dt.timedelta(minutes=every)
-    row.save()
+    row.save_without_historical_record()
     return Outcome(row.initiative.key, row.kind, row.ref, "synced", progress=row.progress)
 
 
@@ -420,16 +420,10 @@ def _mark_due(hook_id: int, kind: str, refs: list[str]) -> Answer:
         ids.update(rows.values_list("pk", flat=True))
     if ids:
         TrackerLink.objects.filter(pk__in=ids).update(next_at=now)
-        due = sorted(ids)
-        transaction.on_commit(lambda: _queue_sync(due))
+        # Queued in this transaction (the task queue is the database): the worker syncs
+        # them once the call's answer has gone, and a call that rolls back queues nothing.
+        from hoshin.trackers.tasks import sync_links_task
+
+        sync_links_task.enqueue(sorted(ids))
     return Answer(200, {}, due=tuple(sorted(ids)), reason="verified")
-
-
-def _queue_sync(ids: list[int]) -> None:
-    from hoshin.trackers.tasks import sync_links_task
-
-    try:
-        sync_links_task.enqueue(ids)
-    except Exception:  # the minute job syncs them anyway: they are due now
-        log.exception("queuing the sync of links %s failed", ids)
 
