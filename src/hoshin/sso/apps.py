@@ -12,8 +12,8 @@ class SsoConfig(AppConfig):
 
 
 def check_configuration(app_configs=None, **kwargs):
-    """A wrong single sign-on setting is said when the server starts (and by `hoshin
-    check --deploy`), not at someone's first sign-in."""
+    """A wrong single sign-on setting stops `hoshin serve` (Django's system checks run
+    before it starts), rather than showing at someone's first sign-in."""
     from django.conf import settings
 
     from hoshin.org.models import Role
