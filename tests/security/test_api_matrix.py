@@ -262,6 +262,17 @@ EXPECTED: dict[str, Op] = {
     "delete_source": Op(KR_OWNER, {"key_result": "kr"}),
     # The key result has no source: that is found out before the rights are (404 to all).
     "sync_source": Op(KR_OWNER, {"key_result": "kr"}, hidden=404),
+    # Signed outgoing webhooks: admins only. The world has no subscription: 2026 (the
+    # "year" id) and a key result's key name none, so the admin gets 404 and the others the
+    # 403 that comes before the lookup.
+    "list_webhooks": Op(ADMIN),
+    "create_webhook": Op(ADMIN, body={"url": "https://hooks.example.test/hoshin",
+                                      "events": ["checkin", "flag"]}),
+    "get_webhook": Op(ADMIN, {"id": "year"}),
+    "update_webhook": Op(ADMIN, {"id": "year"}, body={"active": False}),
+    "delete_webhook": Op(ADMIN, {"id": "year"}),
+    "list_webhook_deliveries": Op(ADMIN, {"id": "year"}),
+    "replay_webhook_message": Op(ADMIN, {"message_id": "kr"}),
     "import_markdown_page": Op(PLAN, body={"markdown": "# Sales\n\n1. Win installers\n",
                                            "cycle": "2027-Q1"}),
 }
