@@ -262,6 +262,23 @@ EXPECTED: dict[str, Op] = {
     "delete_source": Op(KR_OWNER, {"key_result": "kr"}),
     # The key result has no source: that is found out before the rights are (404 to all).
     "sync_source": Op(KR_OWNER, {"key_result": "kr"}, hidden=404),
+    # Work trackers: connections and webhooks are admins'; links are written by who may
+    # edit the initiative. The world has no tracker connected, no hook and no link: the
+    # admin's connection of kind "sales" (the unit id) is a 400, a hook or link id (the
+    # review's pk) names none, a link to an unconnected tracker is a 400; the others get
+    # the 403 that comes before (a link's id is looked up first: 404 to all).
+    "list_tracker_connections": Op(ADMIN),
+    "put_tracker_connection": Op(ADMIN, {"kind": "unit"}, body={"token": "t-123"}),
+    "delete_tracker_connection": Op(ADMIN, {"kind": "unit"}),
+    "list_tracker_hooks": Op(ADMIN),
+    "create_tracker_hook": Op(ADMIN, body={"kind": "github"}),
+    "delete_tracker_hook": Op(ADMIN, {"hook_id": "review"}),
+    "list_tracker_links": read(),
+    "create_tracker_link": Op(KR_OWNER, body=lambda ids: {
+        "initiative": ids["initiative"], "kind": "github", "ref": "acme/portal#1"}),
+    "delete_tracker_link": Op(KR_OWNER, {"link_id": "review"}, hidden=404),
+    "get_initiative_work": read({"key": "initiative"}),
+    "sync_initiative_work": Op(KR_OWNER, {"key": "initiative"}),
     # Signed outgoing webhooks: admins only. The world has no subscription: 2026 (the
     # "year" id) and a key result's key name none, so the admin gets 404 and the others the
     # 403 that comes before the lookup.
