@@ -169,6 +169,10 @@ PAGES: dict[str, Page] = {
     "tv/": page(),
     "import/markdown/": page(PLAN, PLAN),
     "import/markdown/jobs/<str:job_id>/": Page(PLAN, READ_ONLY, {"job_id": "=no-such-job"}),
+    # The board pack (SPEC §10): the strategy office, admins and unit leads make it.
+    "board-pack/": page(LEADS, LEADS),
+    "board-pack/jobs/<str:job_id>/": Page(LEADS, READ_ONLY, {"job_id": "=no-such-job"}),
+    "board-pack/jobs/<str:job_id>/pack.pdf": Page(LEADS, READ_ONLY, {"job_id": "=no-such-job"}),
     "audit/": page(ADMIN),
     # Objectives, key results, units, people
     "key-results/<str:key>/": page(key="kr"),
