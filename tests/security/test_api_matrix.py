@@ -290,6 +290,8 @@ EXPECTED: dict[str, Op] = {
     "delete_webhook": Op(ADMIN, {"id": "year"}),
     "list_webhook_deliveries": Op(ADMIN, {"id": "year"}),
     "replay_webhook_message": Op(ADMIN, {"message_id": "kr"}),
+    # The board pack (a PDF of the quarter): admins, the strategy office and unit leads.
+    "get_board_pack": Op(LEADS, query="?cycle=2026-Q4"),
     "import_markdown_page": Op(PLAN, body={"markdown": "# Sales\n\n1. Win installers\n",
                                            "cycle": "2027-Q1"}),
 }
