@@ -18,7 +18,11 @@ router = Router(tags=["sources"])
 
 
 class SourceOut(Schema):
-    key_result: str = Field(description="Key of the key result the source feeds.")
+    key_result: str | None = Field(description="Key of the key result the source feeds "
+                                               "(null when it feeds a metric).")
+    metric: str | None = Field(description="Key of the strategy metric whose monthly actual "
+                                           "the source sets (null when it feeds a key "
+                                           "result).")
     kind: str = Field(description="http, sql, csv or children (the aligned key results).")
     location: str = Field(description="The address, the file, or the database URL without "
                                       "its password.")
@@ -46,7 +50,9 @@ class SourceOut(Schema):
 
 
 class SourceIn(Input):
-    key_result: str
+    key_result: str = Field(description="Key of the key result to feed, or of a strategy "
+                                        "metric (M1): each reading then sets the metric's "
+                                        "actual of the month.", max_length=64)
     kind: str = Field(description="http, sql, csv or children.",
                       pattern="^(http|sql|csv|children)$")
     url: str = Field("", description="http: the JSON endpoint.", max_length=2000)
@@ -72,15 +78,21 @@ class SourceIn(Input):
 
 
 class SyncOut(Schema):
-    key_result: str
-    result: str = Field(description="recorded (a new check-in), unchanged or failed.")
+    key_result: str = Field(description="Key of what the source feeds (a key result or a "
+                                        "metric).")
+    result: str = Field(description="recorded (a new check-in, or the metric's actual set), "
+                                    "unchanged or failed.")
     value: float | None
     error: str
     checkin: int | None = Field(description="Id of the check-in recorded, if any.")
+    metric: str | None = Field(description="The metric's key when the source feeds one.")
+    period: str | None = Field(description="The month (YYYY-MM) whose actual a metric's "
+                                           "reading set.")
 
 
 def source_dict(s: Source) -> dict:
-    return {"key_result": s.key_result.key, "kind": s.kind, "location": s.location,
+    return {"key_result": s.key_result.key if s.key_result_id else None,
+            "metric": s.metric.key if s.metric_id else None, "kind": s.kind, "location": s.location,
             "json_path": s.json_path, "query": s.query, "column": s.column, "row": s.row,
             "combine": s.combine,
             "header_names": list(s.header_names or []), "has_secret": bool(s.sealed),
@@ -91,21 +103,27 @@ def source_dict(s: Source) -> dict:
 
 
 def _one(key_result: str) -> Source:
-    source = Source.objects.select_related("key_result").filter(
-        key_result__key=key_result).first()
+    """The source of a key result, or of a metric (by its key)."""
+    from django.db.models import Q
+
+    source = Source.objects.select_related("key_result", "metric").filter(
+        Q(key_result__key=key_result) | Q(metric__key=key_result)).first()
     if source is None:
-        raise NotFound.field("key_result", f'key result "{key_result}" has no source')
+        raise NotFound.field("key_result", f'"{key_result}" has no source')
     return source
 
 
 @router.get("/sources", response={200: list[SourceOut], **ERRORS})
 def list_sources(request, failing: bool = Query(False, description="Only failing sources."),
                  key_result: str | None = Query(None, max_length=64)):
-    rows = Source.objects.select_related("key_result").order_by("key_result__key")
+    from django.db.models import Q
+
+    rows = Source.objects.select_related("key_result", "metric").order_by(
+        "key_result__key", "metric__key")
     if failing:
         rows = rows.filter(failures__gt=0)
     if key_result:
-        rows = rows.filter(key_result__key=key_result)
+        rows = rows.filter(Q(key_result__key=key_result) | Q(metric__key=key_result))
     return [source_dict(s) for s in rows[:1000]]
 
 
@@ -119,7 +137,7 @@ def create_source(request, payload: SourceIn):
     """Feed a key result from a source (replacing its source if it had one). Only who may
     edit the key result may (its owner, its unit's leads, the strategy office)."""
     source = services.add_source(request.auth, **payload.given())
-    return Status(201, source_dict(_one(source.key_result.key)))
+    return Status(201, source_dict(_one(source.target.key)))
 
 
 @router.delete("/sources/{key_result}", response={204: None, **ERRORS})

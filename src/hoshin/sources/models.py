@@ -1,4 +1,5 @@
-"""Sources that feed a key result's value, and the readings they turned into check-ins."""
+"""Sources that feed a key result's value (or a strategy metric's monthly actual), and the
+readings they turned into check-ins (or actuals)."""
 
 from __future__ import annotations
 
@@ -7,10 +8,12 @@ from django.db import models
 from hoshin.core import clock
 from hoshin.okrs.models import CheckIn, KeyResult
 from hoshin.org.models import Person
+from hoshin.strategy.models import Metric, MetricActual
 
 
 class Source(models.Model):
-    """Where a key result's value comes from, read on a schedule. One per key result.
+    """Where a key result's value, or a metric's actual of the month, comes from, read on a
+    schedule. One per key result or metric: it feeds exactly one of the two.
 
     The secret part (a token, headers, a database URL) is kept encrypted in `sealed`
     (vault.py) and never shown; `location` is what may be shown: the address, the file,
@@ -26,8 +29,10 @@ class Source(models.Model):
         SUM = "sum", "Sum"
         AVERAGE = "average", "Weighted average"
 
-    key_result = models.OneToOneField(KeyResult, on_delete=models.CASCADE,
-                                      related_name="source")
+    key_result = models.OneToOneField(KeyResult, null=True, blank=True,
+                                      on_delete=models.CASCADE, related_name="source")
+    metric = models.OneToOneField(Metric, null=True, blank=True, on_delete=models.CASCADE,
+                                  related_name="source")
     kind = models.CharField(max_length=8, choices=Kind.choices)
     location = models.CharField(max_length=2000)
     query = models.TextField(blank=True)  # sql
@@ -54,10 +59,19 @@ class Source(models.Model):
     next_at = models.DateTimeField(default=clock.now, db_index=True)
 
     class Meta:
-        ordering = ["key_result__key"]
+        ordering = ["key_result__key", "metric__key"]
+        constraints = [models.CheckConstraint(
+            condition=(models.Q(key_result__isnull=False, metric__isnull=True)
+                       | models.Q(key_result__isnull=True, metric__isnull=False)),
+            name="source_feeds_one_key_result_or_metric")]
 
     def __str__(self) -> str:
-        return f"{self.key_result.key} ← {self.get_kind_display()} {self.location}"
+        return f"{self.target.key} ← {self.get_kind_display()} {self.location}"
+
+    @property
+    def target(self) -> KeyResult | Metric:
+        """What the source feeds: its key result or its metric."""
+        return self.key_result if self.key_result_id else self.metric
 
     @property
     def failing(self) -> bool:
@@ -70,8 +84,11 @@ class Reading(models.Model):
 
     source = models.ForeignKey(Source, null=True, on_delete=models.SET_NULL,
                                related_name="readings")
-    checkin = models.OneToOneField(CheckIn, on_delete=models.CASCADE,
+    # A key result's reading is a check-in; a metric's sets the month's actual.
+    checkin = models.OneToOneField(CheckIn, null=True, blank=True, on_delete=models.CASCADE,
                                    related_name="reading")
+    metric_actual = models.ForeignKey(MetricActual, null=True, blank=True,
+                                      on_delete=models.CASCADE, related_name="readings")
     kind = models.CharField(max_length=8, choices=Source.Kind.choices)
     location = models.CharField(max_length=2000)
     value = models.FloatField()
@@ -81,4 +98,5 @@ class Reading(models.Model):
         ordering = ["-as_of", "-id"]
 
     def __str__(self) -> str:
-        return f"{self.checkin.key_result.key} {self.value} as of {self.as_of:%Y-%m-%d %H:%M}"
+        fed = self.checkin.key_result if self.checkin_id else self.metric_actual.metric
+        return f"{fed.key} {self.value} as of {self.as_of:%Y-%m-%d %H:%M}"

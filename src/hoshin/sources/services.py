@@ -1,5 +1,6 @@
-"""Sources of key results' values: adding and removing one, and syncing (read the value,
-record it as a check-in through okrs's check-in service, or record the failure).
+"""Sources of key results' values and of strategy metrics' actuals: adding and removing
+one, and syncing (read the value, record it as a check-in through okrs's check-in service,
+or as the month's actual of a metric through strategy's service, or record the failure).
 
 Reading a source waits on the network or another database, so it runs outside any
 transaction; only what it found is written, in one transaction per source
@@ -34,6 +35,8 @@ from hoshin.org import permissions
 from hoshin.org.models import Person
 from hoshin.sources import fetch, vault
 from hoshin.sources.models import Reading, Source
+from hoshin.strategy import services as strategy
+from hoshin.strategy.models import Metric, MetricActual
 
 log = logging.getLogger("hoshin.sources")
 
@@ -50,9 +53,13 @@ def retry_delay(failures: int) -> dt.timedelta:
     return min(FIRST_RETRY * (2 ** max(0, min(failures, 20) - 1)), LONGEST_RETRY)
 
 
-def can_manage(actor: Person | None, key_result: KeyResult) -> bool:
-    """Who may edit the key result (its owner, its unit's leads, the strategy office)."""
-    return permissions.can_check_in(actor, key_result)
+def can_manage(actor: Person | None, target: KeyResult | Metric) -> bool:
+    """Who may set what is fed: a key result's owner, its unit's leads and the strategy
+    office; a metric's owner and the strategy office (who record its actuals by hand)."""
+    if isinstance(target, Metric):
+        return permissions.can_edit_strategy(actor) or (
+            actor is not None and target.owner_id == actor.pk)
+    return permissions.can_check_in(actor, target)
 
 
 def _key_result(key: str | KeyResult) -> KeyResult:
@@ -63,6 +70,30 @@ def _key_result(key: str | KeyResult) -> KeyResult:
     if kr is None:
         raise NotFound.field("key_result", f'unknown key result "{key}"')
     return kr
+
+
+def _target(key: str | KeyResult | Metric) -> KeyResult | Metric:
+    """A key result or a metric, by key (key results and metrics have distinct keys)."""
+    if isinstance(key, (KeyResult, Metric)):
+        return key
+    kr = KeyResult.objects.select_related("objective__cycle", "objective__unit").filter(
+        key=key).first()
+    if kr is not None:
+        return kr
+    metric = Metric.objects.filter(key=key).first()
+    if metric is None:
+        raise NotFound.field("key_result", f'unknown key result or metric "{key}"')
+    return metric
+
+
+def _fed(target: KeyResult | Metric) -> dict:
+    """The Source fields that point at the target."""
+    return {"metric": target} if isinstance(target, Metric) else {"key_result": target}
+
+
+def _noun(target: KeyResult | Metric) -> str:
+    return f'metric "{target.key}"' if isinstance(target, Metric) else \
+        f'key result "{target.key}"'
 
 
 def files_dir() -> str | None:
@@ -131,19 +162,22 @@ def _parse_headers(headers, errors: ErrorCollector) -> dict[str, str]:
 
 
 @service
-def add_source(actor: Person | None, key_result: str | KeyResult, *, kind: str,
+def add_source(actor: Person | None, key_result: str | KeyResult | Metric, *, kind: str,
                url: str = "", json_path: str = "", headers=None, token: str = "",
                query: str = "", database_url: str = "", file: str = "", column: str = "",
                row: str = "", combine: str = "", every_minutes: int = 60) -> Source:
     """Feed a key result from a source (replacing the one it had). `kind` is http (url,
     json_path, headers, token), sql (query, database_url), csv (file: a path or URL,
-    column, row) or children (combine: sum or average, of the aligned key results)."""
-    kr = _key_result(key_result)
-    permissions.require(can_manage(actor, kr), f'set the source of key result "{kr.key}"')
-    if kr.archived:
-        raise DomainError.field("key_result", f'key result "{kr.key}" is archived')
+    column, row) or children (combine: sum or average, of the aligned key results).
+    `key_result` may also name a strategy metric: each reading then sets the metric's actual
+    of the month it was read in."""
+    kr = _target(key_result)
+    is_metric = isinstance(kr, Metric)
+    permissions.require(can_manage(actor, kr), f"set the source of {_noun(kr)}")
+    if kr.archived_at is not None:
+        raise DomainError.field("key_result", f"{_noun(kr)} is archived")
     errors = ErrorCollector()
-    if kr.kind == KeyResult.Kind.MILESTONE and kr.steps.exists():
+    if not is_metric and kr.kind == KeyResult.Kind.MILESTONE and kr.steps.exists():
         errors.add("key_result", f'key result "{kr.key}" is reached by steps, which a '
                                  "number cannot give")
     by_operator = actor is None
@@ -200,6 +234,10 @@ def add_source(actor: Person | None, key_result: str | KeyResult, *, kind: str,
             errors.add("row", exc.message)
         location = file
         values.update(column=(column or "").strip(), row=row)
+    elif kind == Source.Kind.CHILDREN and is_metric:
+        errors.add("kind", "a metric is fed by http, sql or csv; aligned key results feed "
+                           "only a key result")
+        location = ""
     elif kind == Source.Kind.CHILDREN:
         if combine not in Source.Combine.values:
             errors.add("combine", "must be sum or average")
@@ -213,7 +251,7 @@ def add_source(actor: Person | None, key_result: str | KeyResult, *, kind: str,
         errors.add("every_minutes", f"must be from {MIN_EVERY} to {MAX_EVERY} (a week)")
     errors.raise_if_any()
     now = clock.now()
-    source, _ = Source.objects.update_or_create(key_result=kr, defaults=dict(
+    source, _ = Source.objects.update_or_create(**_fed(kr), defaults=dict(
         kind=kind, location=location, sealed=vault.seal(secret), every_minutes=every_minutes,
         by_operator=by_operator, created_by=actor, created_at=now, checked_at=None,
         value=None, value_at=None, failures=0, error="", error_kind="", failing_since=None,
@@ -222,29 +260,36 @@ def add_source(actor: Person | None, key_result: str | KeyResult, *, kind: str,
 
 
 @service
-def remove_source(actor: Person | None, key_result: str | KeyResult) -> None:
-    """Stop feeding the key result. Its check-ins (automatic ones too) stay."""
-    kr = _key_result(key_result)
-    permissions.require(can_manage(actor, kr), f'remove the source of key result "{kr.key}"')
-    source = Source.objects.filter(key_result=kr).first()
+def remove_source(actor: Person | None, key_result: str | KeyResult | Metric) -> None:
+    """Stop feeding the key result (or metric). Its check-ins (automatic ones too) and
+    actuals stay."""
+    kr = _target(key_result)
+    permissions.require(can_manage(actor, kr), f"remove the source of {_noun(kr)}")
+    source = Source.objects.filter(**_fed(kr)).first()
     if source is None:
-        raise NotFound.field("key_result", f'key result "{kr.key}" has no source')
+        raise NotFound.field("key_result", f"{_noun(kr)} has no source")
     source.delete()
 
 
 @dataclass(frozen=True)
 class Outcome:
-    """What one sync did: `recorded` (a new check-in), `unchanged`, or `failed`."""
+    """What one sync did: `recorded` (a new check-in, or a metric's actual set),
+    `unchanged`, or `failed`. `key_result` is the key of what was fed (a key result's or a
+    metric's)."""
 
     key_result: str
     result: str
     value: float | None = None
     error: str = ""
     checkin_id: int | None = None
+    metric: bool = False
+    period: str = ""
 
     def as_dict(self) -> dict:
         return {"key_result": self.key_result, "result": self.result, "value": self.value,
-                "error": self.error, "checkin": self.checkin_id}
+                "error": self.error, "checkin": self.checkin_id,
+                "metric": self.key_result if self.metric else None,
+                "period": self.period or None}
 
 
 def read_value(source: Source, timeout: float | None = None) -> float:
@@ -309,13 +354,16 @@ def sync_source(actor: Person | None, source: Source | str) -> Outcome:
     """Read one source and record what it gave. Not one transaction: the reading waits on
     another system outside any transaction, then the result is written in one."""
     if not isinstance(source, Source):
-        kr = _key_result(source)
-        source = Source.objects.filter(key_result=kr).first()
+        target = _target(source)
+        source = Source.objects.filter(**_fed(target)).first()
         if source is None:
-            raise NotFound.field("key_result", f'key result "{kr.key}" has no source')
-    kr = KeyResult.objects.select_related("objective__cycle", "objective__unit").get(
-        pk=source.key_result_id)
-    permissions.require(can_manage(actor, kr), f'sync the source of key result "{kr.key}"')
+            raise NotFound.field("key_result", f"{_noun(target)} has no source")
+    if source.metric_id:
+        kr = Metric.objects.get(pk=source.metric_id)
+    else:
+        kr = KeyResult.objects.select_related("objective__cycle", "objective__unit").get(
+            pk=source.key_result_id)
+    permissions.require(can_manage(actor, kr), f"sync the source of {_noun(kr)}")
     try:
         value = read_value(source)
     except fetch.SourceFailure as failure:
@@ -325,6 +373,8 @@ def sync_source(actor: Person | None, source: Source | str) -> Outcome:
         return _record_failure(None, source.pk, "error",
                                f"unexpected error ({type(exc).__name__}); see the server log")
     try:
+        if source.metric_id:
+            return _record_metric_reading(None, source.pk, value)
         return _record_reading(None, source.pk, value)
     except DomainError as exc:
         # The key result refuses the value (a closed quarter, a milestone given 7): the
@@ -335,7 +385,8 @@ def sync_source(actor: Person | None, source: Source | str) -> Outcome:
 
 @service
 def _record_failure(actor, source_id: int, kind: str, message: str) -> Outcome:
-    source = Source.objects.select_for_update().select_related("key_result").get(pk=source_id)
+    source = Source.objects.select_for_update().select_related("key_result", "metric").get(
+        pk=source_id)
     now = clock.now()
     source.failures += 1
     source.error, source.error_kind = message[:2000], kind[:12]
@@ -346,7 +397,7 @@ def _record_failure(actor, source_id: int, kind: str, message: str) -> Outcome:
                                "checked_at", "next_at"])
     if source.failures == TELL_OWNER_AFTER:
         _tell_owner(source)
-    return Outcome(source.key_result.key, "failed", error=message)
+    return Outcome(source.target.key, "failed", error=message, metric=bool(source.metric_id))
 
 
 def _tell_owner(source: Source) -> None:
@@ -354,8 +405,11 @@ def _tell_owner(source: Source) -> None:
     key result's owner hears why, through their chosen channel."""
     from hoshin.notify.channels import Link, Notice, notify
 
-    kr = source.key_result
-    url = f"/key-results/{kr.key}/#source"
+    kr = source.target
+    if kr.owner is None:
+        return
+    url = (f"/strategy/metrics/{kr.key}/#source" if source.metric_id
+           else f"/key-results/{kr.key}/#source")
     notify(kr.owner, Notice(
         subject=f"The source of {kr.key} fails: {source.error}"[:200],
         intro=(f"{kr.title}: reading its {source.get_kind_display()} source failed "
@@ -363,7 +417,8 @@ def _tell_owner(source: Source) -> None:
                "longer waits; nothing recorded changes. Check the source, or check in by "
                "hand meanwhile."),
         links=[Link(f"{kr.key} {kr.title}", url)], action_url=url,
-        action_label="Open the key result", kind="source-failing"),
+        action_label="Open the metric" if source.metric_id else "Open the key result",
+        kind="source-failing"),
         dedupe_key=f"source-failing:{source.pk}:{source.failing_since.isoformat()}")
 
 
@@ -397,11 +452,39 @@ def _record_reading(actor, source_id: int, value: float) -> Outcome:
                    checkin_id=checkin.pk if checkin else None)
 
 
+@service
+def _record_metric_reading(actor, source_id: int, value: float) -> Outcome:
+    """The reading sets the metric's actual of this month (today's month, as check-ins
+    date themselves); a value equal to the month's actual changes nothing."""
+    source = Source.objects.select_for_update().select_related("metric").get(pk=source_id)
+    now = clock.now()
+    period = f"{clock.today():%Y-%m}"
+    month = MetricActual.objects.filter(metric_id=source.metric_id,
+                                        period=strategy.parse_period(period)).first()
+    unchanged = month is not None and month.actual == value
+    if not unchanged:
+        month = strategy.record_metric_actual(None, source.metric, period=period, actual=value)
+        Reading.objects.create(source=source, metric_actual=month, kind=source.kind,
+                               location=source.location, value=value, as_of=now)
+    source.value, source.value_at, source.checked_at = value, now, now
+    source.failures, source.error, source.error_kind, source.failing_since = 0, "", "", None
+    source.next_at = now + dt.timedelta(minutes=source.every_minutes)
+    source.save(update_fields=["value", "value_at", "checked_at", "failures", "error",
+                               "error_kind", "failing_since", "next_at"])
+    return Outcome(source.metric.key, "unchanged" if unchanged else "recorded", value=value,
+                   metric=True, period=period)
+
+
 def live_sources():
-    """Sources whose key result takes check-ins (not archived, in a running quarter)."""
-    return (Source.objects.filter(key_result__archived_at__isnull=True,
-                                  key_result__objective__cycle__state=Cycle.State.ACTIVE)
-            .select_related("key_result"))
+    """Sources whose key result takes check-ins (not archived, in a running quarter), and
+    those of metrics not archived."""
+    from django.db.models import Q
+
+    return (Source.objects.filter(
+        Q(key_result__archived_at__isnull=True,
+          key_result__objective__cycle__state=Cycle.State.ACTIVE)
+        | Q(metric__isnull=False, metric__archived_at__isnull=True))
+        .select_related("key_result", "metric"))
 
 
 def due_sources(now: dt.datetime | None = None):

@@ -1,4 +1,4 @@
-"""The key result's "Sync now" (a POST; htmx swaps the source's panel in place)."""
+"""A key result's or metric's "Sync now" (a POST; htmx swaps the source's panel in place)."""
 
 from __future__ import annotations
 
@@ -6,7 +6,6 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import redirect, render
-from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from hoshin.core import errors
@@ -18,9 +17,12 @@ from hoshin.sources.templatetags.sources import panel_context
 @login_required
 @require_POST
 def sync_now(request, key: str):
-    source = Source.objects.select_related("key_result").filter(key_result__key=key).first()
+    from django.db.models import Q
+
+    source = Source.objects.select_related("key_result", "metric").filter(
+        Q(key_result__key=key) | Q(metric__key=key)).first()
     if source is None:
-        raise Http404(f'key result "{key}" has no source')
+        raise Http404(f'"{key}" has no source')
     try:
         outcome = services.sync_source(request.user, source)
     except errors.PermissionDenied as e:
@@ -28,5 +30,5 @@ def sync_now(request, key: str):
     if request.htmx:
         source.refresh_from_db()
         return render(request, "sources/_panel.html",
-                      panel_context(request.user, source.key_result, outcome=outcome))
-    return redirect(reverse("okrs:key_result", args=[key]) + "#source")
+                      panel_context(request.user, source.target, outcome=outcome))
+    return redirect(source.target.get_absolute_url() + "#source")

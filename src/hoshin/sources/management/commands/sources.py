@@ -1,4 +1,5 @@
-"""`hoshin sources`: key results fed by data.
+"""`hoshin sources`: key results (and strategy metrics) fed by data. Where KR is written, a
+metric's key (M1) may stand: each reading then sets the metric's actual of the month.
 
     hoshin sources add KR --http URL --json-path PATH [--header K:V] [--token T]
     hoshin sources add KR --sql QUERY --database-url URL
@@ -21,7 +22,8 @@ from hoshin.sources.models import Source
 
 
 class Command(HoshinCommand):
-    help = ("Key results fed by data: `sources add KR --http URL --json-path PATH "
+    help = ("Key results (or metrics: M1 for KR) fed by data: `sources add KR --http URL "
+            "--json-path PATH "
             "[--header K:V] [--token T]`, `--sql QUERY --database-url URL`, `--csv "
             "FILE_OR_URL --column C [--row R]`, or `--children sum|average`; "
             "`sources sync [KR]` reads now (all sources when no KR is given); "
@@ -30,8 +32,8 @@ class Command(HoshinCommand):
     def add_arguments(self, parser):
         verbs = parser.add_subparsers(dest="verb", metavar="{add,sync,list,remove}",
                                       required=True)
-        add = verbs.add_parser("add", help="feed a key result from a source (replaces its "
-                                           "source if it had one)")
+        add = verbs.add_parser("add", help="feed a key result, or a metric's monthly actual, "
+                                           "from a source (replaces its source if it had one)")
         add.add_argument("key_result", metavar="KR")
         kind = add.add_mutually_exclusive_group(required=True)
         kind.add_argument("--http", metavar="URL", help="a JSON endpoint")
@@ -94,16 +96,17 @@ class Command(HoshinCommand):
                 raise CommandError("--column is required with --csv")
             source = services.add_source(None, key_result, kind="csv", file=csv,
                                          column=column, row=row, every_minutes=every)
-        self.stdout.write(f"{source.key_result.key} is fed by {source.get_kind_display()}: "
+        self.stdout.write(f"{source.target.key} is fed by {source.get_kind_display()}: "
                           f"{source.location}, read every {source.every_minutes} min. "
-                          f"Run `hoshin sources sync {source.key_result.key}` to read it now.")
+                          f"Run `hoshin sources sync {source.target.key}` to read it now.")
 
     def _sync(self, key_result, format):
         if key_result:
             outcomes = [services.sync_source(None, key_result)]
         else:
             outcomes = [services.sync_source(None, s)
-                        for s in services.live_sources().order_by("key_result__key")]
+                        for s in services.live_sources().order_by("key_result__key",
+                                                                  "metric__key")]
         if format == "json":
             self.stdout.write(json.dumps([o.as_dict() for o in outcomes], indent=2))
         else:
@@ -111,24 +114,26 @@ class Command(HoshinCommand):
                 if o.result == "failed":
                     self.stdout.write(f"{o.key_result}: failed: {o.error}")
                 else:
-                    self.stdout.write(f"{o.key_result}: {o.value:g} ({o.result})")
+                    month = f", actual of {o.period}" if o.period else ""
+                    self.stdout.write(f"{o.key_result}: {o.value:g} ({o.result}{month})")
             if not outcomes:
-                self.stdout.write("No key result is fed by a source.")
+                self.stdout.write("No key result or metric is fed by a source.")
         if any(o.result == "failed" for o in outcomes):
             raise CommandError(f"{sum(o.result == 'failed' for o in outcomes)} source(s) "
                                "failed")
 
     def _list(self, format):
-        sources = list(Source.objects.select_related("key_result").order_by("key_result__key"))
+        sources = list(Source.objects.select_related("key_result", "metric")
+                       .order_by("key_result__key", "metric__key"))
         if format == "json":
             self.stdout.write(json.dumps([source_dict(s) for s in sources], indent=2,
                                          cls=DjangoJSONEncoder))
             return
         if not sources:
-            self.stdout.write("No key result is fed by a source.")
+            self.stdout.write("No key result or metric is fed by a source.")
         for s in sources:
             state = (f"FAILING x{s.failures}: {s.error}" if s.failing else
                      f"{s.value:g} at {s.value_at:%Y-%m-%d %H:%M}" if s.value_at else
                      "not read yet")
-            self.stdout.write(f"{s.key_result.key:<8} {s.kind:<8} {s.location}  "
+            self.stdout.write(f"{s.target.key:<8} {s.kind:<8} {s.location}  "
                               f"every {s.every_minutes} min  {state}")
