@@ -249,7 +249,7 @@ def test_trade_offs(plan, admin_api):
     assert created.status_code == 201
     assert created.json()["decided_by"] == "admin@acme.test"
     listed = admin_api.get("/trade-offs", cycle=plan.quarter.key).json()
-    assert listed["count"] == 1
+    assert listed["count"] == 1 and listed["items"][0]["id"] == created.json()["id"]
     assert listed["items"][0]["title"] == "Pause partner programme"
     assert admin_api.get("/trade-offs", cycle=plan.year.key).json()["count"] == 0
 

@@ -290,7 +290,19 @@ def test_demo_cycles_themes_and_trade_offs(demo):
         themes = [t for t in demo["themes"] if t["cycle"] == cid]
         assert 2 <= len(themes) <= 3 and all(t["success"] for t in themes)
         offs = [t for t in demo["trade_offs"] if t["cycle"] == cid]
-        assert 1 <= len(offs) <= 3 and all(t["reason"] and t["decided_by"] for t in offs)
+        briefs = [t for t in offs if t["source"] == "brief"]
+        assert 1 <= len(briefs) <= 3 and all(t["reason"] and t["decided_by"] for t in offs)
+    # The register tells a story: entries of every source, people told, items linked, and
+    # one brief entry superseded by a later decision.
+    current = [t for t in demo["trade_offs"] if t["cycle"] == "2026-Q3"]
+    assert {t["source"] for t in current} == {"brief", "review", "catchball", "portfolio",
+                                              "manual"}
+    assert all(t.get("told_people") or t.get("told_units") for t in current)
+    assert all(t.get("affects") for t in current)
+    by_id = {t["id"]: t for t in demo["trade_offs"]}
+    [late] = [t for t in current if t.get("supersedes")]
+    assert by_id[late["supersedes"]]["source"] == "brief" and late["decided_on"] > by_id[
+        late["supersedes"]]["decided_on"]
 
 
 def test_q1_previous_quarter_is_in_the_previous_year():

@@ -24,13 +24,16 @@ def plan_with_history():
         plan = build_plan(BUILT)
     with clock.at(dt.date(2026, 10, 9)):
         okrs.record_checkin(plan.member, plan.kr_sales, value=22, confidence=7)
-        okrs.add_trade_off(None, cycle=plan.quarter.key, title="Pause the partner programme")
+        okrs.add_trade_off(None, cycle=plan.quarter.key, title="Pause the partner programme",
+                           reason="Installers first", decided_by=plan.office.email)
     with clock.at(CHANGED):
         okrs.save_key_result(None, plan.kr_sales, target=40, reason="The board raised the bar")
         okrs.save_objective(None, plan.objective, title=NEW_TITLE)
         okrs.record_checkin(plan.member, plan.kr_sales, value=25, confidence=8)
         okrs.archive_key_result(None, KeyResult.objects.get(key="KR3"))
-        okrs.remove_trade_off(None, TradeOff.objects.get())
+        okrs.supersede_trade_off(None, TradeOff.objects.get(), title="Stop the partner programme",
+                                 kind="stopped", reason="No partner signed",
+                                 decided_by=plan.office.email)
         okrs.save_objective(None, key="O9", cycle=plan.quarter.key, unit="ops",
                             title="Open a second depot", parent="T1")
         okrs.save_key_result(None, key="KR9", objective="O9", title="Depot live",

@@ -60,7 +60,9 @@ def test_the_day_of_a_change_shows_the_new_plan(db):
     assert _key_result(doc, "KR3")["archived"] is True
     assert _find(doc, "objectives", "O9")["key_results"][0]["id"] == "KR9"
     assert [d["id"] for d in doc["dependencies"]] == ["D9"]
-    assert "trade_offs" not in doc
+    # Entries are never deleted: the day it was superseded, both are in the plan.
+    assert [(t["id"], t["title"], t.get("supersedes")) for t in doc["trade_offs"]] == [
+        (1, "Pause the partner programme", None), (2, "Stop the partner programme", 1)]
 
 
 def test_export_as_of_a_date_and_a_date_time(db):

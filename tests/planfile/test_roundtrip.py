@@ -10,7 +10,15 @@ from django.contrib.auth.hashers import is_password_usable
 from django.utils import timezone
 
 from hoshin.okrs import services as okrs
-from hoshin.okrs.models import CheckIn, Cycle, Dependency, KeyResult, Objective, Theme
+from hoshin.okrs.models import (
+    CheckIn,
+    Cycle,
+    Dependency,
+    KeyResult,
+    Objective,
+    Theme,
+    TradeOff,
+)
 from hoshin.org import services as org
 from hoshin.org.models import Membership, Person, Unit
 from hoshin.planning import services as planning
@@ -47,9 +55,17 @@ def enrich(plan) -> None:
     strategy.record_metric_actual(None, metric, period=f"{plan.year.start.year}-01", plan=110,
                                   actual=104.5)
     strategy.record_metric_actual(None, metric, period=f"{plan.year.start.year}-02", plan=120)
-    okrs.add_trade_off(None, cycle=plan.quarter.key, title="Pause the partner programme",
-                       reason="No capacity this quarter", kind="stopped",
-                       decided_by=plan.admin.email)
+    # The trade-off register: who was told, what it affects, where it came from, and an
+    # entry superseded by another (both kept).
+    paused = okrs.add_trade_off(
+        None, cycle=plan.quarter.key, title="Pause the partner programme",
+        reason="No capacity this quarter", kind="stopped", decided_by=plan.admin.email,
+        source="brief", source_note="Strategic brief", told_people=[plan.member.email,
+                                                                    plan.lead.email],
+        told_units=["ops"], affects=["O1", "KR1", "I1", "A1"],
+        decided_on=timezone.localdate() - dt.timedelta(days=3))
+    okrs.supersede_trade_off(None, paused, reason="Two partners signed after all",
+                             kind="resumed", decided_by=plan.admin.email)
     okrs.save_objective(None, key="O3", cycle=plan.quarter.key, unit="sales",
                         title="Certify the first installers", parent="O1",
                         kind="aspirational", description="Résumé: 日本 ✓")
@@ -186,3 +202,22 @@ def test_exported_file_is_readable(plan):
     assert f"start: {plan.quarter.start.isoformat()}\n" in text
     assert "note: |-\n        Two installers signed\n        Third in talks\n" in text
     assert "&id" not in text
+
+
+def test_the_trade_off_register_comes_back_whole(plan, wipe):
+    enrich(plan)
+    text = dump(export_plan())
+    wipe()
+
+    import_plan(load("plan.yaml", text))
+
+    old, new = TradeOff.objects.order_by("id")
+    assert (old.source, old.source_note, old.kind) == ("brief", "Strategic brief", "stopped")
+    assert old.decided_on == timezone.localdate() - dt.timedelta(days=3)
+    assert {p.email for p in old.told_people.all()} == {"member@acme.test", "lead@acme.test"}
+    assert [u.key for u in old.told_units.all()] == ["ops"]
+    assert ([o.key for o in old.objectives.all()], [k.key for k in old.key_results.all()],
+            [i.key for i in old.initiatives.all()],
+            [a.key for a in old.annual_objectives.all()]) == (["O1"], ["KR1"], ["I1"], ["A1"])
+    assert old.unit.key == "sales" and old.decided_by.email == "admin@acme.test"
+    assert new.supersedes == old and new.kind == "resumed" and not old.is_current

@@ -56,7 +56,7 @@ def test_alignment_verb(plan):
 def test_brief_verb(plan):
     planning.save_brief(None, plan.quarter, success="A third via installers")
     okrs.add_trade_off(None, cycle=plan.quarter.key, title="Partner programme",
-                       reason="Installers first")
+                       reason="Installers first", decided_by=plan.office.email)
     md = run("brief", "--cycle", plan.quarter.key)
     assert md.startswith(f"# Strategic brief {plan.quarter.key}")
     assert "A third via installers" in md and "- Paused: Partner programme. Installers first" in md

@@ -218,15 +218,17 @@ def test_brief_view_warns_and_counts_drafts(plan):
     assert "**T1 Installer channel** (serves A1; 1 objective(s) point to it)" in md
 
 
-def test_trade_offs_edit_and_remove(plan):
+def test_trade_offs_are_superseded_never_edited_or_removed(plan):
     t = okrs.add_trade_off(plan.office, cycle=plan.quarter.key, title="Pause partners",
-                           reason="Installers first")
-    okrs.update_trade_off(plan.office, t, kind="stopped", title="Stop partners")
-    t.refresh_from_db()
-    assert (t.kind, t.title) == ("stopped", "Stop partners")
+                           reason="Installers first", source="brief")
+    new = okrs.supersede_trade_off(plan.office, t, kind="stopped", title="Stop partners",
+                                   reason="No partner signed")
+    assert (new.kind, new.title, new.supersedes) == ("stopped", "Stop partners", t)
     with pytest.raises(DomainError):
-        okrs.update_trade_off(plan.office, t, kind="frozen")
+        okrs.supersede_trade_off(plan.office, new, kind="frozen", reason="x")
     with pytest.raises(PermissionDenied):
-        okrs.remove_trade_off(plan.member, t)
-    okrs.remove_trade_off(plan.office, t)
-    assert not TradeOff.objects.exists()
+        okrs.supersede_trade_off(plan.member, new, reason="x")
+    assert TradeOff.objects.count() == 2
+    view = planning.brief_view(plan.quarter)
+    assert [x.is_current for x in view.trade_offs] == [False, True]
+    assert "(superseded by entry" in planning.brief_markdown(view)

@@ -115,11 +115,18 @@ def test_brief_page(plan):
                           "theme-annual_objectives": ["A1"]})
     page = office.get(url).content.decode()
     assert "4 themes: more than 3 dilutes" in page
+    refused = office.post(url, {"action": "trade-off", "tradeoff-title": "Partner programme",
+                                "tradeoff-kind": "paused", "tradeoff-reason": ""})
+    assert refused.status_code == 200 and not TradeOff.objects.exists()
     office.post(url, {"action": "trade-off", "tradeoff-title": "Partner programme",
-                      "tradeoff-kind": "paused", "tradeoff-reason": "Installers first"})
+                      "tradeoff-kind": "paused", "tradeoff-reason": "Installers first",
+                      "tradeoff-told_units": "ops", "tradeoff-affects": "O1"})
     trade = TradeOff.objects.get()
-    office.post(url, {"action": "remove-trade-off", "id": trade.pk})
-    assert not TradeOff.objects.exists()
+    assert (trade.source, trade.decided_by) == ("brief", plan.office)
+    assert [u.key for u in trade.told_units.all()] == ["ops"]
+    assert [o.key for o in trade.objectives.all()] == ["O1"]
+    # No removing: an entry is superseded on its page in the register.
+    assert f"/trade-offs/{trade.pk}/" in office.get(url).content.decode()
     # Everyone reads; only the office and admins edit.
     member_page = client_for(plan.member).get(url).content.decode()
     assert "A third via installers" in member_page and "Save the brief" not in member_page

@@ -10,6 +10,7 @@ from ninja.responses import Status
 from hoshin.catchball import services
 from hoshin.catchball.models import ELEMENT_FIELDS, Catchball, PlanningDeadline
 from hoshin.catchball.schemas import (
+    AcceptIn,
     CommentIn,
     DeadlineIn,
     DeadlineOut,
@@ -113,7 +114,7 @@ def revise(request, id: int, payload: ReviseIn):
 
 @router.post("/catchball/{id}/accept", response={200: ThreadOut, **ERRORS},
              summary="Accept the other side's version: agreed and locked into the plan")
-def accept(request, id: int, payload: CommentIn = None):
+def accept(request, id: int, payload: AcceptIn = None):
     thread = services.get_thread(id)
     services.accept(request.auth, thread, **(payload.given() if payload else {}))
     return _one(request, thread)

@@ -73,6 +73,18 @@ class CommentForm(forms.Form):
     comment = text_field("comment", required=False, widget=TEXTAREA)
 
 
+class AcceptForm(CommentForm):
+    """Accepting, and optionally what the agreement makes room for (the trade-off
+    register: written as the accepting person, both sides told)."""
+
+    trade_off = forms.CharField(label="To make room, we pause, slow or stop (optional)",
+                                required=False, max_length=300)
+    trade_off_kind = forms.ChoiceField(label="It is", choices=[
+        ("paused", "Paused"), ("slowed", "Slowed"), ("stopped", "Stopped")], initial="paused")
+    trade_off_reason = forms.CharField(label="Why (required with a trade-off)", required=False,
+                                       widget=forms.Textarea(attrs={"rows": 2}))
+
+
 class DelegateForm(forms.Form):
     person = forms.ChoiceField(label="Who answers for the unit", required=False)
 

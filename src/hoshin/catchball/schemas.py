@@ -96,6 +96,18 @@ class CommentIn(Input):
     comment: str = Field(None)
 
 
+class AcceptIn(Input):
+    comment: str = Field(None)
+    trade_off: str = Field(None, max_length=300, description="What the agreement makes "
+                           "room for by pausing, slowing or stopping it: written to the "
+                           "trade-off register as you, both sides told.")
+    trade_off_kind: Literal["paused", "slowed", "stopped"] = Field(None)
+    trade_off_reason: str = Field(None, description="Why; required with trade_off.")
+    trade_off_affects: list[str] = Field(None, description="Ids of other objectives, key "
+                                         "results, initiatives it affects (the agreed "
+                                         "element is linked already).")
+
+
 class DelegateIn(Input):
     person: str | None = Field(..., description="Email of who answers for the unit; null for "
                                                 "the unit's lead.")

@@ -44,6 +44,7 @@ from hoshin.demo.story import (
     _periods,
     _steps,
 )
+from hoshin.demo.trade_offs import register_story
 
 # How many KRs of each quarter slip, recover or run ahead; the rest trend steadily.
 _STORY_MIX = {"active": {"slipping": 7, "recovering": 2, "ahead": 5},
@@ -269,6 +270,7 @@ def demo_plan(today: dt.date) -> dict:
                                "due": (cur.start + dt.timedelta(weeks=6)).isoformat()})
         dependencies.append(dependency)
 
+    register_story(trade_offs, objectives, annual, leads, ceo, so, prev, cur, today)
     return {
         "hoshin": 1,
         "organization": {"name": "Kestrel Heat Pumps Ltd", "fiscal_year_start": 1},

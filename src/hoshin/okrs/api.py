@@ -14,9 +14,11 @@ from ninja.pagination import paginate
 from ninja.responses import Status
 
 from hoshin.core.api import ERRORS, Listing, Pagination, live, one
+from hoshin.core.errors import NotFound
 from hoshin.okrs import services
 from hoshin.okrs.models import CheckIn, Cycle, Initiative, KeyResult, Objective, Theme, TradeOff
 from hoshin.okrs.progress import alignment_tree_data
+from hoshin.okrs.trade_offs import register
 from hoshin.okrs.schemas import (
     INITIATIVE_RELATED,
     KR_RELATED,
@@ -45,6 +47,8 @@ from hoshin.okrs.schemas import (
     ThemePatch,
     TradeOffCreate,
     TradeOffOut,
+    TradeOffSource,
+    TradeOffSupersede,
     TreeNodeOut,
     checkin_dicts,
     cycle_dicts,
@@ -172,20 +176,51 @@ def archive_theme(request, id: str):
     return theme_dicts([services.archive_theme(request.auth, one(Theme, id, "cycle"))])[0]
 
 
-@router.get("/trade-offs", response={200: list[TradeOffOut], **ERRORS}, tags=BRIEF,
-            summary="What each quarter pauses, slows or stops")
+TRADE_OFFS = ["trade-offs"]
+
+
+def _trade_off(id: int) -> TradeOff:
+    entry = register().filter(pk=id).first()
+    if entry is None:
+        raise NotFound.field("id", f"unknown trade-off {id}")
+    return entry
+
+
+@router.get("/trade-offs", response={200: list[TradeOffOut], **ERRORS}, tags=TRADE_OFFS,
+            summary="The trade-off register, newest first")
 @paginate(Pagination)
-def list_trade_offs(request, cycle: str = CYCLE):
-    rows = TradeOff.objects.select_related("cycle", "decided_by").order_by("cycle__start", "id")
-    if cycle:
-        rows = rows.filter(cycle__key=cycle)
-    return Listing(rows, trade_off_dicts)
+def list_trade_offs(request, cycle: str = CYCLE, unit: str = UNIT,
+                    source: TradeOffSource = Query(None, description="Where it came from."),
+                    q: str = Query(None, max_length=200, description="Words in the title, the "
+                                   "reason, where it came from or who decided."),
+                    current: bool = Query(False, description="Leave out superseded entries.")):
+    return Listing(register(cycle=cycle, unit=unit, source=source, q=q, current_only=current),
+                   trade_off_dicts)
 
 
-@router.post("/trade-offs", response={201: TradeOffOut, **ERRORS}, tags=BRIEF)
+@router.get("/trade-offs/{id}", response={200: TradeOffOut, **ERRORS}, tags=TRADE_OFFS)
+def get_trade_off(request, id: int):
+    return trade_off_dicts([_trade_off(id)])[0]
+
+
+@router.post("/trade-offs", response={201: TradeOffOut, **ERRORS}, tags=TRADE_OFFS,
+             summary="Write an entry (the reason is required; you are who decided)")
 def create_trade_off(request, payload: TradeOffCreate):
-    return Status(201, trade_off_dicts([services.add_trade_off(request.auth,
-                                                               **payload.given())])[0])
+    entry = services.add_trade_off(request.auth, **payload.given())
+    return Status(201, trade_off_dicts([_trade_off(entry.pk)])[0])
+
+
+@router.post("/trade-offs/{id}/supersede", response={201: TradeOffOut, **ERRORS},
+             tags=TRADE_OFFS, summary="Replace an entry by a new one; both are kept")
+def supersede_trade_off(request, id: int, payload: TradeOffSupersede):
+    entry = services.supersede_trade_off(request.auth, _trade_off(id), **payload.given())
+    return Status(201, trade_off_dicts([_trade_off(entry.pk)])[0])
+
+
+@router.delete("/trade-offs/{id}", response={204: None, **ERRORS}, tags=TRADE_OFFS,
+               summary="Refused: entries are never deleted (409); supersede instead")
+def delete_trade_off(request, id: int):
+    services.refuse_trade_off_removal(request.auth, _trade_off(id))
 
 
 # Objectives ---------------------------------------------------------------------------

@@ -11,7 +11,7 @@ from django import forms
 from hoshin.core.errors import DomainError
 from hoshin.core.fields import MeasureField, text_field
 from hoshin.okrs import rules
-from hoshin.okrs.models import Cycle, KeyResult, Objective, Theme
+from hoshin.okrs.models import Cycle, KeyResult, Objective, Theme, TradeOff
 from hoshin.org.models import Organization
 from hoshin.strategy.models import AnnualObjective, ImprovementPriority
 
@@ -319,3 +319,51 @@ def _kr_initial(kr: KeyResult) -> dict:
     return {"key": kr.key, "title": kr.title, "owner": kr.owner.email, "kind": kr.kind,
             "baseline": kr.baseline, "target": kr.target, "unit": kr.unit,
             "steps": steps_text(kr.steps.all()), "phases": phases_text(kr.phases.all())}
+
+
+def _list_of(text: str) -> list[str]:
+    """Several ids or emails in one box, separated by commas, spaces or new lines."""
+    return [part for part in re.split(r"[\s,;]+", text or "") if part]
+
+
+class TradeOffForm(forms.Form):
+    """An entry of the trade-off register written by hand (or a supersession of one).
+    Lists are typed as ids and emails, the way the API and the plan file name them."""
+
+    title = forms.CharField(label="What", max_length=300,
+                            help_text="What is paused, slowed or stopped.")
+    kind = forms.ChoiceField(label="Is", choices=[
+        (v, label) for v, label in TradeOff.Kind.choices if v != TradeOff.Kind.RESUMED])
+    reason = forms.CharField(label="Why", widget=forms.Textarea(attrs={"rows": 3}),
+                             help_text="Required: what this makes room for.")
+    cycle = forms.ModelChoiceField(label="Quarter", queryset=Cycle.objects.none(),
+                                   to_field_name="key")
+    unit = forms.CharField(label="Whose work (unit id)", required=False, max_length=100,
+                           help_text="Empty: the unit of the items it affects.")
+    told_people = forms.CharField(label="People told (emails)", required=False,
+                                  widget=forms.Textarea(attrs={"rows": 2}))
+    told_units = forms.CharField(label="Units told (ids; their leads are told)",
+                                 required=False, max_length=2000)
+    affects = forms.CharField(label="Items it affects (ids of objectives, key results, "
+                                    "initiatives, annual objectives)", required=False,
+                              max_length=2000)
+    decided_on = forms.DateField(label="Decided on", required=False,
+                                 widget=forms.DateInput(attrs={"type": "date"}),
+                                 help_text="Empty: today.")
+
+    def __init__(self, *args, superseding: TradeOff | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["cycle"].queryset = (Cycle.objects.exclude(state=Cycle.State.CLOSED)
+                                         .filter(archived_at__isnull=True).order_by("-start"))
+        if superseding is not None:
+            # Superseding may also say the work goes ahead again.
+            self.fields["kind"].choices = TradeOff.Kind.choices
+            self.fields["reason"].help_text = "Required: why the earlier entry is replaced."
+
+    def service_kwargs(self) -> dict:
+        data = self.cleaned_data
+        return {"title": data["title"], "kind": data["kind"], "reason": data["reason"],
+                "cycle": data["cycle"].key, "unit": data["unit"].strip() or None,
+                "told_people": _list_of(data["told_people"]),
+                "told_units": _list_of(data["told_units"]),
+                "affects": _list_of(data["affects"]), "decided_on": data["decided_on"]}

@@ -101,27 +101,69 @@ class Theme(PlanElement):
 
 
 class TradeOff(models.Model):
-    """What the quarter explicitly pauses, slows or stops to make room for the themes."""
+    """An entry of the trade-off register (SPEC §5): a deprioritisation written down with
+    what, why, who decided, who was told, when, the items it affects and where it came
+    from. Entries are written once and never deleted: a later decision supersedes an
+    entry with a new one (`supersedes`), and both stay in the register."""
 
     class Kind(models.TextChoices):
         PAUSED = "paused", "Paused"
         SLOWED = "slowed", "Slowed"
         STOPPED = "stopped", "Stopped"
+        # Only as a supersession: what was paused or stopped goes ahead again.
+        RESUMED = "resumed", "Resumed"
+
+    class Source(models.TextChoices):
+        BRIEF = "brief", "Strategic brief"
+        REVIEW = "review", "Review decision"
+        CATCHBALL = "catchball", "Catchball outcome"
+        PORTFOLIO = "portfolio", "Portfolio"
+        MANUAL = "manual", "Entered by hand"
 
     cycle = models.ForeignKey(Cycle, on_delete=models.CASCADE, related_name="trade_offs")
     title = models.CharField(max_length=300)
     kind = models.CharField(max_length=10, choices=Kind.choices, default=Kind.PAUSED)
+    # Required by the service and the plan file; rows written before that may be empty.
     reason = models.TextField(blank=True)
     decided_by = models.ForeignKey(Person, null=True, blank=True, on_delete=models.SET_NULL,
                                    related_name="+")
+    decided_on = models.DateField(default=clock.today)
+    source = models.CharField(max_length=10, choices=Source.choices, default=Source.MANUAL)
+    # Where exactly, in the source's words ("Weekly review of 2026-07-13: KR12 behind pace").
+    source_note = models.CharField(max_length=300, blank=True)
+    # The unit whose work is deprioritised (empty: the whole organisation's).
+    unit = models.ForeignKey(Unit, null=True, blank=True, on_delete=models.PROTECT,
+                             related_name="trade_offs")
+    told_people = models.ManyToManyField(Person, blank=True, related_name="+")
+    told_units = models.ManyToManyField(Unit, blank=True, related_name="+")
+    objectives = models.ManyToManyField("Objective", blank=True, related_name="trade_offs")
+    key_results = models.ManyToManyField("KeyResult", blank=True, related_name="trade_offs")
+    initiatives = models.ManyToManyField("Initiative", blank=True, related_name="trade_offs")
+    annual_objectives = models.ManyToManyField(AnnualObjective, blank=True,
+                                               related_name="trade_offs")
+    # The entry this one replaces; the old one stays, "superseded by" this.
+    supersedes = models.OneToOneField("self", null=True, blank=True, on_delete=models.RESTRICT,
+                                      related_name="superseded_by")
     created_at = models.DateTimeField(default=clock.now)
     history = History()
 
     class Meta:
         ordering = ["cycle", "id"]
+        indexes = [models.Index(fields=["decided_on", "id"], name="tradeoff_newest")]
 
     def __str__(self) -> str:
         return f"{self.kind}: {self.title}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("okrs:trade_off", args=[self.pk])
+
+    @property
+    def is_current(self) -> bool:
+        """Not superseded (reads the reverse one-to-one: select it with the row)."""
+        try:
+            return self.superseded_by is None
+        except TradeOff.DoesNotExist:
+            return True
 
 
 class Objective(PlanElement):

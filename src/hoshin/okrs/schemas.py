@@ -156,26 +156,88 @@ def theme_dicts(rows: list[Theme]) -> list[dict]:
             for t in rows]
 
 
+TradeOffSource = Literal[tuple(TradeOff.Source.values)]
+
+
+class TradeOffAffectsOut(Schema):
+    objectives: list[str]
+    key_results: list[str]
+    initiatives: list[str]
+    annual_objectives: list[str]
+
+
 class TradeOffOut(Schema):
+    id: int
     cycle: str
-    title: str
+    title: str = Field(..., description="What is paused, slowed, stopped (or resumed).")
     kind: TradeOffKind
-    reason: str
-    decided_by: str | None
+    reason: str = Field(..., description="Why (required for every new entry).")
+    decided_by: str | None = Field(..., description="Email of the person who decided.")
+    decided_on: dt.date
+    source: TradeOffSource = Field(..., description="Where it came from: the brief, a review "
+                                   "decision, a catchball outcome, the portfolio or by hand.")
+    source_note: str
+    unit: str | None = Field(..., description="The unit whose work it is.")
+    told_people: list[str] = Field(..., description="Emails of the people told.")
+    told_units: list[str] = Field(..., description="Units told (their leads are notified).")
+    affects: TradeOffAffectsOut
+    supersedes: int | None = Field(..., description="The entry this one replaced.")
+    superseded_by: int | None = Field(..., description="The entry that replaced this one.")
     created_at: dt.datetime
 
 
 class TradeOffCreate(Input):
     cycle: str
     title: str
-    kind: TradeOffKind = Field(None, description="Default: paused.")
-    reason: str = Field(None)
-    decided_by: str = Field(None, description="Email of who decided (default: you).")
+    reason: str = Field(..., description="Why: required.")
+    kind: Literal["paused", "slowed", "stopped"] = Field(None, description="Default: paused.")
+    decided_by: str = Field(None, description="Your email (an entry is written by the person "
+                            "who decided; any other is refused).")
+    decided_on: dt.date = Field(None, description="Default: today; not in the future.")
+    source: Literal["brief", "manual"] = Field(None, description="Default: manual. Reviews, "
+                                               "catchball and the portfolio write their own.")
+    source_note: str = Field(None)
+    unit: str = Field(None, description="Whose work it is (default: the unit of the items "
+                      "it affects, when they are all one unit's).")
+    told_people: list[str] = Field(None, description="Emails of the people told.")
+    told_units: list[str] = Field(None, description="Ids of the units told.")
+    affects: list[str] = Field(None, description="Ids of the objectives, key results, "
+                               "initiatives and annual objectives it affects.")
+
+
+class TradeOffSupersede(Input):
+    reason: str = Field(..., description="Why the earlier entry is replaced: required.")
+    title: str = Field(None, description="Default: the earlier entry's.")
+    kind: TradeOffKind = Field(None, description="Default: the earlier entry's; resumed says "
+                               "the work goes ahead again.")
+    cycle: str = Field(None, description="Default: the earlier entry's.")
+    unit: str = Field(None)
+    told_people: list[str] = Field(None, description="Default: the earlier entry's.")
+    told_units: list[str] = Field(None, description="Default: the earlier entry's.")
+    affects: list[str] = Field(None, description="Default: the earlier entry's.")
+    decided_on: dt.date = Field(None)
+    source_note: str = Field(None)
+
+
+def _one_or_none(entry, name):
+    try:
+        related = getattr(entry, name)
+    except TradeOff.DoesNotExist:
+        return None
+    return related.pk if related is not None else None
 
 
 def trade_off_dicts(rows: list[TradeOff]) -> list[dict]:
-    return [{"cycle": t.cycle.key, "title": t.title, "kind": t.kind, "reason": t.reason,
-             "decided_by": t.decided_by.email if t.decided_by_id else None,
+    return [{"id": t.pk, "cycle": t.cycle.key, "title": t.title, "kind": t.kind,
+             "reason": t.reason, "decided_by": t.decided_by.email if t.decided_by_id else None,
+             "decided_on": t.decided_on, "source": t.source, "source_note": t.source_note,
+             "unit": t.unit.key if t.unit_id else None,
+             "told_people": sorted(p.email for p in t.told_people.all()),
+             "told_units": sorted(u.key for u in t.told_units.all()),
+             "affects": {name: sorted(i.key for i in getattr(t, name).all())
+                         for name in ("objectives", "key_results", "initiatives",
+                                      "annual_objectives")},
+             "supersedes": t.supersedes_id, "superseded_by": _one_or_none(t, "superseded_by"),
              "created_at": t.created_at} for t in rows]
 
 

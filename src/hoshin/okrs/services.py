@@ -8,7 +8,7 @@ import datetime as dt
 from django.db.models import Max, Min
 
 from hoshin.core import clock, events, gates, history, limits
-from hoshin.core.errors import DomainError, ErrorCollector, FieldError, NotFound
+from hoshin.core.errors import Conflict, DomainError, ErrorCollector, FieldError, NotFound
 from hoshin.core.history import service
 from hoshin.core.keys import claim_key
 from hoshin.okrs import rules
@@ -184,25 +184,170 @@ def archive_theme(actor: Person | None, theme: Theme) -> Theme:
     return theme
 
 
+# The trade-off register ---------------------------------------------------------------
+
+
+def _affected(keys, errors: ErrorCollector) -> dict[str, list]:
+    """The items an entry affects, from their keys (plan keys share one namespace)."""
+    found: dict[str, list] = {"objectives": [], "key_results": [], "initiatives": [],
+                              "annual_objectives": []}
+    models = (("objectives", Objective, ("unit",)),
+              ("key_results", KeyResult, ("objective__unit",)),
+              ("initiatives", Initiative, ("key_result__objective__unit",)),
+              ("annual_objectives", AnnualObjective, ()))
+    for key in dict.fromkeys(k.strip() for k in keys or () if k and k.strip()):
+        for name, model, related in models:
+            item = model.objects.select_related(*related).filter(key=key).first()
+            if item is not None:
+                found[name].append(item)
+                break
+        else:
+            errors.add("affects", f'no objective, key result, initiative or annual objective "{key}"')
+    return found
+
+
+def _unit_of(item) -> Unit | None:
+    if isinstance(item, Objective):
+        return item.unit
+    if isinstance(item, KeyResult):
+        return item.objective.unit
+    if isinstance(item, Initiative):
+        return item.key_result.objective.unit
+    return None  # an annual objective is the whole organisation's
+
+
+def may_record_trade_off(person: Person | None, unit: Unit | None, items=()) -> bool:
+    """The strategy office records any entry; a unit lead those of the units their lead
+    reaches, about items of those units only (not the whole organisation's)."""
+    if person is None or permissions.can_edit_strategy(person):
+        return True
+    led = permissions.led_unit_ids(person)
+    if unit is None or unit.pk not in led:
+        return False
+    return all((u := _unit_of(i)) is not None and u.pk in led for i in items)
+
+
 @service
 def add_trade_off(actor: Person | None, *, cycle: str, title: str, reason: str = "",
-                  kind: str = TradeOff.Kind.PAUSED, decided_by: str | None = None) -> TradeOff:
-    permissions.require(permissions.can_edit_strategy(actor), "record trade-offs")
+                  kind: str = TradeOff.Kind.PAUSED, decided_by: str | None = None,
+                  decided_on: dt.date | None = None, source: str = TradeOff.Source.MANUAL,
+                  source_note: str = "", unit: str | None = None, told_people=(),
+                  told_units=(), affects=(), supersedes: TradeOff | None = None) -> TradeOff:
+    """Write an entry of the trade-off register. The reason is required; whoever decided
+    is a person (the actor, or for the operator the person named) and their rights are
+    checked; the people and units told are told through notify (TradeOffRecorded)."""
+    if actor is not None:
+        # Only the strategy office and unit leads write the register; which units a lead
+        # may write for is checked below, once the entry's unit and items are known.
+        permissions.require(permissions.can_edit_strategy(actor)
+                            or bool(permissions.led_unit_ids(actor)), "record trade-offs")
     cycle_obj = get(Cycle, cycle, "cycle")
-    _require_writable(cycle_obj)
     errors = ErrorCollector()
+    decider = actor
+    if actor is None:
+        if not decided_by:
+            errors.add("decided_by", "name the person who decided (never the system)")
+        else:
+            decider = Person.objects.filter(email__iexact=decided_by.strip()).first()
+            if decider is None:
+                errors.add("decided_by", f'unknown person "{decided_by}"')
+    elif decided_by and decided_by.strip().lower() != (actor.email or "").lower():
+        errors.add("decided_by", "is you: an entry is written by the person who decided")
     if not (title or "").strip():
         errors.add("title", "must not be empty")
-    if kind not in TradeOff.Kind.values:
-        errors.add("kind", f'must be one of {", ".join(TradeOff.Kind.values)}')
-    decider = None
-    if decided_by:
-        decider = Person.objects.filter(email__iexact=decided_by).first()
-        if decider is None:
-            errors.add("decided_by", f'unknown person "{decided_by}"')
+    if not (reason or "").strip():
+        errors.add("reason", "say why: a trade-off is not recorded without its reason")
+    # "resumed" only replaces an entry: the work that was paused or stopped goes ahead.
+    kinds = TradeOff.Kind.values if supersedes is not None else [
+        k for k in TradeOff.Kind.values if k != TradeOff.Kind.RESUMED]
+    if kind not in kinds:
+        errors.add("kind", f'must be one of {", ".join(kinds)}'
+                   + (" (resumed only supersedes an entry)"
+                      if kind == TradeOff.Kind.RESUMED else ""))
+    if source not in TradeOff.Source.values:
+        errors.add("source", f'must be one of {", ".join(TradeOff.Source.values)}')
+    day = decided_on or clock.today()
+    if day > clock.today():
+        errors.add("decided_on", "cannot be in the future")
+    unit_obj = None
+    if unit:
+        unit_obj = Unit.objects.filter(key=unit).first()
+        if unit_obj is None:
+            errors.add("unit", f'unknown unit "{unit}"')
+    people = []
+    for email in dict.fromkeys(e.strip().lower() for e in told_people or () if e and e.strip()):
+        person = Person.objects.filter(email__iexact=email).first()
+        if person is None:
+            errors.add("told_people", f'unknown person "{email}"')
+        else:
+            people.append(person)
+    units = []
+    for key in dict.fromkeys(k.strip() for k in told_units or () if k and k.strip()):
+        found = Unit.objects.filter(key=key).first()
+        if found is None:
+            errors.add("told_units", f'unknown unit "{key}"')
+        else:
+            units.append(found)
+    items = _affected(affects, errors)
+    every_item = [i for group in items.values() for i in group]
+    if unit_obj is None and not unit:
+        # The unit whose work it is follows from the items when they are all one unit's.
+        item_units = {u.pk: u for u in map(_unit_of, every_item) if u is not None}
+        if len(item_units) == 1:
+            unit_obj = next(iter(item_units.values()))
+    if supersedes is not None:
+        # Read afresh under a lock: two people superseding one entry at once get one each.
+        supersedes = TradeOff.objects.select_for_update().get(pk=supersedes.pk)
+        if TradeOff.objects.filter(supersedes=supersedes).exists():
+            errors.add("supersedes", f"entry {supersedes.pk} is already superseded")
+    if decider is not None:
+        if not decider.is_active or decider.role == Role.VIEWER:
+            errors.add("decided_by", f'"{decider.email}" cannot decide (viewer or inactive)')
+        # Rights before the rest of the rules: a lead learns nothing of another unit's
+        # register from its validation errors.
+        elif not may_record_trade_off(decider, unit_obj, every_item):
+            permissions.require(False, "record trade-offs outside the units you lead")
     errors.raise_if_any()
-    return TradeOff.objects.create(cycle=cycle_obj, title=title.strip(), reason=reason or "",
-                                   kind=kind, decided_by=decider or actor)
+    _require_writable(cycle_obj)
+    entry = TradeOff.objects.create(
+        cycle=cycle_obj, title=title.strip(), reason=reason.strip(), kind=kind,
+        decided_by=decider, decided_on=day, source=source, source_note=(source_note or "")[:300],
+        unit=unit_obj, supersedes=supersedes)
+    entry.told_people.set(people)
+    entry.told_units.set(units)
+    for name, group in items.items():
+        getattr(entry, name).set(group)
+    events.publish(events.TradeOffRecorded(actor=decider, trade_off=entry))
+    return entry
+
+
+@service
+def supersede_trade_off(actor: Person | None, old: TradeOff, *, reason: str,
+                        **changes) -> TradeOff:
+    """Replace an entry by a new one; both stay in the register and the old one shows
+    "superseded by" the new. What is not given is carried over from the old entry."""
+    carried = {
+        "cycle": old.cycle.key, "title": old.title, "kind": old.kind,
+        "unit": old.unit.key if old.unit_id else None,
+        "told_people": [p.email for p in old.told_people.all()],
+        "told_units": [u.key for u in old.told_units.all()],
+        "affects": [i.key for name in ("objectives", "key_results", "initiatives",
+                                       "annual_objectives")
+                    for i in getattr(old, name).all()],
+        "source": TradeOff.Source.MANUAL,
+    }
+    carried.update({k: v for k, v in changes.items() if v is not None})
+    return add_trade_off(actor, reason=reason, supersedes=old, **carried)
+
+
+def refuse_trade_off_removal(actor: Person | None, trade_off: TradeOff) -> None:
+    """Entries are never deleted (the register is a record of decisions): whoever may
+    write the register is told to supersede instead; anyone else is refused first."""
+    if actor is not None:
+        permissions.require(permissions.can_edit_strategy(actor)
+                            or bool(permissions.led_unit_ids(actor)), "record trade-offs")
+    raise Conflict.field("id", f"trade-off {trade_off.pk} is never deleted: supersede it "
+                               "with a new entry (POST /trade-offs/{id}/supersede)")
 
 
 # Objectives -----------------------------------------------------------------------------
@@ -690,33 +835,3 @@ def mark_dependency_delivered(actor: Person | None, dependency, on: dt.date | No
     dependency.delivered_on = day
     dependency.save()
     return dependency
-
-
-@service
-def update_trade_off(actor: Person | None, trade_off: TradeOff, *, title=_UNSET,
-                     reason=_UNSET, kind=_UNSET) -> TradeOff:
-    """Reword a trade-off of the strategic brief (planning's brief page and API)."""
-    permissions.require(permissions.can_edit_strategy(actor), "record trade-offs")
-    _require_writable(trade_off.cycle)
-    errors = ErrorCollector()
-    if title is not _UNSET:
-        if not (title or "").strip():
-            errors.add("title", "must not be empty")
-        trade_off.title = (title or "").strip()
-    if kind is not _UNSET:
-        if kind not in TradeOff.Kind.values:
-            errors.add("kind", f'must be one of {", ".join(TradeOff.Kind.values)}')
-        trade_off.kind = kind
-    if reason is not _UNSET:
-        trade_off.reason = reason or ""
-    errors.raise_if_any()
-    trade_off.save()
-    return trade_off
-
-
-@service
-def remove_trade_off(actor: Person | None, trade_off: TradeOff) -> None:
-    """Take a trade-off out of the brief; its history keeps that it was there."""
-    permissions.require(permissions.can_edit_strategy(actor), "record trade-offs")
-    _require_writable(trade_off.cycle)
-    trade_off.delete()

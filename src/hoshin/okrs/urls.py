@@ -1,6 +1,6 @@
 from django.urls import path
 
-from hoshin.okrs import dependency_pages, pages, people, views
+from hoshin.okrs import dependency_pages, pages, people, trade_off_pages, views
 
 app_name = "okrs"
 urlpatterns: list = [
@@ -23,4 +23,9 @@ urlpatterns += [
 urlpatterns += [
     path("dependencies/", dependency_pages.dependencies_page, name="dependencies"),
     path("dependencies/<str:key>/answer", dependency_pages.answer, name="dependency_answer"),
+]
+
+urlpatterns += [
+    path("trade-offs/", trade_off_pages.register_page, name="trade_offs"),
+    path("trade-offs/<int:pk>/", trade_off_pages.entry_page, name="trade_off"),
 ]

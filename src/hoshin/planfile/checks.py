@@ -36,6 +36,8 @@ KIND_LABELS = {
     "dependency": "dependency",
 }
 PARENT_KINDS = ("annual", "priority", "theme", "objective")
+# What a trade-off may name as affected.
+AFFECTABLE = ("objective", "key_result", "initiative", "annual")
 SECTION_KINDS = {
     "units": "unit", "breakthroughs": "breakthrough", "annual_objectives": "annual",
     "improvement_priorities": "priority", "metrics": "metric", "cycles": "cycle",
@@ -320,6 +322,7 @@ class _Checker:
         self.check_cycles()
         self.check_objectives()
         self.check_dependencies()
+        self.check_trade_off_affects()
         return sorted(self.errors, key=lambda e: _sort_key(e[0]))
 
     def claim(self, key: str, kind: str, path: str, item) -> None:
@@ -494,8 +497,55 @@ class _Checker:
         for i, t in enumerate(self.plan.trade_offs or []):
             if t is None:
                 continue
-            self.ref(f"trade_offs[{i}].cycle", t.cycle, "cycle")
-            self.person(f"trade_offs[{i}].decided_by", t.decided_by)
+            path = f"trade_offs[{i}]"
+            self.ref(f"{path}.cycle", t.cycle, "cycle")
+            self.person(f"{path}.decided_by", t.decided_by)
+            self.ref(f"{path}.unit", t.unit, "unit")
+            for j, email in enumerate(t.told_people):
+                self.person(f"{path}.told_people[{j}]", email)
+            for j, key in enumerate(t.told_units):
+                self.ref(f"{path}.told_units[{j}]", key, "unit")
+        self.check_trade_off_links()
+
+    def check_trade_off_links(self) -> None:
+        """What an entry affects, once every objective, key result and initiative is
+        claimed; `supersedes` names another entry's id, each entry replaced at most once."""
+        numbers: dict[int, int] = {}
+        for i, t in enumerate(self.plan.trade_offs or []):
+            if t is not None and t.id is not None:
+                if t.id in numbers:
+                    self.add(f"trade_offs[{i}].id", f"{t.id} is also trade_offs[{numbers[t.id]}]")
+                numbers.setdefault(t.id, i)
+        replaced: dict[int, int] = {}
+        for i, t in enumerate(self.plan.trade_offs or []):
+            if t is None:
+                continue
+            path = f"trade_offs[{i}]"
+            if t.supersedes is not None:
+                if t.supersedes not in numbers:
+                    self.add(f"{path}.supersedes", f"no trade-off has id {t.supersedes}")
+                elif t.supersedes == t.id:
+                    self.add(f"{path}.supersedes", "an entry cannot supersede itself")
+                elif t.supersedes in replaced:
+                    self.add(f"{path}.supersedes", f"{t.supersedes} is already superseded by "
+                                                   f"trade_offs[{replaced[t.supersedes]}]")
+                replaced.setdefault(t.supersedes, i)
+            if t.kind == "resumed" and t.supersedes is None:
+                self.add(f"{path}.kind", "resumed only supersedes an entry")
+
+    def check_trade_off_affects(self) -> None:
+        for i, t in enumerate(self.plan.trade_offs or []):
+            if t is None:
+                continue
+            for j, key in enumerate(t.affects):
+                entry = self.ids.get(key)
+                if entry is None:
+                    if not self.unverifiable.id(key):
+                        self.add(f"trade_offs[{i}].affects[{j}]", f'unknown item "{key}"')
+                elif entry[0] not in AFFECTABLE:
+                    self.add(f"trade_offs[{i}].affects[{j}]",
+                             f'"{key}" is {_a(KIND_LABELS[entry[0]])}, not an objective, key '
+                             "result, initiative or annual objective")
 
     def check_objectives(self) -> None:
         edges: dict[str, str] = {}

@@ -97,6 +97,7 @@ COLUMNS: dict[str, tuple[str, ...]] = {
     "planning.Brief": ("id", "cycle_id", "success", "risks", "constraints"),
     "okrs.Theme": ("id", "key", "cycle_id", "title", "success", "archived_at"),
     "okrs.TradeOff": ("id", "cycle_id", "title", "reason", "kind", "decided_by_id",
+                      "decided_on", "source", "source_note", "unit_id", "supersedes_id",
                       "created_at"),
     "okrs.Objective": ("id", "key", "cycle_id", "unit_id", "title", "description", "kind",
                        "archived_at", "parent_annual_id", "parent_priority_id",
@@ -131,6 +132,26 @@ class PlanRows:
     def checkins(self) -> Iterator[dict]:
         """Every check-in (CHECKIN_COLUMNS), in any order."""
         raise NotImplementedError
+
+    def trade_off_links(self) -> dict[int, dict[str, list]]:
+        """Per trade-off id: the emails told, the units told and the keys it affects.
+        An entry is written once and never changed, so its links as they are now are
+        its links at any moment it existed (the plan as of a date reads them too)."""
+        from hoshin.okrs.models import TradeOff
+
+        out: dict[int, dict[str, list]] = defaultdict(lambda: defaultdict(list))
+        reads = (("told_people", "told_people", "person__email"),
+                 ("told_units", "told_units", "unit__key"),
+                 ("objectives", "affects", "objective__key"),
+                 ("key_results", "affects", "keyresult__key"),
+                 ("initiatives", "affects", "initiative__key"),
+                 ("annual_objectives", "affects", "annualobjective__key"))
+        for name, into, column in reads:
+            through = getattr(TradeOff, name).through
+            for trade_off_id, value in through.objects.order_by().values_list("tradeoff_id",
+                                                                               column):
+                out[trade_off_id][into].append(value)
+        return out
 
 
 class LiveRows(PlanRows):
@@ -329,13 +350,28 @@ class _Builder:
                                 "archived": r["archived_at"] is not None})
             for r in _by_key(t["okrs.Theme"])]
 
-        rows = [r for r in t["okrs.TradeOff"] if r["cycle_id"] in self.cycles]
+        rows = sorted((r for r in t["okrs.TradeOff"] if r["cycle_id"] in self.cycles),
+                      key=lambda r: (natural(self.cycles[r["cycle_id"]]), r["id"]))
+        # Entries have no key: the file numbers them in order, and `supersedes` names the
+        # number of the entry replaced.
+        number = {r["id"]: n for n, r in enumerate(rows, 1)}
+        links = self.source.trade_off_links() if rows else {}
+        units = self.units
+        empty: dict[str, list] = {}
         out["trade_offs"] = [
-            item(schema.TradeOff, {"cycle": self.cycles[r["cycle_id"]], "title": r["title"],
-                                   "reason": r["reason"], "kind": r["kind"],
-                                   "decided_by": self.email(r["decided_by_id"]),
-                                   "created_at": moment(r["created_at"])})
-            for r in sorted(rows, key=lambda r: (natural(self.cycles[r["cycle_id"]]), r["id"]))]
+            item(schema.TradeOff, {
+                "id": number[r["id"]], "cycle": self.cycles[r["cycle_id"]], "title": r["title"],
+                "reason": r["reason"], "kind": r["kind"],
+                "decided_by": self.email(r["decided_by_id"]), "decided_on": r["decided_on"],
+                "source": r["source"], "source_note": r["source_note"],
+                "unit": units.get(r["unit_id"]),
+                "told_people": sorted(links.get(r["id"], empty).get("told_people", [])),
+                "told_units": sorted(links.get(r["id"], empty).get("told_units", []),
+                                     key=natural),
+                "affects": sorted(links.get(r["id"], empty).get("affects", []), key=natural),
+                "supersedes": number.get(r["supersedes_id"]),
+                "created_at": moment(r["created_at"])})
+            for r in rows]
         return out
 
     def objective_items(self) -> list[dict]:

@@ -278,6 +278,7 @@ class _Writer:
         self.write_objectives()
         self.write_key_results()
         self.write_dependencies()
+        self.write_trade_off_links()
         return self.counts
 
     def write_organization(self) -> None:
@@ -480,11 +481,19 @@ class _Writer:
              for pk, theme_id, annual_id in through.objects.filter(theme_id__in=theme_ids)
              .order_by("id").values_list("id", "theme_id", "annualobjective_id")],
             batch_size=BATCH_SIZE)
-        self.create(TradeOff, [
+        created = self.create(TradeOff, [
             TradeOff(cycle_id=cycles[t.cycle], title=t.title, kind=t.kind, reason=t.reason,
                      decided_by_id=self.person(t.decided_by),
+                     decided_on=t.decided_on or (self.moment(t.created_at) or self.now).date(),
+                     source=t.source, source_note=t.source_note,
+                     unit_id=self.ids["unit"][t.unit] if t.unit else None,
                      created_at=self.moment(t.created_at) or self.now)
             for t in plan.trade_offs])
+        # Read back in the file's order (bulk_create gives no ids on older SQLite); the
+        # links to objectives, key results and initiatives follow once those exist.
+        self.trade_off_ids = ([o.pk for o in created] if all(o.pk for o in created) else
+                              list(TradeOff.objects.order_by("-id")
+                                   .values_list("id", flat=True)[:len(created)])[::-1])
         self.create(Brief, [
             Brief(cycle_id=cycles[b.cycle], success=b.success, risks=b.risks,
                   constraints=b.constraints) for b in plan.briefs])
@@ -597,6 +606,44 @@ class _Writer:
             KeyResult.objects.update(last_checkin=Subquery(latest))
         self.counts["checkins"] = total
         self.report("check-ins", total, total)
+
+    def write_trade_off_links(self) -> None:
+        """Who was told, what each entry affects and which entry it supersedes. An entry's
+        links are written with it and never changed, so they have no history of their own."""
+        from hoshin.okrs.models import TradeOff
+
+        entries = list(zip(self.plan.trade_offs, getattr(self, "trade_off_ids", []),
+                           strict=True))
+        if not entries:
+            return
+        by_number = {t.id: pk for t, pk in entries if t.id is not None}
+        superseding = [(pk, by_number[t.supersedes]) for t, pk in entries
+                       if t.supersedes is not None]
+        for pk, old in superseding:
+            TradeOff.objects.filter(pk=pk).update(supersedes_id=old)
+            TradeOff.history.filter(id=pk).update(supersedes_id=old)
+        kinds = {"objective": ("objectives", "objective_id"),
+                 "key_result": ("key_results", "keyresult_id"),
+                 "initiative": ("initiatives", "initiative_id"),
+                 "annual": ("annual_objectives", "annualobjective_id")}
+        links: dict[str, list] = defaultdict(list)
+        for t, pk in entries:
+            for key in dict.fromkeys(t.affects):
+                for kind, (name, column) in kinds.items():
+                    if key in self.ids[kind]:
+                        through = getattr(TradeOff, name).through
+                        links[name].append(through(tradeoff_id=pk,
+                                                   **{column: self.ids[kind][key]}))
+                        break
+            people = getattr(TradeOff, "told_people").through
+            links["told_people"] += [people(tradeoff_id=pk, person_id=self.person(email))
+                                     for email in dict.fromkeys(e.lower()
+                                                                for e in t.told_people)]
+            units = getattr(TradeOff, "told_units").through
+            links["told_units"] += [units(tradeoff_id=pk, unit_id=self.ids["unit"][key])
+                                    for key in dict.fromkeys(t.told_units)]
+        for name, rows in links.items():
+            getattr(TradeOff, name).through.objects.bulk_create(rows, batch_size=BATCH_SIZE)
 
     def write_dependencies(self) -> None:
         from hoshin.okrs.models import Dependency

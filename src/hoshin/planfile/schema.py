@@ -24,7 +24,8 @@ ObjectiveKind = Literal["committed", "aspirational"]
 CycleKind = Literal["year", "quarter"]
 CycleState = Literal["draft", "planning", "active", "closed"]
 InitiativeStatus = Literal["not_started", "in_progress", "blocked", "done", "cancelled"]
-TradeOffKind = Literal["paused", "slowed", "stopped"]
+TradeOffKind = Literal["paused", "slowed", "stopped", "resumed"]
+TradeOffSource = Literal["brief", "review", "catchball", "portfolio", "manual"]
 DependencyState = Literal["requested", "accepted", "declined"]
 Direction = Literal["increase", "decrease"]
 
@@ -160,11 +161,24 @@ class Theme(Strict):
 
 
 class TradeOff(Strict):
+    """An entry of the trade-off register. `id` is the entry's number in this file (the
+    exporter numbers them 1, 2, ...), named by `supersedes` of the entry replacing it."""
+
+    id: int | None = Field(None, ge=1)
     cycle: Key
     title: Title
     reason: str = ""
     kind: TradeOffKind = "paused"
     decided_by: Email | None = None
+    decided_on: dt.date | None = None
+    source: TradeOffSource = "manual"
+    source_note: str = Field("", max_length=300)
+    unit: Key | None = None
+    told_people: list[Email] = []
+    told_units: list[Key] = []
+    # Ids of the objectives, key results, initiatives and annual objectives it affects.
+    affects: list[Key] = []
+    supersedes: int | None = Field(None, ge=1)
     created_at: Moment | None = None
 
 

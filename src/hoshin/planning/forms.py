@@ -3,6 +3,8 @@ services' errors next to the right field."""
 
 from __future__ import annotations
 
+import re
+
 from django import forms
 
 from hoshin.core.errors import DomainError
@@ -102,10 +104,24 @@ class ThemeForm(forms.Form):
 
 
 class TradeOffForm(forms.Form):
+    """A trade-off of the brief, written to the register (okrs) with source "brief"."""
+
     title = forms.CharField(label="What", max_length=300)
-    kind = forms.ChoiceField(label="Is", choices=TradeOff.Kind.choices)
-    reason = text_field("reason", label="Why", required=False,
+    kind = forms.ChoiceField(label="Is", choices=[(v, label) for v, label in TradeOff.Kind.choices
+                                                  if v != TradeOff.Kind.RESUMED])
+    reason = text_field("reason", label="Why",
                         widget=forms.Textarea(attrs={"rows": 2}))
+    told_people = forms.CharField(label="People told (emails)", required=False,
+                                  max_length=2000)
+    told_units = forms.CharField(label="Units told (ids; their leads are told)",
+                                 required=False, max_length=2000)
+    affects = forms.CharField(label="Items it affects (ids)", required=False, max_length=2000)
+
+    def service_kwargs(self) -> dict:
+        data = dict(self.cleaned_data)
+        for name in ("told_people", "told_units", "affects"):
+            data[name] = [p for p in re.split(r"[\s,;]+", data.get(name) or "") if p]
+        return data
 
 
 class RankingForm(forms.Form):

@@ -260,6 +260,10 @@ class BriefTradeOffOut(Schema):
     kind: Literal[tuple(TradeOff.Kind.values)]
     reason: str
     decided_by: str | None
+    decided_on: dt.date
+    source: Literal[tuple(TradeOff.Source.values)]
+    superseded_by: int | None = Field(..., description="The register entry that replaced it "
+                                      "(GET /trade-offs/{id}).")
 
 
 class BriefOut(Schema):
@@ -280,7 +284,9 @@ def brief_out(view: services.BriefView) -> dict:
                         "annual_objectives": [a.key for a in t.annual_objectives.all()],
                         "drafts": view.drafts_by_theme.get(t.id, 0)} for t in view.themes],
             "trade_offs": [{"id": t.pk, "title": t.title, "kind": t.kind, "reason": t.reason,
-                            "decided_by": t.decided_by.email if t.decided_by else None}
+                            "decided_by": t.decided_by.email if t.decided_by else None,
+                            "decided_on": t.decided_on, "source": t.source,
+                            "superseded_by": None if t.is_current else t.superseded_by.pk}
                            for t in view.trade_offs],
             "warnings": view.warnings}
 

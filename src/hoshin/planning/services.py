@@ -459,7 +459,7 @@ def brief_view(cycle: Cycle | str) -> BriefView:
                      .values_list("parent_theme_id", flat=True)):
         drafts[theme_id] = drafts.get(theme_id, 0) + 1
     return BriefView(cycle, Brief.objects.filter(cycle=cycle).first(), themes,
-                     list(cycle.trade_offs.select_related("decided_by").order_by("id")), drafts)
+                     list(cycle.trade_offs.select_related("decided_by", "superseded_by").order_by("id")), drafts)
 
 
 def brief_markdown(view: BriefView) -> str:
@@ -484,7 +484,8 @@ def brief_markdown(view: BriefView) -> str:
     lines += ["", "## Trade-offs", ""]
     for t in view.trade_offs:
         lines.append(f"- {t.get_kind_display()}: {t.title}" + (f". {t.reason}" if t.reason
-                                                                else ""))
+                                                                else "")
+                     + ("" if t.is_current else f" (superseded by entry {t.superseded_by.pk})"))
     if not view.trade_offs:
         lines.append("_none recorded_")
     for title, text in (("Risks", brief.risks if brief else ""),

@@ -322,17 +322,13 @@ def brief_page(request, cycle: str):
             elif action == "trade-off":
                 trade_form = TradeOffForm(request.POST, prefix="tradeoff")
                 if trade_form.is_valid():
-                    okrs.add_trade_off(user, cycle=cycle_obj.key, **trade_form.cleaned_data)
-                    messages.success(request, "Trade-off recorded.")
+                    entry = okrs.add_trade_off(user, cycle=cycle_obj.key,
+                                               source=TradeOff.Source.BRIEF,
+                                               source_note=f"Strategic brief {cycle_obj.key}",
+                                               **trade_form.service_kwargs())
+                    messages.success(request, f"Trade-off recorded in the register "
+                                              f"(entry {entry.pk}).")
                     return redirect(here)
-            elif action == "remove-trade-off":
-                trade = TradeOff.objects.filter(cycle=cycle_obj,
-                                                pk=request.POST.get("id") or 0).first()
-                if trade is None:
-                    raise Http404("unknown trade-off")
-                okrs.remove_trade_off(user, trade)
-                messages.success(request, "Trade-off removed.")
-                return redirect(here)
             else:
                 raise Http404("unknown action")
         except DomainError as exc:

@@ -10,6 +10,7 @@ from ninja.responses import Status
 
 from hoshin.core.api import ERRORS, Input
 from hoshin.core.errors import NotFound
+from hoshin.okrs.models import Initiative
 from hoshin.org.models import Unit
 from hoshin.portfolio import selectors, services
 from hoshin.portfolio.models import ScoringSession
@@ -238,3 +239,36 @@ def get_flow(request, unit: str | None = Query(None, max_length=64),
     flow of a unit's initiatives (or the whole organisation's) over a quarter (default:
     the one running), each figure with its sample size."""
     return selectors.flow_dict(_unit(unit), cycle)
+
+
+class StatusIn(Input):
+    status: Literal["not_started", "in_progress", "blocked", "done", "cancelled"]
+    reason: str = Field(None, description="Why; required to stop (cancelled) or pause "
+                        "(started work back to not_started), which writes a trade-off.")
+    told_people: list[str] = Field(None, description="Emails told besides the owners.")
+    told_units: list[str] = Field(None, description="Units told (their leads).")
+
+
+class StatusOut(Schema):
+    id: str
+    status: str
+    trade_off: int | None = Field(..., description="The trade-off register entry written "
+                                  "(GET /trade-offs/{id}), if this stopped or paused it.")
+    warnings: list[str]
+
+
+@router.post("/portfolio/initiatives/{id}/status", response={200: StatusOut, **ERRORS},
+             summary="Change an initiative's status; stopping or pausing it is a trade-off")
+def change_status(request, id: str, payload: StatusIn):
+    initiative = (Initiative.objects.select_related("key_result__objective__unit",
+                                                    "key_result__objective__cycle")
+                  .filter(key=id, archived_at__isnull=True).first())
+    if initiative is None:
+        raise NotFound.field("id", f'unknown initiative "{id}"')
+    before = initiative.status
+    saved = services.change_status(request.auth, initiative, **payload.given())
+    written = (saved.trade_offs.filter(source="portfolio").order_by("-id").first()
+               if services.deprioritisation(before, saved.status) else None)
+    return {"id": saved.key, "status": saved.status,
+            "trade_off": written.pk if written else None,
+            "warnings": list(getattr(saved, "warnings", []))}

@@ -11,7 +11,6 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from hoshin.core import clock, errors, exports
-from hoshin.okrs import services as okrs_services
 from hoshin.okrs.models import Initiative
 from hoshin.org import permissions
 from hoshin.org.models import Unit
@@ -174,21 +173,26 @@ def set_wip_limit(request, key: str):
 @require_POST
 def change_status(request, key: str):
     """Change an initiative's status (okrs' service); a start over the unit's WIP limit
-    is saved and the warning shown."""
+    is saved and the warning shown. Stopping or pausing one needs a reason and goes to
+    the trade-off register (portfolio.services.change_status)."""
     initiative = get_object_or_404(Initiative.objects.select_related(
         "key_result__objective__unit", "key_result__objective__cycle"), key=key,
         archived_at__isnull=True)
     unit = initiative.key_result.objective.unit
     back = f"/portfolio/flow/?unit={unit.key}"
+    before = initiative.status
     try:
-        saved = okrs_services.save_initiative(request.user, initiative,
-                                              status=request.POST.get("status") or "")
+        saved = services.change_status(request.user, initiative,
+                                       status=request.POST.get("status") or "",
+                                       reason=request.POST.get("reason") or "")
     except errors.PermissionDenied as e:
         raise PermissionDenied(str(e)) from e
     except errors.DomainError as e:
         messages.error(request, f"{initiative.key}: " + "; ".join(x.message for x in e.errors))
         return redirect(back)
-    messages.success(request, f"{saved.key} is now {saved.get_status_display().lower()}.")
+    messages.success(request, f"{saved.key} is now {saved.get_status_display().lower()}."
+                     + (" The trade-off is in the register."
+                        if services.deprioritisation(before, saved.status) else ""))
     for warning in saved.warnings:
         messages.warning(request, warning)
     return redirect(back)

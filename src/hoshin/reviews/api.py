@@ -82,6 +82,11 @@ class ReviewDecisionIn(Input):
     escalated_to: str | None = Field(None, max_length=200,
                                      description="escalate only, and needed for it: to whom "
                                                  "(a person, a board)")
+    told_people: list[str] | None = Field(None, description="deprioritise only: emails of "
+                                          "people told of the trade-off, besides the key "
+                                          "result's owner")
+    told_units: list[str] | None = Field(None, description="deprioritise only: ids of units "
+                                         "told (their leads), besides the item's units")
 
 
 class ContinueRestIn(Input):

@@ -271,10 +271,12 @@ class _Refused(Exception):
 @service
 def decide(actor: Person | None, item: AgendaItem, *, kind: str, rationale: str,
            new_target: float | None = None, trade_off: str | None = None,
-           escalated_to: str | None = None) -> Decision:
+           escalated_to: str | None = None, told_people: list[str] | None = None,
+           told_units: list[str] | None = None) -> Decision:
     """Record the decision on an agenda item and carry it out: a changed target is written
     to the key result (its history keeps the reason); a deprioritisation is written to
-    the trade-off register.
+    the trade-off register (source "review", the item's key result as the item it
+    affects; its owner and its unit are told, with anyone else named).
 
     The key result and the register are changed through their own services, so a
     decision meets exactly their rules and permissions. Those run in a savepoint
@@ -293,6 +295,9 @@ def decide(actor: Person | None, item: AgendaItem, *, kind: str, rationale: str,
         errors.add("new_target", "only a change-target decision sets a new target")
     if trade_off is not None and kind != Decision.Kind.DEPRIORITISE:
         errors.add("trade_off", "only a deprioritise decision writes a trade-off")
+    if (told_people or told_units) and kind != Decision.Kind.DEPRIORITISE:
+        errors.add("told_people" if told_people else "told_units",
+                   "only a deprioritise decision tells people of a trade-off")
     if kind == Decision.Kind.ESCALATE and not escalated_to:
         errors.add("escalated_to", "say to whom it is escalated")
     elif escalated_to and kind != Decision.Kind.ESCALATE:
@@ -318,8 +323,7 @@ def decide(actor: Person | None, item: AgendaItem, *, kind: str, rationale: str,
                        reason=f"Decided in the {item.review}: {rationale}")
             if kind == Decision.Kind.DEPRIORITISE:
                 _apply(_TRADE_OFF_FIELDS, okrs.add_trade_off, actor,
-                       cycle=item.review.cycle.key, title=item.title, reason=why,
-                       kind=trade_off or TradeOff.Kind.PAUSED)
+                       **_trade_off_of(item, trade_off, why, told_people, told_units))
             if errors:
                 raise _DryRun
     except _DryRun:
@@ -359,6 +363,23 @@ def continue_the_rest(actor: Person | None, review: Review, *,
     for decision in decided:
         events.publish(events.ReviewDecided(actor=actor, review=review, decision=decision))
     return decided
+
+
+def _trade_off_of(item: AgendaItem, kind: str | None, why: str,
+                  told_people: list[str] | None, told_units: list[str] | None) -> dict:
+    """The register entry a deprioritisation writes: the item's key result is what it
+    affects and whose unit it is; its owner and unit are told, with whoever else the
+    meeting named."""
+    units = units_of(item)
+    kr = item.key_result
+    people = [kr.owner.email] if kr is not None and kr.owner_id else []
+    return {"cycle": item.review.cycle.key, "title": item.title, "reason": why,
+            "kind": kind or TradeOff.Kind.PAUSED, "source": TradeOff.Source.REVIEW,
+            "source_note": f"{item.review}: {item.title}"[:300],
+            "unit": units[0].key if units else None,
+            "affects": [kr.key] if kr is not None else [],
+            "told_people": [*people, *(told_people or [])],
+            "told_units": [*(u.key for u in units), *(told_units or [])]}
 
 
 def _apply(fields: dict[str, str], operation, *args, **kwargs):

@@ -46,9 +46,18 @@ from hoshin.catchball.services.versions import (
     version_of,
 )
 from hoshin.core import clock, events
-from hoshin.core.errors import Conflict, DomainError, ErrorCollector, NotFound
+from hoshin.core.errors import (
+    Conflict,
+    DomainError,
+    ErrorCollector,
+    FieldError,
+    NotFound,
+    PermissionDenied,
+)
 from hoshin.core.history import service
-from hoshin.okrs.models import Cycle, KeyResult, Objective
+from hoshin.okrs import services as okrs_services
+from hoshin.okrs.models import Cycle, KeyResult, Objective, TradeOff
+from hoshin.okrs.selectors import quarter_or_current
 from hoshin.org import permissions
 from hoshin.org.models import Person, Unit
 
@@ -262,9 +271,16 @@ def revise(actor: Person | None, thread: Catchball, *, title=None, target=UNCHAN
 
 
 @service
-def accept(actor: Person | None, thread: Catchball, *, comment: str = "") -> Round:
+def accept(actor: Person | None, thread: Catchball, *, comment: str = "",
+           trade_off: str = "", trade_off_kind: str = "paused", trade_off_reason: str = "",
+           trade_off_affects: list[str] | None = None) -> Round:
     """Accept the other side's latest version unchanged: the thread is agreed and the
-    version is applied to the element, which is then locked."""
+    version is applied to the element, which is then locked.
+
+    `trade_off` names what the agreement makes room for by pausing, slowing or stopping
+    it: written to the trade-off register (source "catchball", why required) as the
+    accepting person, with both sides told and the agreed element among what it
+    affects, in the same transaction as the agreement."""
     thread = _locked(thread)
     side = thread.waiting_on
     if side not in sides_of(actor, thread) and sides_of(actor, thread):
@@ -279,10 +295,52 @@ def accept(actor: Person | None, thread: Catchball, *, comment: str = "") -> Rou
     thread.closed_at = clock.now()
     thread.save()
     apply_agreed(actor, thread, version)
+    if (trade_off or "").strip() or (trade_off_reason or "").strip():
+        _write_trade_off(actor, thread, trade_off, trade_off_kind, trade_off_reason,
+                         trade_off_affects or [])
     # Both sides are told by tell_agreed (subscribed in apps.py), as is anything else that
     # reacts to an agreement.
     events.publish(events.ElementAgreed(actor, thread, thread.element, version))
     return round_
+
+
+def _write_trade_off(actor, thread: Catchball, title: str, kind: str, reason: str,
+                     affects: list[str]) -> None:
+    element = thread.element
+    # A priority is not among what an entry links to; the note names it anyway.
+    own = [element.key] if thread.element_kind in ("annual", "objective", "key_result") else []
+    try:
+        _add_trade_off(actor, thread, title, kind, reason, own, affects)
+    except (PermissionDenied, NotFound):
+        raise
+    except DomainError as e:
+        # Named by the accept form's fields.
+        names = {"title": "trade_off", "kind": "trade_off_kind", "reason": "trade_off_reason",
+                 "affects": "trade_off_affects"}
+        raise DomainError([FieldError(names.get(err.field, err.field), err.message)
+                           for err in e.errors]) from e
+
+
+def _add_trade_off(actor, thread: Catchball, title, kind, reason, own, affects) -> None:
+    okrs_services.add_trade_off(
+        actor, cycle=thread.cycle.key if thread.cycle_id else _cycle_for(thread),
+        title=title, kind=kind or "paused", reason=reason,
+        source=TradeOff.Source.CATCHBALL,
+        source_note=f"Catchball #{thread.pk}: {thread.element_key} agreed with "
+                    f"{thread.unit.name}"[:300],
+        unit=thread.unit.key, affects=[*own, *affects],
+        told_people=[thread.proposer.email],
+        told_units=[thread.unit.key, *([thread.proposer_unit.key]
+                                       if thread.proposer_unit_id else [])])
+
+
+def _cycle_for(thread: Catchball) -> str:
+    """The quarter a thread about an annual objective or priority (which has no cycle)
+    writes its trade-off in: the running one."""
+    found = quarter_or_current(None)
+    if found is None:
+        raise DomainError.field("trade_off", "no quarter to write the trade-off in")
+    return found.key
 
 
 @service

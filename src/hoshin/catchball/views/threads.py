@@ -10,6 +10,7 @@ from django.urls import reverse
 
 from hoshin.catchball import services
 from hoshin.catchball.forms import (
+    AcceptForm,
     CommentForm,
     DelegateForm,
     RespondForm,
@@ -55,7 +56,7 @@ def _forms(thread: Catchball, version: dict, data=None, action: str = ""):
         "revise": ReviseForm(bound("revise"), initial={**start,
                                                        "respond_by": thread.respond_by},
                              prefix="revise"),
-        "accept": CommentForm(bound("accept"), prefix="accept"),
+        "accept": AcceptForm(bound("accept"), prefix="accept"),
         "withdraw": CommentForm(bound("withdraw"), prefix="withdraw"),
         "delegate": DelegateForm(bound("delegate"), people=people, prefix="delegate",
                                  initial={"person": thread.delegate.email
@@ -78,8 +79,11 @@ def _act(request, thread: Catchball, action: str, form, version: dict):
                         today=today_for(request), **_version_change(data, version))
         return "Your revision was sent."
     if action == "accept":
-        services.accept(user, thread, comment=data["comment"])
-        return "Agreed: the element is locked into the plan with the agreed version."
+        services.accept(user, thread, comment=data["comment"], trade_off=data["trade_off"],
+                        trade_off_kind=data["trade_off_kind"],
+                        trade_off_reason=data["trade_off_reason"])
+        return ("Agreed: the element is locked into the plan with the agreed version."
+                + (" The trade-off is in the register." if data["trade_off"] else ""))
     if action == "withdraw":
         services.withdraw(user, thread, comment=data["comment"])
         return "The proposal was withdrawn."

@@ -23,6 +23,6 @@ class Command(HoshinCommand):
         self.require_migrated()
         view = services.brief_view(cycle_or_error(cycle))
         if fmt == "json":
-            self.stdout.write(json.dumps(brief_out(view), indent=2))
+            self.stdout.write(json.dumps(brief_out(view), indent=2, default=str))
         else:
             self.stdout.write(services.brief_markdown(view), ending="")
