@@ -31,6 +31,7 @@ VERBS: list[tuple[str, str]] = [
     ("countermeasures", "PDCA countermeasures, overdue first (--open-due opens new ones)"),
     ("learnings", "Search the learnings library (words, --tag, --unit)"),
     ("dependencies", "Requests between units in a quarter, each with its state; loops, chains"),
+    ("trade-offs", "The trade-off register, newest first: search with --q, --cycle, --unit"),
     ("portfolio", "Open initiatives ranked by WSJF; WIP limits (wip) and flow metrics (flow)"),
     ("analytics", "Check-in regularity, confidence calibration, forecasts, quarter trends"),
     ("sources", "Key results fed by data: add, sync, list or remove a key result's source"),
