@@ -36,7 +36,7 @@ class World:
 def _build_world() -> World:
     from hoshin.catchball.services import threads
     from hoshin.okrs import services as okrs
-    from hoshin.okrs.models import Cycle, KeyResult
+    from hoshin.okrs.models import Cycle, KeyResult, TradeOff
     from hoshin.org import services as org
     from hoshin.org.models import Person, Role, Unit
     from hoshin.pdca import services as pdca
@@ -119,6 +119,8 @@ def _build_world() -> World:
         "spare_token": spare[:10],
         "calendar": feed.token, "member_pk": world.people["member"].pk,
         "sales_dependency": dependency.key,
+        "trade_off": TradeOff.objects.filter(superseded_by__isnull=True, source="brief")
+        .order_by("pk").values_list("pk", flat=True).first(),
     }
     return world
 
