@@ -114,7 +114,14 @@ EXPECTED: dict[str, Op] = {
     "update_theme": Op(PLAN, {"id": "theme"}, body={"title": "Renamed"}),
     "archive_theme": Op(PLAN, {"id": "theme"}),
     "list_trade_offs": read(),
-    "create_trade_off": Op(PLAN, body={"cycle": "2026-Q4", "title": "Pause the web shop"}),
+    # An entry of the whole organisation is the office's; a lead writes only about their
+    # units' work. Entries are never deleted: DELETE is refused (409) to whoever may write
+    # the register, 403 to the rest. The world's entry is a brief's, about no unit.
+    "create_trade_off": Op(PLAN, body={"cycle": "2026-Q4", "title": "Pause the web shop",
+                                       "reason": "Installers first"}),
+    "get_trade_off": read({"id": "trade_off"}),
+    "supersede_trade_off": Op(PLAN, {"id": "trade_off"}, body={"reason": "Decided again"}),
+    "delete_trade_off": Op(LEADS, {"id": "trade_off"}),
     # Objectives, key results, check-ins, initiatives
     "list_objectives": read(),
     "create_objective": Op(SALES, body={"cycle": "2026-Q4", "unit": "sales",
@@ -248,6 +255,8 @@ EXPECTED: dict[str, Op] = {
         "risk_reduction": 1, "job_size": 1}]}),
     "list_wip": read(),
     "set_wip": Op(SALES, {"unit": "unit"}, body={"limit": 5}),
+    # Whoever may edit the initiative changes its status (stopping one writes a trade-off).
+    "change_status": Op(KR_OWNER, {"id": "initiative"}, body={"status": "in_progress"}),
     "get_flow": read(),
     "regularity": read(),
     "calibration": read(),
