@@ -184,6 +184,10 @@ PAGES: dict[str, Page] = {
     "objectives/<str:key>/edit/": page(SALES, SALES, key="objective"),
     "people/<int:pk>/": page(pk="member_pk"),
     "dependencies/": page(),
+    # The trade-off register: everyone reads; the office and unit leads write (an empty
+    # form is answered with its errors), the rest are refused.
+    "trade-offs/": page(EVERYONE, LEADS),
+    "trade-offs/<int:pk>/": page(EVERYONE, LEADS, pk="trade_off"),
     "dependencies/<str:key>/answer": page(OFF, SALES, {"action": "decline", "note": "No"},
                                           key="sales_dependency"),
 }
