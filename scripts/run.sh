@@ -9,6 +9,13 @@ PYTHON=${PYTHON:-$(command -v python3.11 || command -v python3)}
 [ -x .venv/bin/python ] || "$PYTHON" -m venv .venv
 .venv/bin/python -m pip install --quiet --disable-pip-version-check -c requirements/constraints.txt -e .
 
+# The board pack's PDF (WeasyPrint) needs Pango and a font from the system; everything
+# else runs without them, so say what is missing instead of stopping.
+if ! compgen -G "/usr/lib/*/libpangoft2-1.0.so.0" >/dev/null; then
+  echo "Note: the board pack needs Pango: apt-get install libpango-1.0-0 libpangoft2-1.0-0" \
+       "libharfbuzz-subset0 fonts-dejavu-core (docs/boardpack.md)." >&2
+fi
+
 export HOSHIN_DATA_DIR=${HOSHIN_DATA_DIR:-$PWD/var}
 # Quietly: a first run applies about 75 migrations, whose lines would push the login that
 # `hoshin demo` prints out of sight.
