@@ -36,6 +36,7 @@ VERBS: list[tuple[str, str]] = [
     ("analytics", "Check-in regularity, confidence calibration, forecasts, quarter trends"),
     ("sources", "Key results fed by data: add, sync, list or remove a key result's source"),
     ("trackers", "Initiatives' work in Jira, Asana, GitHub: connect, link, sync, list, hook"),
+    ("boardpack", "A quarter's board pack as a PDF: strategy, X-matrix, objectives, risks"),
     ("rhythm", "Show or set the check-in rhythm (day, time, time zone, review, channels)"),
     ("worker", "Run background tasks from the database queue (reminders, notifications)"),
     ("scheduler", "Enqueue periodic jobs when due (run exactly one beside the workers)"),
