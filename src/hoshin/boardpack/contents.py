@@ -53,7 +53,6 @@ CHARTS_PER_OBJECTIVE = 4   # key results drawn as sparklines under each shown ob
 DECISIONS_SHOWN = 20       # the quarter's latest review decisions
 FLAGS_SHOWN = 15           # open flags listed (all are counted by kind)
 DEPENDENCIES_SHOWN = 15    # late dependencies listed
-RESULTS_PER_CELL = 4       # objectives named in a quarter's cell of the execution record
 
 
 def pct(progress: float | None) -> str:
