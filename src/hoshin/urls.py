@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.urls import include, path
 
 from hoshin.api import api
+from hoshin.planfile.spreadsheet_views import goal_list_import_page
 from hoshin.planfile.views import markdown_import_job, markdown_import_page
 from hoshin.reviews import views as review_views
 from hoshin.strategy import urls as strategy_urls
@@ -44,6 +45,7 @@ urlpatterns = [
     path("board-pack/", include("hoshin.boardpack.urls")),
     path("import/markdown/", markdown_import_page, name="markdown_import"),
     path("import/markdown/jobs/<str:job_id>/", markdown_import_job, name="markdown_import_job"),
+    path("import/goals/", goal_list_import_page, name="goal_list_import"),
     path("", include("hoshin.okrs.urls")),
     path("", include("hoshin.web.urls")),
 ]
