@@ -29,10 +29,10 @@ import logging
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Count, F, Q
 
-from hoshin.core import clock
+from hoshin.core import bulk, clock
 from hoshin.engine.progress import assess
 from hoshin.engine.rollup import rollup
 from hoshin.engine.types import Node, Status
@@ -224,19 +224,62 @@ def _upsert(cycle: Cycle, items: dict[tuple[str, int], dict]) -> None:
             update_fields=list(FIGURES))
 
 
+def _prepared(cycle: Cycle, items: dict[tuple[str, int], dict]) -> bulk.Insert:
+    rows = bulk.Insert(RollupRow)
+    for (kind, item_id), f in items.items():
+        rows.add(_row(cycle, kind, item_id, f))
+    return rows
+
+
+def _stamp() -> tuple[int, ...]:
+    """The newest check-in and the newest history row of everything else the roll-up
+    reads (every save of a key result, objective, step, phase, theme, strategy item, link,
+    cycle or the organisation writes one): a change since shows as a larger id."""
+    from django.db.models import Max
+
+    from hoshin.okrs.models import CheckIn, MilestoneStep, Phase
+
+    models = (KeyResult, Objective, MilestoneStep, Phase, Theme, ImprovementPriority,
+              AnnualObjective, Breakthrough, PriorityCorrelation, BreakthroughCorrelation,
+              Cycle, Organization)
+    return (CheckIn.objects.aggregate(m=Max("id"))["m"] or 0,
+            *(model.history.aggregate(m=Max("history_id"))["m"] or 0 for model in models))
+
+
 def rebuild(cycle: Cycle, today: dt.date | None = None) -> int:
-    """Recompute and store the whole roll-up of a cycle; returns the number of rows."""
+    """Recompute and store the whole roll-up of a cycle; returns the number of rows.
+
+    On SQLite the figures are computed, and converted for the database, before the
+    transaction: it holds SQLite's one write lock, and a quarter of ten thousand key
+    results takes seconds to compute, during which every check-in would wait (issue #13).
+    What committed meanwhile shows in `_stamp`: check-ins have their chains applied on
+    top of the new rows; any other change is computed again inside, as on PostgreSQL
+    (whose transactions lock only the mark, and whose ids may commit out of order, so
+    the stamp could miss a change there)."""
+    early = connection.vendor == "sqlite" and not transaction.get_connection().in_atomic_block
+    before = _stamp() if early else None
+    items = compute(cycle, today) if early else None
+    rows = _prepared(cycle, items) if early else None
     with transaction.atomic():
         mark, _ = RollupMark.objects.select_for_update().get_or_create(
             cycle=cycle, defaults={"as_of": as_of(cycle, today)})
-        items = compute(cycle, today)
+        after = _stamp() if early else None
+        if not early or after[1:] != before[1:]:
+            items = compute(cycle, today)
+            rows = _prepared(cycle, items)
         RollupRow.objects.filter(cycle=cycle).delete()
-        RollupRow.objects.bulk_create(
-            [_row(cycle, kind, item_id, f) for (kind, item_id), f in items.items()],
-            batch_size=1000)
+        rows.write()
         mark.as_of = as_of(cycle, today)
         mark.built_at = clock.now()
         mark.save()
+        if early and after[0] != before[0] and after[1:] == before[1:]:
+            from hoshin.okrs.models import CheckIn
+
+            checked = set(CheckIn.objects.filter(
+                id__gt=before[0], id__lte=after[0],
+                key_result__objective__cycle=cycle).values_list("key_result_id", flat=True))
+            if checked:
+                _Chain(cycle, mark.as_of).run(checked, set(), False)
     return len(items)
 
 
