@@ -57,10 +57,16 @@ class ForecastOut(Schema):
     unit: str
     unit_name: str
     cycle: str
-    grade: float
-    low: float
+    grade: float = Field(..., description="forecast end-of-quarter grade, 0.0–1.0")
+    low: float = Field(..., description="80% interval")
     high: float
-    checkins: int
+    checkins: int = Field(..., description="check-ins the trend is fitted to")
+    trend_grade: float | None = Field(None, description="the key result's own trend alone")
+    similar: int = Field(..., description="similar key results of closed quarters (n)")
+    similar_grade: float | None = Field(None, description="their mean final grade")
+    history_weight: float = Field(..., description="the history's share of the forecast")
+    explanation: str
+    as_of: str
 
 
 class TrendOut(Schema):
@@ -133,10 +139,12 @@ def calibration(request, unit: str | None = UNIT, cycle: str | None = CYCLE,
 
 @router.get("/analytics/forecast", response={200: list[ForecastOut], **ERRORS})
 def forecast(request, unit: str | None = UNIT, cycle: str | None = CYCLE,
-             person: str | None = PERSON):
-    """Running increase/decrease key results' end-of-quarter grade from their own trend,
-    with the 80% prediction interval, lowest first."""
-    return report.forecast_dicts(_params(request, unit, cycle, person))
+             person: str | None = PERSON,
+             limit: int | None = Query(None, ge=1, description="the lowest `limit` only")):
+    """Running key results' end-of-quarter grade forecast, lowest first: their own trend
+    blended with what similar key results of closed quarters ended at, with the 80%
+    interval and n (refreshed after each check-in and nightly)."""
+    return report.forecast_dicts(_params(request, unit, cycle, person), limit)
 
 
 @router.get("/analytics/trends", response={200: TrendsOut, **ERRORS})

@@ -116,3 +116,42 @@ def trend_svg(labels: Sequence[str], values: Sequence[float | None], *, title: s
         parts.insert(2, f'<polyline points="{" ".join(points)}" fill="none" stroke="#2b6cb0"/>')
     parts.append("</svg>")
     return "".join(parts)
+
+
+def forecast_svg(f, *, on_track: float = 0.7,
+                 title: str = "Forecast grade with its 80 % interval") -> str:
+    """A grade axis 0.0–1.0: the forecast's interval as a bar, its point as a dot, the
+    trend's and the similar key results' estimates as ticks above and below, and the
+    on-track line dashed. `f` is an engine.grade_forecast.GradeForecast."""
+    w, h, left, right = 420, 74, 16, 16
+    side = w - left - right
+
+    def x(g: float) -> float:
+        return left + g * side
+
+    parts = _open(w, h, title, "grade-forecast")
+    parts.append(f'<line x1="{x(0)}" y1="40" x2="{x(1)}" y2="40" stroke="#999"/>')
+    for g in (0, 0.25, 0.5, 0.75, 1):
+        parts.append(f'<text x="{x(g):.1f}" y="68" font-size="11" text-anchor="middle">'
+                     f'{g:.1f}</text>')
+    parts.append(f'<line x1="{x(on_track):.1f}" y1="12" x2="{x(on_track):.1f}" y2="56" '
+                 f'stroke="#c05621" stroke-dasharray="4 3"><title>on track: '
+                 f'{on_track:.1f}</title></line>')
+    parts.append(f'<rect x="{x(f.low):.1f}" y="33" width="{max(2.0, x(f.high) - x(f.low)):.1f}" '
+                 f'height="14" fill="#2b6cb0" fill-opacity="0.3"><title>80 % interval '
+                 f'{f.low:.1f}–{f.high:.1f}</title></rect>')
+    if f.trend is not None:
+        parts.append(f'<line x1="{x(f.trend.grade):.1f}" y1="22" x2="{x(f.trend.grade):.1f}" '
+                     f'y2="33" stroke="#2f855a" stroke-width="2"><title>own trend '
+                     f'{f.trend.grade:.1f}</title></line><text x="{x(f.trend.grade):.1f}" '
+                     f'y="18" font-size="10" text-anchor="middle">trend</text>')
+    if f.similar is not None:
+        parts.append(f'<line x1="{x(f.similar.mean):.1f}" y1="47" x2="{x(f.similar.mean):.1f}" '
+                     f'y2="58" stroke="#6b46c1" stroke-width="2"><title>similar key results '
+                     f'(n = {f.similar.n}) {f.similar.mean:.1f}</title></line>'
+                     f'<text x="{x(f.similar.mean):.1f}" y="10" font-size="10" '
+                     f'text-anchor="middle" fill="#6b46c1">n = {f.similar.n}</text>')
+    parts.append(f'<circle cx="{x(f.grade):.1f}" cy="40" r="5" fill="#2b6cb0"><title>forecast '
+                 f'{f.grade:.1f}</title></circle>')
+    parts.append("</svg>")
+    return "".join(parts)

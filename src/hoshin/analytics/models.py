@@ -24,3 +24,53 @@ class CycleTrend(models.Model):
 
     class Meta:
         ordering = ["cycle__start"]
+
+
+class OutcomeCount(models.Model):
+    """A closed quarter whose key results' weekly progress and final grades are counted in
+    SimilarOutcome (the grade forecast's history); counted again when a grade changes."""
+
+    cycle = models.OneToOneField(Cycle, on_delete=models.CASCADE, related_name="outcome_count")
+    key_results = models.PositiveIntegerField()
+    counted_at = models.DateTimeField(default=clock.now)
+
+
+class SimilarOutcome(models.Model):
+    """How many graded key results of a closed quarter, of one kind, were `progress`
+    tenths of the way at the end of `week` of their quarter and ended at `grade` tenths
+    (engine/grade_forecast.py reads these as the history of similar key results)."""
+
+    cycle = models.ForeignKey(Cycle, on_delete=models.CASCADE, related_name="+")
+    kind = models.CharField(max_length=20)
+    week = models.PositiveSmallIntegerField()
+    progress = models.PositiveSmallIntegerField(help_text="tenths, 0-10")
+    grade = models.PositiveSmallIntegerField(help_text="tenths, 0-10")
+    n = models.PositiveIntegerField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(
+            fields=["cycle", "kind", "week", "progress", "grade"], name="similar_outcome_once")]
+        indexes = [models.Index(fields=["kind", "week", "progress"])]
+
+
+class StoredForecast(models.Model):
+    """A running key result's grade forecast, kept so a page lists the organisation's
+    lowest without reading every check-in: computed after each check-in and nightly."""
+
+    key_result = models.OneToOneField("okrs.KeyResult", on_delete=models.CASCADE,
+                                      related_name="grade_forecast")
+    grade = models.FloatField()
+    low = models.FloatField()
+    high = models.FloatField()
+    trend_grade = models.FloatField(null=True)
+    trend_low = models.FloatField(null=True)
+    trend_high = models.FloatField(null=True)
+    checkins = models.PositiveIntegerField()
+    similar = models.PositiveIntegerField(help_text="similar key results in closed quarters")
+    similar_grade = models.FloatField(null=True)
+    history_weight = models.FloatField()
+    explanation = models.TextField()
+    as_of = models.DateField()
+
+    class Meta:
+        indexes = [models.Index(fields=["grade", "key_result"])]

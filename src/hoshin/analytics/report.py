@@ -29,13 +29,20 @@ def calibration_dict(scope: Scope) -> dict:
                       "observed": _round(b.observed)} for b in cal.bins]}
 
 
-def forecast_dicts(scope: Scope) -> list[dict]:
-    return [{"key_result": f.key_result.key, "title": f.key_result.title,
-             "unit": f.key_result.objective.unit.key,
-             "unit_name": f.key_result.objective.unit.name,
-             "cycle": f.key_result.objective.cycle.key,
-             "grade": f.grade, "low": f.low, "high": f.high, "checkins": f.checkins}
-            for f in selectors.forecasts(scope)]
+def forecast_dict(f) -> dict:
+    kr = f.key_result
+    return {"key_result": kr.key, "title": kr.title, "unit": kr.objective.unit.key,
+            "unit_name": kr.objective.unit.name, "cycle": kr.objective.cycle.key,
+            "grade": round(f.grade, 2), "low": round(f.low, 2), "high": round(f.high, 2),
+            "checkins": f.checkins, "trend_grade": _round(f.trend_grade, 2),
+            "similar": f.similar, "similar_grade": _round(f.similar_grade, 2),
+            "history_weight": round(f.history_weight, 2), "explanation": f.explanation,
+            "as_of": f.as_of.isoformat()}
+
+
+def forecast_dicts(scope: Scope, limit: int | None = None) -> list[dict]:
+    rows, _total = selectors.forecasts(scope, limit)
+    return [forecast_dict(f) for f in rows]
 
 
 def trends_dict() -> dict:

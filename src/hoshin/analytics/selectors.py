@@ -10,10 +10,8 @@ from django.db.models import (BooleanField, Case, Count, F, Q, QuerySet, Value, 
 from django.db.models.functions import TruncWeek
 
 from hoshin.analytics import figures
-from hoshin.analytics.models import CycleTrend
-from hoshin.closing.grading import ASPIRATIONAL, COMMITTED, suggest
-from hoshin.engine.progress import clamp
-from hoshin.okrs.chart_layout import forecast_values
+from hoshin.analytics.models import CycleTrend, StoredForecast
+from hoshin.closing.grading import ASPIRATIONAL, COMMITTED
 from hoshin.okrs.models import CheckIn, Cycle, KeyResult
 from hoshin.org.models import Person, Unit
 from hoshin.org.selectors import subtree_ids
@@ -113,50 +111,14 @@ def trends() -> tuple[list[CycleTrend], list[Cycle]]:
     return counted, missing
 
 
-@dataclass(frozen=True)
-class KeyResultForecast:
-    key_result: KeyResult
-    grade: float          # the trend's end-of-quarter value as a grade (0.0–1.0, tenths)
-    low: float            # the 80 % prediction interval, as grades
-    high: float
-    checkins: int
-
-
-def forecasts(scope: Scope) -> list[KeyResultForecast]:
-    """Where each running increase/decrease key result in scope is heading: its own
-    check-ins' least-squares trend at the quarter's end, with the 80 % prediction interval
-    the key-result page draws (okrs.chart_layout.forecast_values), read as grades."""
-    query = (KeyResult.objects.filter(archived_at__isnull=True,
-                                      objective__cycle__state=Cycle.State.ACTIVE,
-                                      kind__in=(KeyResult.Kind.INCREASE, KeyResult.Kind.DECREASE),
-                                      baseline__isnull=False, target__isnull=False)
-             .select_related("objective__cycle", "objective__unit", "owner"))
-    query = scope.applied(query)
-    krs = {kr.pk: kr for kr in query}
-    readings: dict[int, list] = {pk: [] for pk in krs}
-    for kr_id, day, value in (CheckIn.objects.filter(key_result_id__in=list(krs),
-                                                     value__isnull=False)
-                              .values_list("key_result_id", "date", "value")):
-        readings[kr_id].append((day, value))
-    found = []
-    for pk, kr in krs.items():
-        cycle = kr.objective.cycle
-        points = [(d, v) for d, v in readings[pk] if cycle.start <= d <= cycle.end]
-        result = forecast_values(points, cycle.end, abs(kr.target - kr.baseline)) \
-            if len(points) >= 2 else None
-        if result is None:
-            continue
-        end_value, rows = result
-        span = kr.target - kr.baseline
-        if not span:
-            continue
-        low_value, high_value = rows[-1][1], rows[-1][2]
-
-        def as_grade(value: float) -> float:
-            return suggest(clamp((value - kr.baseline) / span))
-
-        grades = sorted((as_grade(low_value), as_grade(high_value)))
-        found.append(KeyResultForecast(key_result=kr, grade=as_grade(end_value),
-                                       low=grades[0], high=grades[1], checkins=len(points)))
-    found.sort(key=lambda f: (f.grade, f.key_result.key))
-    return found
+def forecasts(scope: Scope, limit: int | None = None) -> tuple[list[StoredForecast], int]:
+    """The running key results' stored grade forecasts in scope (refreshed after each
+    check-in and nightly: services.refresh_forecasts), lowest first, at most `limit`, and
+    how many there are."""
+    key_results = scope.applied(KeyResult.objects.filter(archived_at__isnull=True))
+    query = (StoredForecast.objects.filter(key_result__in=key_results.values("pk"))
+             .select_related("key_result__objective__unit", "key_result__objective__cycle")
+             .order_by("grade", "key_result__key"))
+    total = query.count()
+    rows = list(query[:limit] if limit is not None else query)
+    return rows, total

@@ -11,6 +11,7 @@ from django.shortcuts import render
 from hoshin.analytics import charts, figures, report, selectors
 from hoshin.analytics.api import scope_for
 from hoshin.core import errors
+from hoshin.engine import grade_forecast
 from hoshin.okrs.models import Cycle
 from hoshin.org import permissions
 from hoshin.org.forms import person_choices
@@ -43,13 +44,15 @@ def analytics(request):
                                   ("output_key_results", "Output key results"),
                                   ("reviews_with_decisions", "Reviews that decided something"),
                                   ("trade_offs", "Trade-offs written"))] if quarters else []
-    forecasts = report.forecast_dicts(scope)
+    stored, forecasts_total = selectors.forecasts(scope, FORECAST_ROWS)
     return render(request, "analytics/index.html", {
         "nav": "analytics", "scope": scope, "n": n, "bands": bands,
         "bands_svg": charts.bands_svg(bands) if n else "", "cal": cal,
         "reliability_svg": charts.reliability_svg(cal) if cal.n else "",
         "trend": trend, "trend_lines": lines,
-        "forecasts": forecasts[:FORECAST_ROWS], "forecasts_total": len(forecasts),
+        "forecasts": [report.forecast_dict(f) for f in stored],
+        "forecasts_total": forecasts_total, "on_track": grade_forecast.ON_TRACK_GRADE,
+        "min_similar": grade_forecast.MIN_SIMILAR,
         "units": Unit.objects.filter(archived_at__isnull=True).order_by("name"),
         "cycles": Cycle.objects.filter(kind=Cycle.Kind.QUARTER).order_by("-start"),
         "people": person_choices() if permissions.can_edit_strategy(user) else [],

@@ -11,6 +11,7 @@ import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from hoshin.engine import grade_forecast
 from hoshin.engine.forecast import fit
 from hoshin.engine.numbers import number
 from hoshin.engine.progress import STAY_KINDS, clamp, expected_progress, kr_progress
@@ -78,11 +79,35 @@ def _forecast(kr: KRSnapshot, readings: Sequence[Reading], end: dt.date, unit: s
         f"or a changed target with a reason."))
 
 
+def _forecast_grade(kr: KRSnapshot, readings: Sequence[Reading], start: dt.date,
+                    end: dt.date, today: dt.date,
+                    outcomes: grade_forecast.OutcomeTable) -> FlagReason | None:
+    """The grade forecast (engine/grade_forecast.py: the key result's own trend blended
+    with what similar key results of closed quarters ended at) cannot reach the on-track
+    line even at the top of its 80 % interval. Only with a history of similar key results:
+    the trend alone is judged by _forecast."""
+    if kr.kind in STAY_KINDS:
+        return None  # their progress is a share of check-ins in the zone, not a trajectory
+    forecast = grade_forecast.forecast(
+        kind=str(kr.kind), start=start, end=end, today=today, progress=kr_progress(kr),
+        points=[(r.date, r.value) for r in readings if r.value is not None],
+        baseline=kr.baseline, target=kr.target, table=outcomes)
+    if forecast is None or forecast.similar is None or not forecast.below_on_track:
+        return None
+    return FlagReason("forecast-miss", (
+        f"{grade_forecast.describe(forecast)} Even the top of that interval is under "
+        f"{grade_forecast.ON_TRACK_GRADE:.1f}: decide now whether more effort, a different "
+        f"approach or a changed target is needed."))
+
+
 def flag_reasons(kr: KRSnapshot, readings: Sequence[Reading], start: dt.date, end: dt.date,
                  today: dt.date, *, unit: str = "",
-                 policy: FlagPolicy = FlagPolicy()) -> list[FlagReason]:
+                 policy: FlagPolicy = FlagPolicy(),
+                 outcomes: grade_forecast.OutcomeTable | None = None) -> list[FlagReason]:
     """Every flag that holds for a key result on `today`. `readings` are its check-ins up
-    to `today` in date order; `kr` is its snapshot (last = the latest reading)."""
+    to `today` in date order; `kr` is its snapshot (last = the latest reading); `outcomes`
+    what similar key results of closed quarters ended at (the grade forecast's history;
+    none: the trend alone)."""
     readings = [r for r in readings if r.date <= today]
     flags: list[FlagReason] = []
     last = readings[-1] if readings else None
@@ -105,6 +130,8 @@ def flag_reasons(kr: KRSnapshot, readings: Sequence[Reading], start: dt.date, en
                 f"was expected by now. Ask what would close the gap, or what blocks it.")))
 
     reason = _forecast(kr, readings, end, unit, policy)
+    if reason is None and outcomes:
+        reason = _forecast_grade(kr, readings, start, end, today, outcomes)
     if reason:
         flags.append(reason)
 

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from django.conf import settings
 from django.db.models import QuerySet
 
-from hoshin.core import clock, events
+from hoshin.core import clock, events, outcomes
 from hoshin.core.errors import DomainError, FieldError
 from hoshin.core.history import service
 from hoshin.engine.flags import Reading, flag_reasons, snapshot_for
@@ -82,6 +82,10 @@ def evaluate_flags(actor: Person | None, *, today: dt.date | None = None,
         for flag in Flag.objects.filter(key_result_id__in=chunk, cleared_on__isnull=True):
             open_flags[(flag.key_result_id, flag.code)] = flag
 
+    # What similar key results of closed quarters ended at (counted by analytics, which
+    # registers the lookup in core.outcomes): the forecast-miss rule blends it with the
+    # trend. One query.
+    history = outcomes.table({kr.kind for kr in krs}) if krs else {}
     raised_by_kr: dict[int, list[Flag]] = defaultdict(list)
     to_update: list[Flag] = []
     for kr in krs:
@@ -90,7 +94,8 @@ def evaluate_flags(actor: Person | None, *, today: dt.date | None = None,
         snapshot = snapshot_for(kr.kind, kr.baseline, kr.target, series, steps.get(kr.pk, ()),
                                 phases.get(kr.pk, ()))
         holds = {r.code: r for r in flag_reasons(snapshot, series, cycle.start, cycle.end,
-                                                 today, unit=_unit(kr), policy=policy)}
+                                                 today, unit=_unit(kr), policy=policy,
+                                                 outcomes=history)}
         for code, reason in holds.items():
             flag = open_flags.pop((kr.pk, code), None)
             if flag is None:

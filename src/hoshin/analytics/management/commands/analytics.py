@@ -15,7 +15,8 @@ from hoshin.org.models import Person, Unit
 class Command(HoshinCommand):
     help = ("Execution analytics: regularity (completion and grade by share of weeks with a "
             "check-in), calibration (Brier score of stated confidence; JSON carries brier and "
-            "n), forecast (running key results' end-of-quarter grade with an 80%% interval), "
+            "n), forecast (running key results' end-of-quarter grade with an 80%% interval, from "
+            "their trend and similar key results of closed quarters; --refresh recounts), "
             "trends (per quarter; --refresh counts them now).")
 
     def add_arguments(self, parser):
@@ -24,7 +25,7 @@ class Command(HoshinCommand):
         parser.add_argument("--cycle", help="one quarter (cycle key)")
         parser.add_argument("--person", metavar="EMAIL", help="key results this person owns")
         parser.add_argument("--refresh", action="store_true",
-                            help="trends: count every quarter's figures now")
+                            help="trends, forecast: count the figures now")
         parser.add_argument("--format", choices=["text", "json"], default="text")
 
     def handle(self, *args, figure, unit, cycle, person, refresh, format, **options):
@@ -78,11 +79,15 @@ class Command(HoshinCommand):
     def _forecast(self, scope, refresh):
         from hoshin.analytics.report import forecast_dicts
 
+        if refresh:
+            services.count_outcomes(None)
+            services.refresh_forecasts(None)
         rows = forecast_dicts(scope)
-        lines = [f"{len(rows)} running key results with a trend in {scope.words()}, lowest "
-                 "forecast first:"]
+        lines = [f"{len(rows)} running key results with a forecast in {scope.words()}, lowest "
+                 "first (own trend blended with n similar key results of closed quarters):"]
         lines += [f"  {r['key_result']:<24} grade {r['grade']:.1f} (80%: {r['low']:.1f}–"
-                  f"{r['high']:.1f}, {r['checkins']} check-ins)  {r['title']}" for r in rows]
+                  f"{r['high']:.1f}; {r['checkins']} check-ins, n={r['similar']} similar)  "
+                  f"{r['title']}" for r in rows]
         return {"forecasts": rows, "text": "\n".join(lines)}
 
     def _trends(self, scope, refresh):
