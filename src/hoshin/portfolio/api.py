@@ -112,7 +112,7 @@ def get_portfolio(request, unit: str | None = Query(None, max_length=64),
     under one annual objective."""
     found = selectors.portfolio(unit=_unit(unit), annual_objective=annual_objective)
     return {"ranked": [r.as_dict() for r in found.rows],
-            "unscored": [i.key for i in found.unscored]}
+            "unscored": found.unscored_keys}
 
 
 @router.get("/portfolio/sessions", response={200: list[SessionOut], **ERRORS})

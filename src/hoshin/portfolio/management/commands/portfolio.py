@@ -61,10 +61,10 @@ class Command(HoshinCommand):
             self.stdout.write(f"{r.rank:>3}  {r.score.wsjf:>6.2f} {r.score.cost_of_delay:>4} "
                               f"{r.score.job_size:>4}  {r.initiative.key} {r.initiative.title} "
                               f"({r.unit.name})" + (f"  [{r.tie_break}]" if r.tie_break else ""))
-        if found.unscored:
-            self.stdout.write(f"{len(found.unscored)} open initiative(s) not scored yet: "
-                              + ", ".join(i.key for i in found.unscored[:20])
-                              + (" …" if len(found.unscored) > 20 else ""))
+        if found.unscored_count:
+            self.stdout.write(f"{found.unscored_count} open initiative(s) not scored yet: "
+                              + ", ".join(i.key for i in found.unscored_first[:20])
+                              + (" …" if found.unscored_count > 20 else ""))
 
     def _wip(self, unit, limit, no_limit, format):
         if limit is not None or no_limit:
