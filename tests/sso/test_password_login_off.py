@@ -53,6 +53,7 @@ def test_without_single_sign_on_the_login_page_is_as_before(settings, db):
 @pytest.mark.parametrize("path", [
     "/account/password/", "/password-reset/", "/password-reset/sent/",
     "/password-reset/MQ/set-password/", "/password-reset/complete/", "/admin/login/",
+    "/login/verify/", "/account/two-factor/", "/login/demo/",
 ])
 def test_password_pages_refuse(passwords_off, path):
     client = Client()

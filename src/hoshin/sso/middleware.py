@@ -16,6 +16,7 @@ from hoshin.sso import conf
 PASSWORD_PAGES = {
     "password_change", "password_change_done", "password_reset", "password_reset_done",
     "password_reset_confirm", "password_reset_complete", "demo_login", "login_verify",
+    "two_factor",
 }
 
 
