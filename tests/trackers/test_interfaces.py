@@ -15,7 +15,7 @@ from django.test import Client
 from hoshin.okrs import services as okrs
 from hoshin.trackers import services
 from hoshin.trackers.models import Hook, TrackerLink
-from tests.trackers.conftest import ASANA_TOKEN, GITHUB_TOKEN, JIRA_EMAIL, JIRA_TOKEN
+from tests.trackers.conftest import GITHUB_TOKEN, JIRA_EMAIL, JIRA_TOKEN
 
 pytestmark = pytest.mark.django_db
 

@@ -45,7 +45,8 @@ GITHUB_API_VERSION = "2022-11-28"
 
 JIRA_KEY = re.compile(r"^[A-Z][A-Z0-9_]{0,30}-[1-9][0-9]{0,9}$")
 ASANA_GID = re.compile(r"^[0-9]{1,30}$")
-GITHUB_REF = re.compile(r"^([A-Za-z0-9][A-Za-z0-9-]{0,38})/([A-Za-z0-9._-]{1,100})#([1-9][0-9]{0,9})$")
+GITHUB_REF = re.compile(r"^([A-Za-z0-9][A-Za-z0-9-]{0,38})/([A-Za-z0-9._-]{1,100})"
+                        r"#([1-9][0-9]{0,9})$")
 
 
 class TrackerFailure(Exception):
