@@ -11,13 +11,19 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 
 def test_backup_then_restore_from_the_command_line(demo_backup, run, tmp_path):
+    from hoshin.audit.models import AuditEntry
+
     restored = run("restore", str(demo_backup.path))
     rows = sum(demo_backup.counts.values())
     assert restored.out.startswith(f"Restored {demo_backup.path}: {rows} rows in ")
+    # The restore is in the restored audit log, after the backup's own entries.
+    entry = AuditEntry.objects.order_by("-pk").first()
+    assert entry.kind == "restore" and entry.actor is None
+    assert entry.what.startswith(f"Backup {demo_backup.path} restored: {rows} rows, as taken ")
 
     target = tmp_path / "again.json.gz"
     written = run("backup", str(target))
-    assert written.out.startswith(f"Backed up to {target}: {rows} rows in ")
+    assert written.out.startswith(f"Backed up to {target}: {rows + 1} rows in ")
     assert oct(target.stat().st_mode & 0o777) == "0o600"  # password hashes inside
     assert not (tmp_path / "again.json.gz.partial").exists()
 

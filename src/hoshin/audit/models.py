@@ -26,6 +26,8 @@ class AuditEntry(models.Model):
         ON_BEHALF = "on-behalf", "Acted on behalf"
         EXPORT = "export", "Export"
         BACKUP = "backup", "Backup"
+        # `hoshin restore`: the whole database replaced by a backup's rows.
+        RESTORE = "restore", "Restore"
         # Signed outgoing webhooks (hoshin.webhooks): data leaves for the address added.
         WEBHOOK_ADDED = "webhook-added", "Webhook added"
         WEBHOOK_REMOVED = "webhook-removed", "Webhook removed"

@@ -26,6 +26,15 @@ class Command(HoshinCommand):
             raise CommandError(str(exc)) from None
         counts = header["counts"]
         tables = sum(1 for n in counts.values() if n)
+        from hoshin.audit.models import AuditEntry
+        from hoshin.audit.services import record
+
+        # Into the restored log (the backup's entries came back with it): who replaced the
+        # database with what is read where every other access is.
+        record(AuditEntry.Kind.RESTORE,
+               f"Backup {file} restored: {sum(counts.values())} rows, as taken "
+               f"{header['created_at']} by Hoshin {header['hoshin']} on {header['database']} "
+               "(hoshin restore)")
         self.stdout.write(f"Restored {file}: {sum(counts.values())} rows in {tables} tables, "
                           f"as taken {header['created_at']} by Hoshin {header['hoshin']} on "
                           f"{header['database']}.", self.style.SUCCESS)
