@@ -46,6 +46,8 @@ ACCOUNTS = {
     # The last admin, whom the provider no longer lists as one.
     "ana": {"email": "ana@acme.test", "email_verified": True, "name": "Ana Admin",
             "groups": ["staff"]},
+    # An e-mail claim that is no address.
+    "odd": {"email": "not an address", "email_verified": True, "name": "Odd Claims"},
     # A department Hoshin does not know.
     "uma": {"email": "uma@acme.test", "email_verified": True, "name": "Uma Unknown",
             "groups": ["staff"], "department": "Skunkworks"},

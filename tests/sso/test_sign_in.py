@@ -135,6 +135,14 @@ def test_an_unknown_unit_is_noted_and_the_sign_in_goes_through(hoshin):
                for e in entries(AuditEntry.Kind.LOGIN))
 
 
+def test_claims_that_break_a_rule_of_hoshin_are_refused_cleanly(hoshin):
+    response = oidc.sign_in(hoshin["url"], "odd")
+    assert response.url.startswith(hoshin["url"] + "/login/")
+    assert "is not a valid email address" in response.text
+    assert not Person.objects.filter(name="Odd Claims").exists()
+    assert len(entries(AuditEntry.Kind.LOGIN_FAILED)) == 1
+
+
 def test_people_are_not_created_when_creation_is_off(hoshin, settings):
     settings.HOSHIN_OIDC_CREATE_PEOPLE = False
     response = oidc.sign_in(hoshin["url"], "nora")

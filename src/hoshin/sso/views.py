@@ -17,6 +17,7 @@ from django.core.exceptions import SuspiciousOperation
 from django.http import Http404, HttpResponseRedirect
 from mozilla_django_oidc.views import OIDCAuthenticationCallbackView, OIDCAuthenticationRequestView
 
+from hoshin.core.errors import DomainError
 from hoshin.sso import conf, services
 
 log = logging.getLogger(__name__)
@@ -63,6 +64,10 @@ class Callback(OIDCAuthenticationCallbackView):
             return super().get(request)
         except services.Refused as exc:
             return _refused(request, exc.reason, person=exc.person, email=exc.email)
+        except DomainError as exc:
+            # The provider's claims broke a rule of Hoshin's (an e-mail address that is
+            # not one, say): nothing was written.
+            return _refused(request, exc.detail)
         except SuspiciousOperation as exc:
             # A nonce, state, signature, issuer or audience that does not match.
             log.warning("single sign-on refused: %s", exc)
