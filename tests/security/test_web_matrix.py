@@ -174,6 +174,14 @@ PAGES: dict[str, Page] = {
     "board-pack/jobs/<str:job_id>/": Page(LEADS, READ_ONLY, {"job_id": "=no-such-job"}),
     "board-pack/jobs/<str:job_id>/pack.pdf": Page(LEADS, READ_ONLY, {"job_id": "=no-such-job"}),
     "audit/": page(ADMIN),
+    # Signed outgoing webhooks: admins only. The world has no webhook (2026 and msg_none
+    # name none): the admin gets 404, the others the 403 that comes before the lookup.
+    "webhooks/": page(ADMIN, ADMIN),
+    "webhooks/<int:pk>/": page(ADMIN, OFF, pk="=2026"),
+    "webhooks/<int:pk>/pause": page(OFF, ADMIN, pk="=2026"),
+    "webhooks/<int:pk>/resume": page(OFF, ADMIN, pk="=2026"),
+    "webhooks/<int:pk>/remove": page(OFF, ADMIN, pk="=2026"),
+    "webhooks/messages/<str:message_id>/replay": page(OFF, ADMIN, message_id="=msg_none"),
     # Objectives, key results, units, people
     "key-results/<str:key>/": page(key="kr"),
     "key-results/<str:key>/checkin": page(OFF, KR_OWNER, key="kr"),
