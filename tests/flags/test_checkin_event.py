@@ -24,8 +24,10 @@ def late_in_the_quarter(plan):
 
 
 def test_flags_subscribes_to_check_ins_and_okrs_does_not_call_flags():
-    assert events.subscribers(events.CheckInRecorded) == [
-        "hoshin.okrs.rollups._checked_in", "hoshin.flags.services.judge_after_checkin"]
+    # Other apps react to check-ins too (the roll-up, analytics' forecast, webhooks):
+    # flags is one subscriber among them, in the check-in's transaction.
+    assert "hoshin.flags.services.judge_after_checkin" in events.subscribers(
+        events.CheckInRecorded)
     assert "hoshin.flags" not in (SRC / "okrs" / "services.py").read_text()
 
 
