@@ -18,8 +18,20 @@ class ThemeAdmin(SimpleHistoryAdmin):
 
 @admin.register(models.TradeOff)
 class TradeOffAdmin(SimpleHistoryAdmin):
-    list_display = ("title", "cycle", "kind", "decided_by")
-    list_filter = ("cycle", "kind")
+    """Read-only: register entries are written through okrs.services (reason, rights,
+    who was told) and never changed or deleted, only superseded (/trade-offs/)."""
+
+    list_display = ("title", "cycle", "kind", "source", "decided_by", "decided_on")
+    list_filter = ("cycle", "kind", "source")
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
 
 
 class KeyResultInline(admin.TabularInline):
