@@ -344,6 +344,13 @@ def _may_touch_any(actor: Person | None, cycle: Cycle, *, owners: bool) -> bool:
     return owners and _key_results(cycle).filter(owner=actor).exists()
 
 
+def may_work_on_close(actor: Person | None, cycle: Cycle) -> bool:
+    """Whether the close page takes any post from the actor (a grade, a carry-over, a
+    retrospective, the close): whoever owns or leads no key result of the quarter and
+    edits no plan is refused before the post is read."""
+    return _may_touch_any(actor, cycle, owners=True)
+
+
 @service
 def accept_suggested(actor: Person | None, cycle: Cycle,
                      today: dt.date | None = None) -> list[Grade]:

@@ -149,6 +149,9 @@ def quarter_close(request, key: str):
     if request.method == "POST":
         if closed:
             raise PermissionDenied("this quarter is closed and read-only")
+        if not services.may_work_on_close(user, cycle):
+            # Rights before the form: a 403, not the page with a form's errors.
+            raise PermissionDenied(f"grade or close {cycle.key}")
         do = request.POST.get("do")
         if do in ("grade", "carry"):
             kr = get_object_or_404(_page_krs(cycle), key=request.POST.get("key_result"))

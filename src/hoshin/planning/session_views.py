@@ -14,6 +14,7 @@ from hoshin.okrs.models import Cycle
 from hoshin.planning import services
 from hoshin.planning import session_services as sessions
 from hoshin.planning.models import SessionDecision
+from hoshin.org import permissions
 from hoshin.org.decorators import domain_errors_as_http, forbid_viewers
 
 LINKS = {"objective": "okrs:objective", "key_result": "okrs:key_result",
@@ -43,6 +44,8 @@ def session_page(request, cycle: str):
     failed: dict[str, dict] = {}  # fingerprint (or "close"/"open") → field → message
     posted: dict[str, str] = {}
     if request.method == "POST":
+        # Rights before the form: every action here needs at least the right to decide.
+        permissions.require(sessions.can_decide(user), "act in the alignment session")
         action = request.POST.get("action")
         try:
             if action == "open":

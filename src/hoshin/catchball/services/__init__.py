@@ -47,6 +47,7 @@ from hoshin.catchball.services.rights import (
     can_answer_for_unit,
     can_delegate,
     can_propose,
+    can_propose_at_all,
     sides_of,
 )
 from hoshin.catchball.services.selectors import (

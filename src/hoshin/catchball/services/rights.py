@@ -12,6 +12,15 @@ def is_active(actor: Person) -> bool:
     return actor.is_active and actor.role != Role.VIEWER
 
 
+def can_propose_at_all(actor: Person | None) -> bool:
+    """Whether the actor may propose anything to anyone (the strategy office, a unit lead):
+    asked before the proposal's form is read, so whoever may not sees a 403, not the
+    form's errors."""
+    if actor is None or permissions.can_edit_strategy(actor):
+        return True
+    return is_active(actor) and bool(permissions.led_unit_ids(actor))
+
+
 def can_propose(actor: Person | None, element, unit: Unit) -> bool:
     """The strategy office proposes anything to any unit; a unit lead proposes about their
     own units' elements (upward, to the parent's owner) or down to the units they lead."""

@@ -11,6 +11,7 @@ from hoshin.catchball.forms import ProposeForm, show_errors
 from hoshin.catchball.views.common import today_for
 from hoshin.core.errors import DomainError
 from hoshin.okrs.models import Cycle, Objective
+from hoshin.org import permissions
 from hoshin.org.decorators import domain_errors_as_http, forbid_viewers
 from hoshin.org.models import Unit
 from hoshin.strategy.models import AnnualObjective, ImprovementPriority
@@ -38,6 +39,9 @@ def _suggestions() -> list[tuple[str, str]]:
 @forbid_viewers
 @domain_errors_as_http
 def propose(request):
+    if request.method == "POST":
+        # Rights before the form: whoever may propose nothing gets a 403, not its errors.
+        permissions.require(services.can_propose_at_all(request.user), "propose in catchball")
     units = list(Unit.objects.filter(archived_at__isnull=True).order_by("name"))
     initial = {}
     element = None
