@@ -74,8 +74,10 @@ def page_of(size: int) -> str:
 
 def run_setup(env: dict, people: int, today: str) -> dict:
     out = subprocess.run([sys.executable, str(HERE / "http_load.py"), "--setup", "--people",
-                          str(people), "--today", today, "--seed", "7"], env=env, check=True,
+                          str(people), "--today", today, "--seed", "7"], env=env,
                          capture_output=True, text=True)
+    if out.returncode:
+        raise SystemExit(f"setting up the organisation failed:\n{out.stderr[-3000:]}")
     return json.loads(out.stdout.strip().splitlines()[-1])
 
 
@@ -83,9 +85,17 @@ class Worker:
     def __init__(self, env: dict, log: Path):
         self.log = open(log, "w+")
         code = "import sys; from hoshin.cli import main; sys.argv[0] = 'hoshin'; main()"
+        # INFO: the import and the roll-up log how long their write transactions took.
+        self.path = log
         self.proc = subprocess.Popen([sys.executable, "-c", code, "worker", "--interval", "0.2"],
-                                     env=env, stdout=self.log, stderr=subprocess.STDOUT,
+                                     env={**env, "HOSHIN_LOG_LEVEL": "INFO"}, stdout=self.log, stderr=subprocess.STDOUT,
                                      start_new_session=True)
+
+    def write_transactions(self) -> list[str]:
+        """What the worker logged of its writes: how long each held the write lock."""
+        self.log.flush()
+        text = Path(self.path).read_text(errors="replace")
+        return [line.strip() for line in text.splitlines() if "written in" in line]
 
     def stop(self) -> None:
         import signal
@@ -273,8 +283,10 @@ def run_database(kind: str, args) -> dict:
             phases = []
             for action in ["quiet"] + args.phases:
                 page = None if action == "quiet" else markdown
+                seen = len(worker.write_transactions())
                 result = asyncio.run(phase(server.base, setup, args.clients, page, action,
                                            args.max_seconds, args.quiet_seconds, args.seed))
+                result["worker_writes"] = worker.write_transactions()[seen:]
                 print(f"{kind}: {json.dumps(result)}", file=sys.stderr, flush=True)
                 phases.append(result)
             server.stop()
@@ -292,9 +304,16 @@ def run_database(kind: str, args) -> dict:
                 server.stop()
 
 
+def longest_write(lines: list[str]) -> str:
+    seconds = [float(m.group(1)) for line in lines
+               if (m := re.search(r"written in ([0-9.]+) s", line))]
+    return f"{max(seconds):.3f} s" if seconds else ""
+
+
 def markdown_table(run: dict) -> str:
-    rows = ["| database | phase | job | check-ins | errors | p50 ms | p95 ms | max ms | load |",
-            "|---|---|---|---:|---:|---:|---:|---:|---|"]
+    rows = ["| database | phase | job | check-ins | errors | p50 ms | p95 ms | max ms | "
+            "longest write | load |",
+            "|---|---|---|---:|---:|---:|---:|---:|---:|---|"]
     for db in run["databases"]:
         for p in db["phases"]:
             if "acknowledged" in p:
@@ -306,6 +325,7 @@ def markdown_table(run: dict) -> str:
                    else f"{p['seconds']} s")
             rows.append(f"| {db['database']} | {p['phase']} | {job} | {p['checkins']} | "
                         f"{p['errors']} | {p['p50_ms']} | {p['p95_ms']} | {p['max_ms']} | "
+                        f"{longest_write(p.get('worker_writes', []))} | "
                         f"{p['load_before'][0]}→{p['load_after'][0]} |")
     return "\n".join(rows)
 
