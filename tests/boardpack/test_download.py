@@ -80,3 +80,17 @@ def test_the_company_view_links_makers_to_the_board_pack(plan):
     assert link in logged_in(plan.office).get("/company/").content.decode()
     assert link in logged_in(plan.lead).get("/company/").content.decode()
     assert link not in logged_in(plan.member).get("/company/").content.decode()
+
+
+def test_the_api_makes_one_pack_at_a_time_per_process(plan):
+    from hoshin.boardpack import api
+
+    client = logged_in(plan.office)
+    with api._one_at_a_time:  # another request is making a pack in this process
+        busy = client.get("/api/v1/board-pack")
+    assert busy.status_code == 429 and busy["Retry-After"] == "5"
+    assert "another board pack is being made" in busy.json()["detail"]
+    # Who may not make one is refused before waiting for anyone.
+    with api._one_at_a_time:
+        assert logged_in(plan.member).get("/api/v1/board-pack").status_code == 403
+    assert client.get("/api/v1/board-pack").status_code == 200
