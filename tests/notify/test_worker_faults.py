@@ -108,7 +108,7 @@ def test_kill_9_of_the_worker_mid_import_then_a_restart_imports_the_page_once(tm
         while time.monotonic() < deadline and _status(seen, job.id) != "RUNNING":
             time.sleep(0.05)
         assert _status(seen, job.id) == "RUNNING", log.read()
-        time.sleep(0.5)  # into the import's transaction
+        time.sleep(0.5)  # into the import: reading and checking, or its one write transaction
         os.killpg(worker.pid, signal.SIGKILL)
         worker.wait(timeout=30)
         # Nothing half-written: the import's transaction died with the worker.

@@ -257,3 +257,87 @@ def test_the_api_report_keeps_the_addresses(plan):
                              email_domain="sourcegraph.test").as_dict()
     owners = {kr["owner"] for o in report["objectives"] for kr in o["key_results"]}
     assert "distribution@sourcegraph.test" in owners
+
+
+# The write path ------------------------------------------------------------------------------
+
+
+def _page(objectives: int) -> str:
+    lines = ["# OKRs", ""]
+    for i in range(objectives):
+        lines += [f"## Department {i // 10 + 1}", ""] if i % 10 == 0 else []
+        lines += [f"### Objective {i}: grow the thing number {i} (@ana)",
+                  f"- KR {i}.1: increase weekly active teams from 10 to 60 (@bo)",
+                  f"- KR {i}.2: increase weekly active teams from 5 to 50 (@ana)", ""]
+    return "\n".join(lines) + "\n"
+
+
+def _write_statements(plan, objectives: int) -> list[str]:
+    """The SQL the import's write transaction runs (the part that holds SQLite's lock)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from hoshin.planfile import markdown_import
+
+    seen = []
+    original = markdown_import._write
+
+    def counted(actor, prepared):
+        with CaptureQueriesContext(connection) as queries:
+            original(actor, prepared)
+        seen.extend(q["sql"] for q in queries.captured_queries)
+
+    markdown_import._write = counted
+    try:
+        report = import_markdown(plan.office, _page(objectives), cycle=plan.quarter.key,
+                                 email_domain=f"n{objectives}.test")
+    finally:
+        markdown_import._write = original
+    assert report.counts["objectives"] == objectives
+    assert report.counts["key_results"] == 2 * objectives
+    return seen
+
+
+def test_the_write_is_a_few_statements_whatever_the_size_of_the_page(plan):
+    """Everything is read and checked before the write transaction; inside it, each table
+    gets one statement for all its rows (and one for their history), so the transaction,
+    which holds SQLite's one write lock, does not grow with the page (issue #13)."""
+    _write_statements(plan, 10)  # adds the page's two people (later pages match them)
+    small = _write_statements(plan, 20)
+    large = _write_statements(plan, 80)
+    assert len(large) == len(small), (len(small), len(large))
+    assert len(large) < 40
+    stored = Objective.objects.filter(title__startswith="grow the thing number")
+    assert stored.count() == 110
+    one = stored.get(title="grow the thing number 79")
+    assert one.unit.name == "Department 8" and one.key_results.count() == 2
+    # History rows are written with them, credited to whoever imported.
+    assert one.history.get().history_user == plan.office
+    assert one.key_results.first().history.get().history_type == "+"
+
+
+def test_a_unit_or_person_added_meanwhile_refuses_the_whole_import(plan, row_counts):
+    """What the planner read may change before the write: a unit id taken meanwhile
+    refuses the import, and nothing of it is stored."""
+    from hoshin.planfile import markdown_import
+
+    original = markdown_import._write
+
+    def racing(actor, prepared):
+        org.create_unit(None, name="Someone else's", key=prepared.planner.new_units[0].key,
+                        parent="acme")
+        original(actor, prepared)
+
+    before = row_counts()
+    markdown_import._write = racing
+    try:
+        with pytest.raises(MarkdownImportError) as caught:
+            import_markdown(plan.office, _page(3), cycle=plan.quarter.key)
+    finally:
+        markdown_import._write = original
+    assert caught.value.report.errors[-1]["field"] == "unit"
+    assert "meanwhile" in caught.value.report.errors[-1]["message"]
+    after = row_counts()
+    # Only the racing unit (and its history row) is new.
+    assert sum(after.values()) - sum(before.values()) <= 2
+    assert not Objective.objects.filter(title__startswith="grow the thing number").exists()

@@ -21,7 +21,9 @@ MARKDOWN_LIMIT = 1_000_000  # characters; a handbook page is a few tens of thous
 
 class MarkdownImportIn(Input):
     markdown: str = Field(..., max_length=MARKDOWN_LIMIT,
-                          description="The page's Markdown text.")
+                          description="The page's Markdown text: at most 1,000,000 "
+                                      "characters, and the request body at most 5 MB "
+                                      "(413 beyond).")
     cycle: str = Field(..., description="Id of the quarter to import into.")
     parent: str = Field(None, description="Id of the parent of the page's top-level "
                                           "objectives (annual objective, priority, theme or "
@@ -60,9 +62,12 @@ class MarkdownImportErrorOut(ErrorOut):
         None, description="What was read, and every error with its line.")
 
 
-# 400 answers carry the report; the other errors have the usual shape.
+# 400 answers carry the report; the other errors have the usual shape. A page of a million
+# characters can be more than the 5 MB a body may be once JSON escapes it (413), and an
+# import runs within the request's time limit (503, nothing stored: the write is one
+# transaction at the end; docs/operations.md).
 RESPONSES = {200: MarkdownImportReportOut, 400: MarkdownImportErrorOut,
-             frozenset({401, 403, 404, 409, 422}): ErrorOut}
+             frozenset({401, 403, 404, 409, 413, 422, 500, 503}): ErrorOut}
 
 
 @router.post("/import/markdown", response=RESPONSES,
