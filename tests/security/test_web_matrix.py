@@ -168,6 +168,8 @@ PAGES: dict[str, Page] = {
     "company/": page(),
     "tv/": page(),
     "import/markdown/": page(PLAN, PLAN),
+    # The goal-list import (CSV, .xlsx): an empty form is refused with its errors (400).
+    "import/goals/": page(PLAN, PLAN),
     "import/markdown/jobs/<str:job_id>/": Page(PLAN, READ_ONLY, {"job_id": "=no-such-job"}),
     # The board pack (SPEC §10): the strategy office, admins and unit leads make it.
     "board-pack/": page(LEADS, LEADS),
