@@ -8,7 +8,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import render
 
-from hoshin.analytics import charts, figures, report, selectors
+from hoshin.analytics import charts, exports, figures, report, selectors
 from hoshin.analytics.api import scope_for
 from hoshin.core import errors
 from hoshin.engine import grade_forecast
@@ -44,6 +44,8 @@ def analytics(request):
                                   ("output_key_results", "Output key results"),
                                   ("reviews_with_decisions", "Reviews that decided something"),
                                   ("trade_offs", "Trade-offs written"))] if quarters else []
+    if response := exports.respond(request, scope, bands, cal, trend):
+        return response
     stored, forecasts_total = selectors.forecasts(scope, FORECAST_ROWS)
     return render(request, "analytics/index.html", {
         "nav": "analytics", "scope": scope, "n": n, "bands": bands,
