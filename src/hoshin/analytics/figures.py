@@ -93,6 +93,8 @@ class KeyResultRecord:
     weeks: int
     grade: float
     reached: bool
+    key_result_id: int | None = None
+    graded_at: object = None  # when the grade was given (a datetime), for the count
 
     @property
     def regularity(self) -> float:
@@ -126,17 +128,47 @@ def wilson(successes: int, n: int, z: float = 1.645) -> tuple[float, float] | No
     return max(0.0, min(p, centre - half)), min(1.0, max(p, centre + half))
 
 
-def regularity_bands(records: Sequence[KeyResultRecord]) -> list[Band]:
+def band_of(regularity: float) -> int:
+    """The index in BANDS of a share of weeks with a check-in."""
+    for i, (low, high, _label) in enumerate(BANDS):
+        if low <= regularity < high:
+            return i
+    return len(BANDS) - 1
+
+
+@dataclass(frozen=True)
+class BandTotal:
+    """A band's key results added up: how many, how many reached, the sum of grades."""
+
+    n: int = 0
+    reached: int = 0
+    grade_sum: float = 0.0
+
+    def __add__(self, other: BandTotal) -> BandTotal:
+        return BandTotal(self.n + other.n, self.reached + other.reached,
+                         self.grade_sum + other.grade_sum)
+
+
+def totals_of(records: Sequence[KeyResultRecord]) -> dict[int, BandTotal]:
+    totals: dict[int, BandTotal] = {}
+    for r in records:
+        i = band_of(r.regularity)
+        totals[i] = totals.get(i, BandTotal()) + BandTotal(1, int(r.reached), r.grade)
+    return totals
+
+
+def bands_from_totals(totals: dict[int, BandTotal]) -> list[Band]:
     bands = []
-    for low, high, label in BANDS:
-        inside = [r for r in records if low <= r.regularity < high]
-        reached = sum(r.reached for r in inside)
-        bands.append(Band(label=label, low=low, high=min(high, 1.0), n=len(inside),
-                          reached=reached,
-                          mean_grade=(sum(r.grade for r in inside) / len(inside)
-                                      if inside else None),
-                          interval=wilson(reached, len(inside))))
+    for i, (low, high, label) in enumerate(BANDS):
+        t = totals.get(i, BandTotal())
+        bands.append(Band(label=label, low=low, high=min(high, 1.0), n=t.n, reached=t.reached,
+                          mean_grade=t.grade_sum / t.n if t.n else None,
+                          interval=wilson(t.reached, t.n)))
     return bands
+
+
+def regularity_bands(records: Sequence[KeyResultRecord]) -> list[Band]:
+    return bands_from_totals(totals_of(records))
 
 
 def weeks_in(start, end) -> int:

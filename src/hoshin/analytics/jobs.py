@@ -21,7 +21,8 @@ def count_trends(slot: str, now: dt.datetime) -> None:
 
 @job("forecast-grades", slots=daily_at(FORECAST_AT), lease=dt.timedelta(minutes=60))
 def forecast_grades(slot: str, now: dt.datetime) -> None:
-    from hoshin.analytics.services import count_outcomes, refresh_forecasts
+    from hoshin.analytics.services import count_graded, count_outcomes, refresh_forecasts
 
+    count_graded(None)
     count_outcomes(None)
     refresh_forecasts(None, today=now.date())

@@ -74,3 +74,30 @@ class StoredForecast(models.Model):
 
     class Meta:
         indexes = [models.Index(fields=["grade", "key_result"])]
+
+
+class GradedRecord(models.Model):
+    """A graded key result's figures for regularity and calibration, counted once (by the
+    nightly job; again when its grade changes) so the pages add up a row per key result
+    instead of every check-in. Pages count live only the graded key results not counted
+    yet, or graded again since, so a grade given today shows today."""
+
+    key_result = models.OneToOneField("okrs.KeyResult", on_delete=models.CASCADE,
+                                      related_name="graded_record")
+    weeks_with_checkin = models.PositiveIntegerField()
+    weeks = models.PositiveIntegerField()
+    band = models.PositiveSmallIntegerField(help_text="index of figures.BANDS")
+    grade = models.FloatField()
+    reached = models.BooleanField()
+    graded_at = models.DateTimeField(help_text="the grade's graded_at when counted: a grade "
+                                               "given again since makes the record stale")
+    counted_at = models.DateTimeField(default=clock.now)
+
+
+class GradedConfidence(models.Model):
+    """How many check-ins of a graded key result, within its quarter, stated a confidence."""
+
+    record = models.ForeignKey(GradedRecord, on_delete=models.CASCADE,
+                               related_name="confidences")
+    confidence = models.PositiveSmallIntegerField()
+    n = models.PositiveIntegerField()

@@ -6,11 +6,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.db.models import (BooleanField, Case, Count, F, Q, QuerySet, Value, When)
+from django.db.models import BooleanField, Case, Count, F, Q, QuerySet, Sum, Value, When
 from django.db.models.functions import TruncWeek
 
 from hoshin.analytics import figures
-from hoshin.analytics.models import CycleTrend, StoredForecast
+from hoshin.analytics.models import (CycleTrend, GradedConfidence, GradedRecord,
+                                     StoredForecast)
 from hoshin.closing.grading import ASPIRATIONAL, COMMITTED
 from hoshin.okrs.models import CheckIn, Cycle, KeyResult
 from hoshin.org.models import Person, Unit
@@ -63,39 +64,85 @@ def graded_key_results(scope: Scope) -> QuerySet:
     return query
 
 
-def regularity(scope: Scope) -> tuple[list[figures.Band], int]:
-    """Graded key results banded by the share of their quarter's weeks with a check-in,
-    with the share that reached the target and the mean grade per band."""
+def counted(scope: Scope) -> QuerySet:
+    """The graded key results in scope whose figures are counted (GradedRecord, nightly)
+    and still hold: counted with the grade they have now."""
+    return GradedRecord.objects.filter(
+        key_result__in=graded_key_results(scope).values("pk"),
+        graded_at=F("key_result__grade__graded_at"))
+
+
+def not_counted(scope: Scope) -> QuerySet:
+    """The graded key results in scope that the pages count live: graded since the last
+    nightly count (usually none)."""
+    return graded_key_results(scope).exclude(
+        pk__in=counted(scope).values("key_result_id"))
+
+
+def regularity_records(key_results: QuerySet) -> list[figures.KeyResultRecord]:
+    """Each key result's weeks with a check-in within its quarter, counted by the
+    database (one row per key result)."""
     in_cycle = Q(checkins__date__gte=F("objective__cycle__start"),
                  checkins__date__lte=F("objective__cycle__end"))
-    rows = (graded_key_results(scope)
+    rows = (key_results
             .annotate(weeks_with=Count(TruncWeek("checkins__date"), distinct=True,
                                        filter=in_cycle),
                       hit=Case(When(reached(), then=Value(True)), default=Value(False),
                                output_field=BooleanField()))
-            .values_list("weeks_with", "objective__cycle__start", "objective__cycle__end",
-                         "grade__grade", "hit"))
-    records = [figures.KeyResultRecord(weeks_with_checkin=weeks,
-                                       weeks=figures.weeks_in(start, end), grade=grade,
-                                       reached=bool(hit))
-               for weeks, start, end, grade, hit in rows]
-    return figures.regularity_bands(records), len(records)
+            .values_list("pk", "weeks_with", "objective__cycle__start", "objective__cycle__end",
+                         "grade__grade", "hit", "grade__graded_at"))
+    return [figures.KeyResultRecord(weeks_with_checkin=weeks,
+                                    weeks=figures.weeks_in(start, end), grade=grade,
+                                    reached=bool(hit), key_result_id=pk, graded_at=graded_at)
+            for pk, weeks, start, end, grade, hit, graded_at in rows]
+
+
+def confidence_counts(key_results: QuerySet) -> QuerySet:
+    """(key result, confidence, n, hit) of the check-ins within their quarter that stated a
+    confidence, counted by the database."""
+    return (CheckIn.objects.filter(
+        key_result__in=key_results, confidence__isnull=False,
+        date__gte=F("key_result__objective__cycle__start"),
+        date__lte=F("key_result__objective__cycle__end"))
+        .values("confidence"))
+
+
+def regularity(scope: Scope) -> tuple[list[figures.Band], int]:
+    """Graded key results banded by the share of their quarter's weeks with a check-in,
+    with the share that reached the target and the mean grade per band: the counted ones
+    added up by the database, the rest counted live."""
+    totals = figures.totals_of(regularity_records(not_counted(scope)))
+    for row in (counted(scope).values("band")
+                .annotate(n=Count("pk"), hits=Count("pk", filter=Q(reached=True)),
+                          grades=Sum("grade")).order_by()):
+        totals[row["band"]] = (totals.get(row["band"], figures.BandTotal())
+                               + figures.BandTotal(row["n"], row["hits"], row["grades"]))
+    return figures.bands_from_totals(totals), sum(t.n for t in totals.values())
 
 
 def calibration(scope: Scope) -> figures.Calibration:
     """Stated confidence against outcome over every check-in of a graded key result made
-    within its quarter."""
-    graded = graded_key_results(scope)
-    checkins = CheckIn.objects.filter(
-        key_result__in=graded, confidence__isnull=False,
-        date__gte=F("key_result__objective__cycle__start"),
-        date__lte=F("key_result__objective__cycle__end"))
-    rows = (checkins.values("confidence")
-            .annotate(n=Count("id"), hits=Count("id", filter=reached("key_result__")))
-            .order_by("confidence"))
-    bins = [figures.Bin(confidence=r["confidence"], n=r["n"], hits=r["hits"]) for r in rows]
-    key_results = checkins.values("key_result").distinct().count()
-    return figures.calibration(bins, key_results)
+    within its quarter: the counted key results' counts added up, the rest counted live."""
+    bins: dict[int, list[int]] = {}
+    live = not_counted(scope)
+    for r in (confidence_counts(live)
+              .annotate(n=Count("id"), hits=Count("id", filter=reached("key_result__")))
+              .order_by()):
+        bins.setdefault(r["confidence"], [0, 0])
+        bins[r["confidence"]][0] += r["n"]
+        bins[r["confidence"]][1] += r["hits"]
+    stored = counted(scope)
+    for r in (GradedConfidence.objects.filter(record__in=stored).values("confidence")
+              .annotate(total=Sum("n"), hits=Sum("n", filter=Q(record__reached=True)))
+              .order_by()):
+        bins.setdefault(r["confidence"], [0, 0])
+        bins[r["confidence"]][0] += r["total"]
+        bins[r["confidence"]][1] += r["hits"] or 0
+    key_results = (confidence_counts(live).values("key_result").distinct().count()
+                   + GradedConfidence.objects.filter(record__in=stored)
+                   .values("record").distinct().count())
+    return figures.calibration([figures.Bin(confidence=c, n=n, hits=h)
+                                for c, (n, h) in bins.items()], key_results)
 
 
 def trends() -> tuple[list[CycleTrend], list[Cycle]]:

@@ -9,8 +9,9 @@ from collections import Counter
 
 from django.db.models import Count, Max, Q
 
-from hoshin.analytics import outcomes
-from hoshin.analytics.models import CycleTrend, OutcomeCount, SimilarOutcome, StoredForecast
+from hoshin.analytics import figures, outcomes, selectors
+from hoshin.analytics.models import (CycleTrend, GradedConfidence, GradedRecord, OutcomeCount,
+                                     SimilarOutcome, StoredForecast)
 from hoshin.analyzer import report
 from hoshin.core import clock, events
 from hoshin.core.history import service
@@ -157,10 +158,42 @@ def refresh_after_checkin(event: events.CheckInRecorded) -> None:
     refresh_forecasts(None, today=event.today, key_results=[event.key_result.pk])
 
 
+# Graded key results' regularity and calibration figures ----------------------------------
+
+
+@service
+def count_graded(actor: Person | None) -> int:
+    """Count the figures of every graded key result not counted since its grade was given
+    (GradedRecord: weeks with a check-in, band, grade, reached; GradedConfidence: its
+    check-ins by stated confidence). Returns how many were counted."""
+    permissions.require(actor is None or permissions.can_edit_strategy(actor),
+                        "count the graded key results")
+    stale = list(selectors.not_counted(selectors.Scope()).values_list("pk", flat=True))
+    for start in range(0, len(stale), outcomes.CHUNK):
+        chunk = stale[start:start + outcomes.CHUNK]
+        key_results = KeyResult.objects.filter(pk__in=chunk)
+        records = selectors.regularity_records(key_results)
+        GradedRecord.objects.filter(key_result_id__in=chunk).delete()
+        made = GradedRecord.objects.bulk_create([
+            GradedRecord(key_result_id=r.key_result_id, weeks_with_checkin=r.weeks_with_checkin,
+                         weeks=r.weeks, band=figures.band_of(r.regularity), grade=r.grade,
+                         reached=r.reached, graded_at=r.graded_at) for r in records],
+            batch_size=2000)
+        record_of = {r.key_result_id: r.pk for r in made}
+        GradedConfidence.objects.bulk_create([
+            GradedConfidence(record_id=record_of[row["key_result"]],
+                             confidence=row["confidence"], n=row["n"])
+            for row in selectors.confidence_counts(key_results).values("key_result",
+                                                                       "confidence")
+            .annotate(n=Count("id")).order_by()], batch_size=2000)
+    return len(stale)
+
+
 @service
 def nightly(actor: Person | None) -> None:
-    """What the pages read and nobody could afford per request: the trends, the history
-    of similar key results, then the forecasts that read it."""
+    """What the pages read and nobody could afford per request: the trends, the graded
+    key results' figures, the history of similar key results, then the forecasts."""
     refresh_trends(actor)
+    count_graded(actor)
     count_outcomes(actor)
     refresh_forecasts(actor)
