@@ -25,7 +25,7 @@ class Command(HoshinCommand):
         parser.add_argument("--cycle", help="one quarter (cycle key)")
         parser.add_argument("--person", metavar="EMAIL", help="key results this person owns")
         parser.add_argument("--refresh", action="store_true",
-                            help="trends, forecast: count the figures now")
+                            help="count the figures now (as the nightly jobs do)")
         parser.add_argument("--format", choices=["text", "json"], default="text")
 
     def handle(self, *args, figure, unit, cycle, person, refresh, format, **options):
@@ -33,6 +33,8 @@ class Command(HoshinCommand):
                       cycle=self._get(Cycle, "cycle", key=cycle) if cycle else None,
                       person=self._get(Person, "person", email__iexact=person)
                       if person else None)
+        if refresh and figure in ("regularity", "calibration"):
+            services.count_graded(None)
         data = getattr(self, f"_{figure}")(scope, refresh)
         if format == "json":
             self.stdout.write(json.dumps(data, indent=2, ensure_ascii=False, default=str))
