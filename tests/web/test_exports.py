@@ -166,3 +166,23 @@ def test_an_anonymous_request_gets_no_file(flags):
     response = Client().get("/flags/?export=csv")
     assert response.status_code == 302 and "/login/" in response["Location"]
     assert not AuditEntry.objects.filter(kind="export").exists()
+
+
+def test_trade_off_register_exports_every_entry_the_filters_keep(plan):
+    from hoshin.okrs import services as okrs
+
+    okrs.add_trade_off(None, cycle=plan.quarter.key, title="Pause the partner programme",
+                       reason="@capacity: the installers come first", decided_by=plan.office.email,
+                       unit="sales", affects=["KR1"], told_units=["ops"])
+    okrs.add_trade_off(None, cycle=plan.quarter.key, title="Stop the van pilot",
+                       reason="No drivers", decided_by=plan.office.email, unit="ops")
+    client = signed_in(plan.member)
+    assert b"export=csv" in client.get("/trade-offs/?unit=sales").content
+    rows = read_csv(client.get("/trade-offs/?unit=sales&export=csv"))
+    header, entry = rows[0], dict(zip(rows[0], rows[1], strict=True))
+    assert len(rows) == 2 and header[:4] == ["Entry", "Decided on", "Quarter", "What"]
+    assert entry["What"] == "Pause the partner programme"
+    assert entry["Why"] == "'@capacity: the installers come first"
+    assert (entry["Affects"], entry["Told"], entry["Current"]) == ("KR1", "Operations", "yes")
+    ws = read_xlsx(client.get("/trade-offs/?export=xlsx"))
+    assert ws.max_row == 3

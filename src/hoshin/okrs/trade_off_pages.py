@@ -12,7 +12,7 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
-from hoshin.core import errors
+from hoshin.core import errors, exports
 from hoshin.core.history_view import history_rows
 from hoshin.okrs import services
 from hoshin.okrs.forms import TradeOffForm
@@ -22,6 +22,25 @@ from hoshin.org import permissions
 from hoshin.org.models import Unit
 
 PER_PAGE = 50
+
+# The register as a file (?export=csv|xlsx): every entry the filters keep, not one page.
+EXPORT_COLUMNS = [
+    exports.Column("Entry", "pk", exports.NUMBER),
+    exports.Column("Decided on", "decided_on", exports.DATE),
+    exports.Column("Quarter", "cycle.key"),
+    exports.Column("What", "title"),
+    exports.Column("Kind", lambda t: t.get_kind_display()),
+    exports.Column("Why", "reason"),
+    exports.Column("Decided by", "decided_by.name"),
+    exports.Column("Unit", "unit.name"),
+    exports.Column("Told", lambda t: ", ".join([p.name for p in t.told_people.all()]
+                                                + [u.name for u in t.told_units.all()])),
+    exports.Column("Affects", lambda t: ", ".join(affected_keys(t))),
+    exports.Column("Source", lambda t: t.get_source_display()),
+    exports.Column("Source note", "source_note"),
+    exports.Column("Supersedes entry", "supersedes.pk", exports.NUMBER),
+    exports.Column("Current", "is_current"),
+]
 
 
 def may_write(user) -> bool:
@@ -56,6 +75,9 @@ def register_page(request):
         raise Http404(f'no unit "{params["unit"]}"')
     rows = register(cycle=params["cycle"] or None, unit=params["unit"] or None,
                     source=params["source"] or None, q=params["q"] or None)
+    if request.method == "GET" and (response := exports.respond(
+            request, "trade-offs", EXPORT_COLUMNS, rows, what="Trade-off register")):
+        return response
     page = Paginator(rows, PER_PAGE).get_page(request.GET.get("page"))
     can_write = may_write(request.user)
     form = None
