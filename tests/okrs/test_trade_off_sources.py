@@ -100,3 +100,19 @@ def test_stopping_an_initiative_in_the_portfolio_needs_its_reason_and_is_registe
                                                       "reason": "Nobody signs up"})
     assert Initiative.objects.get(key="I2").status == "cancelled"
     assert TradeOff.objects.filter(initiatives__key="I2", kind="stopped").exists()
+
+
+def test_the_thread_page_accepts_with_a_trade_off(plan):
+    thread = catchball.propose(plan.office, element="KR1", unit="sales", target=40)
+    client = Client()
+    client.login(username=plan.lead.email, password=PASSWORD)
+    refused = client.post(f"/catchball/{thread.pk}/", {
+        "action": "accept", "accept-trade_off": "Pause the partner webinars"})
+    assert refused.status_code == 400 and "Pause the partner webinars" in refused.content.decode()
+    assert not TradeOff.objects.exists()
+    client.post(f"/catchball/{thread.pk}/", {
+        "action": "accept", "accept-trade_off": "Pause the partner webinars",
+        "accept-trade_off_kind": "slowed", "accept-trade_off_reason": "Room for installers"})
+    thread.refresh_from_db()
+    assert thread.state == Catchball.State.AGREED
+    assert TradeOff.objects.get().kind == "slowed"

@@ -79,7 +79,7 @@ class AcceptForm(CommentForm):
 
     trade_off = forms.CharField(label="To make room, we pause, slow or stop (optional)",
                                 required=False, max_length=300)
-    trade_off_kind = forms.ChoiceField(label="It is", choices=[
+    trade_off_kind = forms.ChoiceField(label="It is", required=False, choices=[
         ("paused", "Paused"), ("slowed", "Slowed"), ("stopped", "Stopped")], initial="paused")
     trade_off_reason = forms.CharField(label="Why (required with a trade-off)", required=False,
                                        widget=forms.Textarea(attrs={"rows": 2}))

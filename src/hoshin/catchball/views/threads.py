@@ -80,7 +80,7 @@ def _act(request, thread: Catchball, action: str, form, version: dict):
         return "Your revision was sent."
     if action == "accept":
         services.accept(user, thread, comment=data["comment"], trade_off=data["trade_off"],
-                        trade_off_kind=data["trade_off_kind"],
+                        trade_off_kind=data["trade_off_kind"] or "paused",
                         trade_off_reason=data["trade_off_reason"])
         return ("Agreed: the element is locked into the plan with the agreed version."
                 + (" The trade-off is in the register." if data["trade_off"] else ""))
