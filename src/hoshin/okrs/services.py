@@ -202,7 +202,8 @@ def _affected(keys, errors: ErrorCollector) -> dict[str, list]:
                 found[name].append(item)
                 break
         else:
-            errors.add("affects", f'no objective, key result, initiative or annual objective "{key}"')
+            errors.add("affects", "no objective, key result, initiative or annual "
+                                  f'objective "{key}"')
     return found
 
 

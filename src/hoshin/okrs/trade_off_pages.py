@@ -4,13 +4,14 @@ first; an entry is never deleted, only superseded by a new one."""
 
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_POST
 
 from hoshin.core import errors, exports
 from hoshin.core.history_view import history_rows
@@ -95,7 +96,7 @@ def register_page(request):
             form = TradeOffForm(prefix="entry")
     elif request.method == "POST":
         raise PermissionDenied("only the strategy office and unit leads record trade-offs")
-    query = "&".join(f"{k}={v}" for k, v in params.items() if v)
+    query = urlencode({k: v for k, v in params.items() if v})
     return render(request, "okrs/trade_offs.html", {
         "page": page, "params": params, "query": query, "form": form,
         "sources": TradeOff.Source.choices,
