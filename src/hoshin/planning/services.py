@@ -459,7 +459,8 @@ def brief_view(cycle: Cycle | str) -> BriefView:
                      .values_list("parent_theme_id", flat=True)):
         drafts[theme_id] = drafts.get(theme_id, 0) + 1
     return BriefView(cycle, Brief.objects.filter(cycle=cycle).first(), themes,
-                     list(cycle.trade_offs.select_related("decided_by", "superseded_by").order_by("id")), drafts)
+                     list(cycle.trade_offs.select_related("decided_by", "superseded_by")
+                          .order_by("id")), drafts)
 
 
 def brief_markdown(view: BriefView) -> str:
