@@ -14,7 +14,7 @@ from hoshin.core import clock, errors, exports
 from hoshin.okrs.models import Initiative
 from hoshin.org import permissions
 from hoshin.org.models import Unit
-from hoshin.portfolio import chart, flow, flow_chart, selectors, services, wsjf
+from hoshin.portfolio import chart, flow, flow_chart, selectors, services, tracked, wsjf
 from hoshin.portfolio.forms import SCALE_CHOICES, ScoringSessionForm
 from hoshin.portfolio.models import ScoringSession
 from hoshin.strategy.models import AnnualObjective
@@ -78,6 +78,7 @@ def portfolio(request):
     ranked = [wsjf.Ranked(rank=r.rank, score=r.score, tie_break=r.tie_break) for r in found.rows]
     return render(request, "portfolio/list.html", {
         "nav": "portfolio", "found": found, "unit": unit, "annual": annual,
+        "tracked_any": _with_tracked_work(found),
         "chart": chart.scatter_svg(ranked) if ranked else "",
         "units": Unit.objects.filter(archived_at__isnull=True).order_by("name"),
         "annuals": AnnualObjective.objects.filter(archived_at__isnull=True).order_by("-year", "key"),
@@ -85,6 +86,19 @@ def portfolio(request):
         "sessions": ScoringSession.objects.select_related("unit", "recorded_by")
                                           .prefetch_related("participants")[:5],
         "scale": wsjf.SCALE})
+
+
+def _with_tracked_work(found: selectors.Portfolio) -> bool:
+    """Mark each initiative the page shows (the ranked, the first unscored) with its work
+    tracked elsewhere (`tracked_work`), asking the providers once for them all, so the
+    page's queries do not grow with its rows. True when any has some."""
+    shown = [r.initiative for r in found.rows]
+    if found.unscored_count:  # the template counts them anyway; read only when shown
+        shown += found.unscored_first
+    work = tracked.work_of(i.pk for i in shown)
+    for initiative in shown:
+        initiative.tracked_work = work.get(initiative.pk, [])
+    return bool(work)
 
 
 @login_required

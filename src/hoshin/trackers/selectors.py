@@ -1,10 +1,14 @@
-"""Reads for pages: the badges on key-result rows (one per initiative linked to work)."""
+"""Reads for pages: the badges on key-result rows (one per initiative linked to work) and
+the tracked work on the portfolio's rows."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 
+from django.urls import reverse
+
 from hoshin.okrs.badges import Badge
+from hoshin.portfolio.tracked import TrackedWork
 from hoshin.trackers.models import TrackerLink
 from hoshin.trackers.progress import Progress, combine
 
@@ -43,3 +47,34 @@ def badge_message(initiative, progress: Progress, rows) -> str:
     if failing:
         text += f"; the last sync of {len(failing)} link(s) failed, the figures are the last read"
     return text
+
+
+def portfolio_work(initiative_ids: Sequence[int]) -> dict[int, list[TrackedWork]]:
+    """Each initiative's progress from its linked work, for the portfolio's rows: "3/7
+    done, 2 in progress", linking to its work page (one query whatever the number)."""
+    per_initiative: dict[int, list] = {}
+    for row in (TrackerLink.objects.filter(initiative_id__in=list(initiative_ids))
+                .values("initiative_id", "initiative__key", "kind", "ref", "total", "done",
+                        "in_progress", "failures").order_by("initiative_id", "kind", "ref")):
+        per_initiative.setdefault(row["initiative_id"], []).append(row)
+    out: dict[int, list[TrackedWork]] = {}
+    for pk, rows in per_initiative.items():
+        progress = combine(Progress(r["total"], r["done"], r["in_progress"]) for r in rows)
+        failing = sum(1 for r in rows if r["failures"])
+        where = ", ".join(f"{r['kind']} {r['ref']}" for r in rows[:5])
+        message = f"{progress.words()} ({where})"
+        if failing:
+            message += (f"; the last sync of {failing} link(s) failed, the figures are the "
+                        "last read")
+        out[pk] = [TrackedWork(label=portfolio_label(progress),
+                               url=reverse("trackers:initiative",
+                                           args=[rows[0]["initiative__key"]]),
+                               message=message, failing=bool(failing))]
+    return out
+
+
+def portfolio_label(progress: Progress) -> str:
+    """"3/7 done, 2 in progress"; "not synced yet" before the first good reading."""
+    if not progress.total:
+        return "work not synced yet"
+    return f"{progress.done}/{progress.total} done, {progress.in_progress} in progress"
