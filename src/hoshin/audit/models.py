@@ -31,6 +31,13 @@ class AuditEntry(models.Model):
         # Signed outgoing webhooks (hoshin.webhooks): data leaves for the address added.
         WEBHOOK_ADDED = "webhook-added", "Webhook added"
         WEBHOOK_REMOVED = "webhook-removed", "Webhook removed"
+        # Work trackers (hoshin.trackers): who gave Hoshin a tracker's credentials, and
+        # which addresses a tracker may call.
+        TRACKER_CONNECTED = "tracker-connected", "Tracker connected"
+        TRACKER_CHANGED = "tracker-changed", "Tracker connection changed"
+        TRACKER_DISCONNECTED = "tracker-disconnected", "Tracker disconnected"
+        TRACKER_HOOK_ADDED = "tracker-hook-added", "Tracker webhook added"
+        TRACKER_HOOK_REMOVED = "tracker-hook-removed", "Tracker webhook removed"
 
     at = models.DateTimeField(default=clock.now, db_index=True)
     kind = models.CharField(max_length=30, choices=Kind.choices, db_index=True)
