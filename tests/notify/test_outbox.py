@@ -64,3 +64,59 @@ def test_a_failed_send_is_retried_later_with_backoff_then_given_up(plan, setting
         outbox.deliver_pending(later)
     message.refresh_from_db()
     assert message.state == "failed" and message.attempts == outbox.MAX_ATTEMPTS
+
+
+@pytest.mark.django_db(transaction=True)
+def test_no_transaction_is_open_while_a_peer_answers(plan):
+    """A slow receiver must not hold the database: on SQLite every transaction takes the
+    write lock, which each check-in needs. The receiver here writes to the database while
+    our worker waits for its answer, and another worker's claim finds nothing to take."""
+    import json
+    import threading
+    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+    from django.db import connection as main_connection
+    from django.db import connections
+
+    from hoshin.core import clock
+    from hoshin.notify.models import Rhythm
+
+    seen: dict = {}
+
+    class Receiver(BaseHTTPRequestHandler):
+        def log_message(self, *args):
+            pass
+
+        def do_POST(self):
+            seen["body"] = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
+            try:
+                # Another connection writes while the sender waits for this answer.
+                with transaction.atomic():
+                    Rhythm.objects.update_or_create(pk=1, defaults={"time_zone": "Europe/Oslo"})
+                seen["claim"] = outbox._claim(clock.now())
+            except Exception as exc:  # noqa: BLE001 - reported to the test below
+                seen["error"] = repr(exc)
+            finally:
+                connections.close_all()
+            self.send_response(200)
+            self.send_header("Content-Length", "2")
+            self.end_headers()
+            self.wfile.write(b"ok")
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Receiver)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        OutboxMessage.objects.create(
+            channel=OutboxMessage.Channel.TEAMS, recipient=plan.member,
+            address=f"http://127.0.0.1:{server.server_port}/hook", payload={"text": "Check in"},
+            subject="Check in", created_at=clock.now(), next_attempt_at=clock.now())
+        assert not main_connection.in_atomic_block
+        assert outbox.deliver_pending() == 1
+    finally:
+        server.shutdown()
+        server.server_close()
+    assert seen["body"] == {"text": "Check in"}
+    assert "error" not in seen, seen.get("error")
+    assert seen["claim"] is None  # the message in flight is not taken twice
+    assert Rhythm.objects.get().time_zone == "Europe/Oslo"
+    assert OutboxMessage.objects.get().state == "sent"

@@ -23,6 +23,8 @@ class OutboxMessage(models.Model):
         EMAIL = "email", "Email"
         SLACK = "slack", "Slack"
         TEAMS = "teams", "Microsoft Teams"
+        # Signed outgoing webhooks (hoshin.webhooks registers their sender).
+        WEBHOOK = "webhook", "Signed webhook"
 
     class State(models.TextChoices):
         PENDING = "pending", "Pending"

@@ -94,43 +94,63 @@ SENDERS = {OutboxMessage.Channel.EMAIL: _send_email,
            OutboxMessage.Channel.TEAMS: _post_webhook}
 
 
-def _claim(now: dt.datetime):
-    query = OutboxMessage.objects.filter(state=OutboxMessage.State.PENDING,
-                                         next_attempt_at__lte=now).order_by("id")
-    if connection.features.has_select_for_update_skip_locked:
-        query = query.select_for_update(skip_locked=True)
-    return query.first()
+# A claimed message is not due again for this long: the time one send may take (the
+# webhook and chat timeouts are seconds). A worker that dies mid-send leaves its message to
+# be sent again after it, so a message is sent at least once, rarely twice.
+LEASE = dt.timedelta(minutes=10)
+
+
+def _claim(now: dt.datetime) -> OutboxMessage | None:
+    """Take the next due message in one short transaction, moving its next attempt past the
+    lease so no other worker takes it while it is sent. On PostgreSQL the row lock skips
+    what another worker is claiming at the same moment; on SQLite the write lock makes
+    claims take turns."""
+    with transaction.atomic():
+        query = OutboxMessage.objects.filter(state=OutboxMessage.State.PENDING,
+                                             next_attempt_at__lte=now).order_by("id")
+        if connection.features.has_select_for_update_skip_locked:
+            query = query.select_for_update(skip_locked=True)
+        message = query.first()
+        if message is not None:
+            OutboxMessage.objects.filter(pk=message.pk).update(next_attempt_at=now + LEASE)
+        return message
 
 
 def deliver_pending(now: dt.datetime | None = None, limit: int = 500) -> int:
-    """Send up to `limit` due messages; returns how many were sent."""
+    """Send up to `limit` due messages; returns how many were sent.
+
+    No transaction is open while a message is sent: a slow mail server, chat or webhook
+    receiver (each waits up to its timeout) must not hold SQLite's write lock, which every
+    check-in needs. Each message is claimed in a short transaction, sent, and its outcome
+    recorded in another."""
     now = now or clock.now()
     sent = 0
     mail_connection = get_connection()
     for _ in range(limit):
-        with transaction.atomic():
-            message = _claim(now)
-            if message is None:
-                break
-            sender = SENDERS.get(message.channel)
-            try:
-                if sender is None:
-                    raise RuntimeError(f"no sender for channel {message.channel}")
-                sender(message, mail_connection)
-            except Exception as exc:  # any failure is retried later, never lost
-                message.attempts += 1
-                message.last_error = f"{type(exc).__name__}: {exc}"[:2000]
-                if message.attempts >= MAX_ATTEMPTS:
-                    message.state = OutboxMessage.State.FAILED
-                    log.error("giving up on outbox message %s: %s", message.pk, exc)
-                else:
-                    message.next_attempt_at = now + backoff(message.attempts)
+        message = _claim(now)
+        if message is None:
+            break
+        sender = SENDERS.get(message.channel)
+        try:
+            if sender is None:
+                raise RuntimeError(f"no sender for channel {message.channel}")
+            sender(message, mail_connection)
+        except Exception as exc:  # any failure is retried later, never lost
+            message.attempts += 1
+            message.last_error = f"{type(exc).__name__}: {exc}"[:2000]
+            if message.attempts >= MAX_ATTEMPTS:
+                message.state = OutboxMessage.State.FAILED
+                log.error("giving up on outbox message %s: %s", message.pk, exc)
+            else:
+                message.next_attempt_at = now + backoff(message.attempts)
+            with transaction.atomic():
                 message.save(update_fields=["attempts", "last_error", "state",
                                             "next_attempt_at"])
-                continue
-            message.state = OutboxMessage.State.SENT
-            message.attempts += 1
-            message.sent_at = now
+            continue
+        message.state = OutboxMessage.State.SENT
+        message.attempts += 1
+        message.sent_at = now
+        with transaction.atomic():
             message.save(update_fields=["state", "attempts", "sent_at"])
-            sent += 1
+        sent += 1
     return sent

@@ -32,7 +32,7 @@ from hoshin.webhooks.models import FAMILIES, Attempt, Message, Subscription
 log = logging.getLogger(__name__)
 
 # The outbox channel of webhook messages; its sender (`deliver`) is registered in apps.py.
-CHANNEL = "webhook"
+CHANNEL = OutboxMessage.Channel.WEBHOOK
 
 
 def _require_admin(actor: Person | None, what: str) -> None:
