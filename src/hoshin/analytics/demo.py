@@ -1,10 +1,11 @@
-"""The demo company's quarter trends, counted once so the page has them from the start
-(the nightly job keeps them current afterwards)."""
+"""The demo company's analytics counted once so the pages have them from the start (the
+nightly jobs keep them current afterwards): the quarter trends, the graded key results'
+figures, the history of similar key results and the running key results' forecasts."""
 
 import datetime as dt
 
 
 def load_demo(today: dt.date) -> None:
-    from hoshin.analytics.services import refresh_trends
+    from hoshin.analytics.services import nightly
 
-    refresh_trends(None)
+    nightly(None)

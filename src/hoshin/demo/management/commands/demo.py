@@ -23,7 +23,8 @@ from hoshin.core.management.commands._base import (
 # app fills in its part of the demo company through its own services.
 DEMO_EXTRAS = ["hoshin.planning.demo", "hoshin.catchball.demo", "hoshin.flags.demo",
                "hoshin.pdca.demo", "hoshin.reviews.demo", "hoshin.demo.initiatives",
-               "hoshin.portfolio.demo", "hoshin.closing.demo", "hoshin.analytics.demo"]
+               "hoshin.portfolio.demo", "hoshin.demo.history", "hoshin.closing.demo",
+               "hoshin.analytics.demo"]
 
 
 def load_demo_extras(day) -> None:
