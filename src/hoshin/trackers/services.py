@@ -25,6 +25,8 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.db.models import F, Q
 
+from hoshin.audit.models import AuditEntry
+from hoshin.audit.services import record
 from hoshin.core import clock, vault
 from hoshin.core.errors import DomainError, ErrorCollector, NotFound
 from hoshin.core.history import service
@@ -98,6 +100,7 @@ def connect(actor: Person | None, kind: str, *, base_url: str = "", account: str
         errors.add("every_minutes", f"must be from {MIN_EVERY} to {MAX_EVERY}")
     existing = Connection.objects.filter(kind=kind).first()
     token = (token or "").strip()
+    new_token = bool(token)
     if not token and existing is not None:
         try:
             token = vault.unseal(existing.sealed, owner="the tracker").get("token", "")
@@ -109,6 +112,24 @@ def connect(actor: Person | None, kind: str, *, base_url: str = "", account: str
     connection, _ = Connection.objects.update_or_create(kind=kind, defaults=dict(
         base_url=base_url, account=account, sealed=vault.seal({"token": token}),
         every_minutes=every_minutes, updated_by=actor, updated_at=clock.now()))
+    # The log says what changed, never the token itself: only that a new one was given.
+    label = Kind(kind).label
+    if existing is None:
+        record(AuditEntry.Kind.TRACKER_CONNECTED,
+               f"Connected {label} at {base_url}" + (f" as {account}" if account else "")
+               + f", synced every {every_minutes} minutes", actor=actor)
+    else:
+        changes = [f"{name} {before or '(none)'} → {after or '(none)'}"
+                   for name, before, after in (
+                       ("address", existing.base_url, base_url),
+                       ("account", existing.account, account),
+                       ("every", f"{existing.every_minutes} minutes",
+                        f"{every_minutes} minutes")) if before != after]
+        if new_token:
+            changes.append("a new token")
+        record(AuditEntry.Kind.TRACKER_CHANGED,
+               f"Changed {label}'s connection: " + ("; ".join(changes) or "nothing"),
+               actor=actor)
     return connection
 
 
@@ -117,9 +138,13 @@ def disconnect(actor: Person | None, kind: str) -> None:
     """Forget a tracker's credentials; its links stay, and fail until it is connected."""
     permissions.require(permissions.is_admin(actor) or actor is None,
                         "disconnect work trackers")
-    deleted, _ = Connection.objects.filter(kind=_kind(kind)).delete()
-    if not deleted:
+    existing = Connection.objects.filter(kind=_kind(kind)).first()
+    if existing is None:
         raise NotFound.field("kind", f"{kind} is not connected")
+    existing.delete()
+    record(AuditEntry.Kind.TRACKER_DISCONNECTED,
+           f"Disconnected {Kind(kind).label} at {existing.base_url} (its token forgotten; "
+           f"{TrackerLink.objects.filter(kind=kind).count()} link(s) kept)", actor=actor)
 
 
 @service
@@ -141,6 +166,10 @@ def add_hook(actor: Person | None, kind: str, *, secret: str = "") -> tuple[Hook
     hook = Hook.objects.create(kind=kind, token=secrets.token_urlsafe(24),
                                sealed=vault.seal_text(secret), created_by=actor,
                                confirmed_at=None if kind == Kind.ASANA else clock.now())
+    record(AuditEntry.Kind.TRACKER_HOOK_ADDED,
+           f"Added the {hook} (/trackers/hooks/{kind}/…)"
+           + (" (its secret comes in Asana's handshake)" if kind == Kind.ASANA else ""),
+           actor=actor)
     return hook, secret
 
 
@@ -148,9 +177,13 @@ def add_hook(actor: Person | None, kind: str, *, secret: str = "") -> tuple[Hook
 def remove_hook(actor: Person | None, token: str) -> None:
     permissions.require(permissions.is_admin(actor) or actor is None,
                         "remove tracker webhooks")
-    deleted, _ = Hook.objects.filter(token=token).delete()
-    if not deleted:
+    hook = Hook.objects.filter(token=token).first()
+    if hook is None:
         raise NotFound.field("hook", "no such webhook")
+    hook.delete()
+    record(AuditEntry.Kind.TRACKER_HOOK_REMOVED,
+           f"Removed the {hook} ({hook.calls} "
+           f"call{'s' if hook.calls != 1 else ''} received)", actor=actor)
 
 
 # Links ----------------------------------------------------------------------------------

@@ -6,5 +6,7 @@ app_name = "trackers"
 urlpatterns = [
     path("", views.overview, name="overview"),
     path("initiatives/<str:key>/", views.initiative_page, name="initiative"),
+    path("connections/", views.connections, name="connections"),
+    path("connections/<str:kind>/remove", views.disconnect, name="disconnect"),
     path("hooks/<str:kind>/<str:token>/", views.hook, name="hook"),
 ]

@@ -1,6 +1,8 @@
 """Pages of work trackers: every initiative's linked work (/trackers/), one initiative's
-links with link, unlink and "Sync now" (/trackers/initiatives/<key>/), and the address
-each tracker's webhook calls (/trackers/hooks/<kind>/<token>/, verified by signature)."""
+links with link, unlink and "Sync now" (/trackers/initiatives/<key>/), the admins'
+connections to each tracker (/trackers/connections/: add, replace, remove), and the
+address each tracker's webhook calls (/trackers/hooks/<kind>/<token>/, verified by
+signature)."""
 
 from __future__ import annotations
 
@@ -13,11 +15,13 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_POST
 
 from hoshin.core import errors
 from hoshin.okrs.models import Initiative
 from hoshin.org import permissions
 from hoshin.trackers import services
+from hoshin.trackers.forms import ConnectionForm
 from hoshin.trackers.models import Connection, Hook, Kind, TrackerLink
 from hoshin.trackers.progress import combine
 
@@ -44,6 +48,73 @@ def overview(request):
         "hooks": list(Hook.objects.all()) if is_admin else [],
         "is_admin": is_admin,
     })
+
+
+def _admins_only(request, what: str) -> None:
+    if not permissions.is_admin(request.user):
+        raise PermissionDenied(f"only admins {what}")
+
+
+@login_required
+def connections(request):
+    """Each tracker's connection, with a form to add or replace it (admins only). The
+    form that was posted is bound; a good one goes back to the page (the token typed is
+    never rendered again)."""
+    _admins_only(request, "see and change the tracker connections")
+    existing = {c.kind: c for c in Connection.objects.select_related("updated_by")}
+    posted = request.POST.get("kind", "") if request.method == "POST" else None
+    entries, status = [], 200
+    for kind in Kind:
+        connection = existing.get(kind.value)
+        initial = ({"base_url": connection.base_url, "account": connection.account,
+                    "every_minutes": connection.every_minutes} if connection else {})
+        form = ConnectionForm(request.POST if posted == kind.value else None, kind=kind.value,
+                              connected=connection is not None, initial=initial)
+        if posted == kind.value:
+            if form.is_valid() and _connect(request, kind.value, form):
+                return redirect(reverse("trackers:connections"))
+            status = 400
+        entries.append({"kind": kind, "connection": connection, "form": form})
+    if posted is not None and posted not in Kind.values:
+        messages.error(request, "Say which tracker: jira, asana or github.")
+        status = 400
+    return render(request, "trackers/connections.html", {"entries": entries}, status=status)
+
+
+def _connect(request, kind: str, form: ConnectionForm) -> bool:
+    data = form.cleaned_data
+    try:
+        connection = services.connect(
+            request.user, kind, base_url=data["base_url"], account=data.get("account", ""),
+            token=data["token"], every_minutes=data["every_minutes"])
+    except errors.PermissionDenied as e:
+        raise PermissionDenied(str(e)) from e
+    except errors.DomainError as e:
+        for error in e.errors:
+            form.add_error(error.field if error.field in form.fields else None, error.message)
+        return False
+    messages.success(request, f"{connection} connected; links synced every "
+                              f"{connection.every_minutes} minutes.")
+    return True
+
+
+@login_required
+@require_POST
+def disconnect(request, kind: str):
+    """Forget a tracker's connection (admins only); its links stay and fail until it is
+    connected again."""
+    _admins_only(request, "remove tracker connections")
+    try:
+        services.disconnect(request.user, kind)
+    except errors.PermissionDenied as e:
+        raise PermissionDenied(str(e)) from e
+    except errors.NotFound as e:
+        raise Http404(str(e)) from e
+    except errors.DomainError as e:
+        raise Http404("; ".join(x.message for x in e.errors)) from e
+    messages.success(request, f"{Kind(kind).label} is disconnected: its token is forgotten; "
+                              "its links stay and are read again once it is connected.")
+    return redirect(reverse("trackers:connections"))
 
 
 def _initiative_or_404(key: str) -> Initiative:
