@@ -157,6 +157,10 @@ PAGES: dict[str, Page] = {
     # calls are verified by signature: no login, an unsigned post is refused.
     "trackers/": page(),
     "trackers/initiatives/<str:key>/": page(EVERYONE, KR_OWNER, key="initiative"),
+    # The trackers' connections: admins only (an empty post names no tracker: 400). The
+    # world connects none: the admin's remove is a 404, the others' the 403 before it.
+    "trackers/connections/": page(ADMIN, ADMIN),
+    "trackers/connections/<str:kind>/remove": page(OFF, ADMIN, kind="=jira"),
     "trackers/hooks/<str:kind>/<str:token>/": Page(OFF, NOBODY, {"kind": "=github",
                                                                  "token": "=nope"}, hidden=401),
     # Company-wide views
