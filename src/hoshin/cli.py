@@ -37,6 +37,7 @@ VERBS: list[tuple[str, str]] = [
     ("sources", "Key results fed by data: add, sync, list or remove a key result's source"),
     ("trackers", "Initiatives' work in Jira, Asana, GitHub: connect, link, sync, list, hook"),
     ("boardpack", "A quarter's board pack as a PDF: strategy, X-matrix, objectives, risks"),
+    ("webhooks", "Signed outgoing webhooks: add, list, deliveries, pause, resume, replay"),
     ("rhythm", "Show or set the check-in rhythm (day, time, time zone, review, channels)"),
     ("worker", "Run background tasks from the database queue (reminders, notifications)"),
     ("scheduler", "Enqueue periodic jobs when due (run exactly one beside the workers)"),

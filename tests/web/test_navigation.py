@@ -157,3 +157,19 @@ def test_no_header_navigation_when_logged_out(client, plan):
     assert 'class="nav-main"' not in html and "Log out" not in html
     assert re.search(r'<link rel="icon" href="[^"]*favicon[^"]*\.svg" type="image/svg\+xml">', html)
 
+
+
+def test_the_audit_log_and_signed_webhooks_in_the_admins_menu(client, plan):
+    menu = account_menu(page(client, plan.admin))
+    assert '<a href="/audit/">Audit log</a>' in menu
+    assert '<a href="/webhooks/">Signed webhooks</a>' in menu
+    for who in (plan.office, plan.lead, plan.member, plan.viewer):
+        html = page(client, who)
+        assert 'href="/audit/"' not in html and 'href="/webhooks/"' not in html
+
+
+def test_no_password_pages_in_the_menu_when_everyone_signs_in_elsewhere(client, plan, settings):
+    assert "Change password" in account_menu(page(client, plan.admin))
+    settings.HOSHIN_PASSWORD_LOGIN = False
+    html = page(client, plan.admin)
+    assert "Change password" not in html and "Two-factor log-in" not in html

@@ -234,6 +234,19 @@ class Navigation:
                 or bool(self._facts.get("holds_token")))
 
     @property
+    def passwords_on(self) -> bool:
+        """Whether people have a Hoshin password (HOSHIN_PASSWORD_LOGIN; off when everyone
+        signs in through single sign-on): the menu then offers no password pages."""
+        from django.conf import settings
+
+        return bool(getattr(settings, "HOSHIN_PASSWORD_LOGIN", True))
+
+    @property
+    def is_admin(self) -> bool:
+        """Admins' own pages (audit log, signed webhooks) join their account menu."""
+        return self._user is not None and permissions.is_admin(self._user)
+
+    @property
     def initials(self) -> str:
         if self._user is None:
             return ""
