@@ -121,3 +121,11 @@ def test_a_plan_replace_keeps_the_log(plan):
     import_plan(doc, replace=True, force=True)
     assert AuditEntry.objects.count() == before
     assert AuditEntry.objects.filter(kind="role-changed", person=plan.member).exists()
+
+
+def test_a_sign_in_through_single_sign_on_says_so(plan):
+    from django.test import Client
+
+    Client().force_login(plan.member, backend="hoshin.sso.backend.SingleSignOnBackend")
+    entry = AuditEntry.objects.filter(kind="login").latest("pk")
+    assert (entry.actor, entry.what) == (plan.member, "Mia Member signed in with single sign-on")

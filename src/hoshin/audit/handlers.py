@@ -16,7 +16,10 @@ def data_exported(event) -> None:
 
 
 def logged_in(sender, request=None, user=None, **kwargs) -> None:
-    record(AuditEntry.Kind.LOGIN, f"{user.name} signed in", actor=user, person=user,
+    # Django names the backend that let the person in; single sign-on's is hoshin.sso's.
+    how = (" with single sign-on" if str(getattr(user, "backend", "")).startswith("hoshin.sso.")
+           else "")
+    record(AuditEntry.Kind.LOGIN, f"{user.name} signed in{how}", actor=user, person=user,
            request=request)
 
 
