@@ -123,16 +123,18 @@ def forecast_svg(f, *, on_track: float = 0.7,
     """A grade axis 0.0–1.0: the forecast's interval as a bar, its point as a dot, the
     trend's and the similar key results' estimates as ticks above and below, and the
     on-track line dashed. `f` is an engine.grade_forecast.GradeForecast."""
-    w, h, left, right = 420, 74, 16, 16
+    w, h, left, right = 420, 90, 16, 16
     side = w - left - right
 
     def x(g: float) -> float:
         return left + g * side
 
     parts = _open(w, h, title, "grade-forecast")
+    # Drawn at its own size: the key result's page has no analytics stylesheet.
+    parts[0] = parts[0].replace("<svg ", f'<svg width="{w}" height="{h}" ', 1)
     parts.append(f'<line x1="{x(0)}" y1="40" x2="{x(1)}" y2="40" stroke="#999"/>')
     for g in (0, 0.25, 0.5, 0.75, 1):
-        parts.append(f'<text x="{x(g):.1f}" y="68" font-size="11" text-anchor="middle">'
+        parts.append(f'<text x="{x(g):.1f}" y="86" font-size="11" text-anchor="middle">'
                      f'{g:.1f}</text>')
     parts.append(f'<line x1="{x(on_track):.1f}" y1="12" x2="{x(on_track):.1f}" y2="56" '
                  f'stroke="#c05621" stroke-dasharray="4 3"><title>on track: '
@@ -149,8 +151,8 @@ def forecast_svg(f, *, on_track: float = 0.7,
         parts.append(f'<line x1="{x(f.similar.mean):.1f}" y1="47" x2="{x(f.similar.mean):.1f}" '
                      f'y2="58" stroke="#6b46c1" stroke-width="2"><title>similar key results '
                      f'(n = {f.similar.n}) {f.similar.mean:.1f}</title></line>'
-                     f'<text x="{x(f.similar.mean):.1f}" y="10" font-size="10" '
-                     f'text-anchor="middle" fill="#6b46c1">n = {f.similar.n}</text>')
+                     f'<text x="{x(f.similar.mean):.1f}" y="70" font-size="10" '
+                     f'text-anchor="middle" fill="#6b46c1">similar, n = {f.similar.n}</text>')
     parts.append(f'<circle cx="{x(f.grade):.1f}" cy="40" r="5" fill="#2b6cb0"><title>forecast '
                  f'{f.grade:.1f}</title></circle>')
     parts.append("</svg>")
