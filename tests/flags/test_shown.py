@@ -16,7 +16,8 @@ OKRS = pathlib.Path(__file__).resolve().parents[2] / "src" / "hoshin" / "okrs"
 
 
 def test_flags_provides_the_badges_and_okrs_does_not_read_flags():
-    assert badges.registered() == ["flags"]
+    # Other apps provide badges too (trackers: an initiative's linked work).
+    assert "flags" in badges.registered()
     for module in ("rows.py", "badges.py", "views.py", "pages.py"):
         assert "hoshin.flags" not in (OKRS / module).read_text(), module
 
