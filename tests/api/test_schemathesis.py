@@ -96,6 +96,10 @@ REAL = {
     "/api/v1/closing/{cycle}": {"cycle": "{quarter}"},
     "/api/v1/annual-reviews/{year}": {"year": "{year}"},
     "/api/v1/sources/{key_result}": {"key_result": "KR1"},
+    "/api/v1/trade-offs/{id}": {"id": "{trade_off}"},
+    "/api/v1/webhooks/{id}": {"id": "{webhook}"},
+    "/api/v1/webhooks/{id}/deliveries": {"id": "{webhook}"},
+    "/api/v1/trackers/initiatives/{key}": {"key": "I1"},
 }
 
 
@@ -141,7 +145,14 @@ def test_every_read_with_real_ids_conforms(plan, token):
     sources.add_source(None, "KR1", kind="http", url="https://numbers.test/kr1",
                        json_path="$.value", token="secret")
 
-    real = {"quarter": plan.quarter.key, **planning_and_execution(plan)}
+    from hoshin.webhooks import services as webhooks
+
+    trade_off = okrs.add_trade_off(plan.office, cycle=plan.quarter.key, title="Showroom",
+                                   reason="Installers first", affects=["KR1"])
+    webhook, _ = webhooks.add_subscription(None, "https://receiver.test/hook", ["checkin"])
+    okrs.record_checkin(plan.member, plan.kr_sales, value=31, confidence=8)  # one delivery
+    real = {"quarter": plan.quarter.key, "trade_off": str(trade_off.pk),
+            "webhook": str(webhook.pk), **planning_and_execution(plan)}
 
     headers = {"Authorization": f"Bearer {token}"}
     seen = set()

@@ -68,9 +68,16 @@ def test_import_errors_are_listed_with_their_paths_and_nothing_changes(plan, run
 
 
 def test_import_of_an_unknown_kind_of_file(db, run, tmp_path):
-    source = tmp_path / "plan.txt"
+    source = tmp_path / "plan.docx"
     source.write_text("hoshin: 1\n")
-    with pytest.raises(CommandError, match=r'cannot import ".*plan.txt": expected a file ending'):
+    with pytest.raises(CommandError, match=r'cannot import ".*plan.docx": expected a file '
+                                           r"ending in .yaml, .yml, .json, .md, .csv"):
         run("import", str(source))
+    # A .txt is read as a goal list (Excel saves tab-separated text as .txt): one with no
+    # header row is refused saying so, not taken for a plan file.
+    text = tmp_path / "plan.txt"
+    text.write_text("hoshin: 1\n")
+    with pytest.raises(CommandError, match="no header row found"):
+        run("import", str(text))
     with pytest.raises(CommandError, match="does not exist"):
         run("import", str(tmp_path / "missing.yaml"))

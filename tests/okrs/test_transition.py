@@ -156,7 +156,10 @@ def test_no_code_but_transition_cycle_writes_a_cycles_state():
         if found:
             writers[str(path.relative_to(SRC))] = found
     transition = Path("okrs/services.py")
-    assert set(writers) <= {str(transition)}, writers
+    # The demo's history loader closes the earlier quarters it loads, as the plan-file
+    # importer creates quarters already closed: history loaded, not a quarter moved on.
+    loaded_history = {"demo/history.py"}
+    assert set(writers) <= {str(transition), *loaded_history}, writers
     # ... and in okrs/services.py only inside transition_cycle.
     tree = ast.parse((SRC / transition).read_text(encoding="utf-8"))
     [func] = [n for n in tree.body if isinstance(n, ast.FunctionDef)

@@ -318,9 +318,10 @@ VARIANTS: dict[str, tuple[str, Op]] = {
         MANUFACTURING, {"id": "objective_out"}, body={"description": "Why it matters"})),
     "update_key_result:manufacturing": ("update_key_result", Op(
         MANUFACTURING, {"id": "kr_out"}, body={"title": "Build 40 units a day"})),
-    # A deprioritisation writes to the trade-off register, which is the plan editors':
-    # the lead who may decide on the item is refused it, as when writing it directly.
-    "decide:deprioritise": ("decide", Op(PLAN, {"id": "item"}, body={
+    # A deprioritisation writes to the trade-off register as the person deciding: the
+    # plan editors about any unit's work, a lead about their own units' (the lead whose
+    # subtree holds the item's key result), as when writing an entry directly.
+    "decide:deprioritise": ("decide", Op(SALES, {"id": "item"}, body={
         "kind": "deprioritise", "rationale": "Not this quarter"})),
     "decide:change_target": ("decide", Op(SALES, {"id": "item"}, body={
         "kind": "change_target", "rationale": "Fewer installers", "new_target": 33})),

@@ -62,7 +62,7 @@ def test_a_new_person_is_created_with_role_and_unit_from_the_claims(hoshin):
     assert (nora.name, nora.role, nora.is_active) == ("Nora New", Role.STRATEGY_OFFICE, True)
     assert [m.unit.key for m in nora.memberships.all()] == ["sales"]
     assert not nora.has_usable_password()
-    assert "Nora New signed in" in entries(AuditEntry.Kind.LOGIN)
+    assert "Nora New signed in with single sign-on" in entries(AuditEntry.Kind.LOGIN)
     assert any("Nora New added as Strategy office" in e
                for e in entries(AuditEntry.Kind.PERSON_ADDED))
     # Signed in for real: a page for signed-in people opens with the same session.
@@ -79,7 +79,7 @@ def test_an_existing_person_is_matched_by_email_whatever_its_case(hoshin):
     # the provider's department adds Operations beside the Sales membership given here.
     assert (mia.name, mia.role) == ("Mia Member", Role.MEMBER)
     assert sorted(mia.memberships.values_list("unit__key", flat=True)) == ["ops", "sales"]
-    assert entries(AuditEntry.Kind.LOGIN) == ["Mia Member signed in"]
+    assert entries(AuditEntry.Kind.LOGIN) == ["Mia Member signed in with single sign-on"]
 
 
 def test_the_provider_decides_the_role_at_each_sign_in(hoshin, settings):
@@ -231,7 +231,7 @@ def test_a_discovery_document_naming_another_issuer_is_refused(hoshin, settings)
     """A look-alike issuer URL whose document names the real provider is not trusted."""
     settings.HOSHIN_OIDC_ISSUER = oidc.ISSUER + "/"  # the same, written with a slash: fine
     oidc.sign_in(hoshin["url"], "mia")
-    assert entries(AuditEntry.Kind.LOGIN) == ["Mia Member signed in"]
+    assert entries(AuditEntry.Kind.LOGIN) == ["Mia Member signed in with single sign-on"]
     settings.HOSHIN_OIDC_ISSUER = oidc.ISSUER.replace("127.0.0.1", "localhost")
     response = oidc.sign_in(hoshin["url"], "mia")
     assert response.url.startswith(hoshin["url"] + "/login/")
