@@ -385,8 +385,10 @@ def sync_source(actor: Person | None, source: Source | str) -> Outcome:
 
 @service
 def _record_failure(actor, source_id: int, kind: str, message: str) -> Outcome:
-    source = Source.objects.select_for_update().select_related("key_result", "metric").get(
-        pk=source_id)
+    # Only the source's own row is locked: its key result or metric is joined as the
+    # nullable side of an outer join, which PostgreSQL cannot lock.
+    source = Source.objects.select_for_update(of=("self",)).select_related(
+        "key_result", "metric").get(pk=source_id)
     now = clock.now()
     source.failures += 1
     source.error, source.error_kind = message[:2000], kind[:12]
@@ -456,7 +458,8 @@ def _record_reading(actor, source_id: int, value: float) -> Outcome:
 def _record_metric_reading(actor, source_id: int, value: float) -> Outcome:
     """The reading sets the metric's actual of this month (today's month, as check-ins
     date themselves); a value equal to the month's actual changes nothing."""
-    source = Source.objects.select_for_update().select_related("metric").get(pk=source_id)
+    source = Source.objects.select_for_update(of=("self",)).select_related("metric").get(
+        pk=source_id)
     now = clock.now()
     period = f"{clock.today():%Y-%m}"
     month = MetricActual.objects.filter(metric_id=source.metric_id,
