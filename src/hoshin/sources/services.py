@@ -424,6 +424,16 @@ def _tell_owner(source: Source) -> None:
         dedupe_key=f"source-failing:{source.pk}:{source.failing_since.isoformat()}")
 
 
+def _mark_read(source: Source, value: float, now) -> None:
+    """A good reading: the source keeps the value, its failing streak ends, and it is read
+    again on its own schedule."""
+    source.value, source.value_at, source.checked_at = value, now, now
+    source.failures, source.error, source.error_kind, source.failing_since = 0, "", "", None
+    source.next_at = now + dt.timedelta(minutes=source.every_minutes)
+    source.save(update_fields=["value", "value_at", "checked_at", "failures", "error",
+                               "error_kind", "failing_since", "next_at"])
+
+
 @service
 def _record_reading(actor, source_id: int, value: float) -> Outcome:
     # The source's row lock makes two syncs at once record one check-in, not two.
@@ -445,11 +455,7 @@ def _record_reading(actor, source_id: int, value: float) -> Outcome:
             note=f"Automatic reading ({source.get_kind_display()})")
         Reading.objects.create(source=source, checkin=checkin, kind=source.kind,
                                location=source.location, value=value, as_of=now)
-    source.value, source.value_at, source.checked_at = value, now, now
-    source.failures, source.error, source.error_kind, source.failing_since = 0, "", "", None
-    source.next_at = now + dt.timedelta(minutes=source.every_minutes)
-    source.save(update_fields=["value", "value_at", "checked_at", "failures", "error",
-                               "error_kind", "failing_since", "next_at"])
+    _mark_read(source, value, now)
     return Outcome(kr.key, "unchanged" if unchanged else "recorded", value=value,
                    checkin_id=checkin.pk if checkin else None)
 
@@ -469,11 +475,7 @@ def _record_metric_reading(actor, source_id: int, value: float) -> Outcome:
         month = strategy.record_metric_actual(None, source.metric, period=period, actual=value)
         Reading.objects.create(source=source, metric_actual=month, kind=source.kind,
                                location=source.location, value=value, as_of=now)
-    source.value, source.value_at, source.checked_at = value, now, now
-    source.failures, source.error, source.error_kind, source.failing_since = 0, "", "", None
-    source.next_at = now + dt.timedelta(minutes=source.every_minutes)
-    source.save(update_fields=["value", "value_at", "checked_at", "failures", "error",
-                               "error_kind", "failing_since", "next_at"])
+    _mark_read(source, value, now)
     return Outcome(source.metric.key, "unchanged" if unchanged else "recorded", value=value,
                    metric=True, period=period)
 
