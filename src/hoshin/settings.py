@@ -167,6 +167,8 @@ DATABASES = {
         conn_max_age=_CONN_MAX_AGE, conn_health_checks=True,
     )
 }
+# How long a SQLite write waits for another's lock before "database is locked" (seconds).
+_BUSY_TIMEOUT_S = float(os.environ.get("HOSHIN_DB_BUSY_TIMEOUT", "20"))
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # Django's SQLite backend, plus `PRAGMA optimize` when a connection closes
     # (hoshin/core/sqlite: the statistics SQLite's planner needs, kept up cheaply).
@@ -179,11 +181,11 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
             "PRAGMA journal_mode=WAL;"
             "PRAGMA synchronous=NORMAL;"
             "PRAGMA foreign_keys=ON;"
-            "PRAGMA busy_timeout=20000;"
+            f"PRAGMA busy_timeout={int(_BUSY_TIMEOUT_S * 1000)};"
             "PRAGMA analysis_limit=1000;"
         ),
         "transaction_mode": "IMMEDIATE",
-        "timeout": 20,
+        "timeout": _BUSY_TIMEOUT_S,
     }
     if DATABASES["default"]["NAME"] not in ("", ":memory:"):
         Path(DATABASES["default"]["NAME"]).parent.mkdir(parents=True, exist_ok=True)
