@@ -114,3 +114,71 @@ def test_the_pages_queries_do_not_grow_with_the_tracked_initiatives(ranked, jira
     assert html.count('class="tracked-work"') == 12  # I1, I3, I5..I14: each once
     assert "work not synced yet" in html
     assert _queries(ranked) == few
+
+
+def test_the_api_the_cli_and_the_export_carry_the_tracked_figures(ranked, jira, github):
+    """The same figures as the page, as numbers: "tracked" on each ranked row of the API
+    and of `hoshin portfolio --format json`, the unscored's by key, and columns of the
+    export; null (blank) for an initiative with no linked work."""
+    import csv
+    import io
+    import json
+
+    from django.core.management import call_command
+    from openpyxl import load_workbook
+
+    from hoshin.org import services as org
+    from tests.api.conftest import ApiClient
+
+    services.connect(None, "jira", base_url=jira.url, account=JIRA_EMAIL, token=JIRA_TOKEN)
+    services.connect(None, "github", base_url=github.url, token=GITHUB_TOKEN)
+    jira.add("PAY-1", "Portal epic", "indeterminate", issuetype="Epic")
+    for n, category in [(2, "done"), (3, "indeterminate"), (4, "new"), (5, "done")]:
+        jira.add(f"PAY-{n}", f"Story {n}", category, parent="PAY-1")
+    github.add("acme/vans#7", "Kit list", state="closed", state_reason="completed")
+    github.add("acme/vans#8", "Kit labels", state="open")
+    services.link(None, "I1", "jira", "PAY-1")
+    services.link(None, "I1", "github", "acme/vans#8")  # two trackers add up
+    services.link(None, "I3", "github", "acme/vans#7")
+    services.sync_initiative(None, "I1")
+    services.sync_initiative(None, "I3")
+    i1 = {"done": 2, "in_progress": 1, "to_do": 2, "total": 5, "share_done": 0.4,
+          "failing": False}
+    i3 = {"done": 1, "in_progress": 0, "to_do": 0, "total": 1, "share_done": 1.0,
+          "failing": False}
+
+    api = ApiClient(org.create_token(None, ranked.viewer))
+    body = api.get("/portfolio").json()
+    by_id = {r["id"]: r for r in body["ranked"]}
+    assert by_id["I1"]["tracked"] == i1
+    assert by_id["I2"]["tracked"] is None
+    assert body["unscored"] == ["I3"] and body["unscored_tracked"] == {"I3": i3}
+
+    out = io.StringIO()
+    call_command("portfolio", format="json", stdout=out)
+    cli = {r["id"]: r for r in json.loads(out.getvalue())}
+    assert cli["I1"]["tracked"] == i1 and cli["I2"]["tracked"] is None
+    out = io.StringIO()
+    call_command("portfolio", stdout=out)
+    assert "Installer portal (Sales)  work: 2/5 done, 1 in progress" in out.getvalue()
+
+    browser = Client()
+    browser.force_login(ranked.viewer)
+    text = browser.get("/portfolio/?export=csv").content.decode("utf-8-sig")
+    rows = list(csv.DictReader(io.StringIO(text, newline="")))
+    by_key = {r["Initiative id"]: r for r in rows}
+    assert [by_key["I1"][c] for c in ("Work items", "Work done", "Work in progress",
+                                      "Work to do", "Work done %", "Work last sync failed")] \
+        == ["5", "2", "1", "2", "40", "no"]
+    assert by_key["I2"]["Work items"] == "" and by_key["I2"]["Work done %"] == ""
+    assert by_key["I3"]["Work done"] == "1" and by_key["I3"]["Rank"] == ""  # unscored
+    book = load_workbook(io.BytesIO(browser.get("/portfolio/?export=xlsx").content))
+    sheet = list(book.worksheets[0].iter_rows(values_only=True))
+    header, i1_row = sheet[0], next(r for r in sheet if r[1] == "I1")
+    assert dict(zip(header, i1_row))["Work done"] == 2  # a number, not text
+
+    # A failing sync keeps the last figures and says so.
+    jira.fail_next = [503]
+    services.sync_initiative(None, "I1")
+    again = {r["id"]: r for r in api.get("/portfolio").json()["ranked"]}
+    assert again["I1"]["tracked"] == {**i1, "failing": True}

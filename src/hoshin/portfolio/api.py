@@ -20,6 +20,17 @@ router = Router(tags=["portfolio"])
 ScaleValue = Literal[1, 2, 3, 5, 8, 13, 20]
 
 
+class TrackedOut(Schema):
+    done: int = Field(..., description="work items done")
+    in_progress: int
+    to_do: int
+    total: int = Field(..., description="work items counted (done + in progress + to do)")
+    share_done: float | None = Field(..., description="done / total, 0..1; null before any "
+                                                      "item is read")
+    failing: bool = Field(..., description="the last sync of a link failed: the figures "
+                                           "are the last read")
+
+
 class RankedOut(Schema):
     id: str = Field(..., description="the initiative's key")
     title: str
@@ -37,11 +48,17 @@ class RankedOut(Schema):
     annual_objectives: list[str]
     scored_on: dt.date
     tie_break: str = Field(..., description="why it ranks above the next item of equal WSJF")
+    tracked: TrackedOut | None = Field(..., description="progress of its work linked in a "
+                                                        "tracker (Jira, Asana, GitHub); "
+                                                        "null when none is linked")
 
 
 class PortfolioOut(Schema):
     ranked: list[RankedOut]
     unscored: list[str] = Field(..., description="keys of open initiatives with no score yet")
+    unscored_tracked: dict[str, TrackedOut] = Field(
+        ..., description="the unscored initiatives with work linked in a tracker: its "
+                         "progress, by key")
 
 
 class ScoreIn(Schema):
@@ -111,8 +128,8 @@ def get_portfolio(request, unit: str | None = Query(None, max_length=64),
     then the key), across the organisation, in a unit's subtree, or
     under one annual objective."""
     found = selectors.portfolio(unit=_unit(unit), annual_objective=annual_objective)
-    return {"ranked": [r.as_dict() for r in found.rows],
-            "unscored": found.unscored_keys}
+    return {"ranked": found.ranked_dicts(), "unscored": found.unscored_keys,
+            "unscored_tracked": found.unscored_tracked}
 
 
 @router.get("/portfolio/sessions", response={200: list[SessionOut], **ERRORS})

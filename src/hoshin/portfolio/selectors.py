@@ -17,7 +17,7 @@ from hoshin.core.errors import NotFound
 from hoshin.okrs.models import Cycle, Initiative, Objective, Theme
 from hoshin.org.models import Unit
 from hoshin.org.selectors import subtree_ids
-from hoshin.portfolio import flow, wsjf
+from hoshin.portfolio import flow, tracked, wsjf
 from hoshin.portfolio.models import InitiativeScore, WipLimit
 from hoshin.strategy.models import AnnualObjective, PriorityCorrelation
 
@@ -44,7 +44,9 @@ class Row:
     def unit(self) -> Unit:
         return self.initiative.key_result.objective.unit
 
-    def as_dict(self) -> dict:
+    def as_dict(self, tracked_work: dict | None = None) -> dict:
+        """The row for the API and the CLI; `tracked_work` is its tracked work's figures
+        (`Portfolio.tracked`), null when nothing tracks it."""
         return {"id": self.initiative.key, "title": self.initiative.title,
                 "unit": self.unit.key, "cod": self.score.cost_of_delay,
                 "size": self.score.job_size, "wsjf": round(self.score.wsjf, 4),
@@ -54,7 +56,7 @@ class Row:
                 "key_result": self.initiative.key_result.key,
                 "annual_objectives": self.annual_objectives,
                 "scored_on": self.scored.session.held_at.date().isoformat(),
-                "tie_break": self.tie_break}
+                "tie_break": self.tie_break, "tracked": tracked_work}
 
 
 class Portfolio:
@@ -85,6 +87,24 @@ class Portfolio:
     @cached_property
     def unscored_keys(self) -> list[str]:
         return list(self._unscored_query.values_list("key", flat=True))
+
+    @cached_property
+    def tracked(self) -> dict[int, dict | None]:
+        """The figures of each open initiative's tracked work (ranked and unscored, by id;
+        None for one nobody tracks): every provider asked once (portfolio/tracked.py)."""
+        ids = [r.initiative.pk for r in self.rows]
+        ids += list(self._unscored_query.values_list("pk", flat=True))
+        return tracked.counts_of(ids)
+
+    def ranked_dicts(self) -> list[dict]:
+        return [r.as_dict(self.tracked.get(r.initiative.pk)) for r in self.rows]
+
+    @cached_property
+    def unscored_tracked(self) -> dict[str, dict]:
+        """The unscored initiatives that have tracked work: their figures, by key."""
+        keys = dict(self._unscored_query.values_list("pk", "key"))
+        return {keys[pk]: figures for pk, figures in self.tracked.items()
+                if figures is not None and pk in keys}
 
 
 def open_initiatives(*, unit: Unit | None = None, cycle: Cycle | None = None):

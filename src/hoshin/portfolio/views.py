@@ -56,14 +56,25 @@ EXPORT_COLUMNS = [
     exports.Column("Annual objectives", lambda r: ", ".join(r["annual_objectives"])),
     exports.Column("Scored on", lambda r: r["scored"].session.held_at if r["scored"] else None,
                    exports.DATE),
+    # Its work linked in a tracker (portfolio/tracked.py), blank when none is linked.
+    exports.Column("Work items", "tracked.total", exports.NUMBER),
+    exports.Column("Work done", "tracked.done", exports.NUMBER),
+    exports.Column("Work in progress", "tracked.in_progress", exports.NUMBER),
+    exports.Column("Work to do", "tracked.to_do", exports.NUMBER),
+    exports.Column("Work done %", lambda r: None if not r["tracked"] or r["tracked"]["share_done"]
+                   is None else round(100 * r["tracked"]["share_done"], 1), exports.PERCENT),
+    exports.Column("Work last sync failed", lambda r: r["tracked"]["failing"] if r["tracked"]
+                   else None),
 ]
 
 
 def _export_rows(found) -> list[dict]:
+    work = found.tracked
     rows = [{"rank": r.rank, "initiative": r.initiative, "score": r.score, "scored": r.scored,
-             "annual_objectives": r.annual_objectives} for r in found.rows]
+             "annual_objectives": r.annual_objectives, "tracked": work.get(r.initiative.pk)}
+            for r in found.rows]
     rows += [{"rank": None, "initiative": i, "score": None, "scored": None,
-              "annual_objectives": []} for i in found.unscored]
+              "annual_objectives": [], "tracked": work.get(i.pk)} for i in found.unscored]
     return rows
 
 

@@ -69,7 +69,9 @@ def portfolio_work(initiative_ids: Sequence[int]) -> dict[int, list[TrackedWork]
         out[pk] = [TrackedWork(label=portfolio_label(progress),
                                url=reverse("trackers:initiative",
                                            args=[rows[0]["initiative__key"]]),
-                               message=message, failing=bool(failing))]
+                               message=message, failing=bool(failing),
+                               total=progress.total, done=progress.done,
+                               in_progress=progress.in_progress)]
     return out
 
 

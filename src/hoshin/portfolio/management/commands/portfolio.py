@@ -11,10 +11,20 @@ from hoshin.org.models import Unit
 from hoshin.portfolio import selectors, services
 
 
+def _tracked_words(figures: dict | None) -> str:
+    """"  work: 3/7 done, 2 in progress" (the last figures read when a sync failed)."""
+    if not figures:
+        return ""
+    return (f"  work: {figures['done']}/{figures['total']} done, {figures['in_progress']} in "
+            "progress" + (" (last sync failed)" if figures["failing"] else ""))
+
+
 class Command(HoshinCommand):
     help = ("Open initiatives ranked by WSJF = cost of delay / job size (on equal WSJF "
             "the smaller job first, then the key). --format json prints "
-            '[{"id", "title", "unit", "cod", "size", "wsjf", ...}]. '
+            '[{"id", "title", "unit", "cod", "size", "wsjf", ..., "tracked"}] ("tracked": the '
+            "progress of its work linked in a tracker: done, in_progress, to_do, share_done; "
+            "null when none is linked). "
             "`portfolio wip [--unit U] [--limit N | --no-limit]` shows or sets WIP limits; "
             "`portfolio flow [--unit U] [--cycle Q]` prints throughput, cycle time, WIP and "
             "Little's law.")
@@ -50,8 +60,7 @@ class Command(HoshinCommand):
             return self._flow(scope, options.get("cycle"), format)
         found = selectors.portfolio(unit=scope, annual_objective=annual)
         if format == "json":
-            self.stdout.write(json.dumps([r.as_dict() for r in found.rows], indent=2,
-                                         ensure_ascii=False))
+            self.stdout.write(json.dumps(found.ranked_dicts(), indent=2, ensure_ascii=False))
             return
         if not found.rows:
             self.stdout.write("No scored open initiative here.")
@@ -60,7 +69,8 @@ class Command(HoshinCommand):
         for r in found.rows:
             self.stdout.write(f"{r.rank:>3}  {r.score.wsjf:>6.2f} {r.score.cost_of_delay:>4} "
                               f"{r.score.job_size:>4}  {r.initiative.key} {r.initiative.title} "
-                              f"({r.unit.name})" + (f"  [{r.tie_break}]" if r.tie_break else ""))
+                              f"({r.unit.name})" + (f"  [{r.tie_break}]" if r.tie_break else "")
+                              + _tracked_words(found.tracked.get(r.initiative.pk)))
         if found.unscored_count:
             self.stdout.write(f"{found.unscored_count} open initiative(s) not scored yet: "
                               + ", ".join(i.key for i in found.unscored_first[:20])
