@@ -38,6 +38,7 @@ class AuditEntry(models.Model):
         TRACKER_DISCONNECTED = "tracker-disconnected", "Tracker disconnected"
         TRACKER_HOOK_ADDED = "tracker-hook-added", "Tracker webhook added"
         TRACKER_HOOK_REMOVED = "tracker-hook-removed", "Tracker webhook removed"
+        TRACKER_HOOK_ROTATED = "tracker-hook-rotated", "Tracker webhook secret replaced"
 
     at = models.DateTimeField(default=clock.now, db_index=True)
     kind = models.CharField(max_length=30, choices=Kind.choices, db_index=True)
