@@ -282,6 +282,7 @@ EXPECTED: dict[str, Op] = {
     "list_tracker_hooks": Op(ADMIN),
     "create_tracker_hook": Op(ADMIN, body={"kind": "github"}),
     "delete_tracker_hook": Op(ADMIN, {"hook_id": "review"}),
+    "rotate_tracker_hook_secret": Op(ADMIN, {"hook_id": "review"}, body={}),
     "list_tracker_links": read(),
     "create_tracker_link": Op(KR_OWNER, body=lambda ids: {
         "initiative": ids["initiative"], "kind": "github", "ref": "acme/portal#1"}),

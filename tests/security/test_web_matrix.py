@@ -161,6 +161,11 @@ PAGES: dict[str, Page] = {
     # world connects none: the admin's remove is a 404, the others' the 403 before it.
     "trackers/connections/": page(ADMIN, ADMIN),
     "trackers/connections/<str:kind>/remove": page(OFF, ADMIN, kind="=jira"),
+    # Its webhooks: admins only (an empty post names no tracker: 400; the world has no
+    # hook, so the admin's new secret or removal is a 404, the others' the 403 before it).
+    "trackers/webhooks/new": page(OFF, ADMIN),
+    "trackers/webhooks/<int:pk>/secret": page(OFF, ADMIN, pk="=1"),
+    "trackers/webhooks/<int:pk>/remove": page(OFF, ADMIN, pk="=1"),
     "trackers/hooks/<str:kind>/<str:token>/": Page(OFF, NOBODY, {"kind": "=github",
                                                                  "token": "=nope"}, hidden=401),
     # Company-wide views
