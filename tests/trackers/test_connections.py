@@ -79,7 +79,8 @@ def test_an_admin_connects_replaces_and_removes_a_tracker_on_the_page(plan):
     page = admin.get("/trackers/connections/")
     html = page.content.decode()
     assert page.status_code == 200
-    assert html.count('type="password"') == 3  # Jira, Asana, GitHub
+    # Jira's, Asana's and GitHub's tokens, and a new webhook's secret.
+    assert html.count('type="password"') == 4
     assert 'name="jira-account"' in html and 'name="asana-account"' not in html
 
     # A form refused for another field does not send the typed token back.

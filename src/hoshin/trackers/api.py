@@ -99,6 +99,10 @@ class HookIn(Input):
                         "with (made when empty). Asana sends its own in the handshake.")
 
 
+class HookSecretIn(Input):
+    secret: str = Field("", max_length=200, description="the new secret (made when empty)")
+
+
 class HookOut(Schema):
     id: int
     kind: str
@@ -223,3 +227,15 @@ def sync_initiative_work(request, key: str):
     """Read the initiative's links now. A failure is answered (result "failed" with the
     reason) and kept on the link; the figures last read stay."""
     return [o.as_dict() for o in services.sync_initiative(request.auth, key)]
+
+
+@router.post("/trackers/hooks/{hook_id}/secret", response={200: NewHookOut, **ERRORS})
+def rotate_tracker_hook_secret(request, hook_id: int, payload: HookSecretIn):
+    """A new secret for a GitHub or Jira webhook (admins only), answered this once; the old
+    one stops verifying at once. Asana's comes in its handshake: 400."""
+    _admin(request, "change tracker webhooks")
+    hook = Hook.objects.filter(pk=hook_id).first()
+    if hook is None:
+        raise NotFound.field("hook_id", "no such webhook")
+    hook, secret = services.rotate_hook_secret(request.auth, hook.token, secret=payload.secret)
+    return {**hook_dict(hook), "secret": secret}

@@ -49,3 +49,16 @@ class ConnectionForm(forms.Form):
         self.fields["token"].help_text = TOKEN_HELP[self.kind] + (
             " Stored encrypted and never shown; leave empty to keep the stored one."
             if connected else " Stored encrypted and never shown again.")
+
+
+class HookForm(forms.Form):
+    """A new webhook address for a tracker; GitHub's and Jira's secret typed or made."""
+
+    kind = forms.ChoiceField(label="Tracker", choices=Kind.choices)
+    secret = forms.CharField(
+        label="Secret", required=False, max_length=200, strip=True,
+        help_text="GitHub, Jira: leave empty and Hoshin makes one, or paste the secret Jira's "
+                  "“Generate secret” made (16 characters or more). Asana: leave empty, it "
+                  "sends its own in the handshake. Shown once, then stored encrypted.",
+        # The secret is shown once on the next page, never written back into a form.
+        widget=forms.PasswordInput(render_value=False, attrs={"autocomplete": "new-password"}))

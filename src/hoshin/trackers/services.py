@@ -174,6 +174,31 @@ def add_hook(actor: Person | None, kind: str, *, secret: str = "") -> tuple[Hook
 
 
 @service
+def rotate_hook_secret(actor: Person | None, token: str, *, secret: str = "") -> tuple[Hook, str]:
+    """A new secret for a GitHub or Jira webhook (given, or made), answered this once and
+    kept sealed; the old one stops verifying at once, so paste the new one into the
+    tracker straight away. Asana's secret is its handshake's: remove the webhook and add
+    another instead."""
+    permissions.require(permissions.is_admin(actor) or actor is None,
+                        "change tracker webhooks")
+    hook = Hook.objects.select_for_update().filter(token=token).first()
+    if hook is None:
+        raise NotFound.field("hook", "no such webhook")
+    if hook.kind == Kind.ASANA:
+        raise DomainError.field("secret", "Asana gives the secret in its handshake: remove "
+                                          "this webhook and add a new one")
+    secret = (secret or "").strip()
+    if secret and len(secret) < 16:
+        raise DomainError.field("secret", "must be at least 16 characters")
+    secret = secret or secrets.token_hex(24)
+    hook.sealed = vault.seal_text(secret)
+    hook.save(update_fields=["sealed"])
+    record(AuditEntry.Kind.TRACKER_HOOK_ROTATED, f"Replaced the secret of the {hook}",
+           actor=actor)
+    return hook, secret
+
+
+@service
 def remove_hook(actor: Person | None, token: str) -> None:
     permissions.require(permissions.is_admin(actor) or actor is None,
                         "remove tracker webhooks")

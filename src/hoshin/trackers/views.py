@@ -21,7 +21,7 @@ from hoshin.core import errors
 from hoshin.okrs.models import Initiative
 from hoshin.org import permissions
 from hoshin.trackers import services
-from hoshin.trackers.forms import ConnectionForm
+from hoshin.trackers.forms import ConnectionForm, HookForm
 from hoshin.trackers.models import Connection, Hook, Kind, TrackerLink
 from hoshin.trackers.progress import combine
 
@@ -65,20 +65,116 @@ def connections(request):
     posted = request.POST.get("kind", "") if request.method == "POST" else None
     entries, status = [], 200
     for kind in Kind:
-        connection = existing.get(kind.value)
-        initial = ({"base_url": connection.base_url, "account": connection.account,
-                    "every_minutes": connection.every_minutes} if connection else {})
-        form = ConnectionForm(request.POST if posted == kind.value else None, kind=kind.value,
-                              connected=connection is not None, initial=initial)
+        entry = _entry(kind, existing.get(kind.value),
+                       request.POST if posted == kind.value else None)
         if posted == kind.value:
-            if form.is_valid() and _connect(request, kind.value, form):
+            if entry["form"].is_valid() and _connect(request, kind.value, entry["form"]):
                 return redirect(reverse("trackers:connections"))
             status = 400
-        entries.append({"kind": kind, "connection": connection, "form": form})
+        entries.append(entry)
     if posted is not None and posted not in Kind.values:
         messages.error(request, "Say which tracker: jira, asana or github.")
         status = 400
-    return render(request, "trackers/connections.html", {"entries": entries}, status=status)
+    return _connections_page(request, entries, HookForm(), status=status)
+
+
+def _entry(kind: Kind, connection: Connection | None = None, data=None) -> dict:
+    """A tracker's section of the page: its connection and the form to add or replace it."""
+    initial = ({"base_url": connection.base_url, "account": connection.account,
+                "every_minutes": connection.every_minutes} if connection else {})
+    return {"kind": kind, "connection": connection,
+            "form": ConnectionForm(data, kind=kind.value, connected=connection is not None,
+                                   initial=initial)}
+
+
+def _connections_page(request, entries: list[dict], hook_form: HookForm, status: int = 200):
+    return render(request, "trackers/connections.html", {
+        "entries": entries, "hooks": _hook_rows(request), "hook_form": hook_form},
+        status=status)
+
+
+def _hook_address(request, hook: Hook) -> str:
+    """The whole address to paste into the tracker, on the host the admin reached Hoshin
+    by (behind a proxy, settings decide what build_absolute_uri trusts)."""
+    return request.build_absolute_uri(reverse("trackers:hook", args=[hook.kind, hook.token]))
+
+
+def _hook_rows(request) -> list[dict]:
+    return [{"hook": h, "address": _hook_address(request, h)}
+            for h in Hook.objects.select_related("created_by")]
+
+
+def _secret_shown_once(request, hook: Hook, secret: str, what: str):
+    """The page that shows a webhook's address and secret, this once: rendered in answer
+    to the POST (never through a redirect, a message or the session, which would keep the
+    secret somewhere) and not to be stored by the browser."""
+    response = render(request, "trackers/hook_secret.html", {
+        "hook": hook, "address": _hook_address(request, hook), "secret": secret,
+        "what": what})
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@login_required
+@require_POST
+def hook_new(request):
+    """Add a webhook address for a tracker (admins only); its secret is shown once."""
+    _admins_only(request, "set up tracker webhooks")
+    form = HookForm(request.POST)
+    if form.is_valid():
+        try:
+            hook, secret = services.add_hook(request.user, form.cleaned_data["kind"],
+                                             secret=form.cleaned_data["secret"])
+        except errors.PermissionDenied as e:
+            raise PermissionDenied(str(e)) from e
+        except errors.DomainError as e:
+            for error in e.errors:
+                form.add_error(error.field if error.field in form.fields else None,
+                               error.message)
+        else:
+            return _secret_shown_once(request, hook, secret, "added")
+    existing = {c.kind: c for c in Connection.objects.select_related("updated_by")}
+    return _connections_page(request, [_entry(k, existing.get(k.value)) for k in Kind], form,
+                             status=400)
+
+
+def _hook_or_404(pk: int) -> Hook:
+    hook = Hook.objects.filter(pk=pk).first()
+    if hook is None:
+        raise Http404("no such webhook")
+    return hook
+
+
+@login_required
+@require_POST
+def hook_secret(request, pk: int):
+    """A new secret for a GitHub or Jira webhook (admins only), shown once; the old one
+    stops verifying at once."""
+    _admins_only(request, "change tracker webhooks")
+    hook = _hook_or_404(pk)
+    try:
+        hook, secret = services.rotate_hook_secret(request.user, hook.token)
+    except errors.PermissionDenied as e:
+        raise PermissionDenied(str(e)) from e
+    except errors.DomainError as e:
+        messages.error(request, "; ".join(x.message for x in e.errors))
+        return redirect(reverse("trackers:connections") + "#webhooks")
+    return _secret_shown_once(request, hook, secret, "replaced")
+
+
+@login_required
+@require_POST
+def hook_remove(request, pk: int):
+    """Remove a tracker webhook (admins only): its address answers 401 from now on."""
+    _admins_only(request, "remove tracker webhooks")
+    hook = _hook_or_404(pk)
+    try:
+        services.remove_hook(request.user, hook.token)
+    except errors.PermissionDenied as e:
+        raise PermissionDenied(str(e)) from e
+    messages.success(request, f"The {hook} is removed; calls to its address are refused. "
+                              "Remove it in the tracker too.")
+    return redirect(reverse("trackers:connections") + "#webhooks")
 
 
 def _connect(request, kind: str, form: ConnectionForm) -> bool:
