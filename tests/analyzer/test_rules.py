@@ -205,6 +205,21 @@ def test_fake_cascade_copies_the_parent(plan):
     assert ("fake-cascade", ("O8", "A1")) in found(plan.quarter.key)
 
 
+def test_a_key_result_that_measures_its_objective_is_no_fake_cascade(plan):
+    okrs.save_objective(None, key="O8", cycle=plan.quarter.key, unit="ops",
+                        title="Ramp the K2 line to 40 units a week", parent="A1")
+    # Names a measure with a target: it says what the objective counts.
+    _kr("O8", "K2 line units per week", plan.member.email, key="KR8", kind="increase",
+        baseline=12, target=40)
+    # A milestone that only restates the objective measures nothing of its own.
+    _kr("O8", "Ramp the K2 line to 40 units a week", plan.member.email, key="KR9",
+        kind="milestone", baseline=None, target=None)
+
+    cascades = {ids for code, ids in found(plan.quarter.key) if code == "fake-cascade"}
+    assert ("KR9", "O8") in cascades
+    assert not any("KR8" in ids for ids in cascades)
+
+
 def test_overlap_between_two_units(plan):
     _kr("O1", "Cut installation lead time from 30 to 10 days", plan.member.email, key="KR8",
         kind="decrease", baseline=30, target=10)

@@ -311,6 +311,10 @@ def _copies_parent(ctx: Context, child: str, parent: str):
     return verdict
 
 
+def _measures(kr) -> bool:
+    return kr.kind in ("increase", "decrease", "stay_above", "stay_below") and kr.target is not None
+
+
 def fake_cascade(ctx: Context) -> Iterator[Finding]:
     for o in ctx.plan.objectives:
         if o.parent and ctx.in_focus(o.id):
@@ -319,6 +323,12 @@ def fake_cascade(ctx: Context) -> Iterator[Finding]:
                 yield finding("fake-cascade", f"Objective {_name(o)} and its parent "
                               f"{_name(parent)}: {verdict.reason}", [objective_item(o), parent])
         for kr in o.key_results:
+            # A key result that names a measure with a target ("K2 units built per week",
+            # 12 -> 40, under "Ramp the K2 line to 40 a week") measures its objective:
+            # repeating the objective's words is how it says what it counts. Only a key result
+            # with no measure (a milestone, an imported or drafted text) can merely restate it.
+            if _measures(kr):
+                continue
             if ctx.in_focus(kr.id) and (verdict := _copies_parent(ctx, kr.title, o.title)):
                 yield finding("fake-cascade", f"Key result {_name(kr)} and its objective "
                               f"{_name(o)}: {verdict.reason}", [kr_item(kr), objective_item(o)])

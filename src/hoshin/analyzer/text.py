@@ -284,15 +284,19 @@ def _with_measure(feats: dict[str, str], kind: str | None, baseline: float | Non
     number is in the fields, not in the words."""
     numbered = target is not None and kind in ("increase", "decrease", "stay_above",
                                                "stay_below")
-    if not numbered and not (kind == "milestone" and has_steps):
+    if kind == "milestone" and has_steps:
+        # A milestone with steps is done or not: a verifiable done-state (never
+        # unmeasurable-kr). Its words stay as written, with no number, because that is what
+        # a deliverable is; whether it is an output is the words' question.
+        out = dict(feats)
+        out.setdefault("STATE_DONE", "(milestone steps)")
+        return out
+    if not numbered:
         return feats
     out = dict(feats)
     for name in ("NO_NUMBER", "TASK_NO_NUMBER", "NOMINAL_NO_NUMBER", "DONE_NO_NUMBER",
                  "CHANGE_NO_NUMBER"):
         out.pop(name, None)
-    if kind == "milestone":
-        out.setdefault("STATE_DONE", "(milestone steps)")
-        return out
     out.setdefault("NUMBER", f"({kind.replace('_', ' ')} to {target:g})")
     if "LEAD_NOMINAL" in out:
         out["NOMINAL_NUMBER"] = out["LEAD_NOMINAL"]

@@ -509,7 +509,7 @@ _OKRS: dict[str, tuple] = {
                 "Metrics agreed with suppliers", "First monthly scorecard sent")))),
     ),
     "manufacturing": (
-        ("Run the K2 line at 40 units a week", "committed", (
+        ("Ramp K2 assembly to its full weekly rate", "committed", (
             _S("K2 units built per week", "increase", 12, 40, "units"),
             _S("First-pass yield on the K2 line", "stay_above", 94, 92, "%"),
             _S("K2 line balanced to a 12-minute takt", M, steps=(
@@ -527,7 +527,7 @@ _OKRS: dict[str, tuple] = {
             _S("Cross-trained assemblers", "increase", 9, 18, "people"))),
     ),
     "supply-chain": (
-        ("Keep the top 20 configurations in stock", "committed", (
+        ("Fill orders for our best sellers straight from stock", "committed", (
             _S("Orders shipped complete from stock", "increase", 71, 92, "%"),
             _S("Weeks of stock for the top 20 configurations", "stay_above", 4.6, 4.0, "weeks"),
             _S("Inventory value", "stay_below", 3.1, 3.4, "M€"))),
@@ -543,7 +543,7 @@ _OKRS: dict[str, tuple] = {
             _S("Full-truckload share of inbound shipments", "increase", 45, 70, "%"))),
     ),
     "installation": (
-        ("Make the two-day install the norm", "committed", (
+        ("Get crews finishing most homes in two days", "committed", (
             _S("Installs finished in two days or fewer", "increase", 35, 70, "%"),
             _S("Installer hours per job", "decrease", 31, 22, "h"),
             _S("Standard install kit used by every crew", M, steps=(
@@ -560,7 +560,7 @@ _OKRS: dict[str, tuple] = {
             _S("Installs rescheduled by us", "stay_below", 4, 6, "%"))),
     ),
     "sales": (
-        ("Quote in one visit", "committed", (
+        ("Let advisers quote on the first visit", "committed", (
             _S("Quotes issued during the first visit", "increase", 22, 60, "%"),
             _S("Quote-to-order conversion", "increase", 28, 34, "%"),
             _S("Remote survey app live for all advisers", M, steps=(
@@ -576,7 +576,7 @@ _OKRS: dict[str, tuple] = {
             _S("Leads lost with no follow-up", "decrease", 11, 3, "%"))),
     ),
     "marketing": (
-        ("Launch Kestrel Care to the installed base", "committed", (
+        ("Get existing customers signing up for Kestrel Care", "committed", (
             _S("Kestrel Care launch", M, steps=(
                 "Offer and pricing approved", "Landing page and emails live",
                 "Launch to the installed base")),
@@ -624,7 +624,7 @@ _OKRS: dict[str, tuple] = {
             _S("Cash headroom", "stay_above", 4.2, 3.0, "M€"))),
     ),
     "people-it": (
-        ("Train and certify new installers", "committed", (
+        ("Grow our own certified installers", "committed", (
             _S("New installers certified", "increase", 0, 8, "people"),
             _S("Installer academy cohort running", M, steps=(
                 "Trainers booked", "Cohort recruited", "Cohort started")))),
