@@ -25,6 +25,7 @@ from hoshin.demo.story import (
     _periods,
     _steps,
 )
+from hoshin.demo.trade_offs import register_stopped_work
 
 _AREAS = (
     "onboarding", "billing", "checkout", "support", "logistics", "procurement", "reporting",
@@ -285,6 +286,8 @@ def synthetic_plan(people: int, today: dt.date, seed: int = 0) -> dict:
                                "kind": "aspirational" if rng.random() < 0.25 else "committed",
                                "key_results": krdocs})
 
+    register_stopped_work(trade_offs, objectives, lead_of,
+                          {q.id: q.end for q in (prev, cur)}, today)
     return {
         "hoshin": 1,
         "organization": {"name": f"Synthetic Corp {seed}", "fiscal_year_start": 1},

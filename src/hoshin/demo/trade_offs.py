@@ -84,5 +84,46 @@ def register_story(trade_offs: list[dict], objectives: list[dict], annual: list[
             "decided_by": so[0] if so else ceo, "decided_on": _day(cur, 30, today),
             "told_units": old.get("told_units", []), "affects": old.get("affects", []),
             "supersedes": first_current + 1})
+    register_stopped_work(trade_offs, objectives, leads, {q.id: q.end for q in (prev, cur)},
+                          today)
     for n, entry in enumerate(trade_offs, 1):
         entry["id"] = n
+
+
+# Why the demo's other initiatives were stopped, in turn (the portfolio's usual reasons).
+_STOP_REASONS = (
+    "Its key result was met without it; the team moves to the next item by WSJF.",
+    "The supplier could not commit a date inside the quarter; the budget goes back to the "
+    "unit's backlog.",
+    "A cheaper route to the same key result turned up in the weekly review.",
+    "The unit was over its WIP limit and this had the lowest cost of delay.",
+)
+
+
+def register_stopped_work(trade_offs: list[dict], objectives: list[dict],
+                          lead_of: dict[str, str], ends: dict[str, dt.date],
+                          today: dt.date) -> None:
+    """A "stopped" entry, decided by the unit's lead, for every cancelled initiative that
+    has none yet: stopped work is a trade-off, and a plan file that says an initiative is
+    cancelled without its entry is refused."""
+    covered = {key for t in trade_offs if t.get("kind") == "stopped"
+               for key in t.get("affects", [])}
+    n = 0
+    for o in objectives:
+        for kr in o["key_results"]:
+            for init in kr.get("initiatives", []):
+                if init["status"] != "cancelled" or init["id"] in covered:
+                    continue
+                told = list(dict.fromkeys(p for p in (init.get("owner"), kr.get("owner"))
+                                          if p and p != lead_of[o["unit"]]))
+                end = ends.get(o["cycle"])
+                entry = {"cycle": o["cycle"], "title": f"{init['id']} {init['title']}",
+                         "kind": "stopped", "source": "portfolio",
+                         "source_note": f"Portfolio: {init['id']} stopped",
+                         "reason": _STOP_REASONS[n % len(_STOP_REASONS)],
+                         "decided_by": lead_of[o["unit"]], "unit": o["unit"],
+                         "told_people": told, "affects": [init["id"]]}
+                if end is not None:
+                    entry["decided_on"] = min(end, today).isoformat()
+                trade_offs.append(entry)
+                n += 1

@@ -99,3 +99,7 @@ class InitiativeAdmin(SimpleHistoryAdmin):
     search_fields = ("key", "title")
     raw_id_fields = ("key_result", "owner")
     inlines = [InitiativeLinkInline]
+    # Stopping or pausing work is a trade-off written with its reason, who decided and who
+    # was told (okrs.services.save_initiative); the admin form has no place for them, so
+    # the status is changed on the portfolio's flow page or through the API.
+    readonly_fields = ("status",)

@@ -68,9 +68,9 @@ UNIT = Query(None, description="Id of the unit.")
 OWNER = Query(None, description="Email of the owner.")
 
 
-def _create(saver, actor, payload):
+def _create(saver, actor, payload, **extra):
     data = payload.given()
-    return saver(actor, key=data.pop("id", None), **data)
+    return saver(actor, key=data.pop("id", None), **data, **extra)
 
 
 # Cycles -------------------------------------------------------------------------------
@@ -379,19 +379,25 @@ class InitiativeSaved(InitiativeOut):
     warnings: list[str] = Field(None, description="Only when the change should make you "
                                                    "reconsider it (a unit now over its WIP "
                                                    "limit); the change is saved all the same.")
+    trade_off: int = Field(None, description="Only when the change stopped or paused the "
+                                             "initiative: the trade-off register entry "
+                                             "written with it (GET /trade-offs/{id}).")
 
 
 def _saved(initiative: Initiative) -> dict:
-    # Without a warning the answer is the initiative exactly as GET gives it.
+    # Without a warning or a trade-off the answer is the initiative exactly as GET gives it.
     found = initiative_dicts([_initiative(initiative.key)])[0]
-    warnings = getattr(initiative, "warnings", [])
-    return {**found, "warnings": warnings} if warnings else found
+    if warnings := getattr(initiative, "warnings", []):
+        found["warnings"] = warnings
+    if entry := getattr(initiative, "trade_off", None):
+        found["trade_off"] = entry.pk
+    return found
 
 
 @router.post("/initiatives", response={201: InitiativeSaved, **ERRORS}, tags=INITIATIVES,
              exclude_unset=True)
 def create_initiative(request, payload: InitiativeCreate):
-    initiative = _create(services.save_initiative, request.auth, payload)
+    initiative = _create(services.save_initiative, request.auth, payload, via="API")
     return Status(201, _saved(initiative))
 
 
@@ -403,7 +409,8 @@ def get_initiative(request, id: str):
 @router.patch("/initiatives/{id}", response={200: InitiativeSaved, **ERRORS}, tags=INITIATIVES,
               exclude_unset=True)
 def update_initiative(request, id: str, payload: InitiativePatch):
-    return _saved(services.save_initiative(request.auth, _initiative(id), **payload.given()))
+    return _saved(services.save_initiative(request.auth, _initiative(id), via="API",
+                                           **payload.given()))
 
 
 @router.post("/initiatives/{id}/archive", response={200: InitiativeOut, **ERRORS},

@@ -497,6 +497,15 @@ class InitiativeOut(Schema):
     archived_at: dt.datetime | None
 
 
+# Stopping or pausing an initiative is a trade-off (okrs.services.save_initiative): the
+# same three fields as the portfolio's status endpoint, on every write of a status.
+_REASON = ("Why; required (422 without it) when the status stops the initiative (cancelled) "
+           "or pauses started work (in_progress or blocked back to not_started), which "
+           "writes an entry of the trade-off register (GET /trade-offs/{id}).")
+_TOLD_PEOPLE = "Emails told of the trade-off besides the initiative's and its key result's owners."
+_TOLD_UNITS = "Units told of the trade-off (their leads)."
+
+
 class InitiativeCreate(Input):
     id: str = Field(None, description="The id (e.g. I1); generated when left out.")
     key_result: str = Field(..., description="Id of the key result the work should move.")
@@ -505,6 +514,9 @@ class InitiativeCreate(Input):
     status: InitiativeStatus = Field(None, description="Default: not_started.")
     size: Measure | None = Field(None, ge=0)
     links: list[LinkIn] = Field(None)
+    reason: str = Field(None, description=_REASON)
+    told_people: list[str] = Field(None, description=_TOLD_PEOPLE)
+    told_units: list[str] = Field(None, description=_TOLD_UNITS)
 
 
 class InitiativePatch(Input):
@@ -513,6 +525,9 @@ class InitiativePatch(Input):
     status: InitiativeStatus = Field(None)
     size: Measure | None = Field(None, ge=0)
     links: list[LinkIn] = Field(None, description="Replaces all links when sent.")
+    reason: str = Field(None, description=_REASON)
+    told_people: list[str] = Field(None, description=_TOLD_PEOPLE)
+    told_units: list[str] = Field(None, description=_TOLD_UNITS)
 
 
 INITIATIVE_RELATED = ("key_result", "owner")

@@ -643,11 +643,39 @@ def record_checkin(actor: Person | None, key_result: KeyResult, *, value: float 
 # Initiatives ----------------------------------------------------------------------------
 
 
+class ReasonRequired(DomainError):
+    """Stopping or pausing an initiative without saying why. The request lacks a field it
+    needs given the change it asks for, so the API answers 422 rather than 400."""
+
+    status_code = 422
+
+
+def deprioritisation(from_status: str | None, to_status: str) -> str | None:
+    """The register's word for a status change that deprioritises an initiative, or None.
+    Cancelling stops it (creating one already cancelled too: work that will not be done is
+    a decision like any other); sending started work back to "not started" pauses it."""
+    if to_status == Initiative.Status.CANCELLED and from_status != to_status:
+        return TradeOff.Kind.STOPPED
+    if to_status == Initiative.Status.NOT_STARTED and from_status in (
+            Initiative.Status.IN_PROGRESS, Initiative.Status.BLOCKED):
+        return TradeOff.Kind.PAUSED
+    return None
+
+
 @service
 def save_initiative(actor: Person | None, initiative: Initiative | None = None, *,
                     key: str | None = None, key_result: str | None = None, title=_UNSET,
                     owner=_UNSET, status=_UNSET, size=_UNSET,
-                    links: list[dict] | None = None) -> Initiative:
+                    links: list[dict] | None = None, reason: str = "",
+                    told_people=(), told_units=(), decided_by: str | None = None,
+                    via: str = "Initiative") -> Initiative:
+    """Create or change an initiative. Stopping it (cancelled) or pausing started work
+    (back to not started), by whatever path, is a deprioritisation: it needs `reason` and
+    writes an entry of the trade-off register (add_trade_off: source portfolio, the
+    initiative linked, its owner and its key result's owner told besides `told_people`
+    and `told_units`; `via` says where in the entry's note) in this same transaction, so
+    the status change and the entry are written together or not at all. The entry is on
+    `initiative.trade_off` (None when none was written)."""
     errors = ErrorCollector()
     if initiative is None:
         if not key_result:
@@ -662,6 +690,21 @@ def save_initiative(actor: Person | None, initiative: Initiative | None = None, 
         permissions.require(permissions.can_edit_initiative(actor, initiative=initiative),
                             f'edit initiative "{initiative.key}"')
     before = initiative.status if initiative.pk else None
+    kind = deprioritisation(before, status) if status is not _UNSET else None
+    if kind is not None and actor is not None:
+        # Rights before the reason: whoever may not stop this work learns that first.
+        # Only the strategy office and the leads of the initiative's unit stop or pause
+        # work (the register's rule; add_trade_off checks it again for the operator's
+        # decided_by).
+        unit = initiative.key_result.objective.unit
+        permissions.require(may_record_trade_off(actor, unit, [initiative]),
+                            f'{"stop" if kind == TradeOff.Kind.STOPPED else "pause"} '
+                            f'initiatives of {unit.name}')
+    if kind is not None and not (reason or "").strip():
+        what = "Stopping" if kind == TradeOff.Kind.STOPPED else "Pausing"
+        raise ReasonRequired.field(
+            "reason", f"{what} an initiative is a trade-off: say why (it is written to the "
+                      f"trade-off register with who decided and who was told)")
     _require_writable(initiative.key_result.objective.cycle, "key_result")
     if title is not _UNSET:
         if not (title or "").strip():
@@ -692,6 +735,11 @@ def save_initiative(actor: Person | None, initiative: Initiative | None = None, 
         history.bulk_create(InitiativeLink, (
             InitiativeLink(initiative=initiative, url=link["url"].strip(),
                            title=link.get("title") or "") for link in links))
+    initiative.trade_off = None
+    if kind is not None:
+        initiative.trade_off = _register_deprioritisation(
+            actor, initiative, kind, before, reason=reason, told_people=told_people,
+            told_units=told_units, decided_by=decided_by, via=via)
     # Apps above may warn about the new status (portfolio: a unit over its WIP limit); the
     # caller shows `initiative.warnings` beside the saved initiative.
     initiative.warnings = []
@@ -700,6 +748,23 @@ def save_initiative(actor: Person | None, initiative: Initiative | None = None, 
         events.publish(changed)
         initiative.warnings = list(changed.warnings)
     return initiative
+
+
+def _register_deprioritisation(actor: Person | None, initiative: Initiative, kind: str,
+                               before: str | None, *, reason: str, told_people, told_units,
+                               decided_by: str | None, via: str) -> TradeOff:
+    # A refusal here (the operator's decided_by unknown or without the rights) rolls the
+    # status change back with it.
+    kr = initiative.key_result
+    objective = kr.objective
+    owners = [p.email for p in (initiative.owner, kr.owner) if p is not None]
+    was = (Initiative.Status(before).label.lower() + " before") if before else "new"
+    return add_trade_off(
+        actor, cycle=objective.cycle.key, title=f"{initiative.key} {initiative.title}"[:300],
+        kind=kind, reason=reason, decided_by=decided_by, source=TradeOff.Source.PORTFOLIO,
+        source_note=f"{via}: {initiative.key} {kind} ({was})"[:300], unit=objective.unit.key,
+        affects=[initiative.key], told_people=[*owners, *(told_people or ())],
+        told_units=list(told_units or ()))
 
 
 @service

@@ -642,12 +642,26 @@ class _Checker:
             self.person(f"{cpath}.by", c.by)
         for k, ini in enumerate(kr.initiatives):
             ipath = f"{path}.initiatives[{k}]"
+            if ini.status == "cancelled" and ini.id not in self.stopped_in_register():
+                # Stopped work is a trade-off however it gets into the plan: the file that
+                # says an initiative is cancelled carries the register's entry saying why.
+                self.add(f"{ipath}.status",
+                         f'"{ini.id}" is cancelled: stopping work is a trade-off, so the file '
+                         f"needs its entry in trade_offs (kind: stopped, affects: [{ini.id}], "
+                         "with the reason, who decided and who was told)")
             self.person(f"{ipath}.owner", ini.owner)
             self.number(f"{ipath}.size", ini.size)
             for n, link in enumerate(ini.links):
                 if not link.url.strip().startswith(("http://", "https://")):
                     self.add(f"{ipath}.links[{n}].url", "must be an http(s) address")
                 self.text(f"{ipath}.links[{n}].title", link.title, MAX_LINK_TITLE_LENGTH)
+
+    def stopped_in_register(self) -> set[str]:
+        """The ids that an entry of kind "stopped" in the file's register affects."""
+        if not hasattr(self, "_stopped"):
+            self._stopped = {key for t in self.plan.trade_offs or []
+                             if t is not None and t.kind == "stopped" for key in t.affects}
+        return self._stopped
 
     def check_dependencies(self) -> None:
         for i, d in enumerate(self.plan.dependencies or []):

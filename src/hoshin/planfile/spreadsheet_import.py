@@ -380,6 +380,15 @@ class _Planner:
                                            "are taken only while a quarter is active, so the "
                                            "current value is left out")
         for child in item.children:
+            if child.type == "initiative" and child.status == "cancelled":
+                # Stopping work is a trade-off written with its reason, who decided and who
+                # was told (okrs.save_initiative); a goal list carries none of that, so the
+                # stopped work stays out rather than arriving stopped without a why.
+                self.note(child, "status", f'"{child.title}" is not imported: it is '
+                                           "cancelled, and stopped work goes to the trade-off "
+                                           "register with its reason (stop it on the "
+                                           "portfolio's flow page if the plan needs it)")
+                continue
             if child.type == "initiative":
                 who = self.person_for(child, "owner") if child.owner else None
                 kr["initiatives"].append({

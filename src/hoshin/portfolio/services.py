@@ -8,7 +8,7 @@ from hoshin.core import clock, events
 from hoshin.core.errors import DomainError, ErrorCollector, NotFound, PermissionDenied
 from hoshin.core.history import bulk_create, service
 from hoshin.okrs import services as okrs_services
-from hoshin.okrs.models import Initiative, TradeOff
+from hoshin.okrs.models import Initiative
 from hoshin.org import permissions
 from hoshin.org.models import Person, Unit
 from hoshin.org.selectors import subtree_ids
@@ -158,14 +158,10 @@ def warn_over_wip_limit(event: events.InitiativeStatusChanged) -> None:
 
 # Stopping or pausing an initiative --------------------------------------------------------
 
-# Which status changes deprioritise an initiative, and the register's word for each:
-# cancelled stops it; sending started work back to "not started" pauses it.
-def deprioritisation(from_status: str, to_status: str) -> str | None:
-    if to_status == Initiative.Status.CANCELLED and from_status != to_status:
-        return "stopped"
-    if to_status == Initiative.Status.NOT_STARTED and from_status in WIP_STATUSES:
-        return "paused"
-    return None
+# Which status changes deprioritise an initiative (cancelled stops it; started work sent
+# back to "not started" pauses it) is okrs' rule, applied by okrs.save_initiative to every
+# path that changes a status; the flow page and its API name it from here.
+deprioritisation = okrs_services.deprioritisation
 
 
 @service
@@ -176,21 +172,7 @@ def change_status(actor: Person | None, initiative: Initiative, *, status: str,
     (cancelled) or pausing started work (back to not started) is a deprioritisation:
     it needs its reason and is written to the trade-off register as the person who
     changed it, the initiative's owner and its key result's owner told; both or
-    neither are written."""
-    kind = deprioritisation(initiative.status, status)
-    before = initiative.get_status_display().lower()
-    saved = okrs_services.save_initiative(actor, initiative, status=status)
-    if kind is None:
-        return saved
-    kr = saved.key_result
-    objective = kr.objective
-    people = [p.email for p in (saved.owner, kr.owner) if p is not None]
-    okrs_services.add_trade_off(
-        actor, cycle=objective.cycle.key, title=f"{saved.key} {saved.title}"[:300], kind=kind,
-        reason=reason, source=TradeOff.Source.PORTFOLIO,
-        source_note=f"Portfolio: {saved.key} {kind} "
-                    f"({before} before)"[:300],
-        unit=objective.unit.key, affects=[saved.key], told_people=[*people, *told_people],
-        told_units=list(told_units))
-    return saved
-
+    neither are written (okrs.save_initiative)."""
+    return okrs_services.save_initiative(actor, initiative, status=status, reason=reason,
+                                         told_people=told_people, told_units=told_units,
+                                         via="Portfolio")
