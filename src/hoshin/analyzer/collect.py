@@ -229,6 +229,7 @@ def collect_near_from_database(cycle: Cycle, *, unit: str, texts: list[str],
         plan.units[key] = p.Unit(id=key, name=name, parent=parent_unit)
 
     word_sets = [w for w in (near_words(t) for t in texts) if len(w) >= 2]
+    union = frozenset().union(*word_sets)
     owners = {o.strip().lower() for o in owners if o and o.strip()}
     kr_wanted = _sharing_two("title", word_sets)
     # Every alternative reads the key result's own columns (subqueries run once), so that
@@ -249,7 +250,7 @@ def collect_near_from_database(cycle: Cycle, *, unit: str, texts: list[str],
                .order_by("objective_id", "id")
                .values_list("id", "key", "title", "objective_id", "owner__email",
                             "owner__name", "kind", "baseline", "target", "objective__key")
-               if is_near(row[2], word_sets) or row[9] == editing or row[1] in subjects
+               if is_near(row[2], word_sets, union) or row[9] == editing or row[1] in subjects
                or (row[4] or "").lower() in owners]
     objective_wanted = Q(unit__key=unit) | _sharing_two("title", word_sets)
     if editing:
@@ -266,7 +267,7 @@ def collect_near_from_database(cycle: Cycle, *, unit: str, texts: list[str],
          parent_objective) in (Objective.objects.filter(LIVE, objective_wanted, cycle_id=cycle.pk)
                                .order_by("cycle__start", "unit__key", "key")
                                .values_list("id", *_OBJECTIVE_FIELDS)):
-        if unit_key == unit or key == editing or pk in needed_set or is_near(title, word_sets):
+        if unit_key == unit or key == editing or pk in needed_set or is_near(title, word_sets, union):
             objectives[pk] = p.Objective(
                 id=key, title=title, unit=unit_key, cycle=cycle_key, kind=kind,
                 parent=annual or priority or theme or parent_objective)

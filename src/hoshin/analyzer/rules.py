@@ -327,9 +327,9 @@ def fake_cascade(ctx: Context) -> Iterator[Finding]:
             # 12 -> 40, under "Ramp the K2 line to 40 a week") measures its objective:
             # repeating the objective's words is how it says what it counts. Only a key result
             # with no measure (a milestone, an imported or drafted text) can merely restate it.
-            if _measures(kr):
+            if not ctx.in_focus(kr.id) or _measures(kr):
                 continue
-            if ctx.in_focus(kr.id) and (verdict := _copies_parent(ctx, kr.title, o.title)):
+            if verdict := _copies_parent(ctx, kr.title, o.title):
                 yield finding("fake-cascade", f"Key result {_name(kr)} and its objective "
                               f"{_name(o)}: {verdict.reason}", [kr_item(kr), objective_item(o)])
 
@@ -367,21 +367,26 @@ def _pair_items(ctx: Context, key_results_only: bool):
     two or more words (`near_words`) with one of them, so the pairwise rules read dozens of
     items, not thousands."""
     memo_key = ("pair items", key_results_only)
-    if ctx.focus is None and memo_key in ctx.memo:
+    if memo_key in ctx.memo:
         return ctx.memo[memo_key]
+    if key_results_only:
+        # The same items as the rule over both kinds, without the objectives: filtered once.
+        items, by_id = _pair_items(ctx, key_results_only=False)
+        items = [i for i in items if isinstance(by_id[i.id], KeyResult)]
+        ctx.memo[memo_key] = items, by_id
+        return items, by_id
     text = _text()
     elements, by_id = _elements(ctx)
-    if key_results_only:
-        elements = [(e, u) for e, u in elements if isinstance(by_id[e.id], KeyResult)]
     focus = ctx.focus
     if focus is not None:
         words = [near_words(e.title) for e, _ in elements if e.id in focus]
-        elements = [(e, u) for e, u in elements if e.id in focus or is_near(e.title, words)]
+        union = frozenset().union(*words)
+        elements = [(e, u) for e, u in elements
+                    if e.id in focus or is_near(e.title, words, union)]
     items = [text.TextItem(id=e.id, group=u, text=e.title, kind=e.kind)
              if isinstance(e, KeyResult) else text.TextItem(id=e.id, group=u, text=e.title)
              for e, u in elements]
-    if focus is None:
-        ctx.memo[memo_key] = items, by_id
+    ctx.memo[memo_key] = items, by_id
     return items, by_id
 
 
@@ -395,9 +400,13 @@ def near_words(title: str) -> frozenset[str]:
     return frozenset(_TOKEN.findall(title.lower()))
 
 
-def is_near(title: str, word_sets) -> bool:
-    """Whether a title shares two words (`near_words`) with one of the sets."""
+def is_near(title: str, word_sets, union: frozenset[str] | None = None) -> bool:
+    """Whether a title shares two words (`near_words`) with one of the sets. `union`, the
+    sets' words together, lets a caller testing many titles reject most of them with one
+    intersection instead of one per set."""
     words = near_words(title)
+    if union is not None and len(words & union) < 2:
+        return False
     return any(len(words & w) >= 2 for w in word_sets)
 
 
