@@ -101,3 +101,28 @@ class GradedConfidence(models.Model):
                                related_name="confidences")
     confidence = models.PositiveSmallIntegerField()
     n = models.PositiveIntegerField()
+
+
+class ScopeFigures(models.Model):
+    """Regularity and calibration added up for one scope: a unit and every unit below it
+    (null: the whole organisation) in one quarter (null: every quarter). Written whole by
+    count_graded from the GradedRecords it leaves, so a page reads one row instead of a
+    row per graded key result; the key results graded (or graded again) since `as_of` are
+    added live by the selectors, and any change to a graded key result's place (its
+    objective, its unit, the unit tree) since then sends the page back to the per-record
+    sums until the next count. The row with no unit and no quarter is always written: it
+    says when the figures were added up."""
+
+    unit = models.ForeignKey("org.Unit", null=True, on_delete=models.CASCADE,
+                             related_name="+")
+    cycle = models.ForeignKey(Cycle, null=True, on_delete=models.CASCADE, related_name="+")
+    # {band index: [key results, reached, sum of grades]}
+    bands = models.JSONField(default=dict)
+    # {stated confidence: [check-ins, on key results that reached their target]}
+    bins = models.JSONField(default=dict)
+    key_results = models.PositiveIntegerField(
+        default=0, help_text="graded key results with at least one stated confidence")
+    as_of = models.DateTimeField(help_text="grades given after this are added live")
+
+    class Meta:
+        indexes = [models.Index(fields=["unit", "cycle"])]
