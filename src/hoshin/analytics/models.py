@@ -123,6 +123,9 @@ class ScopeFigures(models.Model):
     key_results = models.PositiveIntegerField(
         default=0, help_text="graded key results with at least one stated confidence")
     as_of = models.DateTimeField(help_text="grades given after this are added live")
+    records = models.PositiveIntegerField(
+        default=0, help_text="GradedRecord rows when added up: fewer now means key results "
+                             "were deleted since, and the sums are not used")
 
     class Meta:
         indexes = [models.Index(fields=["unit", "cycle"])]
