@@ -5,9 +5,10 @@ Two steps, as on the page: `plan_goals` reads the database only (people, units, 
 parents named in the file) and turns the rows into the plan file's own structure
 (SPEC §8: `objectives` with their `key_results`, `checkins` and `initiatives`, plus the
 `people` and `units` to create), every problem named by row and column; nothing is
-written, so a preview never holds the database's write lock. `import_goals` then writes
-that structure in one transaction through the same services the web and the API use
-(permission checks as the person importing), and rolls all of it back on any error.
+written, so a preview never holds the database's write lock. `import_goals` then checks
+every row with the rules the services apply (`_Prepared`, still reading only: a dry run
+reports every refusal an import would meet) and writes it all in one short transaction,
+in bulk (`_write`, as the Markdown import does), or nothing.
 
 Matching: an owner is a person's e-mail (a person not known yet is created, with an
 unusable password: they set one through a reset) or their exact name; a unit is its id or
@@ -20,20 +21,30 @@ priority, theme or objective), as Peoplebox's "Parent Goal IDs" are.
 from __future__ import annotations
 
 import datetime as dt
+import logging
+import math
+import time
 from dataclasses import dataclass, field
 
-from django.db import transaction
+from django.db import IntegrityError
 
-from hoshin.core import clock
+from hoshin.core import bulk, clock, events, limits
 from hoshin.core.errors import DomainError, FieldError
-from hoshin.core.keys import key_owner
+from hoshin.core.history import service
+from hoshin.core.keys import key_owner, plan_element_models
+from hoshin.core.models import new_key
+from hoshin.okrs import rollups, rules
 from hoshin.okrs import services as okrs
-from hoshin.okrs.models import Cycle
+from hoshin.okrs.models import CheckIn, Cycle, Initiative, KeyResult, Objective, Theme
 from hoshin.org import permissions
 from hoshin.org import services as org
-from hoshin.org.models import Person, Role, Unit
+from hoshin.org.models import Organization, Person, Role, Unit
 from hoshin.planfile import spreadsheet as sheet
 from hoshin.planfile.markdown import slug
+from hoshin.planfile.markdown_import import _length_problems
+from hoshin.strategy.models import AnnualObjective, ImprovementPriority
+
+log = logging.getLogger("hoshin.planfile.spreadsheet_import")
 
 
 class SpreadsheetImportError(DomainError):
@@ -424,111 +435,387 @@ def import_goals(actor, table: sheet.Table, mapping: dict[int, str], *, filename
                  dry_run: bool = False) -> SpreadsheetReport:
     """Read, check and (unless `dry_run`) write the goal list. Raises
     SpreadsheetImportError with the report when anything is wrong; then nothing is
-    stored."""
+    stored. A dry run applies every rule the import would, writing nothing."""
     goals = sheet.read_goals(table, mapping)
     report = plan_goals(actor, goals, filename=filename, cycle=cycle, unit=unit, owner=owner)
+    if report.problems:
+        raise SpreadsheetImportError(report)
+    started = time.perf_counter()
+    prepared = _Prepared(actor, report)
     if report.problems:
         raise SpreadsheetImportError(report)
     if dry_run:
         return report
     report.dry_run = False
-    write_plan(actor, report)
-    if report.problems:
-        raise SpreadsheetImportError(report)
+    try:
+        _write(actor, prepared)
+    except _Refused:
+        raise SpreadsheetImportError(report) from None
+    _publish_checkins(actor, prepared)
+    # The write transaction's length is what others may wait for (SQLite: its one write
+    # lock).
+    log.info("goal list %s: %d objectives, %d key results, %d check-ins, %d initiatives; "
+             "read and checked in %.2f s, written in %.3f s", filename,
+             *(report.counts[k] for k in ("objectives", "key_results", "checkins",
+                                          "initiatives")),
+             prepared.began - started, prepared.written - prepared.began)
     return report
 
 
 # Writing ---------------------------------------------------------------------------------
+#
+# As the Markdown import (planfile/markdown_import.py): every rule the services apply is
+# applied while preparing, reading only, and every row is converted for the database then
+# (core/bulk.py); the write transaction only creates the few new people and units through
+# org's services (audit entries, an e-mail taken meanwhile refused there) and inserts
+# objectives, key results, check-ins and initiatives with one statement per table, with
+# their history rows credited to the actor. A sheet of thousands of rows holds SQLite's
+# write lock for a fraction of a second instead of the seconds the services took per
+# thousand rows.
 
-# Which column a service's field error belongs to.
+# Which column a rule's field belongs to.
 _COLUMN_OF = {"title": "title", "owner": "owner", "unit": "unit", "cycle": "cycle",
               "baseline": "baseline", "target": "target", "parent": "parent_row",
-              "value": "current", "date": "current", "weight": "weight", "status": "status"}
+              "value": "current", "date": "current", "weight": "weight", "status": "status",
+              "description": "description", "kind": "measure"}
 
 
-def write_plan(actor, report: SpreadsheetReport) -> None:
-    """Write the plan structure in one transaction through the okrs and org services;
-    on any refusal, every problem is added to the report and nothing stays written."""
-    plan = report.plan
-    headers = {fld: report.headers[i] for i, fld in report.mapping.items()}
+class _Refused(Exception):
+    """The write met a conflict (said in the report's problems); nothing stays written."""
+
+
+class _Prepared:
+    """The goal list checked against the services' rules and converted into rows, before
+    the write transaction opens; problems go to the report by row and column."""
+
+    def __init__(self, actor, report: SpreadsheetReport):
+        self.actor, self.report = actor, report
+        self.headers = {fld: report.headers[i] for i, fld in report.mapping.items()}
+        plan = report.plan
+        user_id = actor.pk if actor is not None else None
+        now = clock.now()
+        self.today = clock.today()
+        self.objectives = bulk.Insert(Objective, history_user_id=user_id, history_date=now)
+        self.key_results = bulk.Insert(KeyResult, history_user_id=user_id, history_date=now)
+        self.checkins = bulk.Insert(CheckIn)
+        self.initiatives = bulk.Insert(Initiative, history_user_id=user_id, history_date=now)
+        self.new_people = {p["email"]: None for p in plan.get("people", [])}  # → Person
+        self.new_units = {u["id"]: None for u in plan.get("units", [])}  # → Unit
+        self.keys: dict[str, str] = {}  # row id → key given
+        self.checkin_rows: list[int] = []  # rows of self.checkins, in order
+        emails = {kr["owner"] for o in plan.get("objectives", []) for kr in o["key_results"]}
+        emails |= {i["owner"] for o in plan.get("objectives", []) for kr in o["key_results"]
+                   for i in kr["initiatives"]}
+        emails -= {None, *self.new_people}
+        self.people = {p.email: p for p in Person.objects.filter(email__in=emails)}
+        objectives = plan.get("objectives", [])
+        self.units = {u.key: u for u in Unit.objects.filter(
+            key__in={o["unit"] for o in objectives} - {None, *self.new_units})}
+        self.cycles = {c.key: c for c in Cycle.objects.filter(
+            key__in={o["cycle"] for o in objectives})}
+        self.fiscal_year_start = Organization.current().fiscal_year_start
+        self._keys(objectives)
+        rows = {o["id"]: o for o in objectives}
+        objective_rows: dict[str, int] = {}
+        # Parents first: an objective under another row refers to that row's id.
+        pending = list(objectives)
+        waiting = {o["id"] for o in pending}
+        while pending:
+            ready = [o for o in pending if o["parent"] not in waiting]
+            if not ready:
+                break  # a loop of parent rows
+            for o in ready:
+                waiting.discard(o["id"])
+                self.objective(o, rows, objective_rows)
+            pending = [o for o in pending if o["id"] in waiting]
+        for o in pending:
+            self.problem(o["row"], "parent", "its parent row could not be imported")
+        report.problems.sort(key=lambda p: (p.row or 0, p.column or ""))
+
+    def problem(self, row: int | None, fld: str, message: str) -> None:
+        column = self.headers.get(_COLUMN_OF.get(fld, ""))
+        self.report.problems.append(sheet.Problem(row, column, message if column is not None
+                                                  else f"{fld}: {message}"))
+
+    def _keys(self, objectives: list[dict]) -> None:
+        """A new key for every objective, key result and initiative, none already in use
+        (plan keys and unit ids share one namespace): a few queries per 500 keys."""
+        taken = set(self.new_units)
+
+        def draw(prefix: str) -> str:
+            while (key := new_key(prefix)) in taken:
+                pass
+            taken.add(key)
+            return key
+
+        wanted: dict[str, str] = {}
+        for o in objectives:
+            wanted[o["id"]] = draw(Objective.KEY_PREFIX)
+            for kr in o["key_results"]:
+                wanted[kr["id"]] = draw(KeyResult.KEY_PREFIX)
+                for ini in kr["initiatives"]:
+                    wanted[ini["id"]] = draw(Initiative.KEY_PREFIX)
+        used: set[str] = set()
+        keys = sorted(wanted.values())
+        for start in range(0, len(keys), 500):
+            for model in plan_element_models():
+                used.update(model.objects.filter(key__in=keys[start:start + 500])
+                            .values_list("key", flat=True))
+        taken |= used
+        for row_id, key in wanted.items():
+            if key in used:
+                wanted[row_id] = draw(key.split("-")[0])
+        self.keys = wanted
+
+    def _texts(self, row: int, **texts: str) -> bool:
+        problems = _length_problems(**texts)
+        for fld, message in problems:
+            self.problem(row, fld, message)
+        return not problems
+
+    def objective(self, o: dict, rows: dict, objective_rows: dict[str, int]) -> None:
+        # save_objective's rules. The right to edit each unit's plan needs no check per row:
+        # importing needs the strategy office's right, which covers every unit.
+        ok = True
+        cycle = self.cycles.get(o["cycle"])
+        if cycle is None:
+            self.problem(o["row"], "cycle", "is required" if not o["cycle"]
+                         else f'unknown cycle "{o["cycle"]}"')
+            return
+        if cycle.kind != Cycle.Kind.QUARTER:
+            ok = False
+            self.problem(o["row"], "cycle", f'"{cycle.key}" is a year; OKR objectives belong '
+                                            "to a quarter")
+        if cycle.state == Cycle.State.CLOSED:
+            ok = False
+            self.problem(o["row"], "cycle", f'cycle "{cycle.key}" is closed and read-only')
+        unit = self.units.get(o["unit"])
+        if unit is None and o["unit"] not in self.new_units:
+            self.problem(o["row"], "unit", "is required" if not o["unit"]
+                         else f'unknown unit "{o["unit"]}"')
+            ok = False
+        title = (o["title"] or "").strip()
+        if not title:
+            ok = False
+            self.problem(o["row"], "title", "must not be empty")
+        ok = self._texts(o["row"], title=title, description=o["description"] or "") and ok
+        row = Objective(key=self.keys[o["id"]], cycle=cycle, unit_id=unit.pk if unit else None,
+                        title=title, description=o["description"] or "", kind=o["kind"])
+        late = {}
+        if unit is None:
+            late["unit_id"] = lambda key=o["unit"]: self.new_units[key].pk
+        parent = o["parent"]
+        if parent and parent.startswith("row-"):
+            if parent not in objective_rows:
+                self.problem(o["row"], "parent", "its parent row could not be imported")
+                return
+            above = self.cycles.get(rows[parent]["cycle"])
+            if above is not None and not above.encloses(cycle):
+                ok = False
+                self.problem(o["row"], "parent", f'the objective of row {rows[parent]["row"]} '
+                                                 f'is in cycle "{above.key}", which does not '
+                                                 f'enclose "{cycle.key}"')
+            late["parent_objective_id"] = _id_in(self.objectives, objective_rows[parent])
+        elif parent:
+            try:
+                stored = okrs.resolve_parent(parent, "parent")
+            except DomainError as exc:
+                for e in exc.errors:
+                    self.problem(o["row"], e.field, e.message)
+                return
+            if error := okrs.parent_error(stored, cycle, self.fiscal_year_start):
+                ok = False
+                self.problem(o["row"], "parent", error)
+            setattr(row, _PARENT_FIELD[type(stored)], stored.pk)
+        if not ok:
+            return
+        objective_rows[o["id"]] = index = self.objectives.add(row, **late)
+        self.keys_made(o)
+        for kr in o["key_results"]:
+            self.key_result(kr, cycle, index)
+
+    def keys_made(self, item: dict) -> None:
+        self.report.created[item["id"]] = self.keys[item["id"]]
+
+    def person(self, email: str | None, row: int, fld: str) -> tuple[Person | None, object]:
+        """The stored person, or None and the late value of a person the import adds."""
+        if email in self.new_people:
+            return None, (lambda: self.new_people[email].pk)
+        found = self.people.get(email)
+        if found is None:
+            self.problem(row, fld, f'unknown person "{email}"' if email else
+                         "a key result needs exactly one owner: a person")
+        return found, None
+
+    def key_result(self, kr: dict, cycle: Cycle, objective_row: int) -> None:
+        # save_key_result's rules.
+        owner, new_owner = self.person(kr["owner"], kr["row"], "owner")
+        if owner is None and new_owner is None:
+            return
+        ok = True
+        if owner is not None and (error := okrs.owner_error(owner)):
+            ok = False
+            self.problem(kr["row"], "owner", error)
+        title = (kr["title"] or "").strip()
+        if not title:
+            ok = False
+            self.problem(kr["row"], "title", "must not be empty")
+        for e in rules.key_result_errors(kr["kind"], kr["baseline"], kr["target"], [],
+                                         kr["weight"]):
+            ok = False
+            self.problem(kr["row"], e.field, e.message)
+        ok = self._texts(kr["row"], title=title) and ok
+        if len(kr["unit"] or "") > limits.LABEL_LENGTH:
+            ok = False
+            self.problem(kr["row"], "unit", "a unit of measure is at most "
+                                            f"{limits.LABEL_LENGTH} characters")
+        for fld, value in (("baseline", kr["baseline"]), ("target", kr["target"]),
+                           ("weight", kr["weight"])):
+            if value is not None and not (math.isfinite(value)
+                                          and abs(value) <= limits.MEASURE_LIMIT):
+                ok = False
+                self.problem(kr["row"], fld, f"must be a finite number within "
+                                             f"±{limits.MEASURE_LIMIT:g}")
+        checkins = []
+        for checkin in kr["checkins"]:
+            # record_checkin's rules (the planner takes a value only in an active quarter).
+            day = dt.date.fromisoformat(checkin["date"])
+            problems = [(e.field, e.message) for e in rules.checkin_errors(
+                kr["kind"], checkin["value"], None, [], [])]
+            if error := rules.checkin_date_error(day, cycle.start, cycle.end):
+                problems.append(("date", error))
+            if day > self.today + dt.timedelta(days=1):
+                problems.append(("date", "a check-in cannot be in the future"))
+            if cycle.state != Cycle.State.ACTIVE:
+                problems.append(("value", f'cycle "{cycle.key}" is {cycle.state}; check-ins '
+                                          "are taken only while a cycle is active"))
+            if checkin["value"] is not None and not (
+                    math.isfinite(checkin["value"])
+                    and abs(checkin["value"]) <= limits.MEASURE_LIMIT):
+                problems.append(("value", f"must be a finite number within "
+                                          f"±{limits.MEASURE_LIMIT:g}"))
+            for fld, message in problems:
+                ok = False
+                self.problem(kr["row"], fld, message)
+            checkins.append((day, checkin["value"]))
+        initiatives = [self.initiative(i) for i in kr["initiatives"]]
+        if not ok or None in initiatives:
+            return
+        late = {"objective_id": _id_in(self.objectives, objective_row)}
+        if new_owner is not None:
+            late["owner_id"] = new_owner
+        if checkins:
+            # The latest reading is the key result's last check-in (a sheet gives one).
+            last = len(self.checkins.rows) + len(checkins) - 1
+            late["last_checkin_id"] = _id_in(self.checkins, last)
+        kr_row = self.key_results.add(
+            KeyResult(key=self.keys[kr["id"]], title=title, owner_id=owner.pk if owner else None,
+                      kind=kr["kind"], baseline=kr["baseline"], target=kr["target"],
+                      unit=kr["unit"] or "", weight=kr["weight"]), **late)
+        self.keys_made(kr)
+        for day, value in checkins:
+            self.checkin_rows.append(self.checkins.add(
+                CheckIn(date=day, value=value, author_id=self.actor.pk if self.actor else None,
+                        created_at=clock.now()),
+                key_result_id=_id_in(self.key_results, kr_row)))
+        for ini, (row, late) in zip(kr["initiatives"], initiatives, strict=True):
+            self.initiatives.add(row, key_result_id=_id_in(self.key_results, kr_row), **late)
+            self.keys_made(ini)
+
+    def initiative(self, ini: dict):
+        # save_initiative's rules. A cancelled row never gets here (the planner leaves stopped
+        # work to the trade-off register), so no status change needs a reason.
+        ok = True
+        title = (ini["title"] or "").strip()
+        if not title:
+            ok = False
+            self.problem(ini["row"], "title", "must not be empty")
+        ok = self._texts(ini["row"], title=title) and ok
+        if ini["status"] not in Initiative.Status.values or (
+                ini["status"] == Initiative.Status.CANCELLED):
+            ok = False
+            self.problem(ini["row"], "status", "must be one of " + ", ".join(
+                s for s in Initiative.Status.values if s != Initiative.Status.CANCELLED))
+        owner, new_owner = (self.person(ini["owner"], ini["row"], "owner") if ini["owner"]
+                            else (None, None))
+        if ini["owner"] and owner is None and new_owner is None:
+            ok = False
+        if not ok:
+            return None
+        late = {"owner_id": new_owner} if new_owner is not None else {}
+        return Initiative(key=self.keys[ini["id"]], title=title, status=ini["status"],
+                          owner_id=owner.pk if owner else None), late
+
+
+_PARENT_FIELD = {AnnualObjective: "parent_annual_id", ImprovementPriority: "parent_priority_id",
+                 Theme: "parent_theme_id", Objective: "parent_objective_id"}
+
+
+def _id_in(insert: bulk.Insert, row: int):
+    return lambda: insert.id_of(row)
+
+
+@service
+def _write(actor, prepared: _Prepared) -> None:
+    """Store the prepared goal list in one short transaction. What was read while preparing
+    may have changed since (a quarter closed, an e-mail or an id taken): each is checked
+    again here, and any conflict refuses the whole import."""
+    report = prepared.report
+    prepared.began = time.perf_counter()
+
+    def refuse(row, exc: DomainError):
+        for e in exc.errors:
+            prepared.problem(row, e.field, e.message)
+        raise _Refused
+
+    closed = list(Cycle.objects.filter(pk__in=[c.pk for c in prepared.cycles.values()],
+                                       state=Cycle.State.CLOSED).values_list("key", flat=True))
+    if closed:
+        refuse(None, DomainError.field("cycle", f'cycle "{closed[0]}" is closed and read-only'))
     # Creating people and units is an admin's right; the strategy office imports goals with
     # the people and teams they name, so that part runs as the system once the actor's
     # right to edit the plan has been checked (as the Markdown import does).
     org_actor = actor if permissions.is_admin(actor) else None
-    keys: dict[str, str] = {}
-
-    def fail(row: int | None, exc: DomainError) -> None:
-        for e in exc.errors:
-            column = headers.get(_COLUMN_OF.get(e.field, ""), None)
-            report.problems.append(sheet.Problem(row, column, f"{e.field}: {e.message}"
-                                                 if column is None else e.message))
-
-    with transaction.atomic():
-        for person in plan.get("people", []):
-            try:
-                org.create_person(org_actor, email=person["email"], name=person["name"],
-                                  role=Role.MEMBER)
-            except DomainError as exc:
-                fail(None, exc)
-        for unit in plan.get("units", []):
-            try:
-                org.create_unit(org_actor, name=unit["name"], key=unit["id"],
-                                parent=unit["parent"])
-            except DomainError as exc:
-                fail(None, exc)
-        pending = list(plan.get("objectives", []))
-        # Parents first: an objective under another row waits for that row's key.
-        while pending:
-            ready = [o for o in pending
-                     if not (o["parent"] or "").startswith("row-") or o["parent"] in keys]
-            if not ready:
-                for o in pending:
-                    report.problems.append(sheet.Problem(o["row"], headers.get("parent_row"),
-                                                         "its parent row could not be "
-                                                         "imported"))
-                break
-            for o in ready:
-                pending.remove(o)
-                _write_objective(actor, o, keys, fail, report)
-        if report.problems:
-            transaction.set_rollback(True)
-            return
-    report.created = keys
-
-
-def _write_objective(actor, o: dict, keys: dict, fail, report: SpreadsheetReport) -> None:
-    parent = keys.get(o["parent"], o["parent"]) if o["parent"] else None
-    if (parent or "").startswith("row-"):
-        return
-    try:
-        objective = okrs.save_objective(actor, cycle=o["cycle"], unit=o["unit"],
-                                        title=o["title"], description=o["description"],
-                                        kind=o["kind"], parent=parent)
-    except DomainError as exc:
-        fail(o["row"], exc)
-        return
-    keys[o["id"]] = objective.key
-    for kr in o["key_results"]:
+    for person in report.plan.get("people", []):
         try:
-            created = okrs.save_key_result(actor, objective=objective.key, title=kr["title"],
-                                           owner=kr["owner"], kind=kr["kind"],
-                                           baseline=kr["baseline"], target=kr["target"],
-                                           unit=kr["unit"], weight=kr["weight"])
+            prepared.new_people[person["email"]] = org.create_person(
+                org_actor, email=person["email"], name=person["name"], role=Role.MEMBER)
         except DomainError as exc:
-            fail(kr["row"], exc)
-            continue
-        keys[kr["id"]] = created.key
-        for checkin in kr["checkins"]:
-            try:
-                okrs.record_checkin(actor, created, value=checkin["value"],
-                                    date=dt.date.fromisoformat(checkin["date"]))
-            except DomainError as exc:
-                fail(kr["row"], exc)
-        for ini in kr["initiatives"]:
-            try:
-                made = okrs.save_initiative(actor, key_result=created.key, title=ini["title"],
-                                            owner=ini["owner"], status=ini["status"])
-            except DomainError as exc:
-                fail(ini["row"], exc)
-                continue
-            keys[ini["id"]] = made.key
+            refuse(None, exc)
+    for unit in report.plan.get("units", []):
+        try:
+            prepared.new_units[unit["id"]] = org.create_unit(
+                org_actor, name=unit["name"], key=unit["id"], parent=unit["parent"])
+        except DomainError as exc:
+            refuse(None, exc)
+    for insert in (prepared.objectives, prepared.key_results, prepared.checkins,
+                   prepared.initiatives):
+        insert.reserve()
+    try:
+        objective_ids = prepared.objectives.write()
+        key_result_ids = prepared.key_results.write()
+        prepared.checkins.write()
+        prepared.initiatives.write()
+    except IntegrityError as exc:
+        # A key drawn meanwhile by someone else (checked while preparing; a matter of
+        # milliseconds): nothing is stored, and a new attempt draws new keys.
+        refuse(None, DomainError.field("file", f"the database refused the import ({exc}); "
+                                               "nothing was imported: import it again"))
+    # Rows written in bulk send no post_save: tell the stored roll-up what changed (it
+    # updates once this transaction commits).
+    rollups.objectives_changed(*objective_ids)
+    rollups.key_results_changed(*key_result_ids)
+    prepared.written = time.perf_counter()
+
+
+def _publish_checkins(actor, prepared: _Prepared) -> None:
+    """Tell the apps above about the imported check-ins, as record_checkin does (flags are
+    judged, webhooks told), once the import has committed: in production each only
+    queues work for the worker, and thousands of them inside the write transaction would
+    hold the lock as the services did."""
+    if not prepared.checkin_rows:
+        return
+    ids = [prepared.checkins.id_of(i) for i in prepared.checkin_rows]
+    today = clock.today()
+    for checkin in CheckIn.objects.filter(pk__in=ids).select_related("key_result"):
+        events.publish(events.CheckInRecorded(actor, checkin.key_result, checkin, today))

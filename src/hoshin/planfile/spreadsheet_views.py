@@ -21,11 +21,7 @@ from hoshin.okrs.models import Cycle
 from hoshin.org.decorators import role_required
 from hoshin.org.models import Role, Unit
 from hoshin.planfile import spreadsheet as sheet
-from hoshin.planfile.spreadsheet_import import (
-    SpreadsheetImportError,
-    import_goals,
-    plan_goals,
-)
+from hoshin.planfile.spreadsheet_import import SpreadsheetImportError, import_goals
 
 FILE_LIMIT = 2 * 1024 * 1024
 FIELD_CHOICES = [(sheet.IGNORE, "— not imported —")] + [(k, v) for k, v in sheet.FIELDS.items()]
@@ -92,8 +88,12 @@ def goal_list_import_page(request):
         else:
             context["imported"] = True
     else:
-        report = plan_goals(request.user, sheet.read_goals(table, mapping),
-                            filename=filename, **options)
+        # The preview applies every rule the import would (a dry run writes nothing).
+        try:
+            report = import_goals(request.user, table, mapping, filename=filename,
+                                  dry_run=True, **options)
+        except SpreadsheetImportError as exc:
+            report = exc.report
     context["report"] = report
     context["columns"] = [dict(col, sample=_samples(table, col["index"]))
                           for col in report.columns()]
