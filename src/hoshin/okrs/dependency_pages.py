@@ -13,7 +13,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from hoshin.core import clock, errors
+from hoshin.core import clock, errors, exports
 from hoshin.okrs import dependency_graph as graph
 from hoshin.okrs import services
 from hoshin.okrs.dependencies import RELATED, consumer_of, edges, in_cycle, shown_state
@@ -30,6 +30,26 @@ def _cycle(request) -> Cycle | None:
     return cycle
 
 
+# The quarter's dependencies as a file (?export=csv|xlsx): every request of the quarter,
+# as the page's full list shows them to everyone signed in.
+EXPORT_COLUMNS = [
+    exports.Column("Id", "dep.key"),
+    exports.Column("Requesting unit", "consumer.name"),
+    exports.Column("For (key result or objective)",
+                   lambda r: (r["dep"].key_result or r["dep"].objective).key),
+    exports.Column("Providing unit", "dep.providing_unit.name"),
+    exports.Column("Asked", "dep.description"),
+    exports.Column("State", "state"),
+    exports.Column("Deliverable", "dep.deliverable"),
+    exports.Column("Due", "dep.due", exports.DATE),
+    exports.Column("Delivered on", "dep.delivered_on", exports.DATE),
+    exports.Column("Answer", "dep.note"),
+    exports.Column("Requested by", "dep.requested_by.name"),
+    exports.Column("Requested on", "dep.requested_at", exports.DATE),
+    exports.Column("Decided by", "dep.decided_by.name"),
+]
+
+
 @login_required
 def dependencies_page(request):
     today = clock.today()
@@ -39,6 +59,10 @@ def dependencies_page(request):
     office = permissions.can_edit_strategy(request.user)
     rows = [{"dep": d, "consumer": consumer_of(d), "state": shown_state(d, today),
              "can_answer": office or d.providing_unit_id in led} for d in deps]
+    if response := exports.respond(request, f"dependencies-{cycle.key}" if cycle else
+                                   "dependencies", EXPORT_COLUMNS, rows,
+                                   what="Dependencies between units"):
+        return response
     incoming = [r for r in rows if r["dep"].providing_unit_id in led]
     outgoing = [r for r in rows if r["consumer"].pk in led]
     if len(incoming) == len(outgoing) == len(rows):

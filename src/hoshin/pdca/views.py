@@ -104,12 +104,31 @@ def countermeasure_detail(request, pk: int):
         status=400 if form.errors else 200)
 
 
+# The library as a file (?export=csv|xlsx): the learnings the search found, as listed.
+LEARNING_COLUMNS = [
+    exports.Column("Learning", "pk", exports.NUMBER),
+    exports.Column("Title", "title"),
+    exports.Column("Unit", "unit.name"),
+    exports.Column("Source", lambda learning: learning.get_source_display()),
+    exports.Column("Written on", "created_on", exports.DATE),
+    exports.Column("Author", "author.name"),
+    exports.Column("Worked", "worked"),
+    exports.Column("Did not work", "did_not_work"),
+    exports.Column("Tags", lambda learning: ", ".join(learning.tag_list)),
+    exports.Column("Used by", lambda learning: ", ".join(sorted(
+        u.unit.name for u in learning.uses.all() if u.unit))),
+]
+
+
 @login_required
 def learning_list(request):
     text = request.GET.get("q", "")
     tag = request.GET.get("tag", "")
     unit = request.GET.get("unit", "")
     found = services.search_learnings(text, tags=[tag] if tag else (), unit=unit or None)
+    if response := exports.respond(request, "learnings", LEARNING_COLUMNS, found,
+                                   what="Learnings library"):
+        return response
     return render(request, "pdca/learnings.html", {
         "nav": "learnings", "found": found, "q": text, "tag": tag, "unit": unit,
         "units": Unit.objects.filter(archived_at__isnull=True).order_by("name")})

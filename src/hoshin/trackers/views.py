@@ -17,7 +17,7 @@ from django.urls import reverse
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
-from hoshin.core import errors
+from hoshin.core import errors, exports
 from hoshin.okrs.models import Initiative
 from hoshin.org import permissions
 from hoshin.trackers import services
@@ -27,6 +27,27 @@ from hoshin.trackers.progress import combine
 
 # A tracker's webhook body larger than this is refused before it is read.
 MAX_HOOK_BODY = 1024 * 1024
+
+
+# Every initiative with linked work as a file (?export=csv|xlsx), one row each, as listed.
+EXPORT_COLUMNS = [
+    exports.Column("Initiative id", "initiative.key"),
+    exports.Column("Initiative", "initiative.title"),
+    exports.Column("Unit", "initiative.key_result.objective.unit.name"),
+    exports.Column("Key result id", "initiative.key_result.key"),
+    exports.Column("Status", lambda e: e["initiative"].get_status_display()),
+    exports.Column("Linked work", lambda e: ", ".join(f"{r.get_kind_display()} {r.ref}"
+                                                     for r in e["links"])),
+    exports.Column("Work items", "progress.total", exports.NUMBER),
+    exports.Column("Done", "progress.done", exports.NUMBER),
+    exports.Column("In progress", "progress.in_progress", exports.NUMBER),
+    exports.Column("To do", "progress.todo", exports.NUMBER),
+    exports.Column("Done %", "progress.percent_done", exports.PERCENT),
+    exports.Column("Last synced", lambda e: max((r.synced_at for r in e["links"]
+                                                if r.synced_at), default=None),
+                   exports.DATETIME),
+    exports.Column("Last sync failed", "failing"),
+]
 
 
 @login_required
@@ -41,6 +62,10 @@ def overview(request):
     for entry in grouped.values():
         entry["progress"] = combine(r.progress for r in entry["links"])
         entry["failing"] = any(r.failing for r in entry["links"])
+    if response := exports.respond(request, "tracked-initiatives", EXPORT_COLUMNS,
+                                   list(grouped.values()),
+                                   what="Initiatives' work in trackers"):
+        return response
     is_admin = permissions.is_admin(request.user)
     return render(request, "trackers/overview.html", {
         "entries": list(grouped.values()),

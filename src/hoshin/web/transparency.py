@@ -11,10 +11,11 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.utils.http import urlencode
 
-from hoshin.core import clock
+from hoshin.core import clock, exports
 from hoshin.engine.rollup import rollup
 from hoshin.engine.types import Status
 from hoshin.okrs import charts, rollups
+from hoshin.okrs.pages import OKR_COLUMNS
 from hoshin.okrs.models import CheckIn, Cycle, KeyResult, Objective
 from hoshin.okrs.progress import key_result_states
 from hoshin.okrs.rows import STATUSES, KRRow, StandingFigures, status_label
@@ -137,10 +138,47 @@ def _summary(sections: list[UnitSection], attr: str = "objectives") -> list[tupl
     return [(s, label, tally[s]) for s, label in STATUSES]
 
 
+def company_export_rows(cycle: Cycle, sections: list[UnitSection]) -> list[dict]:
+    """Every objective of the quarter, each followed by its key results, unit by unit as
+    the page lists them, in the unit page's columns (okrs.pages.OKR_COLUMNS: Type, Id,
+    Parent id..., a goal list `hoshin import` reads back). The page's rows hold only what
+    it shows, so parents, owners, values and last check-ins are read here: two queries
+    more."""
+    objective_keys = [o.key for s in sections for o in s.objectives]
+    objectives = {o.key: o for o in Objective.objects.filter(cycle=cycle, key__in=objective_keys)
+                  .select_related("parent_annual", "parent_priority", "parent_theme",
+                                  "parent_objective")}
+    kr_ids = [r.kr.pk for s in sections for o in s.objectives for r in o.key_results]
+    krs = {kr.pk: kr for kr in KeyResult.objects.filter(pk__in=kr_ids)
+           .select_related("owner", "last_checkin")}
+    out = []
+    for section in sections:
+        for o in section.objectives:
+            objective = objectives[o.key]
+            out.append({"type": "objective", "id": o.key, "title": o.title,
+                        "unit": section.key, "cycle": cycle.key,
+                        "parent": getattr(objective.parent, "key", None),
+                        "description": objective.description,
+                        "row": {"progress_pct": o.percent, "status_label": o.label}})
+            for row in o.key_results:
+                kr = krs[row.kr.pk]
+                out.append({"type": "key result", "id": kr.key, "parent": o.key,
+                            "title": kr.title, "unit": section.key, "cycle": cycle.key,
+                            "kr": kr, "row": KRRow(kr=kr, state=row.state, due=False),
+                            "description": ""})
+    return out
+
+
 @login_required
 def company(request):
     cycle = _active_quarter()
     sections = company_status(cycle)
+    # Everyone signed in reads the whole company here, and so in its file.
+    if response := exports.respond(
+            request, "company-okrs", OKR_COLUMNS,
+            lambda: company_export_rows(cycle, sections) if cycle else [],
+            what="Objectives and key results of the whole organisation"):
+        return response
     return render(request, "web/company.html", {
         "nav": "company", "cycle": cycle, "sections": sections,
         "organization": Organization.current(),

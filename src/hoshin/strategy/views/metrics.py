@@ -9,7 +9,7 @@ from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.safestring import mark_safe
 
-from hoshin.core import clock
+from hoshin.core import clock, exports
 from hoshin.core.errors import DomainError
 from hoshin.org import permissions
 from hoshin.org.decorators import domain_errors_as_http, forbid_viewers
@@ -34,6 +34,24 @@ def _can_record(user, metric: Metric) -> bool:
     return permissions.can_edit_strategy(user) or metric.owner_id == user.pk
 
 
+# The year's metrics as a file (?export=csv|xlsx): each with its latest month, as listed.
+EXPORT_COLUMNS = [
+    exports.Column("Id", "metric.key"),
+    exports.Column("Metric", "metric.title"),
+    exports.Column("Measure", "metric.unit"),
+    exports.Column("Direction", lambda r: r["metric"].get_direction_display()),
+    exports.Column("Baseline", "metric.baseline", exports.NUMBER),
+    exports.Column("Target", "metric.target", exports.NUMBER),
+    exports.Column("Latest month", "latest.period"),
+    exports.Column("Latest actual", "latest.actual", exports.NUMBER),
+    exports.Column("Plan of that month", "latest.plan", exports.NUMBER),
+    exports.Column("Against plan", lambda r: bowling.STATE_LABELS.get(r["latest"].state)
+                   if r["latest"] else None),
+    exports.Column("Owner", "metric.owner.name"),
+    exports.Column("Priorities", lambda r: ", ".join(p.key for p in r["priorities"])),
+]
+
+
 @login_required
 def metrics_list(request):
     org = Organization.current()
@@ -51,6 +69,9 @@ def metrics_list(request):
         rows.append({"metric": m, "latest": bowling.latest(cells),
                      "baseline": bowling.fmt(m.baseline), "target": bowling.fmt(m.target),
                      "priorities": m.year_priorities})
+    if response := exports.respond(request, f"metrics-{year}", EXPORT_COLUMNS, rows,
+                                   what=f"Metrics of {year}"):
+        return response
     years = sorted({year - 1, year, year + 1}, reverse=True)
     return render(request, "strategy/metrics.html", {
         "nav": "metrics", "year": year, "years": years, "rows": rows,
