@@ -71,7 +71,7 @@ class LinkOut(Schema):
     next_at: dt.datetime
 
 
-class LinkIn(Input):
+class TrackerLinkIn(Input):
     initiative: str = Field(max_length=64)
     kind: str = Field(pattern="^(jira|asana|github)$")
     ref: str = Field(max_length=200)
@@ -196,7 +196,7 @@ def list_tracker_links(request, initiative: str | None = Query(None, max_length=
 
 
 @router.post("/trackers/links", response={201: LinkOut, **ERRORS})
-def create_tracker_link(request, payload: LinkIn):
+def create_tracker_link(request, payload: TrackerLinkIn):
     """Link an initiative to a work item (whoever may edit the initiative). It is synced
     by the next run of the job, or at once with the initiative's sync."""
     row = services.link(request.auth, payload.initiative, payload.kind, payload.ref)
