@@ -4,14 +4,14 @@ Python, so a page costs the same at 150 people as at 20,000."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.db.models import BooleanField, Case, Count, F, Q, QuerySet, Sum, Value, When
 from django.db.models.functions import TruncWeek
 
 from hoshin.analytics import figures
 from hoshin.analytics.models import (CycleTrend, GradedConfidence, GradedRecord,
-                                     StoredForecast)
+                                     ScopeFigures, StoredForecast)
 from hoshin.closing.grading import ASPIRATIONAL, COMMITTED
 from hoshin.okrs.models import CheckIn, Cycle, KeyResult
 from hoshin.org.models import Person, Unit
@@ -107,42 +107,122 @@ def confidence_counts(key_results: QuerySet) -> QuerySet:
         .values("confidence"))
 
 
-def regularity(scope: Scope) -> tuple[list[figures.Band], int]:
-    """Graded key results banded by the share of their quarter's weeks with a check-in,
-    with the share that reached the target and the mean grade per band: the counted ones
-    added up by the database, the rest counted live."""
-    totals = figures.totals_of(regularity_records(not_counted(scope)))
-    for row in (counted(scope).values("band")
-                .annotate(n=Count("pk"), hits=Count("pk", filter=Q(reached=True)),
-                          grades=Sum("grade")).order_by()):
-        totals[row["band"]] = (totals.get(row["band"], figures.BandTotal())
-                               + figures.BandTotal(row["n"], row["hits"], row["grades"]))
-    return figures.bands_from_totals(totals), sum(t.n for t in totals.values())
+@dataclass
+class Totals:
+    """Regularity and calibration of a scope added up: per band (key results, reached, sum
+    of grades), per stated confidence (check-ins, hits), and the key results with a
+    stated confidence."""
+
+    bands: dict[int, figures.BandTotal] = field(default_factory=dict)
+    bins: dict[int, list[int]] = field(default_factory=dict)
+    key_results: int = 0
+
+    def add_band(self, band: int, total: figures.BandTotal) -> None:
+        self.bands[band] = self.bands.get(band, figures.BandTotal()) + total
+
+    def add_bin(self, confidence: int, n: int, hits: int) -> None:
+        pair = self.bins.setdefault(confidence, [0, 0])
+        pair[0] += n
+        pair[1] += hits
 
 
-def calibration(scope: Scope) -> figures.Calibration:
-    """Stated confidence against outcome over every check-in of a graded key result made
-    within its quarter: the counted key results' counts added up, the rest counted live."""
-    bins: dict[int, list[int]] = {}
-    live = not_counted(scope)
+def _add_live(totals: Totals, live: QuerySet) -> None:
+    """The key results of `live` counted from their check-ins (few: graded since the count)."""
+    for band, total in figures.totals_of(regularity_records(live)).items():
+        totals.add_band(band, total)
     for r in (confidence_counts(live)
               .annotate(n=Count("id"), hits=Count("id", filter=reached("key_result__")))
               .order_by()):
-        bins.setdefault(r["confidence"], [0, 0])
-        bins[r["confidence"]][0] += r["n"]
-        bins[r["confidence"]][1] += r["hits"]
-    stored = counted(scope)
-    for r in (GradedConfidence.objects.filter(record__in=stored).values("confidence")
+        totals.add_bin(r["confidence"], r["n"], r["hits"])
+    totals.key_results += confidence_counts(live).values("key_result").distinct().count()
+
+
+def _add_records(totals: Totals, records: QuerySet, sign: int = 1) -> None:
+    """The counted records' figures added up by the database (subtracted with sign -1)."""
+    for row in (records.values("band")
+                .annotate(n=Count("pk"), hits=Count("pk", filter=Q(reached=True)),
+                          grades=Sum("grade")).order_by()):
+        totals.add_band(row["band"], figures.BandTotal(sign * row["n"], sign * row["hits"],
+                                                       sign * (row["grades"] or 0.0)))
+    confidences = GradedConfidence.objects.filter(record__in=records)
+    for r in (confidences.values("confidence")
               .annotate(total=Sum("n"), hits=Sum("n", filter=Q(record__reached=True)))
               .order_by()):
-        bins.setdefault(r["confidence"], [0, 0])
-        bins[r["confidence"]][0] += r["total"]
-        bins[r["confidence"]][1] += r["hits"] or 0
-    key_results = (confidence_counts(live).values("key_result").distinct().count()
-                   + GradedConfidence.objects.filter(record__in=stored)
-                   .values("record").distinct().count())
+        totals.add_bin(r["confidence"], sign * r["total"], sign * (r["hits"] or 0))
+    totals.key_results += sign * confidences.values("record").distinct().count()
+
+
+def totals_per_record(scope: Scope) -> Totals:
+    """The scope's figures from a row per graded key result: the counted records added
+    up by the database, the key results graded since counted live. Grows with the
+    organisation; the pages read `stored_totals` and come here only when those cannot be
+    trusted (and for one person's figures, which are few)."""
+    totals = Totals()
+    _add_live(totals, not_counted(scope))
+    _add_records(totals, counted(scope))
+    return totals
+
+
+def stored_totals(scope: Scope) -> Totals | None:
+    """The scope's figures from its one ScopeFigures row (added up by count_graded), with
+    the key results graded or graded again since added live and their earlier records
+    taken out; None when the row cannot be trusted: never added up, key results deleted,
+    or a graded key result, its objective or any unit changed since (moved, archived,
+    re-parented), which the sums by unit and quarter cannot follow."""
+    if scope.person is not None:
+        return None
+    marker = ScopeFigures.objects.filter(unit__isnull=True, cycle__isnull=True).first()
+    if marker is None:
+        return None
+    since = marker.as_of
+    if (GradedRecord.objects.count() != marker.records
+            or Unit.objects.filter(updated_at__gt=since).exists()
+            or KeyResult.objects.filter(grade__isnull=False)
+            .filter(Q(updated_at__gt=since) | Q(objective__updated_at__gt=since)).exists()):
+        return None
+    row = marker
+    if scope.unit is not None or scope.cycle is not None:
+        row = ScopeFigures.objects.filter(
+            **({"unit": scope.unit} if scope.unit else {"unit__isnull": True}),
+            **({"cycle": scope.cycle} if scope.cycle else {"cycle__isnull": True})).first()
+    totals = Totals()
+    if row is not None:
+        for band, (n, hits, grades) in row.bands.items():
+            totals.add_band(int(band), figures.BandTotal(n, hits, grades))
+        for confidence, (n, hits) in row.bins.items():
+            totals.add_bin(int(confidence), n, hits)
+        totals.key_results = row.key_results
+    # Graded since the sums were made: its earlier record (a grade given again) comes out,
+    # and unless its record is current it is counted live.
+    recent = scope.applied(KeyResult.objects.filter(
+        grade__graded_at__gt=since, archived_at__isnull=True))
+    if recent.exists():
+        records = GradedRecord.objects.filter(key_result__in=recent.values("pk"))
+        _add_records(totals, records.exclude(graded_at=F("key_result__grade__graded_at")), -1)
+        _add_live(totals, recent.exclude(pk__in=records.filter(
+            graded_at=F("key_result__grade__graded_at")).values("key_result_id")))
+    return totals
+
+
+def totals(scope: Scope) -> Totals:
+    stored = stored_totals(scope)
+    return stored if stored is not None else totals_per_record(scope)
+
+
+def regularity(scope: Scope, added: Totals | None = None) -> tuple[list[figures.Band], int]:
+    """Graded key results banded by the share of their quarter's weeks with a check-in,
+    with the share that reached the target and the mean grade per band."""
+    added = added or totals(scope)
+    bands = {band: t for band, t in added.bands.items() if t.n}
+    return figures.bands_from_totals(bands), sum(t.n for t in bands.values())
+
+
+def calibration(scope: Scope, added: Totals | None = None) -> figures.Calibration:
+    """Stated confidence against outcome over every check-in of a graded key result made
+    within its quarter."""
+    added = added or totals(scope)
     return figures.calibration([figures.Bin(confidence=c, n=n, hits=h)
-                                for c, (n, h) in bins.items()], key_results)
+                                for c, (n, h) in added.bins.items()], added.key_results)
 
 
 def trends() -> tuple[list[CycleTrend], list[Cycle]]:
@@ -162,9 +242,16 @@ def forecasts(scope: Scope, limit: int | None = None) -> tuple[list[StoredForeca
     """The running key results' stored grade forecasts in scope (refreshed after each
     check-in and nightly: services.refresh_forecasts), lowest first, at most `limit`, and
     how many there are."""
-    key_results = scope.applied(KeyResult.objects.filter(archived_at__isnull=True))
-    query = (StoredForecast.objects.filter(key_result__in=key_results.values("pk"))
-             .select_related("key_result__objective__unit", "key_result__objective__cycle")
+    # Joined rather than "key result in (subquery)": the database walks the forecasts in
+    # grade order and stops at `limit` instead of matching every key result first.
+    query = StoredForecast.objects.filter(key_result__archived_at__isnull=True)
+    if scope.unit is not None:
+        query = query.filter(key_result__objective__unit_id__in=subtree_ids(scope.unit))
+    if scope.cycle is not None:
+        query = query.filter(key_result__objective__cycle=scope.cycle)
+    if scope.person is not None:
+        query = query.filter(key_result__owner=scope.person)
+    query = (query.select_related("key_result__objective__unit", "key_result__objective__cycle")
              .order_by("grade", "key_result__key"))
     total = query.count()
     rows = list(query[:limit] if limit is not None else query)

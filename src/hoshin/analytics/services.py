@@ -7,11 +7,11 @@ from __future__ import annotations
 import datetime as dt
 from collections import Counter
 
-from django.db.models import Count, Max, Q
+from django.db.models import Count, Max, Q, Sum
 
 from hoshin.analytics import figures, outcomes, selectors
 from hoshin.analytics.models import (CycleTrend, GradedConfidence, GradedRecord, OutcomeCount,
-                                     SimilarOutcome, StoredForecast)
+                                     ScopeFigures, SimilarOutcome, StoredForecast)
 from hoshin.analyzer import report
 from hoshin.core import clock, events
 from hoshin.core.history import service
@@ -19,7 +19,7 @@ from hoshin.engine import grade_forecast
 from hoshin.okrs.models import Cycle, KeyResult, Objective, TradeOff
 from hoshin.okrs.progress import active_key_results
 from hoshin.org import permissions
-from hoshin.org.models import Person
+from hoshin.org.models import Person, Unit
 from hoshin.reviews.models import Decision, Review
 
 COUNTED_FINDINGS = ("orphan-objective", "output-kr")
@@ -168,6 +168,10 @@ def count_graded(actor: Person | None) -> int:
     check-ins by stated confidence). Returns how many were counted."""
     permissions.require(actor is None or permissions.can_edit_strategy(actor),
                         "count the graded key results")
+    # Grades given from a little before this count on are added live by the pages (a
+    # grade committed while the count runs is then never missed); adding up one too many
+    # live costs nothing but a query.
+    as_of = clock.now() - SUMS_MARGIN
     stale = list(selectors.not_counted(selectors.Scope()).values_list("pk", flat=True))
     for start in range(0, len(stale), outcomes.CHUNK):
         chunk = stale[start:start + outcomes.CHUNK]
@@ -186,7 +190,69 @@ def count_graded(actor: Person | None) -> int:
             for row in selectors.confidence_counts(key_results).values("key_result",
                                                                        "confidence")
             .annotate(n=Count("id")).order_by()], batch_size=2000)
+    add_up_scopes(as_of)
     return len(stale)
+
+
+SUMS_MARGIN = dt.timedelta(minutes=5)
+
+
+def add_up_scopes(as_of: dt.datetime) -> int:
+    """ScopeFigures: the counted records added up per unit and quarter by the database,
+    then carried up the unit tree in Python (a unit's row holds its whole subtree; the row
+    with no unit the whole organisation, the row with no quarter every quarter). Every
+    record of a graded, unarchived key result is in the sums, current or not: the pages
+    take out the earlier record of whatever was graded again after `as_of`. Returns the
+    rows written."""
+    records = GradedRecord.objects.filter(
+        key_result__in=selectors.graded_key_results(selectors.Scope()).values("pk"))
+    unit, cycle = "key_result__objective__unit_id", "key_result__objective__cycle_id"
+    own: dict[tuple[int, int], selectors.Totals] = {}
+
+    def at(key: tuple[int, int]) -> selectors.Totals:
+        return own.setdefault(key, selectors.Totals())
+
+    for row in (records.values(unit, cycle, "band")
+                .annotate(n=Count("pk"), hits=Count("pk", filter=Q(reached=True)),
+                          grades=Sum("grade")).order_by()):
+        at((row[unit], row[cycle])).add_band(
+            row["band"], figures.BandTotal(row["n"], row["hits"], row["grades"] or 0.0))
+    confidences = GradedConfidence.objects.filter(record__in=records)
+    u, c = "record__" + unit, "record__" + cycle
+    for row in (confidences.values(u, c, "confidence")
+                .annotate(total=Sum("n"), hits=Sum("n", filter=Q(record__reached=True)))
+                .order_by()):
+        at((row[u], row[c])).add_bin(row["confidence"], row["total"], row["hits"] or 0)
+    for row in (confidences.values(u, c).annotate(k=Count("record", distinct=True))
+                .order_by()):
+        at((row[u], row[c])).key_results += row["k"]
+    parent = dict(Unit.objects.values_list("id", "parent_id"))
+    scopes: dict[tuple[int | None, int | None], selectors.Totals] = {(None, None):
+                                                                     selectors.Totals()}
+    for (unit_id, cycle_id), figures_of in own.items():
+        chain, seen = [], set()
+        step = unit_id
+        while step is not None and step not in seen:
+            seen.add(step)
+            chain.append(step)
+            step = parent.get(step)
+        for held_by in (*chain, None):
+            for quarter in (cycle_id, None):
+                target = scopes.setdefault((held_by, quarter), selectors.Totals())
+                for band, total in figures_of.bands.items():
+                    target.add_band(band, total)
+                for confidence, (n, hits) in figures_of.bins.items():
+                    target.add_bin(confidence, n, hits)
+                target.key_results += figures_of.key_results
+    ScopeFigures.objects.all().delete()
+    count = GradedRecord.objects.count()
+    ScopeFigures.objects.bulk_create([
+        ScopeFigures(unit_id=unit_id, cycle_id=cycle_id,
+                     bands={str(b): [t.n, t.reached, t.grade_sum] for b, t in totals.bands.items()},
+                     bins={str(k): pair for k, pair in totals.bins.items()},
+                     key_results=totals.key_results, as_of=as_of, records=count)
+        for (unit_id, cycle_id), totals in scopes.items()], batch_size=2000)
+    return len(scopes)
 
 
 @service
