@@ -19,8 +19,12 @@ results and the stored forecasts). Results go to
 bench/results/analytics-<people>-<database>-<timestamp>.json with the load average
 (uptime) before and after.
 
-`--reuse PATH` (SQLite) keeps the database in PATH and skips the import when it is already
-there: for measuring a change without importing again.
+`--reuse PATH` keeps the database (SQLite: the file PATH; PostgreSQL: the database named
+PATH) and skips the import when it is already there: for measuring a change without
+importing again. `--skip "forecast API"` leaves pages out; `--label after` names the
+result file. Each page also records the queries' own time (`sql_s`, as the app waits for
+them: on PostgreSQL the server's work, which the process's CPU time does not hold) and its
+three slowest queries.
 """
 
 from __future__ import annotations
@@ -33,6 +37,7 @@ import platform
 import random
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -116,6 +121,11 @@ def measure(args) -> dict:
     t0 = time.perf_counter()
     (getattr(analytics, "nightly", None) or analytics.refresh_trends)(None)
     result["nightly_s"] = time.perf_counter() - t0
+    # The planner's statistics, as `hoshin import` and the nightly database-statistics job
+    # leave them (without them PostgreSQL guessed 30 key results where there are 18,000).
+    from hoshin.core import dbstats
+
+    result["statistics_s"] = dbstats.gather()
     result["key_results"] = KeyResult.objects.count()
     result["graded_key_results"] = KeyResult.objects.filter(grade__isnull=False).count()
     quarters = list(Cycle.objects.filter(kind="quarter").order_by("start"))
@@ -133,13 +143,25 @@ def measure(args) -> dict:
     api = Client(HTTP_HOST="127.0.0.1",
                  HTTP_AUTHORIZATION=f"Bearer {create_token(None, office, 'bench')}")
     measured: dict = {}
+    skipped = {n.strip() for n in args.skip.split(",") if n.strip()}
     for name, url in pages(prev.key, cur.key, division.key, team.key, kr.key):
+        if name in skipped:
+            continue
         client = api if url.startswith("/api/") else browser
         response = client.get(url)
         assert response.status_code == 200, (url, response.status_code)
-        queries: list[str] = []
-        with connection.execute_wrapper(lambda run, sql, *rest: queries.append(sql)
-                                        or run(sql, *rest)):
+        queries: list[tuple[float, str]] = []
+
+        def timed(run, sql, *rest):
+            # Each query's wall time as the app sees it: on PostgreSQL the server's work is
+            # in it and not in this process's CPU time.
+            t = time.perf_counter()
+            try:
+                return run(sql, *rest)
+            finally:
+                queries.append((time.perf_counter() - t, sql))
+
+        with connection.execute_wrapper(timed):
             client.get(url)
         wall, cpu = [], []
         for _ in range(args.requests):
@@ -150,6 +172,9 @@ def measure(args) -> dict:
         measured[name] = {"url": url, "p50_s": percentile(wall, 0.5),
                           "p95_s": percentile(wall, 0.95), "cpu_p50_s": percentile(cpu, 0.5),
                           "cpu_p95_s": percentile(cpu, 0.95), "queries": len(queries),
+                          "sql_s": sum(t for t, _ in queries),
+                          "slowest_sql": [{"s": round(t, 4), "sql": sql[:300]} for t, sql in
+                                          sorted(queries, key=lambda q: -q[0])[:3]],
                           "bytes": len(response.content)}
     result["pages"] = measured
     return result
@@ -162,7 +187,13 @@ def main() -> int:
     parser.add_argument("--today", default=None)
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--requests", type=int, default=20)
-    parser.add_argument("--reuse", default=None, help="SQLite file kept between runs")
+    parser.add_argument("--reuse", default=None, help="SQLite file (--db sqlite) or PostgreSQL "
+                                                      "database name (--db postgres) kept "
+                                                      "between runs")
+    parser.add_argument("--label", default="", help="added to the result's file name "
+                                                    "(before, after)")
+    parser.add_argument("--skip", default="", help="comma-separated page names not timed "
+                                                   "(the forecast API's bulk read is slow)")
     parser.add_argument("--worker", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
     args.today = args.today or _end_of_this_quarter().isoformat()
@@ -170,11 +201,25 @@ def main() -> int:
         print(json.dumps(measure(args)))
         return 0
     cmd = [sys.executable, __file__, "--worker", "--people", str(args.people), "--db", args.db,
-           "--today", args.today, "--seed", str(args.seed), "--requests", str(args.requests)]
+           "--today", args.today, "--seed", str(args.seed), "--requests", str(args.requests),
+           "--skip", args.skip]
     load_before = os.getloadavg()
     uptime_before = subprocess.run(["uptime"], capture_output=True, text=True).stdout.strip()
     try:
-        if args.reuse:
+        if args.reuse and args.db == "postgres":
+            # A PostgreSQL database of that name, kept between runs (created when missing).
+            import psycopg
+
+            from run import PG_ADMIN_URL
+            with psycopg.connect(PG_ADMIN_URL.replace("postgres://", "postgresql://"),
+                                 autocommit=True) as conn:
+                if not conn.execute("SELECT 1 FROM pg_database WHERE datname = %s",
+                                    [args.reuse]).fetchone():
+                    conn.execute(f'CREATE DATABASE "{args.reuse}"')
+            env = dict(os.environ, HOSHIN_DATA_DIR=tempfile.mkdtemp(prefix="hoshin-analytics-"),
+                       HOSHIN_DATABASE_URL=PG_ADMIN_URL.rsplit("/", 1)[0] + f"/{args.reuse}")
+            out = subprocess.run(cmd, env=env, check=True, capture_output=True, text=True)
+        elif args.reuse:
             env = dict(os.environ, HOSHIN_DATA_DIR=str(Path(args.reuse).parent),
                        HOSHIN_DATABASE_URL=f"sqlite:///{Path(args.reuse).resolve()}")
             out = subprocess.run(cmd, env=env, check=True, capture_output=True, text=True)
@@ -192,7 +237,8 @@ def main() -> int:
                                             text=True).stdout.strip()
     result["machine"] = {"cpus": os.cpu_count(), "python": platform.python_version()}
     RESULTS.mkdir(exist_ok=True)
-    path = RESULTS / (f"analytics-{result['people']}-{result['database']}-"
+    label = f"{args.label}-" if args.label else ""
+    path = RESULTS / (f"analytics-{result['people']}-{result['database']}-{label}"
                       f"{dt.datetime.now():%Y%m%d-%H%M%S}.json")
     path.write_text(json.dumps(result, indent=1))
     print(f"{result['database']}, {result['people']} people, {result['key_results']} key "
@@ -201,10 +247,12 @@ def main() -> int:
     if "import_s" in result:
         print(f"import {result['import_s']:.1f} s")
     print(f"nightly refresh (trends, similar key results, forecasts) {result['nightly_s']:.1f} s")
-    print(f"{'page':<34}{'p50':>8}{'p95':>8}{'cpu p50':>9}{'queries':>8}  p95/target")
+    print(f"{'page':<34}{'p50':>8}{'p95':>8}{'cpu p50':>9}{'queries':>8}{'sql':>8}"
+          "  p95/target")
     for name, m in result["pages"].items():
         print(f"{name:<34}{m['p50_s'] * 1000:>6.0f}ms{m['p95_s'] * 1000:>6.0f}ms"
-              f"{m['cpu_p50_s'] * 1000:>7.0f}ms{m['queries']:>8}  {m['p95_s'] / TARGET_S:.2f}")
+              f"{m['cpu_p50_s'] * 1000:>7.0f}ms{m['queries']:>8}{m['sql_s'] * 1000:>6.0f}ms"
+              f"  {m['p95_s'] / TARGET_S:.2f}")
     print(f"written to {path.relative_to(HERE.parent)}")
     return 0
 
