@@ -6,7 +6,10 @@ the objective above it). Pure: no Django, no database.
 The shapes come from the tools' own documentation (tests/planfile/fixtures/spreadsheets/
 SOURCES.md): Peoplebox and Microsoft Viva Goals (Ally.io) "Row ID" / "Parent Row IDs",
 Betterworks' "name, type (goal / milestone), owner_email", Lattice's goal fields
-(name, okrType, parentGoal, startingAmount...). Each column is mapped to a field by its
+(name, okrType, parentGoal, startingAmount...), BigPicture's outline numbers in "Order"
+(1, 1.1, 1.2.1: the numbering is the tree), Culture Amp's goals with their key results
+in columns (key_result_1_title, key_result_1_completion...: `_unpivot`, one row each).
+Each column is mapped to a field by its
 header (`guess_mapping`); the person importing can change the mapping (`--map col=field`,
 the web's mapping step). Every problem is reported with its row, as the spreadsheet
 numbers it (the header is row 1), and its column, as the file names it.
@@ -48,7 +51,8 @@ IGNORE = "ignore"
 # camelCase and snake_case split, punctuation gone.
 SYNONYMS: dict[str, tuple[str, ...]] = {
     "row_id": ("row id", "row ids", "row", "id", "goal id", "okr id", "item id", "key",
-               "goal identifier", "identifier", "ref", "reference"),
+               "goal identifier", "identifier", "ref", "reference", "order", "outline",
+               "outline number", "wbs"),
     "parent_row": ("parent row id", "parent row ids", "parent", "parent id", "parent ids",
                    "parent goal", "parent goal id", "parent goal ids", "parent key",
                    "aligned to", "alignment", "parent objective"),
@@ -77,9 +81,9 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
                 "amount type", "metric type", "goal type", "metric", "format", "measurement",
                 "uom"),
     "direction": ("direction", "kind", "kr type", "key result type", "target type", "measure kind"),
-    "start_date": ("start date", "start on", "started", "begin date"),
+    "start_date": ("start date", "start on", "started", "begin date", "expected start date"),
     "due": ("due date", "end date", "due", "deadline", "end", "target date", "due on",
-            "close date"),
+            "close date", "expected end date", "due at"),
     "weight": ("weight", "weightage", "importance"),
     "status": ("status", "initiative status", "state"),
 }
@@ -136,9 +140,14 @@ class Table:
     source: str = ""  # "csv" or "xlsx"
     sheet: str = ""
     first: int = 0  # rows above the header (a title, blank lines), which shift the numbers
+    # Each row's number in the file, when rows were made from columns (`_unpivot`): a key
+    # result read from its goal's row is reported at that row.
+    numbers: list[int] | None = None
 
     def row_number(self, index: int) -> int:
         """The row as a spreadsheet numbers it (the header row is `first + 1`)."""
+        if self.numbers is not None:
+            return self.numbers[index]
         return index + self.first + 2
 
 
@@ -187,6 +196,9 @@ class Item:
     parent: Item | None = None  # the row it hangs under, once linked
     children: list[Item] = field(default_factory=list)
     columns: dict[str, str] = field(default_factory=dict)  # field → header, for messages
+    # What the plan built from the list calls this row: "row-14", or "row-14-2" for the
+    # second item read from row 14 (a key result written in its goal's row).
+    ident: str = ""
 
     @property
     def kind(self) -> str:
@@ -314,7 +326,72 @@ def _table(rows: list[list], source: str, sheet: str = "") -> Table:
         body.pop()
     if len(body) > MAX_ROWS:
         raise SpreadsheetError(f"file: more than {MAX_ROWS:,} rows; split the list")
-    return Table(headers=headers, rows=body, source=source, sheet=sheet, first=start)
+    return _unpivot(Table(headers=headers, rows=body, source=source, sheet=sheet, first=start))
+
+
+# "key_result_2_title": a goal's key results written across its own row (Culture Amp).
+_WIDE = re.compile(r"^key results? (\d{1,2}) (title|name|completion|progress)$")
+_FRACTION_FIELDS = ("completion",)  # 0.0-1.0 in the file: Hoshin reads percentages
+
+
+def _unpivot(table: Table) -> Table:
+    """A goal list that writes each goal's key results in numbered columns of the goal's
+    row (Culture Amp's import template: key_result_1_title, key_result_1_completion, ...)
+    becomes one row per goal and one per key result, tied by the Row ID / Parent Row ID /
+    Type columns this adds, so the mapping, the preview and the import treat it as any
+    other list. Completion is a fraction there (0.65 = 65 %), as for the goal itself, and
+    becomes a percentage. A table without such columns is returned as it is."""
+    wide: dict[int, tuple[int, str]] = {}
+    for index, header in enumerate(table.headers):
+        if found := _WIDE.match(normalise(header)):
+            wide[index] = (int(found.group(1)), found.group(2))
+    titles = {n for n, what in wide.values() if what in ("title", "name")}
+    if not titles:
+        return table
+    base = [i for i in range(len(table.headers)) if i not in wide]
+    base_names = {normalise(table.headers[i]): i for i in base}
+    title_at = next((base_names[n] for n in ("name", "title", "goal", "goal name")
+                     if n in base_names), None)
+    completion_at = base_names.get("completion")
+    headers = [table.headers[i] for i in base]
+    if title_at is None:
+        headers.append("Title")
+    if completion_at is None:
+        headers.append("Completion")
+    headers += ["Row ID", "Parent Row ID", "Type"]
+    width = len(headers)
+    col_title = base.index(title_at) if title_at is not None else headers.index("Title")
+    col_completion = (base.index(completion_at) if completion_at is not None
+                      else headers.index("Completion"))
+    rows, numbers = [], []
+
+    def percent(value):
+        try:
+            fraction = number(value)
+        except ValueError:
+            return value  # read again, and reported, where the column is read
+        return "" if fraction is None else f"{fraction * 100:g}"
+
+    for index, row in enumerate(table.rows):
+        goal = [row[i] for i in base] + [""] * (width - len(base))
+        goal_id = str(index + 1)
+        goal[col_completion] = percent(goal[col_completion])
+        goal[-3:] = [goal_id, "", "objective"]
+        rows.append(goal)
+        numbers.append(table.row_number(index))
+        for n in sorted(titles):
+            cells = {what: row[i] for i, (m, what) in wide.items() if m == n}
+            title = cells.get("title", cells.get("name", ""))
+            if not str(title).strip():
+                continue
+            kr = [""] * width
+            kr[col_title] = title
+            kr[col_completion] = percent(cells.get("completion", cells.get("progress", "")))
+            kr[-3:] = [f"{goal_id}.{n}", goal_id, "key result"]
+            rows.append(kr)
+            numbers.append(table.row_number(index))
+    return Table(headers=headers, rows=rows, source=table.source, sheet=table.sheet,
+                 first=table.first, numbers=numbers)
 
 
 # Mapping ---------------------------------------------------------------------------------
@@ -476,6 +553,7 @@ def read_goals(table: Table, mapping: dict[int, str]) -> GoalList:
                                             "name); map one, e.g. --map \"Name=title\""))
         return GoalList([], problems, mapping, table.headers)
     items: list[Item] = []
+    seen: dict[int, int] = {}
     for index, row in enumerate(table.rows):
         number_ = table.row_number(index)
         cells = {fld: row[i] if i < len(row) else "" for i, fld in mapping.items()}
@@ -483,6 +561,8 @@ def read_goals(table: Table, mapping: dict[int, str]) -> GoalList:
             continue  # a blank row between groups
         item = _item(number_, cells, header_of, problems)
         if item is not None:
+            seen[number_] = seen.get(number_, 0) + 1
+            item.ident = f"row-{number_}" + (f"-{seen[number_]}" if seen[number_] > 1 else "")
             items.append(item)
     _link(items, "parent_row" in header_of, "row_id" in header_of, problems, header_of)
     return GoalList(items, problems, mapping, table.headers)
@@ -596,6 +676,20 @@ def _link(items: list[Item], has_parent: bool, has_row_id: bool, problems: list[
                     continue
                 item.parent = by_id[ref]
                 item.parent.children.append(item)
+    elif has_row_id and _outline(items):
+        # No parent column, but outline numbers as row ids (BigPicture's "Order": 1, 1.1,
+        # 1.2.1): each row hangs under the number it extends.
+        for item in items:
+            ref = item.row_id.rpartition(".")[0]
+            if ref:
+                item.parent_row = ref
+                if ref in by_id:
+                    item.parent = by_id[ref]
+                    item.parent.children.append(item)
+                else:
+                    problems.append(Problem(item.row, header_of.get("row_id"),
+                                            f'no row is numbered "{ref}", the outline '
+                                            f'number "{item.row_id}" hangs under'))
     else:
         # No parent column: the file's order says (Betterworks: a goal, then its
         # milestones; Goalscape-like lists): a key result belongs to the objective above
@@ -619,6 +713,15 @@ def _link(items: list[Item], has_parent: bool, has_row_id: bool, problems: list[
             item.type = _infer_type(item)
     for item in items:
         _check_shape(item, problems, header_of)
+
+
+_OUTLINE = re.compile(r"^\d+(\.\d+)*$")
+
+
+def _outline(items: list[Item]) -> bool:
+    """Every row id an outline number (1, 1.1, 1.2.1), at least one of them nested."""
+    ids = [i.row_id for i in items]
+    return bool(ids) and all(_OUTLINE.match(x) for x in ids) and any("." in x for x in ids)
 
 
 def _check_loops(items: list[Item], problems: list[Problem], header_of: dict) -> None:

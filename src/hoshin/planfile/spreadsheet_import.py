@@ -337,7 +337,7 @@ class _Planner:
         unit = self.unit_for(item)
         parent = None
         if item.parent is not None:
-            parent = f"row-{item.parent.row}"
+            parent = item.parent.ident
         elif item.parent_row:
             from hoshin.okrs.services import resolve_parent
 
@@ -358,7 +358,7 @@ class _Planner:
         if item.target is not None or item.direction:
             self.note(item, "target", "an objective carries no values in Hoshin; its key "
                                       "results do (the values of this row are left out)")
-        entry = {"id": f"row-{item.row}", "row": item.row, "title": item.title,
+        entry = {"id": item.ident, "row": item.row, "title": item.title,
                  "description": item.description, "cycle": cycle.key if cycle else None,
                  "unit": unit, "parent": parent, "kind": "committed", "key_results": []}
         for child in item.children:
@@ -372,7 +372,7 @@ class _Planner:
                    cycle: Cycle | None) -> dict | None:
         owner = self.owner_email(item, objective, unit)
         kind = item.kind
-        kr = {"id": f"row-{item.row}", "row": item.row, "title": item.title, "owner": owner,
+        kr = {"id": item.ident, "row": item.row, "title": item.title, "owner": owner,
               "kind": kind, "baseline": item.baseline if kind in ("increase", "decrease")
               else None, "target": item.target if kind != "milestone" else None,
               "unit": item.measure, "weight": item.weight if item.weight is not None else 1.0,
@@ -403,7 +403,7 @@ class _Planner:
             if child.type == "initiative":
                 who = self.person_for(child, "owner") if child.owner else None
                 kr["initiatives"].append({
-                    "id": f"row-{child.row}", "row": child.row, "title": child.title,
+                    "id": child.ident, "row": child.row, "title": child.title,
                     "owner": who["email"] if who else owner,
                     "status": child.status or "not_started"})
         return kr
