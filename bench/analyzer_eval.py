@@ -10,9 +10,10 @@ organisation out.
     .venv/bin/python bench/analyzer_eval.py --semantic       # the same with hoshin[semantic]
     .venv/bin/python bench/analyzer_eval.py --write-vote     # refit the shipped semantic vote
 
-The labelled corpus is tests/analyzer/eval/okrs.yaml (Sourcegraph `sg-*`, GitLab `gl-*`)
-and every tests/analyzer/eval/corpus/*.yaml (ipfs, libp2p and ipld count as one
-organisation, Protocol Labs). What the text rules learn from data (`textmodel.fit`: feature
+The labelled corpus is tests/analyzer/eval/okrs.yaml (Sourcegraph `sg-*`, GitLab `gl-*`),
+every tests/analyzer/eval/corpus/*.yaml (ipfs, libp2p and ipld count as one
+organisation, Protocol Labs) and every tests/analyzer/eval/blind/*.yaml (23 organisations
+labelled blind; `--blind` repeats their one blind measurement). What the text rules learn from data (`textmodel.fit`: feature
 weights and thresholds) is fitted, for each organisation, on the OTHER organisations only,
 and scored on the one left out (a). The table leads with the average over organisations of
 those held-out figures (macro: organisations where the rule has support for recall, where
@@ -49,9 +50,12 @@ HERE = Path(__file__).resolve().parent
 EVAL_DIR = HERE.parent / "tests" / "analyzer" / "eval"
 EVAL_FILE = EVAL_DIR / "okrs.yaml"
 CORPUS_DIR = EVAL_DIR / "corpus"
-# Organisations in neither folder above, labelled blind (before the analyzer was run on
-# them, by readers who had not read its code): the honest test of text nobody here has read.
+# 23 organisations in neither folder above, labelled blind (before the analyzer was run on
+# them, by readers who had not read its code) and measured once that way (`--blind`: the
+# model fitted on the first corpus only). Part of the corpus since: every figure below
+# leaves each of the 43 organisations out in turn.
 BLIND_DIR = EVAL_DIR / "blind"
+FIRST_CORPUS = [EVAL_FILE, *sorted(CORPUS_DIR.glob("*.yaml"))]
 # The (item, rule) cases the shipped model judges as labelled: regression cases.
 AGREEING_FILE = EVAL_DIR / "agreeing.json"
 sys.path.insert(0, str(HERE.parent / "src"))
@@ -117,7 +121,7 @@ def load(paths=None) -> dict:
     {"krs", "objectives", "cascades", "overlaps"}."""
     data = {"krs": [], "objectives": [], "cascades": [], "overlaps": []}
     if paths is None:
-        paths = [EVAL_FILE, *sorted(CORPUS_DIR.glob("*.yaml"))]
+        paths = [*FIRST_CORPUS, *sorted(BLIND_DIR.glob("*.yaml"))]
     for path in paths:
         with open(path, encoding="utf-8") as f:
             part = yaml.safe_load(f) or {}
@@ -395,8 +399,9 @@ def main(argv=None) -> int:
     parser.add_argument("--blind", action="store_true",
                         help="score the shipped model on the blind set (tests/analyzer/eval/"
                              "blind/: organisations the corpus does not hold)")
-    parser.add_argument("--with-blind", action="store_true",
-                        help="leave one organisation out over the corpus AND the blind set")
+    parser.add_argument("--first-corpus", action="store_true",
+                        help="only the first 20 organisations (okrs.yaml and corpus/), "
+                             "without the 23 of the blind set")
     parser.add_argument("--write-vote", action="store_true",
                         help=f"fit the semantic vote on all items and write "
                              f"{semantic.VOTE_FILE.name}")
@@ -434,10 +439,9 @@ def blind_table(model: dict) -> str:
 
 def _run(args) -> int:
     if args.blind:
-        print(blind_table(textmodel.fit(training_items(load()))))
+        print(blind_table(textmodel.fit(training_items(load(FIRST_CORPUS)))))
         return 0
-    data = load([EVAL_FILE, *sorted(CORPUS_DIR.glob("*.yaml")),
-                 *sorted(BLIND_DIR.glob("*.yaml"))] if args.with_blind else None)
+    data = load(FIRST_CORPUS if args.first_corpus else None)
     orgs = organisations(data)
     print(f"{len(data['krs'])} key results, {len(data['objectives'])} objectives, "
           f"{len(data['cascades'])} cascade pairs, {len(data['overlaps'])} overlap pairs "

@@ -1,5 +1,6 @@
 """Quality gate for the analyzer's text rules on the labelled corpus of published OKRs
-(tests/analyzer/eval/okrs.yaml and tests/analyzer/eval/corpus/*.yaml).
+(tests/analyzer/eval/okrs.yaml, tests/analyzer/eval/corpus/*.yaml and the 23 organisations
+labelled blind in tests/analyzer/eval/blind/*.yaml).
 
 * the corpus is large and varied enough, and well formed;
 * leaving one organisation out (the model fitted on the others, scored on the one left
@@ -45,8 +46,8 @@ def corpus(evaluation):
 
 def test_the_corpus_is_large_varied_and_well_formed(evaluation, corpus):
     items = corpus["krs"] + corpus["objectives"]
-    assert len(items) >= 1000
-    assert len(evaluation.organisations(corpus)) >= 15
+    assert len(items) >= 2000
+    assert len(evaluation.organisations(corpus)) >= 40
     codes = set(evaluation.KR_CODES) | set(evaluation.OBJECTIVE_CODES)
     ids = [item["id"] for key in corpus for item in corpus[key]]
     assert len(ids) == len(set(ids))
@@ -58,11 +59,12 @@ def test_the_corpus_is_large_varied_and_well_formed(evaluation, corpus):
 # micro recall) reached when this gate was written, minus a small margin for platform
 # rounding. Raise them when the rules improve.
 FLOORS = {
-    "output-kr": (0.82, 0.84, 0.81, 0.82),
-    "bau-okr": (0.55, 0.28, 0.45, 0.20),
-    "unmeasurable-kr": (0.33, 0.26, 0.30, 0.28),
-    "vague-objective": (0.85, 0.30, 0.85, 0.30),
-    "overspecified-objective": (0.48, 0.40, 0.43, 0.35),
+    # Over 43 organisations (the first 20 and the 23 of the blind set), measured 2026-12-07.
+    "output-kr": (0.74, 0.78, 0.82, 0.83),
+    "bau-okr": (0.52, 0.20, 0.58, 0.22),
+    "unmeasurable-kr": (0.50, 0.30, 0.45, 0.32),
+    "vague-objective": (0.78, 0.13, 0.70, 0.11),
+    "overspecified-objective": (0.60, 0.32, 0.58, 0.26),
     "fake-cascade": (0.80, 0.55, 0.85, 0.70),
 }
 
@@ -83,9 +85,9 @@ def test_leave_one_organisation_out_floor(evaluation, leave_one_out, code):
 
 
 def test_kpi_in_disguise_finds_some_held_levels(leave_one_out):
-    # Too few labelled examples (26) for a stable floor on precision; it must still find some
-    # (2 held out since the features of issue #10 item 2: see docs/analyzer-text-rules.md).
-    assert leave_one_out["kpi-in-disguise"].micro.tp >= 2
+    # Too few labelled examples (43) for a stable floor on precision; it must still find some
+    # (10 held out over 43 organisations: see docs/analyzer-text-rules.md).
+    assert leave_one_out["kpi-in-disguise"].micro.tp >= 6
 
 
 _AGREEING = json.loads((EVAL_DIR / "agreeing.json").read_text(encoding="utf-8"))

@@ -56,6 +56,9 @@ _PLACEHOLDER = re.compile(
     r"\[\s*(?:TBD|TBC|X|N|\?+)\s*\]|\bTBD\b|\bTBC\b|\?\?+)")
 _LONE_LETTER = re.compile(r"(?<![\w$'’-])[NX](?![\w'’-])")
 _RESULT_NOTE = re.compile(r"\s=+>.*$", re.S)
+# A grade or score noted after the words, "(6/10)", "(0.2)", "(1.0)": how it went, not a
+# number the item is measured by.
+_GRADE_NOTE = re.compile(r"\s*\(\s*(?:\d{1,2}(?:\.\d)?\s*/\s*10|0?\.\d{1,2}|[01](?:\.0+)?)\s*\)\s*$")
 _MD_LINK = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")
 _REF_LINK = re.compile(r"\[([^\]]+)\]\[[^\]]*\]")
 _URL = re.compile(r"(?:https?://|www\.)\S+")
@@ -137,6 +140,8 @@ def analyse(text: str) -> tuple[str, bool]:
     text = _LONE_LETTER.sub(" ", text)
     text = _strip_prefixes(_SPACES.sub(" ", text).strip())
     text = re.sub(r"\(\s*[,;]?\s*\)", "", text)
+    if text.endswith(")"):
+        text = _GRADE_NOTE.sub("", text)
     text = re.sub(r"\s+([,.;:)])", r"\1", text)
     text = _SPACES.sub(" ", text).strip(" -–—:;,")
     return text, placeholder
