@@ -102,13 +102,16 @@ def items_by_id(corpus):
     return out
 
 
-@pytest.mark.parametrize(("item_id", "code", "expected"), [tuple(c) for c in _AGREEING],
-                         ids=[f"{c[0]}-{c[1]}" for c in _AGREEING])
-def test_every_agreeing_item_stays_agreeing(items_by_id, item_id, code, expected):
-    role, title = items_by_id[item_id]
-    judge = text.kr_verdicts if role == "kr" else text.objective_verdicts
-    got = {v.code for v in judge(title)}
-    assert (code in got) == expected, (title, [v.reason for v in judge(title)])
+def test_every_agreeing_item_stays_agreeing(items_by_id):
+    # One test over the 7,995 cases (not one test each: pytest's overhead per test would be
+    # most of the cost); the message lists every case that changed.
+    changed = []
+    for item_id, code, expected in _AGREEING:
+        role, title = items_by_id[item_id]
+        judge = text.kr_verdicts if role == "kr" else text.objective_verdicts
+        if (code in {v.code for v in judge(title)}) != expected:
+            changed.append(f"{item_id} {code} expected={expected}: {title[:80]}")
+    assert not changed, f"{len(changed)} cases changed:\n" + "\n".join(changed[:50])
 
 
 def test_the_shipped_model_is_the_one_the_corpus_gives(evaluation, corpus):
