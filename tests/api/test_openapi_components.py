@@ -8,10 +8,12 @@ from __future__ import annotations
 
 import typing
 
+import jsonschema_rs
 import pydantic
 import pytest
 
 from hoshin.api import api
+from hoshin.okrs.models import KeyResult
 
 
 def _types(annotation) -> list:
@@ -71,3 +73,17 @@ def test_an_initiatives_links_are_documented_as_the_api_reads_them(document):
     schemas = document["components"]["schemas"]
     links = schemas["InitiativePatch"]["properties"]["links"]["items"]["$ref"]
     assert set(schemas[links.rsplit("/", 1)[-1]]["properties"]) == {"url", "title"}
+
+
+def test_stopping_work_without_a_reason_is_refused_as_the_document_says(as_, plan, document):
+    schema = {**document["components"]["schemas"]["InitiativeCreate"],
+              "components": document["components"]}
+    check = jsonschema_rs.Draft202012Validator(schema)
+    kr = KeyResult.objects.filter(objective__cycle=plan.quarter).first()
+    api = as_(plan.office)
+    stop = {"key_result": kr.key, "title": "Trade show", "status": "cancelled"}
+    for body, valid in ((stop, False), ({**stop, "reason": "  "}, False),
+                        ({**stop, "reason": "The budget went to the launch"}, True)):
+        assert check.is_valid(body) is valid, body
+        answer = api.post("/initiatives", body)
+        assert answer.status_code == (201 if valid else 422), answer.content

@@ -43,6 +43,22 @@ def _drop_null_defaults(schema: dict, _model=None) -> None:
             del prop["default"]
 
 
+def _stopping_needs_a_reason(schema: dict, model=None) -> None:
+    """Stopping work (an initiative's status "cancelled") is refused without a reason
+    (okrs' ReasonRequired, 422): stated in the document, so that a client, or a fuzzer,
+    does not take such a body for a valid one. Pausing (started work back to
+    not_started) needs one too, but that depends on the stored status, which no schema
+    sees; the field's description says so."""
+    _drop_null_defaults(schema, model)
+    schema["if"] = {"properties": {"status": {"const": "cancelled"}}, "required": ["status"]}
+    schema["then"] = {"properties": {"reason": {"type": "string", "pattern": r"\S"}},
+                      "required": ["reason"]}
+
+
+# An input with a `status` and a `reason` for an initiative: `model_config = STOPPING`.
+STOPPING = ConfigDict(json_schema_extra=_stopping_needs_a_reason)
+
+
 # The types of request fields, from the one set of limits (core/limits.py) the forms, the
 # CLI and the plan file use too. Strict: `true` is not a number, 1.5 or "5" not an
 # integer, a number is not a date, so nothing is guessed at.

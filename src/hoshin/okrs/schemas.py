@@ -11,7 +11,7 @@ from typing import Literal
 from ninja import Field, Schema
 
 from hoshin.core import limits
-from hoshin.core.api import Confidence, Input, Measure, Weight
+from hoshin.core.api import STOPPING, Confidence, Input, Measure, Weight
 from hoshin.engine.rollup import rollup
 from hoshin.engine.types import Status as EngineStatus
 from hoshin.okrs.models import (
@@ -507,6 +507,8 @@ _TOLD_UNITS = "Units told of the trade-off (their leads)."
 
 
 class InitiativeCreate(Input):
+    model_config = STOPPING
+
     id: str = Field(None, description="The id (e.g. I1); generated when left out.")
     key_result: str = Field(..., description="Id of the key result the work should move.")
     title: str
@@ -520,6 +522,8 @@ class InitiativeCreate(Input):
 
 
 class InitiativePatch(Input):
+    model_config = STOPPING
+
     title: str = Field(None)
     owner: str | None = Field(None)
     status: InitiativeStatus = Field(None)

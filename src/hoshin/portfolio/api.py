@@ -8,7 +8,7 @@ from typing import Literal
 from ninja import Field, Query, Router, Schema
 from ninja.responses import Status
 
-from hoshin.core.api import ERRORS, Input
+from hoshin.core.api import ERRORS, STOPPING, Input
 from hoshin.core.errors import NotFound
 from hoshin.okrs.models import Initiative
 from hoshin.org.models import Unit
@@ -259,6 +259,8 @@ def get_flow(request, unit: str | None = Query(None, max_length=64),
 
 
 class StatusIn(Input):
+    model_config = STOPPING
+
     status: Literal["not_started", "in_progress", "blocked", "done", "cancelled"]
     reason: str = Field(None, description="Why; required to stop (cancelled) or pause "
                         "(started work back to not_started), which writes a trade-off.")
