@@ -143,3 +143,24 @@ def test_only_admins_set_up_webhooks(plan):
     assert Hook.objects.count() == 1
     assert vault.unseal_text(Hook.objects.get().sealed) == secret
     assert browser(plan.admin).get("/trackers/webhooks/new").status_code == 405
+
+
+def test_the_cli_gives_a_new_secret_too(plan):
+    from io import StringIO
+
+    from django.core.management import CommandError, call_command
+
+    hook, old = services.add_hook(None, "github")
+    out = StringIO()
+    call_command("trackers", "hook-secret", str(hook.pk), stdout=out)
+    said = out.getvalue()
+    new = re.search(r"New secret \(shown this once\): (\S+)", said).group(1)
+    assert new != old and f"/trackers/hooks/github/{hook.token}/" in said
+    path = f"/trackers/hooks/github/{hook.token}/"
+    assert github_call(path, old) == 401 and github_call(path, new) == 200
+    assert AuditEntry.objects.get(kind="tracker-hook-rotated").actor is None
+    with pytest.raises(CommandError, match="no tracker webhook has the id 999"):
+        call_command("trackers", "hook-secret", "999", stdout=StringIO())
+    asana, _ = services.add_hook(None, "asana")
+    with pytest.raises(CommandError, match="Asana gives the secret in its handshake"):
+        call_command("trackers", "hook-secret", str(asana.pk), stdout=StringIO())

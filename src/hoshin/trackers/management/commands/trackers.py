@@ -3,6 +3,7 @@
     hoshin trackers connect jira --url https://acme.atlassian.net --account me@acme.com --token T
     hoshin trackers connect asana --token T        (github likewise; --url for GitHub Enterprise)
     hoshin trackers hook github|jira|asana [--secret S]
+    hoshin trackers hook-secret HOOK_ID [--secret S]   (a new secret, GitHub and Jira)
     hoshin trackers link INITIATIVE --jira KEY | --asana GID | --github owner/repo#N
     hoshin trackers unlink INITIATIVE --jira KEY | --asana GID | --github owner/repo#N
     hoshin trackers sync [INITIATIVE] [--format json]
@@ -18,7 +19,7 @@ from django.core.serializers.json import DjangoJSONEncoder
 from hoshin.core.management.commands._base import HoshinCommand
 from hoshin.trackers import services
 from hoshin.trackers.api import link_dict
-from hoshin.trackers.models import TrackerLink
+from hoshin.trackers.models import Hook, TrackerLink
 from hoshin.trackers.progress import combine
 
 
@@ -44,7 +45,8 @@ class Command(HoshinCommand):
 
     def add_arguments(self, parser):
         verbs = parser.add_subparsers(dest="verb", required=True,
-                                      metavar="{connect,hook,link,unlink,sync,list}")
+                                      metavar="{connect,hook,hook-secret,link,unlink,sync,"
+                                              "list}")
         connect = verbs.add_parser("connect", help="set how Hoshin reaches a tracker")
         connect.add_argument("kind", choices=["jira", "asana", "github"])
         connect.add_argument("--url", default="", help="Jira: https://YOURS.atlassian.net; "
@@ -60,6 +62,11 @@ class Command(HoshinCommand):
         hook.add_argument("kind", choices=["jira", "asana", "github"])
         hook.add_argument("--secret", default="", help="GitHub, Jira: the secret (made when "
                                                        "not given)")
+        rotate = verbs.add_parser("hook-secret", help="a new secret for a GitHub or Jira "
+                                                      "webhook (the old one stops at once)")
+        rotate.add_argument("hook_id", type=int, metavar="HOOK_ID",
+                            help="the webhook's id (GET /api/v1/trackers/hooks)")
+        rotate.add_argument("--secret", default="", help="the new secret (made when not given)")
         link = verbs.add_parser("link", help="link an initiative to a work item, and sync it")
         link.add_argument("initiative", metavar="INITIATIVE")
         _target(link)
@@ -97,6 +104,18 @@ class Command(HoshinCommand):
             else:
                 self.stdout.write("Asana sends its secret in the handshake when the webhook "
                                   "is created (POST /api/1.0/webhooks with this target).")
+            return
+        if verb == "hook-secret":
+            found = Hook.objects.filter(pk=options["hook_id"]).first()
+            if found is None:
+                raise CommandError(f"no tracker webhook has the id {options['hook_id']}")
+            hook, secret = services.rotate_hook_secret(None, found.token,
+                                                       secret=options["secret"])
+            self.stdout.write(f"Webhook address: <Hoshin's address>/trackers/hooks/"
+                              f"{hook.kind}/{hook.token}/")
+            self.stdout.write(f"New secret (shown this once): {secret}")
+            self.stdout.write(f"The old secret no longer verifies: paste this one into "
+                              f"{hook.get_kind_display()} now.")
             return
         if verb == "link":
             kind, ref = _which(options)
