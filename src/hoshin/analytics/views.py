@@ -7,7 +7,6 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import render
-from django.utils.html import format_html_join
 
 from hoshin.analytics import charts, exports, figures, report, selectors
 from hoshin.analytics.api import scope_for
@@ -15,20 +14,9 @@ from hoshin.core import errors
 from hoshin.engine import grade_forecast
 from hoshin.okrs.models import Cycle
 from hoshin.org import permissions
-from hoshin.org.forms import person_choices
-from hoshin.org.models import Unit
+from hoshin.org.forms import person_choices, unit_options
 
 FORECAST_ROWS = 50
-
-
-def _unit_options(scope) -> str:
-    # Every unit is an option (2,000 at 20,000 people): written in one pass over (key,
-    # name) pairs rather than a template loop over unit objects, a tenth of the cost.
-    chosen = scope.unit.key if scope.unit else None
-    return format_html_join("", '<option value="{}"{}>{}</option>', (
-        (key, " selected" if key == chosen else "", name)
-        for key, name in Unit.objects.filter(archived_at__isnull=True).order_by("name")
-        .values_list("key", "name")))
 
 
 @login_required
@@ -67,7 +55,7 @@ def analytics(request):
         "forecasts": [report.forecast_dict(f) for f in stored],
         "forecasts_total": forecasts_total, "on_track": grade_forecast.ON_TRACK_GRADE,
         "min_similar": grade_forecast.MIN_SIMILAR,
-        "unit_options": _unit_options(scope),
+        "unit_options": unit_options(scope.unit),
         "cycles": Cycle.objects.filter(kind=Cycle.Kind.QUARTER).order_by("-start"),
         "people": person_choices() if permissions.can_edit_strategy(user) else [],
         "person": person, "me": str(user.pk),

@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 from hoshin.core import clock, errors, exports
 from hoshin.okrs.models import Initiative
 from hoshin.org import permissions
+from hoshin.org.forms import unit_options
 from hoshin.org.models import Unit
 from hoshin.portfolio import chart, flow, flow_chart, selectors, services, tracked, wsjf
 from hoshin.portfolio.forms import SCALE_CHOICES, ScoringSessionForm
@@ -91,7 +92,7 @@ def portfolio(request):
         "nav": "portfolio", "found": found, "unit": unit, "annual": annual,
         "tracked_any": _with_tracked_work(found),
         "chart": chart.scatter_svg(ranked) if ranked else "",
-        "units": Unit.objects.filter(archived_at__isnull=True).order_by("name"),
+        "unit_options": unit_options(unit),
         "annuals": AnnualObjective.objects.filter(archived_at__isnull=True).order_by("-year", "key"),
         "can_score": services.can_score(request.user, unit),
         "sessions": ScoringSession.objects.select_related("unit", "recorded_by")
