@@ -139,6 +139,20 @@ class Context:
         # what the key is made of.
         self.memo: dict[tuple, object] = {}
         self._text_items = None
+        self._focus_objectives: list[Objective] | None = None
+
+    def objectives_in_focus(self) -> list[Objective]:
+        """The objectives a per-item rule must look at: all of them, or with a focus only
+        those that are in it or hold a key result in it (a draft check's plan holds
+        thousands of stored items around the draft's few)."""
+        if self.focus is None:
+            return self.plan.objectives
+        if self._focus_objectives is None:
+            focus = self.focus
+            self._focus_objectives = [
+                o for o in self.plan.objectives
+                if o.id in focus or any(kr.id in focus for kr in o.key_results)]
+        return self._focus_objectives
 
     def in_focus(self, *ids: str) -> bool:
         focus = self.focus
@@ -230,7 +244,7 @@ def owners(ctx: Context) -> Iterator[Finding]:
         unit_names.setdefault(" ".join(_label_words(unit.id)), unit.name)
         unit_names.setdefault(" ".join(_label_words(unit.name)), unit.name)
     unit_names.pop("", None)
-    for kr in ctx.plan.key_results():
+    for kr in (kr for o in ctx.objectives_in_focus() for kr in o.key_results):
         if not ctx.in_focus(kr.id):
             continue
         if kr.owner is None or not (kr.owner.id or "").strip():
@@ -260,7 +274,7 @@ def _missing_measure(kr: KeyResult) -> str | None:
 
 def key_result_text(ctx: Context) -> Iterator[Finding]:
     text = _text()
-    for o in ctx.plan.objectives:
+    for o in ctx.objectives_in_focus():
         # A held threshold beside a key result that moves something is its counter-metric.
         moves = any(k.kind in ("increase", "decrease", "milestone") for k in o.key_results)
         for kr in o.key_results:
@@ -287,7 +301,7 @@ def key_result_text(ctx: Context) -> Iterator[Finding]:
 
 def objective_text(ctx: Context) -> Iterator[Finding]:
     text = _text()
-    for o in ctx.plan.objectives:
+    for o in ctx.objectives_in_focus():
         if not ctx.in_focus(o.id):
             continue
         key = ("objective", o.title)
@@ -316,7 +330,7 @@ def _measures(kr) -> bool:
 
 
 def fake_cascade(ctx: Context) -> Iterator[Finding]:
-    for o in ctx.plan.objectives:
+    for o in ctx.objectives_in_focus():
         if o.parent and ctx.in_focus(o.id):
             parent = ctx.parent_item(o.parent)
             if parent is not None and (verdict := _copies_parent(ctx, o.title, parent.title)):
@@ -487,7 +501,7 @@ def too_many_objectives(ctx: Context) -> Iterator[Finding]:
 
 def too_many_krs(ctx: Context) -> Iterator[Finding]:
     limit = ctx.limits.max_krs
-    for o in ctx.plan.objectives:
+    for o in ctx.objectives_in_focus():
         if len(o.key_results) > limit and ctx.in_focus(o.id, *(k.id for k in o.key_results)):
             yield finding("too-many-krs",
                           f"Objective {_name(o)} has {len(o.key_results)} key results "
@@ -638,7 +652,9 @@ def _unit_mentions(title: str, names: dict[tuple[str, ...], str], longest: int) 
 
 def missing_dependency(ctx: Context) -> Iterator[Finding]:
     recorded: set[str] = set()
-    krs = {kr.id: (kr, o) for o in ctx.plan.objectives for kr in o.key_results}
+    # With a focus, a dependency is reported only when its subject is in focus, and so is
+    # a key result read for reliance: the objectives in focus hold all of them.
+    krs = {kr.id: (kr, o) for o in ctx.objectives_in_focus() for kr in o.key_results}
     for dep in ctx.plan.dependencies:
         subject = dep.key_result or dep.objective
         recorded.add(subject or "")
@@ -660,6 +676,8 @@ def missing_dependency(ctx: Context) -> Iterator[Finding]:
                       "plan so it does not rely on them.",
                       [item, Item("unit", dep.providing_unit, provider),
                        Item("dependency", dep.id, dep.description)])
+    if not any(ctx.in_focus(kr.id) for kr, _o in krs.values()):
+        return
     names: dict[tuple[str, ...], str] = {}
     for unit in ctx.plan.units.values():
         for label in (unit.name, unit.id):
