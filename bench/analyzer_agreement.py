@@ -49,7 +49,9 @@ ALL_CODES = tuple(dict.fromkeys(analyzer_eval.KR_CODES + analyzer_eval.OBJECTIVE
 def corpus_items(data: dict | None = None) -> list[dict]:
     """Every key result and objective of the corpus as {id, role, org, context, text, flags,
     judgement}, in corpus order; a key result's context is its objective's text."""
-    data = data or analyzer_eval.load()
+    # The sample was drawn from the first corpus (20 organisations), before the blind set
+    # joined it: the same items on every run.
+    data = data or analyzer_eval.load(analyzer_eval.FIRST_CORPUS)
     objectives = {(o["file"], o["id"]): o["text"] for o in data["objectives"]}
     out = []
     for key, role in ROLES.items():
@@ -356,7 +358,7 @@ def disagreements(sample: list[dict], second: dict[str, dict], code: str | None)
 
 
 def cmd_compare(args) -> int:
-    data = analyzer_eval.load()
+    data = analyzer_eval.load(analyzer_eval.FIRST_CORPUS)
     items = corpus_items(data)
     sample = draw_sample(items)
     second = second_reader()

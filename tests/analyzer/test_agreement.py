@@ -91,7 +91,7 @@ def test_cohens_kappa_and_the_counts(agreement):
 def test_the_analyzer_verdicts_are_the_leave_one_out_bench_s(agreement, items):
     """The verdicts compared are the ones bench/analyzer_eval.py scores for that fold."""
     evaluation = agreement.analyzer_eval
-    data = evaluation.load()
+    data = evaluation.load(evaluation.FIRST_CORPUS)
     org = "countable"
     fold = [i for i in items if i["org"] == org]
     verdicts = agreement.analyzer_verdicts(data, fold)

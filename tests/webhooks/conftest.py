@@ -14,10 +14,6 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 import pytest
 from standardwebhooks import Webhook, WebhookVerificationError
 
-# The ports given to this suite (docs: one pair per helper working on the machine).
-RECEIVER_PORT = 8405
-SILENT_PORT = 8415
-
 
 @dataclass
 class Received:
@@ -29,12 +25,14 @@ class Received:
 
 
 class Receiver:
-    def __init__(self, port: int = RECEIVER_PORT):
+    def __init__(self):
         self.secret = ""
         self.answers: list[int] = []  # statuses to answer, in turn; then 200
         self.received: list[Received] = []
-        ThreadingHTTPServer.allow_reuse_address = True
-        self.server = ThreadingHTTPServer(("127.0.0.1", port), self._handler())
+        # A port the system picks: test processes running side by side (xdist) each get
+        # their own receiver.
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
+        port = self.server.server_address[1]
         self.server.daemon_threads = True
         self.url = f"http://127.0.0.1:{port}/hooks/hoshin"
         self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
@@ -91,7 +89,7 @@ def silent_receiver(settings):
     settings.HOSHIN_WEBHOOK_TIMEOUT = 0.5
     listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    listener.bind(("127.0.0.1", SILENT_PORT))
+    listener.bind(("127.0.0.1", 0))
     listener.listen(16)  # connections wait in the backlog: accepted by the kernel, unanswered
-    yield f"http://127.0.0.1:{SILENT_PORT}/hooks"
+    yield f"http://127.0.0.1:{listener.getsockname()[1]}/hooks"
     listener.close()
