@@ -40,18 +40,32 @@ class _RequestsInFlight:
     holds a read on SQLite's shared in-memory database when the test's flush runs, the
     flush fails ("database table is locked") and the next test starts on the rows left
     behind. So a page is torn down only once the server has answered everything it asked.
+
+    Only requests the live server answers on its own threads count. Tests elsewhere in the
+    same worker call the WSGI app in the test's own thread (the test client,
+    schemathesis); one that leaves a streamed response unread never sends
+    request_finished, and counting it once left every later browser test on that worker
+    waiting for a request nobody was answering.
     """
 
     def __init__(self):
         self._count = 0
         self._idle = threading.Condition()
+        self._test_thread = threading.get_ident()
+        self._answering = threading.local()
 
     def started(self, **kwargs):
+        if threading.get_ident() == self._test_thread:
+            return
         with self._idle:
             self._count += 1
+            self._answering.request = True
 
     def finished(self, **kwargs):
+        if not getattr(self._answering, "request", False):
+            return
         with self._idle:
+            self._answering.request = False
             self._count = max(0, self._count - 1)
             self._idle.notify_all()
 
