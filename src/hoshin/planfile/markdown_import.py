@@ -24,7 +24,6 @@ from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.core.validators import validate_email
-from django.db import IntegrityError
 
 from hoshin.core import bulk, clock, limits
 from hoshin.core.errors import DomainError, FieldError, NotFound
@@ -32,12 +31,13 @@ from hoshin.core.history import service
 from hoshin.core.keys import KEY_PATTERN, key_owner, plan_element_models
 from hoshin.core.models import KEY_MAX_LENGTH, new_key
 from hoshin.engine.okr_text import show
-from hoshin.okrs import rollups, rules
+from hoshin.okrs import rules
 from hoshin.okrs import services as okrs
 from hoshin.okrs.models import Cycle, KeyResult, Objective, Theme
 from hoshin.org import permissions
 from hoshin.org import services as org
 from hoshin.org.models import Organization, Person, Role, Unit
+from hoshin.planfile import bulk_write
 from hoshin.planfile import markdown as md
 from hoshin.strategy.models import AnnualObjective, ImprovementPriority
 
@@ -573,22 +573,12 @@ def _write(actor, prepared: _Prepared) -> None:
                                            role=Role.MEMBER)
         except DomainError as exc:
             refuse(None, exc)
-    prepared.units.reserve()
-    prepared.objectives.reserve()
     try:
-        prepared.units.write()
-        objective_ids = prepared.objectives.write()
-        key_result_ids = prepared.key_results.write()
-    except IntegrityError as exc:
-        # An objective's or key result's id drawn meanwhile by someone else (checked just
-        # before; a matter of milliseconds): nothing is stored, and a new attempt draws
-        # new ids.
+        bulk_write.write_rows(prepared.units, prepared.objectives, prepared.key_results,
+                              objectives=prepared.objectives, key_results=prepared.key_results)
+    except bulk_write.IdTaken as exc:
         refuse(None, DomainError.field("page", f"the database refused the import ({exc}); "
                                                "nothing was imported: import the page again"))
-    # Rows written in bulk send no post_save: tell the stored roll-up what changed (it
-    # updates once this transaction commits).
-    rollups.objectives_changed(*objective_ids)
-    rollups.key_results_changed(*key_result_ids)
     prepared.written = time.perf_counter()
     # The report gives the stored keys (the planned ones, unchanged).
 

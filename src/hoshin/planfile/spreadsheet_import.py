@@ -26,19 +26,19 @@ import math
 import time
 from dataclasses import dataclass, field
 
-from django.db import IntegrityError
 
 from hoshin.core import bulk, clock, events, limits
 from hoshin.core.errors import DomainError, FieldError
 from hoshin.core.history import service
 from hoshin.core.keys import key_owner, plan_element_models
 from hoshin.core.models import new_key
-from hoshin.okrs import rollups, rules
+from hoshin.okrs import rules
 from hoshin.okrs import services as okrs
 from hoshin.okrs.models import CheckIn, Cycle, Initiative, KeyResult, Objective, Theme
 from hoshin.org import permissions
 from hoshin.org import services as org
 from hoshin.org.models import Organization, Person, Role, Unit
+from hoshin.planfile import bulk_write
 from hoshin.planfile import spreadsheet as sheet
 from hoshin.planfile.markdown import slug
 from hoshin.planfile.markdown_import import _length_problems
@@ -788,23 +788,13 @@ def _write(actor, prepared: _Prepared) -> None:
                 org_actor, name=unit["name"], key=unit["id"], parent=unit["parent"])
         except DomainError as exc:
             refuse(None, exc)
-    for insert in (prepared.objectives, prepared.key_results, prepared.checkins,
-                   prepared.initiatives):
-        insert.reserve()
     try:
-        objective_ids = prepared.objectives.write()
-        key_result_ids = prepared.key_results.write()
-        prepared.checkins.write()
-        prepared.initiatives.write()
-    except IntegrityError as exc:
-        # A key drawn meanwhile by someone else (checked while preparing; a matter of
-        # milliseconds): nothing is stored, and a new attempt draws new keys.
+        bulk_write.write_rows(prepared.objectives, prepared.key_results, prepared.checkins,
+                              prepared.initiatives, objectives=prepared.objectives,
+                              key_results=prepared.key_results)
+    except bulk_write.IdTaken as exc:
         refuse(None, DomainError.field("file", f"the database refused the import ({exc}); "
                                                "nothing was imported: import it again"))
-    # Rows written in bulk send no post_save: tell the stored roll-up what changed (it
-    # updates once this transaction commits).
-    rollups.objectives_changed(*objective_ids)
-    rollups.key_results_changed(*key_result_ids)
     prepared.written = time.perf_counter()
 
 
