@@ -1,4 +1,5 @@
-"""Sources of key results' values and of strategy metrics' actuals: adding and removing
+"""Sources of key results' values and of strategy metrics' actuals: adding, changing
+(keeping the stored secrets the web never shows), trying without storing, and removing
 one, and syncing (read the value, record it as a check-in through okrs's check-in service,
 or as the month's actual of a metric through strategy's service, or record the failure).
 
@@ -172,8 +173,26 @@ def add_source(actor: Person | None, key_result: str | KeyResult | Metric, *, ki
     `key_result` may also name a strategy metric: each reading then sets the metric's actual
     of the month it was read in."""
     kr = _target(key_result)
-    is_metric = isinstance(kr, Metric)
     permissions.require(can_manage(actor, kr), f"set the source of {_noun(kr)}")
+    fields = _checked(actor, kr, kind=kind, url=url, json_path=json_path, headers=headers,
+                      token=token, query=query, database_url=database_url, file=file,
+                      column=column, row=row, combine=combine, every_minutes=every_minutes)
+    secret = fields.pop("secret")
+    now = clock.now()
+    source, _ = Source.objects.update_or_create(**_fed(kr), defaults=dict(
+        sealed=vault.seal(secret), created_by=actor, created_at=now, checked_at=None,
+        value=None, value_at=None, failures=0, error="", error_kind="", failing_since=None,
+        next_at=now, **fields))
+    return source
+
+
+def _checked(actor: Person | None, kr: KeyResult | Metric, *, kind: str, url: str,
+             json_path: str, headers, token: str, query: str, database_url: str, file: str,
+             column: str, row: str, combine: str, every_minutes: int) -> dict:
+    """The Source's fields for what was given (its secret under "secret", not sealed), or
+    the DomainError naming every field that is wrong: the rules of add_source and
+    try_source, whoever calls (the API, the CLI, the web)."""
+    is_metric = isinstance(kr, Metric)
     if kr.archived_at is not None:
         raise DomainError.field("key_result", f"{_noun(kr)} is archived")
     errors = ErrorCollector()
@@ -250,13 +269,86 @@ def add_source(actor: Person | None, key_result: str | KeyResult | Metric, *, ki
     if not isinstance(every_minutes, int) or not MIN_EVERY <= every_minutes <= MAX_EVERY:
         errors.add("every_minutes", f"must be from {MIN_EVERY} to {MAX_EVERY} (a week)")
     errors.raise_if_any()
-    now = clock.now()
-    source, _ = Source.objects.update_or_create(**_fed(kr), defaults=dict(
-        kind=kind, location=location, sealed=vault.seal(secret), every_minutes=every_minutes,
-        by_operator=by_operator, created_by=actor, created_at=now, checked_at=None,
-        value=None, value_at=None, failures=0, error="", error_kind="", failing_since=None,
-        next_at=now, **values))
-    return source
+    return dict(kind=kind, location=location, secret=secret, every_minutes=every_minutes,
+                by_operator=by_operator, **values)
+
+
+def secrets_shown(source: Source | None) -> dict:
+    """What may be said of a source's stored secrets, as the API says it: whether a token
+    is set, the headers' names, the database URL without its password."""
+    shown = {"token": False, "headers": [], "database_url": ""}
+    if source is None:
+        return shown
+    if source.kind == Source.Kind.HTTP:
+        try:
+            secret = vault.unseal(source.sealed) if source.sealed else {}
+        except vault.SecretUnreadable:
+            secret = {}
+        shown.update(token=bool(secret.get("token")), headers=list(source.header_names or []))
+    elif source.kind == Source.Kind.SQL:
+        shown["database_url"] = source.location
+    return shown
+
+
+def _secrets(kr: KeyResult | Metric, kind: str, *, token: str | None, headers,
+             database_url: str | None) -> dict:
+    """The secrets for change_source and try_source, whose callers (the web's form) never
+    see the stored ones: a secret given as None is the stored source's, when that source is
+    of the same kind (otherwise none); "" (or no headers) clears it."""
+    given = {"token": token, "headers": headers, "database_url": database_url}
+    if all(v is not None for v in given.values()):
+        return given
+    stored: dict = {}
+    source = Source.objects.filter(**_fed(kr)).first()
+    if source is not None and source.kind == kind and source.sealed:
+        try:
+            stored = vault.unseal(source.sealed)
+        except vault.SecretUnreadable as exc:
+            field = "database_url" if kind == Source.Kind.SQL else \
+                "token" if token is None else "headers"
+            raise DomainError.field(field, f"{exc}; or type the secret again") from None
+    empty = {"token": "", "headers": {}, "database_url": ""}
+    return {name: value if value is not None else (stored.get(name) or empty[name])
+            for name, value in given.items()}
+
+
+@service
+def change_source(actor: Person | None, key_result: str | KeyResult | Metric, *, kind: str,
+                  token: str | None = None, headers=None, database_url: str | None = None,
+                  **fields) -> Source:
+    """add_source for a form that never shows the stored secrets: a token, headers or a
+    database URL given as None keeps the one stored (if the source stays of its kind); the
+    rest is as add_source (every field checked again, the source read anew)."""
+    kr = _target(key_result)
+    permissions.require(can_manage(actor, kr), f"set the source of {_noun(kr)}")
+    secrets = _secrets(kr, kind, token=token, headers=headers, database_url=database_url)
+    return add_source(actor, kr, kind=kind, **secrets, **fields)
+
+
+def try_source(actor: Person | None, key_result: str | KeyResult | Metric, *, kind: str,
+               token: str | None = None, headers=None, database_url: str | None = None,
+               **fields) -> Outcome:
+    """Read a source as it would be set (change_source's arguments) without storing
+    anything: Outcome "read" with the value, or "failed" with the reason. Checked as
+    add_source checks (DomainError for a wrong field); not a transaction, as it waits on
+    another system."""
+    kr = _target(key_result)
+    permissions.require(can_manage(actor, kr), f"try a source of {_noun(kr)}")
+    secrets = _secrets(kr, kind, token=token, headers=headers, database_url=database_url)
+    checked = _checked(actor, kr, kind=kind, **secrets, **{
+        "url": "", "json_path": "", "query": "", "file": "", "column": "", "row": "",
+        "combine": "", "every_minutes": 60, **fields})
+    source = Source(**_fed(kr), sealed=vault.seal(checked.pop("secret")), **checked)
+    metric = isinstance(kr, Metric)
+    try:
+        value = read_value(source)
+    except fetch.SourceFailure as failure:
+        return Outcome(kr.key, "failed", error=failure.message, metric=metric)
+    except Exception as exc:  # a reader's own bug: said, not raised at the person
+        log.exception("trying a source of %s failed unexpectedly", kr.key)
+        return Outcome(kr.key, "failed", metric=metric,
+                       error=f"unexpected error ({type(exc).__name__}); see the server log")
+    return Outcome(kr.key, "read", value=value, metric=metric)
 
 
 @service
@@ -274,8 +366,8 @@ def remove_source(actor: Person | None, key_result: str | KeyResult | Metric) ->
 @dataclass(frozen=True)
 class Outcome:
     """What one sync did: `recorded` (a new check-in, or a metric's actual set),
-    `unchanged`, or `failed`. `key_result` is the key of what was fed (a key result's or a
-    metric's)."""
+    `unchanged`, or `failed`; what try_source did: `read` (nothing recorded) or `failed`.
+    `key_result` is the key of what was fed (a key result's or a metric's)."""
 
     key_result: str
     result: str

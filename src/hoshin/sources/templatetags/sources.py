@@ -1,6 +1,6 @@
 """`{% key_result_source kr %}` and `{% metric_source metric %}`: the source feeding a key
 result or a metric, on its page (the last value and when it was read, a failure with its
-reason, "Sync now" for who may), and
+reason, "Sync now" and the link to set, change or remove the source for who may), and
 `{% failing_sources %}`: the logged-in person's failing sources, for their home."""
 
 from __future__ import annotations
@@ -19,9 +19,12 @@ def panel_context(person, target, outcome=None) -> dict:
 
     is_metric = isinstance(target, Metric)
     source = Source.objects.filter(**{"metric" if is_metric else "key_result": target}).first()
+    may = (person is not None and person.is_authenticated
+           and services.can_manage(person, target))
     return {"kr": target, "source": source, "outcome": outcome, "is_metric": is_metric,
-            "can_sync": source is not None and person is not None
-            and person.is_authenticated and services.can_manage(person, target)}
+            "can_sync": source is not None and may,
+            # The source's page: of key results and metrics not archived.
+            "can_manage": may and target.archived_at is None}
 
 
 @register.inclusion_tag("sources/_panel.html", takes_context=True)
