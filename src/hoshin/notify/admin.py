@@ -1,7 +1,7 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from hoshin.notify.models import OutboxMessage, Preference, Rhythm, ScheduledRun
+from hoshin.notify.models import SECRETS, OutboxMessage, Preference, Rhythm, ScheduledRun
 
 
 @admin.register(OutboxMessage)
@@ -22,7 +22,7 @@ class ScheduledRunAdmin(admin.ModelAdmin):
 
 @admin.register(Rhythm)
 class RhythmAdmin(SimpleHistoryAdmin):
-    exclude = ("slack_signing_secret", "slack_bot_token")
+    exclude = SECRETS  # sealed: set them on the rhythm page, the API or `hoshin rhythm`
 
 
 admin.site.register(Preference, SimpleHistoryAdmin)

@@ -22,10 +22,12 @@ class RhythmOut(Schema):
     nudge_hours_before_review: int
     digest_weekday: str
     digest_time: str = Field(description="HH:MM, in the organisation's time zone.")
-    slack_webhook_url: str
+    slack_webhook_url_set: bool = Field(description=(
+        "Whether a Slack incoming webhook is stored. Webhook URLs are credentials (anyone "
+        "who has one can post into the channel) and, like every secret, never returned."))
     slack_signing_secret_set: bool = Field(description="Secrets are never returned.")
     slack_bot_token_set: bool
-    teams_webhook_url: str
+    teams_webhook_url_set: bool
     teams_security_token_set: bool
 
 
@@ -38,10 +40,13 @@ class RhythmIn(Input):
     nudge_hours_before_review: int | None = Field(None, ge=0, le=72)
     digest_weekday: str | None = Field(None, max_length=10)
     digest_time: str | None = Field(None, max_length=8)
-    slack_webhook_url: str | None = Field(None, max_length=500)
+    slack_webhook_url: str | None = Field(None, max_length=500, description=(
+        "https://hooks.slack.com/…; never returned. An empty string removes it."))
     slack_signing_secret: str | None = Field(None, max_length=200)
     slack_bot_token: str | None = Field(None, max_length=200)
-    teams_webhook_url: str | None = Field(None, max_length=500)
+    teams_webhook_url: str | None = Field(None, max_length=500, description=(
+        "The Teams channel's incoming webhook (https://…); never returned. An empty string "
+        "removes it."))
     teams_security_token: str | None = Field(None, max_length=200, description=(
         "The outgoing webhook's HMAC security token, as Teams shows it. Never returned."))
 
@@ -66,17 +71,17 @@ def _rhythm(r: Rhythm) -> dict:
             "review_time": f"{r.review_time:%H:%M}",
             "nudge_hours_before_review": r.nudge_hours_before_review,
             "digest_weekday": days[r.digest_weekday], "digest_time": f"{r.digest_time:%H:%M}",
-            "slack_webhook_url": r.slack_webhook_url,
+            "slack_webhook_url_set": bool(r.slack_webhook_url),
             "slack_signing_secret_set": bool(r.slack_signing_secret),
             "slack_bot_token_set": bool(r.slack_bot_token),
-            "teams_webhook_url": r.teams_webhook_url,
+            "teams_webhook_url_set": bool(r.teams_webhook_url),
             "teams_security_token_set": bool(r.teams_security_token)}
 
 
 @router.get("/rhythm", response={200: RhythmOut, **ERRORS})
 def get_rhythm(request):
     if not permissions.can_edit_strategy(request.auth):
-        # Webhook addresses are credentials of a kind: only the office sees them.
+        # Even without the secrets, how the organisation is wired is the office's business.
         raise PermissionDenied("only the strategy office reads the rhythm settings")
     return _rhythm(Rhythm.current())
 

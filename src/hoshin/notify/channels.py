@@ -6,14 +6,18 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import logging
 import urllib.request
 from dataclasses import dataclass, field
 
 from django.template.loader import render_to_string
 
+from hoshin.core import vault
 from hoshin.notify import outbox
 from hoshin.notify.models import OutboxMessage, Preference, Rhythm
 from hoshin.org.models import Person
+
+log = logging.getLogger(__name__)
 
 
 @dataclass
@@ -102,6 +106,17 @@ def _slack_escape(text: str) -> str:
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
+def webhook_url(rhythm: Rhythm, name: str) -> str:
+    """The stored incoming-webhook URL in clear; "" when none is stored or it cannot be
+    read (the secrets key changed): reminders then go by email rather than fail the change
+    that caused them."""
+    try:
+        return rhythm.secret(name)
+    except vault.SecretUnreadable as e:
+        log.warning("%s: reminders go by email until it is entered again", e)
+        return ""
+
+
 def notify(person: Person, notice: Notice, *, dedupe_key: str | None = None,
            now: dt.datetime | None = None, rhythm: Rhythm | None = None) -> bool:
     """Queue `notice` for `person` on their channel (email when the chosen chat channel
@@ -110,13 +125,13 @@ def notify(person: Person, notice: Notice, *, dedupe_key: str | None = None,
     if channel == Preference.Channel.NONE:
         return False
     rhythm = rhythm or Rhythm.current()
-    if channel == Preference.Channel.SLACK and rhythm.slack_webhook_url:
-        return outbox.queue_webhook(OutboxMessage.Channel.SLACK, rhythm.slack_webhook_url,
+    if channel == Preference.Channel.SLACK and webhook_url(rhythm, "slack_webhook_url"):
+        return outbox.queue_webhook(OutboxMessage.Channel.SLACK,
                                     slack_payload(person, notice), recipient=person,
                                     subject=notice.subject, url=notice.action_url,
                                     kind=notice.kind, dedupe_key=dedupe_key, now=now) is not None
-    if channel == Preference.Channel.TEAMS and rhythm.teams_webhook_url:
-        return outbox.queue_webhook(OutboxMessage.Channel.TEAMS, rhythm.teams_webhook_url,
+    if channel == Preference.Channel.TEAMS and webhook_url(rhythm, "teams_webhook_url"):
+        return outbox.queue_webhook(OutboxMessage.Channel.TEAMS,
                                     teams_payload(person, notice), recipient=person,
                                     subject=notice.subject, url=notice.action_url,
                                     kind=notice.kind, dedupe_key=dedupe_key, now=now) is not None

@@ -6,7 +6,7 @@ import zoneinfo
 
 from django import forms
 
-from hoshin.notify.models import Preference, Weekday
+from hoshin.notify.models import WEBHOOK_URLS, Preference, Weekday
 
 TIME = forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
 
@@ -24,8 +24,13 @@ class RhythmForm(forms.Form):
     digest_weekday = forms.TypedChoiceField(label="Lead digest day", coerce=int,
                                             choices=Weekday.choices)
     digest_time = forms.TimeField(label="Digest time", widget=TIME)
-    slack_webhook_url = forms.URLField(label="Slack incoming webhook", required=False,
-                                       assume_scheme="https")
+    # The stored webhook URLs are never put back into the page (they are credentials):
+    # empty keeps the stored one, the box beside it removes it.
+    slack_webhook_url = forms.URLField(
+        label="Slack incoming webhook", required=False, assume_scheme="https", max_length=500,
+        help_text="https://hooks.slack.com/services/…. Leave empty to keep the stored one.")
+    clear_slack_webhook_url = forms.BooleanField(label="Remove the Slack webhook",
+                                                 required=False)
     slack_signing_secret = forms.CharField(
         label="Slack signing secret", required=False,
         widget=forms.PasswordInput(render_value=False),
@@ -33,8 +38,12 @@ class RhythmForm(forms.Form):
     slack_bot_token = forms.CharField(
         label="Slack bot token", required=False, widget=forms.PasswordInput(render_value=False),
         help_text="xoxb-…, needed to open the check-in dialog. Leave empty to keep it.")
-    teams_webhook_url = forms.URLField(label="Microsoft Teams incoming webhook", required=False,
-                                       assume_scheme="https")
+    teams_webhook_url = forms.URLField(
+        label="Microsoft Teams incoming webhook", required=False, assume_scheme="https",
+        max_length=500, help_text="The channel's incoming webhook (https://…). Leave empty to "
+                                  "keep the stored one.")
+    clear_teams_webhook_url = forms.BooleanField(label="Remove the Teams webhook",
+                                                 required=False)
     teams_security_token = forms.CharField(
         label="Microsoft Teams security token", required=False,
         widget=forms.PasswordInput(render_value=False),
@@ -45,6 +54,17 @@ class RhythmForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["time_zone"].choices = [(z, z) for z in
                                             sorted(zoneinfo.available_timezones())]
+
+    def rhythm_values(self) -> dict:
+        """The cleaned values for `services.update_rhythm`: an empty webhook URL keeps the
+        stored one (the page never shows it); a ticked "remove" box clears it."""
+        values = dict(self.cleaned_data)
+        for name in WEBHOOK_URLS:
+            if values.pop("clear_" + name, False):
+                values[name] = ""
+            elif not values.get(name):
+                values.pop(name, None)
+        return values
 
 
 class PreferenceForm(forms.Form):

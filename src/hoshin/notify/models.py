@@ -108,7 +108,10 @@ _read_once: contextvars.ContextVar[list | None] = contextvars.ContextVar(
 
 
 # Rhythm's fields that hold a secret: sealed at rest, never returned, never in the history.
-SECRETS = ("slack_signing_secret", "slack_bot_token", "teams_security_token")
+# The incoming-webhook URLs are secrets too: anyone who has one can post into the channel.
+WEBHOOK_URLS = ("slack_webhook_url", "teams_webhook_url")
+SECRETS = ("slack_webhook_url", "slack_signing_secret", "slack_bot_token",
+           "teams_webhook_url", "teams_security_token")
 
 
 class Rhythm(models.Model):
@@ -131,14 +134,14 @@ class Rhythm(models.Model):
                                                       default=Weekday.FRIDAY)
     digest_time = models.TimeField(default=dt_time(15, 0),
                                    help_text="The weekly digest to each unit lead.")
-    slack_webhook_url = models.URLField(max_length=500, blank=True,
-                                        help_text="Slack incoming webhook for reminders.")
     # The secrets are kept sealed (core.vault): read them with `secret(name)`.
+    slack_webhook_url = models.TextField(blank=True,
+                                         help_text="Slack incoming webhook for reminders.")
     slack_signing_secret = models.TextField(blank=True)
     slack_bot_token = models.TextField(blank=True,
                                        help_text="Needed to open the check-in dialog in Slack.")
-    teams_webhook_url = models.URLField(max_length=500, blank=True,
-                                        help_text="Microsoft Teams incoming webhook.")
+    teams_webhook_url = models.TextField(blank=True,
+                                         help_text="Microsoft Teams incoming webhook.")
     teams_security_token = models.TextField(
         blank=True, help_text="The HMAC security token Teams shows once when an outgoing "
                               "webhook is created; it signs every message Teams sends.")
@@ -185,6 +188,14 @@ class Rhythm(models.Model):
             memo.clear()
 
     def save(self, *args, **kwargs):
+        # A webhook URL assigned in clear (the admin, a shell, a fixture) is sealed before it
+        # is stored: a sealed value never starts with a scheme, so the two cannot be mixed up.
+        from hoshin.core import vault
+
+        for name in WEBHOOK_URLS:
+            value = getattr(self, name)
+            if value.startswith(("https://", "http://")):
+                setattr(self, name, vault.seal_text(value))
         try:
             super().save(*args, **kwargs)
         finally:

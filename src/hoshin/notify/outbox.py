@@ -15,7 +15,7 @@ from django.core.mail import EmailMultiAlternatives, get_connection
 from django.db import IntegrityError, connection, transaction
 
 from hoshin.core import clock
-from hoshin.notify.models import OutboxMessage
+from hoshin.notify.models import WEBHOOK_URLS, OutboxMessage, Rhythm
 from hoshin.org.models import Person
 
 log = logging.getLogger(__name__)
@@ -50,11 +50,18 @@ def queue_email(recipient: Person, *, subject: str, text: str, html: str = "", u
         return None
 
 
-def queue_webhook(channel: str, address: str, payload: dict, *, recipient: Person | None = None,
+# A chat message's address: the rhythm's webhook, named, not copied. The URL is a credential
+# kept sealed in the rhythm; it is read when the message is sent.
+WEBHOOK_ADDRESS = {OutboxMessage.Channel.SLACK: "rhythm:slack_webhook_url",
+                   OutboxMessage.Channel.TEAMS: "rhythm:teams_webhook_url"}
+
+
+def queue_webhook(channel: str, payload: dict, *, recipient: Person | None = None,
                   subject: str = "", url: str = "", kind: str = "",
                   dedupe_key: str | None = None,
                   now: dt.datetime | None = None) -> OutboxMessage | None:
-    """Store a chat message (Slack or Teams) for its incoming webhook."""
+    """Store a chat message (Slack or Teams) for the organisation's incoming webhook."""
+    address = WEBHOOK_ADDRESS[channel]
     if dedupe_key and OutboxMessage.objects.filter(dedupe_key=dedupe_key).exists():
         return None
     now = now or clock.now()
@@ -85,7 +92,17 @@ def _send_email(message: OutboxMessage, mail_connection) -> None:
 def _post_webhook(message: OutboxMessage, mail_connection) -> None:
     from hoshin.notify.channels import post_json
 
-    post_json(message.address, message.payload or {})
+    address = message.address
+    if not address.startswith(("https://", "http://")):
+        # The rhythm's webhook (WEBHOOK_ADDRESS), as stored now: raises while it is
+        # missing or unreadable, so the message is retried, never lost.
+        name = address.removeprefix("rhythm:")
+        if name not in WEBHOOK_URLS:
+            raise RuntimeError(f"unknown webhook address {address!r}")
+        address = Rhythm.current().secret(name)
+        if not address:
+            raise RuntimeError(f"no {name.replace('_', ' ')} is set (notification settings)")
+    post_json(address, message.payload or {})
 
 
 # channel → callable(message, mail_connection); a sender raises on failure.

@@ -11,7 +11,7 @@ import zoneinfo
 from hoshin.core import vault
 from hoshin.core.errors import ErrorCollector
 from hoshin.core.history import service
-from hoshin.notify.models import SECRETS, Preference, Rhythm
+from hoshin.notify.models import SECRETS, WEBHOOK_URLS, Preference, Rhythm
 from hoshin.org import permissions
 from hoshin.org.models import Person
 
@@ -44,7 +44,8 @@ def parse_time(value) -> dt.time | None:
 @service
 def update_rhythm(actor: Person | None, **values) -> Rhythm:
     """Change the organisation's drumbeat; secrets are only ever written, never read back.
-    An empty secret keeps the stored one."""
+    An empty secret keeps the stored one, except a webhook URL, which an empty value
+    removes (reminders then go by email)."""
     permissions.require(permissions.can_edit_strategy(actor), "change the check-in rhythm")
     rhythm = Rhythm.objects.select_for_update().order_by("pk").first() or Rhythm()
     errors = ErrorCollector()
@@ -73,19 +74,22 @@ def update_rhythm(actor: Person | None, **values) -> Rhythm:
                 errors.add(name, "a whole number of hours from 0 to 72")
             else:
                 rhythm.nudge_hours_before_review = value
-        elif name in SECRETS:
+        elif name in WEBHOOK_URLS:
+            url = str(value or "").strip()
+            if url and not url.startswith(("https://", "http://")):
+                errors.add(name, "a web address starting with https://")
+            elif len(url) > 500:
+                errors.add(name, "at most 500 characters")
+            else:
+                setattr(rhythm, name, vault.seal_text(url))
+        else:
+            assert name in SECRETS, name
             secret = str(value or "").strip()
             if secret and name == "teams_security_token" and not _is_teams_token(secret):
                 errors.add(name, "the security token Teams showed when the outgoing webhook "
                                  "was created (base64 text, about 44 characters)")
             elif secret:
                 setattr(rhythm, name, vault.seal_text(secret))
-        else:
-            url = str(value or "").strip()
-            if url and not url.startswith("https://") and not url.startswith("http://"):
-                errors.add(name, "a web address starting with https://")
-            else:
-                setattr(rhythm, name, url)
     errors.raise_if_any()
     rhythm.save()
     return rhythm

@@ -37,7 +37,7 @@ def rhythm_settings(request):
     form = RhythmForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
-            services.update_rhythm(request.user, **form.cleaned_data)
+            services.update_rhythm(request.user, **form.rhythm_values())
         except errors.DomainError as e:
             _apply_errors(form, e)
         else:
@@ -47,6 +47,8 @@ def rhythm_settings(request):
         "form": form, "rhythm": rhythm, "nav": "settings",
         "has_secret": bool(rhythm.slack_signing_secret), "has_token": bool(rhythm.slack_bot_token),
         "has_teams_token": bool(rhythm.teams_security_token),
+        "has_slack_webhook": bool(rhythm.slack_webhook_url),
+        "has_teams_webhook": bool(rhythm.teams_webhook_url),
     }, status=400 if form.errors else 200)
 
 

@@ -36,7 +36,7 @@ class Command(BaseCommand):
             f"Leadership review:  {days[r.review_weekday]} {r.review_time:%H:%M} "
             f"(second reminder {r.nudge_hours_before_review} h before)\n"
             f"Lead digest:        {days[r.digest_weekday]} {r.digest_time:%H:%M}\n"
-            f"Slack webhook:      {r.slack_webhook_url or '-'}"
+            f"Slack webhook:      {'set' if r.slack_webhook_url else '-'}"
             f"{'  (signing secret set)' if r.slack_signing_secret else ''}\n"
-            f"Teams webhook:      {r.teams_webhook_url or '-'}"
+            f"Teams webhook:      {'set' if r.teams_webhook_url else '-'}"
             f"{'  (check-in security token set)' if r.teams_security_token else ''}")
