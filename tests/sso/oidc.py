@@ -1,5 +1,6 @@
 """A real OpenID Connect provider for the tests (tests/sso/provider: panva's oidc-provider
-under Node), started on port 8416 with the people below, and Hoshin configured to use it.
+under Node), started on a port the system picks with the people below, and Hoshin
+configured to use it.
 
 Used by tests/sso/ and the browser test (tests/e2e/test_sso.py). Node and the provider's
 packages must be there: scripts/test.sh runs `npm ci` in tests/sso/provider.
@@ -8,9 +9,8 @@ packages must be there: scripts/test.sh runs `npm ci` in tests/sso/provider.
 from __future__ import annotations
 
 import json
-import os
+import re
 import shutil
-import socket
 import subprocess
 import time
 from dataclasses import dataclass
@@ -22,8 +22,10 @@ import requests
 from cryptography.hazmat.primitives.asymmetric import rsa
 
 PROVIDER_DIR = Path(__file__).resolve().parent / "provider"
-PORT = 8416
-ISSUER = f"http://127.0.0.1:{PORT}"  # where the provider of the running tests is (below)
+# Where the provider of the running tests is: set by start_provider from the address the
+# provider reports once it listens on a port the system picked (no fixed port: two test
+# processes side by side would collide on it).
+ISSUER = "http://127.0.0.1:0"
 CLIENT_ID = "hoshin"
 CLIENT_SECRET = "hoshin-test-client-secret-0123456789abcdef"
 KID = "hoshin-test-key"
@@ -70,28 +72,16 @@ def node_available() -> bool:
     return bool(shutil.which("node")) and (PROVIDER_DIR / "node_modules" / "oidc-provider").is_dir()
 
 
-def _port() -> int:
-    """8416, or under pytest-xdist a free port for each worker but the first: two workers
-    may each run a module that needs the provider at the same time."""
-    worker = os.environ.get("PYTEST_XDIST_WORKER", "gw0")
-    if worker == "gw0":
-        return PORT
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 def start_provider(redirect_uris: list[str], tmp_dir: Path) -> Provider:
     if not node_available():
         pytest.fail("node and tests/sso/provider/node_modules are needed: scripts/test.sh "
                     "runs npm ci in tests/sso/provider")
     global ISSUER
-    ISSUER = f"http://127.0.0.1:{_port()}"
     key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
     jwk = json.loads(jwt.algorithms.RSAAlgorithm.to_jwk(key))
     jwk.update(kid=KID, alg="RS256", use="sig")
     config = {
-        "issuer": ISSUER, "port": int(ISSUER.rsplit(":", 1)[1]), "jwks": {"keys": [jwk]},
+        "port": 0, "jwks": {"keys": [jwk]},
         "clients": [{"client_id": CLIENT_ID, "client_secret": CLIENT_SECRET,
                      "redirect_uris": redirect_uris}],
         "accounts": [{"login": login, "password": PASSWORD, "claims": claims}
@@ -103,9 +93,17 @@ def start_provider(redirect_uris: list[str], tmp_dir: Path) -> Provider:
     process = subprocess.Popen(["node", str(PROVIDER_DIR / "provider.mjs"), str(path)],
                                stdout=log, stderr=subprocess.STDOUT, cwd=PROVIDER_DIR)
     deadline = time.monotonic() + 20
+    issuer = None
     while True:
         try:
-            answer = requests.get(f"{ISSUER}/jwks", timeout=1)
+            if issuer is None:
+                # "listening on http://127.0.0.1:<port>" once it listens (provider.mjs).
+                found = re.search(r"^listening on (http://\S+)$",
+                                  (tmp_dir / "provider.log").read_text(), re.MULTILINE)
+                issuer = found and found.group(1)
+            if issuer is None:
+                raise requests.ConnectionError("not listening yet")
+            answer = requests.get(f"{issuer}/jwks", timeout=1)
             # Ours, not one left over from an earlier run on the same port.
             if answer.ok and answer.json()["keys"][0]["n"] == jwk["n"]:
                 break
@@ -116,6 +114,7 @@ def start_provider(redirect_uris: list[str], tmp_dir: Path) -> Provider:
             raise RuntimeError("the OpenID provider did not start: "
                                + (tmp_dir / "provider.log").read_text())
         time.sleep(0.1)
+    ISSUER = issuer
     return Provider(ISSUER, key, process)
 
 

@@ -5,10 +5,14 @@
 //
 //   node provider.mjs CONFIG.json
 //
-// CONFIG.json: {"issuer": "http://127.0.0.1:8416", "port": 8416,
+// CONFIG.json: {"port": 0,
 //               "jwks": {"keys": [<a private RSA JWK>]},
 //               "clients": [{"client_id", "client_secret", "redirect_uris": [...]}],
 //               "accounts": [{"login", "password", "claims": {"email", "name", "groups", ...}}]}
+//
+// It listens on a port the system picks (or on "port" when one is given) and, once
+// listening, writes "listening on <issuer>" to its output: the issuer is
+// http://127.0.0.1:<that port> (or "issuer" when given), so two test runs never collide.
 //
 // The key is given by the test, so a test can also sign a token the way this provider
 // does (and with a wrong audience, issuer or key) and see Hoshin refuse it.
@@ -20,7 +24,7 @@ import Provider from 'oidc-provider';
 const config = JSON.parse(readFileSync(process.argv[2], 'utf8'));
 const accounts = new Map(config.accounts.map((account) => [account.login, account]));
 
-const provider = new Provider(config.issuer, {
+const makeProvider = (issuer) => new Provider(issuer, {
   clients: config.clients.map((client) => ({
     grant_types: ['authorization_code'],
     response_types: ['code'],
@@ -76,9 +80,15 @@ async function readForm(req) {
   return new URLSearchParams(body);
 }
 
-const oidc = provider.callback();
+// Made once the server listens and its port, hence the issuer, is known.
+let provider;
+let oidc;
 
 const server = http.createServer(async (req, res) => {
+  if (!provider) {
+    res.statusCode = 503;
+    return res.end('starting');
+  }
   const match = req.url.match(/^\/interaction\/([\w-]+)(\/login)?$/);
   if (!match) return oidc(req, res);
   try {
@@ -103,6 +113,9 @@ const server = http.createServer(async (req, res) => {
   }
 });
 
-server.listen(config.port, '127.0.0.1', () => {
-  process.stdout.write(`listening on ${config.issuer}\n`);
+server.listen(config.port ?? 0, '127.0.0.1', () => {
+  const issuer = config.issuer ?? `http://127.0.0.1:${server.address().port}`;
+  provider = makeProvider(issuer);
+  oidc = provider.callback();
+  process.stdout.write(`listening on ${issuer}\n`);
 });
