@@ -183,16 +183,41 @@ def annual_objectives_by_id(objective_ids) -> dict[int, list[str]]:
     return result
 
 
+def _serving(query, annual_objective: str | None):
+    """The initiatives of `query` whose objective serves the annual objective (all of them
+    when none is given)."""
+    if not annual_objective:
+        return query
+    objective_ids = set(query.values_list("key_result__objective_id", flat=True))
+    serving = [pk for pk, keys in annual_objectives_by_id(objective_ids).items()
+               if annual_objective in keys]
+    return query.filter(key_result__objective_id__in=serving)
+
+
+def initiatives_with_status(status: str, *, unit: Unit | None = None,
+                            annual_objective: str | None = None):
+    """Every initiative of the organisation (or of a unit's subtree, or serving an annual
+    objective) with this status, or with any ("all"): finished and stopped work too, and
+    that of closed quarters, which the ranking leaves out. Archived ones are not listed,
+    nor those under an archived key result or objective. Newest quarter first."""
+    query = (Initiative.objects.filter(archived_at__isnull=True,
+                                       key_result__archived_at__isnull=True,
+                                       key_result__objective__archived_at__isnull=True)
+             .select_related("owner", "key_result__objective__unit",
+                             "key_result__objective__cycle"))
+    if status != "all":
+        query = query.filter(status=status)
+    if unit is not None:
+        query = query.filter(key_result__objective__unit_id__in=subtree_ids(unit))
+    return _serving(query, annual_objective).order_by("-key_result__objective__cycle__start",
+                                                      "key")
+
+
 def portfolio(*, unit: Unit | None = None, annual_objective: str | None = None,
               cycle: Cycle | None = None) -> Portfolio:
     """Scored open initiatives ranked; the unscored counted. Only the scored are read
     whole: in a large organisation most open initiatives were never scored."""
-    query = open_initiatives(unit=unit, cycle=cycle)
-    if annual_objective:
-        objective_ids = set(query.values_list("key_result__objective_id", flat=True))
-        serving = [pk for pk, keys in annual_objectives_by_id(objective_ids).items()
-                   if annual_objective in keys]
-        query = query.filter(key_result__objective_id__in=serving)
+    query = _serving(open_initiatives(unit=unit, cycle=cycle), annual_objective)
     scored_ids = InitiativeScore.objects.filter(initiative__in=query.values("pk")) \
         .values("initiative_id")
     initiatives = list(query.filter(pk__in=scored_ids))

@@ -39,12 +39,16 @@ def _scope(request):
 
 # The portfolio as a file (?export=csv|xlsx): every open initiative in the page's scope,
 # the ranked ones first, then those not scored yet (the page lists only 100 of them).
+# With ?status= (a status, or "all"), every initiative of that status in scope instead,
+# done and cancelled ones and those of closed quarters included, with their rank when
+# they are ranked and their latest score when they have one.
 EXPORT_COLUMNS = [
     exports.Column("Rank", "rank", exports.NUMBER),
     exports.Column("Initiative id", "initiative.key"),
     exports.Column("Initiative", "initiative.title"),
     exports.Column("Unit", "initiative.key_result.objective.unit.name"),
     exports.Column("Key result id", "initiative.key_result.key"),
+    exports.Column("Quarter", "initiative.key_result.objective.cycle.key"),
     exports.Column("Owner", "initiative.owner.name"),
     exports.Column("Status", lambda r: r["initiative"].get_status_display()),
     exports.Column("Business value", "score.business_value", exports.NUMBER),
@@ -79,9 +83,58 @@ def _export_rows(found) -> list[dict]:
     return rows
 
 
+STATUS_CHOICES = [("", "Open, ranked"), ("all", "Every status")] + list(
+    Initiative.Status.choices)
+LISTED = 100  # initiatives the page lists with a status filter; the export has them all
+
+
+def _status(request) -> str:
+    status = request.GET.get("status") or ""
+    if status not in dict(STATUS_CHOICES):
+        raise Http404(f'no status "{status}": one of '
+                      + ", ".join(k for k, _ in STATUS_CHOICES if k))
+    return status
+
+
+def _status_rows(initiatives: list[Initiative], found) -> list[dict]:
+    ranked = {r.initiative.pk: r for r in found.rows}
+    latest = selectors.latest_scores(i.pk for i in initiatives)
+    serves = selectors.annual_objectives_by_id({i.key_result.objective_id for i in initiatives})
+    work = tracked.counts_of([i.pk for i in initiatives])
+    rows = []
+    for i in initiatives:
+        scored = latest.get(i.pk)
+        score = wsjf.Score(key=i.key, business_value=scored.business_value,
+                           time_criticality=scored.time_criticality,
+                           risk_reduction=scored.risk_reduction,
+                           job_size=scored.job_size) if scored else None
+        rows.append({"rank": ranked[i.pk].rank if i.pk in ranked else None, "initiative": i,
+                     "score": score, "scored": scored,
+                     "annual_objectives": serves.get(i.key_result.objective_id, []),
+                     "tracked": work.get(i.pk)})
+    return rows
+
+
 @login_required
 def portfolio(request):
     unit, annual = _scope(request)
+    status = _status(request)
+    if status:
+        listed = selectors.initiatives_with_status(
+            status, unit=unit, annual_objective=annual.key if annual else None)
+        if response := exports.respond(
+                request, "initiatives", EXPORT_COLUMNS,
+                lambda: _status_rows(list(listed), selectors.portfolio(
+                    unit=unit, annual_objective=annual.key if annual else None)),
+                what="Initiatives" + ("" if status == "all" else f" ({status})")):
+            return response
+        return render(request, "portfolio/list.html", {
+            "nav": "portfolio", "unit": unit, "annual": annual, "status": status,
+            "status_label": dict(STATUS_CHOICES)[status], "status_choices": STATUS_CHOICES,
+            "listed": listed[:LISTED], "listed_count": listed.count(), "page_size": LISTED,
+            "unit_options": unit_options(unit),
+            "annuals": AnnualObjective.objects.filter(archived_at__isnull=True)
+                                              .order_by("-year", "key")})
     found = selectors.portfolio(unit=unit, annual_objective=annual.key if annual else None)
     if response := exports.respond(request, "portfolio", EXPORT_COLUMNS,
                                    lambda: _export_rows(found),
@@ -94,6 +147,7 @@ def portfolio(request):
         "chart": chart.scatter_svg(ranked) if ranked else "",
         "unit_options": unit_options(unit),
         "annuals": AnnualObjective.objects.filter(archived_at__isnull=True).order_by("-year", "key"),
+        "status": "", "status_choices": STATUS_CHOICES,
         "can_score": services.can_score(request.user, unit),
         "sessions": ScoringSession.objects.select_related("unit", "recorded_by")
                                           .prefetch_related("participants")[:5],
