@@ -176,8 +176,11 @@ class GoalListImportReportOut(Schema):
 
 class GoalListImportErrorOut(ErrorOut):
     errors: list[FieldErrorOut]
-    report: GoalListImportReportOut = Field(
-        None, description="What was read, and every error with its row and column.")
+    # Null when the content could not be read as a table at all (not base64, not CSV or
+    # .xlsx, empty): there is no column to report then.
+    report: GoalListImportReportOut | None = Field(
+        None, description="What was read, and every error with its row and column; null "
+                          "when the content is not a table at all.")
 
 
 GOAL_LIST_RESPONSES = {200: GoalListImportReportOut, 400: GoalListImportErrorOut,
