@@ -150,6 +150,32 @@ def test_reviews_and_decisions_exports(plan):
     assert decisions[0][:4] == ["Review date", "Review", "Agenda item", "Key result id"]
 
 
+def test_reviews_and_decisions_as_excel(plan):
+    scheduled = reviews.schedule_reviews(None, plan.quarter)
+    item = reviews.add_item(plan.office, scheduled[0], title="Installer share is slow",
+                            key_result="KR1")
+    reviews.decide(plan.office, item, kind="change_target", rationale=EVIL, new_target=32)
+    client = signed_in(plan.lead)
+    ws = read_xlsx(client.get(f"/reviews/?cycle={plan.quarter.key}&export=xlsx"))
+    rows = list(ws.iter_rows(values_only=True))
+    assert rows[0][:3] == ("Date", "Week", "Review")
+    # One row per review of the quarter, its date a date and its week a number.
+    assert [(r[0].date(), r[1]) for r in rows[1:]] == [(r.date, r.week) for r in scheduled]
+    decisions = read_xlsx(client.get(
+        f"/reviews/?cycle={plan.quarter.key}&export=xlsx&table=decisions"))
+    header, *body = list(decisions.iter_rows(values_only=True))
+    assert [dict(zip(header, r, strict=True)) for r in body] == [{
+        "Review date": dt.datetime.combine(scheduled[0].date, dt.time()),
+        "Review": scheduled[0].get_kind_display(), "Agenda item": "Installer share is slow",
+        "Key result id": "KR1", "Decision": "Change the target", "Rationale": "'" + EVIL,
+        "New target": 32, "Escalated to": None, "Decided by": plan.office.name,
+        "Decided at": body[0][header.index("Decided at")]}]
+    assert isinstance(body[0][header.index("Decided at")], dt.datetime)
+    # The rationale is text, never a formula.
+    cell = decisions.cell(row=2, column=header.index("Rationale") + 1)
+    assert cell.data_type == "s"
+
+
 def test_portfolio_exports_every_open_initiative(plan):
     from hoshin.okrs import services as okrs
 
