@@ -192,8 +192,7 @@ def main() -> int:
                                                       "between runs")
     parser.add_argument("--label", default="", help="added to the result's file name "
                                                     "(before, after)")
-    parser.add_argument("--skip", default="", help="comma-separated page names not timed "
-                                                   "(the forecast API's bulk read is slow)")
+    parser.add_argument("--skip", default="", help="comma-separated page names not timed")
     parser.add_argument("--worker", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
     args.today = args.today or _end_of_this_quarter().isoformat()

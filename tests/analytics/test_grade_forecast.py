@@ -111,9 +111,14 @@ def test_the_forecast_is_on_the_key_result_page_the_analytics_page_and_the_api(p
         listed = client.get("/analytics/").content.decode()
         assert "Similar (n)" in listed and f"<td>{SIMILAR}</td>" in listed
         api = ApiClient(org.create_token(None, plan.office))
-        [row] = [r for r in api.get("/analytics/forecast").json() if r["key_result"] == "KR1"]
+        listed = api.get("/analytics/forecast").json()
+        [row] = [r for r in listed["items"] if r["key_result"] == "KR1"]
         assert row["similar"] == SIMILAR and row["grade"] == pytest.approx(stored.grade, abs=0.01)
-        assert len(api.get("/analytics/forecast", limit=1).json()) == 1
+        assert listed == {"items": [row], "count": 1}
+        # A list like the others: paged, with the count of the whole list on every page.
+        assert api.get("/analytics/forecast", limit=1).json() == listed
+        assert api.get("/analytics/forecast", limit=1, offset=1).json() == {"items": [],
+                                                                            "count": 1}
 
 
 def test_a_key_result_of_a_closed_quarter_has_no_forecast_panel(plan, history):

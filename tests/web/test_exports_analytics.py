@@ -108,9 +108,9 @@ def test_each_analytics_table_as_excel_holds_the_apis_figures(plan):
         assert row["Forecast grade"] == pytest.approx(f["grade"], abs=0.0001)
         assert (row["80% interval low"], row["80% interval high"]) == (
             pytest.approx(f["low"], abs=0.0001), pytest.approx(f["high"], abs=0.0001))
-        # forecast_dicts gives "as_of" as ISO text, so the file has it as text, not a
-        # date cell (analytics/exports.py reads the dict); the day is the API's.
-        assert str(row["As of"])[:10] == f["as_of"][:10]
+        # The API's ISO text becomes a date cell (a datetime as openpyxl reads it back).
+        assert isinstance(row["As of"], dt.datetime)
+        assert row["As of"].date().isoformat() == f["as_of"][:10]
 
     trends = xlsx_rows(client.get("/analytics/?export=xlsx&table=trends"))
     quarters = api.get("/analytics/trends").json()["quarters"]

@@ -240,12 +240,11 @@ def trends() -> tuple[list[CycleTrend], list[Cycle]]:
     return counted, missing
 
 
-def forecasts(scope: Scope, limit: int | None = None) -> tuple[list[StoredForecast], int]:
+def forecast_query(scope: Scope):
     """The running key results' stored grade forecasts in scope (refreshed after each
-    check-in and nightly: services.refresh_forecasts), lowest first, at most `limit`, and
-    how many there are."""
+    check-in and nightly: services.refresh_forecasts), lowest first."""
     # Joined rather than "key result in (subquery)": the database walks the forecasts in
-    # grade order and stops at `limit` instead of matching every key result first.
+    # grade order and stops at a page's end instead of matching every key result first.
     query = StoredForecast.objects.filter(key_result__archived_at__isnull=True)
     if scope.unit is not None:
         query = query.filter(key_result__objective__unit_id__in=subtree_ids(scope.unit))
@@ -253,8 +252,13 @@ def forecasts(scope: Scope, limit: int | None = None) -> tuple[list[StoredForeca
         query = query.filter(key_result__objective__cycle=scope.cycle)
     if scope.person is not None:
         query = query.filter(key_result__owner=scope.person)
-    query = (query.select_related("key_result__objective__unit", "key_result__objective__cycle")
-             .order_by("grade", "key_result__key"))
+    return (query.select_related("key_result__objective__unit", "key_result__objective__cycle")
+            .order_by("grade", "key_result__key"))
+
+
+def forecasts(scope: Scope, limit: int | None = None) -> tuple[list[StoredForecast], int]:
+    """The forecasts of `forecast_query`, at most `limit`, and how many there are."""
+    query = forecast_query(scope)
     total = query.count()
     rows = list(query[:limit] if limit is not None else query)
     return rows, total

@@ -117,6 +117,13 @@ def _value(column: Column, row) -> Any:
             return float(value) if not isinstance(value, int) else value
         except (TypeError, ValueError):
             return str(value)
+    if isinstance(value, str) and column.kind in (DATE, DATETIME):
+        # Rows shaped for the API carry dates as ISO text: a date cell all the same.
+        try:
+            value = (dt.date.fromisoformat(value) if len(value) == 10
+                     else dt.datetime.fromisoformat(value))
+        except ValueError:
+            return value
     if isinstance(value, dt.datetime):
         # Spreadsheets know no time zones: the local time, as the pages show it.
         if timezone.is_aware(value):
