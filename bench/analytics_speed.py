@@ -138,6 +138,11 @@ def measure(args) -> dict:
                                    archived_at__isnull=True).order_by("id").first())
     office = Person.objects.filter(role="strategy_office").order_by("id").first() or \
         Person.objects.filter(role="admin").order_by("id").first()
+    # As the served application does (core/served.py): long-lived objects frozen once warm.
+    from django.core.signals import request_started
+
+    from hoshin.core.memory import FreezeWhenWarm
+    request_started.connect(FreezeWhenWarm(), weak=False)
     browser = Client(HTTP_HOST="127.0.0.1")
     browser.force_login(office)
     api = Client(HTTP_HOST="127.0.0.1",

@@ -1,6 +1,9 @@
+"""The WSGI application for any WSGI server: the one `hoshin serve` runs (core/served.py)."""
+
 import os
 
-from django.core.wsgi import get_wsgi_application
-
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "hoshin.settings")
-application = get_wsgi_application()
+
+from hoshin.core.served import application  # noqa: E402
+
+__all__ = ["application"]

@@ -1,5 +1,7 @@
-"""The WSGI application as `hoshin serve` runs it: the project's application, plus a guard
-in each worker process that ends the worker when the server's main process is gone.
+"""The WSGI application as `hoshin serve` runs it (and hoshin/wsgi.py gives other WSGI
+servers): the project's application, plus a guard in each worker process that ends the
+worker when the server's main process is gone, and the long-lived objects taken out of the
+cyclic collector's way once the process is warm (core/memory.py).
 
 Killed with -9, granian's main process cannot stop its workers: they kept the port and
 went on answering, so a restarted server could not bind it and no one was watching them
@@ -14,7 +16,10 @@ import signal
 import threading
 import time
 
+from django.core.signals import request_started
 from django.core.wsgi import get_wsgi_application
+
+from hoshin.core.memory import FreezeWhenWarm
 
 PARENT_ENV = "HOSHIN_SERVE_PARENT"
 CHECK_EVERY = 1.0
@@ -40,3 +45,4 @@ _start_watching()
 # What hoshin/wsgi.py serves (core sits below the entry points, so it builds its own).
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "hoshin.settings")
 application = get_wsgi_application()
+request_started.connect(FreezeWhenWarm(), weak=False, dispatch_uid="hoshin-freeze-when-warm")

@@ -85,15 +85,22 @@ class Portfolio:
         return list(self._unscored_query[:self.PAGE])
 
     @cached_property
+    def _unscored_ids_and_keys(self) -> list[tuple[int, str]]:
+        # One reading of the unscored for the API's keys, the tracked work and its keys:
+        # each was its own query over the open initiatives (35-45 ms apiece on SQLite at
+        # 20,000 people).
+        return list(self._unscored_query.values_list("pk", "key"))
+
+    @cached_property
     def unscored_keys(self) -> list[str]:
-        return list(self._unscored_query.values_list("key", flat=True))
+        return [key for _pk, key in self._unscored_ids_and_keys]
 
     @cached_property
     def tracked(self) -> dict[int, dict | None]:
         """The figures of each open initiative's tracked work (ranked and unscored, by id;
         None for one nobody tracks): every provider asked once (portfolio/tracked.py)."""
         ids = [r.initiative.pk for r in self.rows]
-        ids += list(self._unscored_query.values_list("pk", flat=True))
+        ids += [pk for pk, _key in self._unscored_ids_and_keys]
         return tracked.counts_of(ids)
 
     def ranked_dicts(self) -> list[dict]:
@@ -102,7 +109,7 @@ class Portfolio:
     @cached_property
     def unscored_tracked(self) -> dict[str, dict]:
         """The unscored initiatives that have tracked work: their figures, by key."""
-        keys = dict(self._unscored_query.values_list("pk", "key"))
+        keys = dict(self._unscored_ids_and_keys)
         return {keys[pk]: figures for pk, figures in self.tracked.items()
                 if figures is not None and pk in keys}
 
@@ -218,8 +225,10 @@ def portfolio(*, unit: Unit | None = None, annual_objective: str | None = None,
     """Scored open initiatives ranked; the unscored counted. Only the scored are read
     whole: in a large organisation most open initiatives were never scored."""
     query = _serving(open_initiatives(unit=unit, cycle=cycle), annual_objective)
-    scored_ids = InitiativeScore.objects.filter(initiative__in=query.values("pk")) \
-        .values("initiative_id")
+    # Every initiative ever scored, not only those in scope: a small table, so the database
+    # looks the scored up by id instead of matching the open initiatives' join against
+    # itself (78 -> 1 ms on SQLite at 20,000 people, when few are scored).
+    scored_ids = InitiativeScore.objects.values("initiative_id")
     initiatives = list(query.filter(pk__in=scored_ids))
     serves = annual_objectives_of({i.key_result.objective for i in initiatives})
     latest = latest_scores(i.pk for i in initiatives)
