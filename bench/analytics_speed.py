@@ -94,6 +94,36 @@ def grade_everything(seed: int) -> int:
     return len(rows)
 
 
+def score_some(seed: int, share: float = 0.1) -> int:
+    """When nothing is scored yet (the synthetic plan has no scoring sessions), a tenth of
+    the open initiatives scored in one relative-scoring session per division, as teams
+    would, so the portfolio ranks some hundreds. Returns how many initiatives are scored."""
+    from hoshin.portfolio import services as portfolio
+    from hoshin.portfolio.models import InitiativeScore
+    from hoshin.portfolio.selectors import open_initiatives
+    from hoshin.portfolio.wsjf import SCALE
+
+    if not InitiativeScore.objects.exists():
+        rng = random.Random(seed)
+        by_division: dict[str, list[str]] = {}
+        for key, unit, parent, grand in open_initiatives().values_list(
+                "key", "key_result__objective__unit__key",
+                "key_result__objective__unit__parent__key",
+                "key_result__objective__unit__parent__parent__key"):
+            if rng.random() < share:
+                division = grand and parent or unit  # the unit two levels down, or the top
+                by_division.setdefault(division, []).append(key)
+        for keys in by_division.values():
+            rows = [{"initiative": k, **{c: rng.choice(SCALE[:5]) for c in (
+                "business_value", "time_criticality", "risk_reduction", "job_size")}}
+                for k in keys]
+            for column in ("business_value", "time_criticality", "risk_reduction",
+                           "job_size"):
+                rows[0][column] = 1  # the smallest of each column is 1
+            portfolio.record_scoring_session(None, scores=rows)
+    return InitiativeScore.objects.values("initiative_id").distinct().count()
+
+
 def measure(args) -> dict:
     import django
 
@@ -118,6 +148,7 @@ def measure(args) -> dict:
         import_plan(synthetic_plan(args.people, today, seed=args.seed))
         result["import_s"] = time.perf_counter() - t0
         result["graded"] = grade_everything(args.seed)
+    result["scored"] = score_some(args.seed)
     t0 = time.perf_counter()
     (getattr(analytics, "nightly", None) or analytics.refresh_trends)(None)
     result["nightly_s"] = time.perf_counter() - t0
@@ -251,6 +282,7 @@ def main() -> int:
     if "import_s" in result:
         print(f"import {result['import_s']:.1f} s")
     print(f"nightly refresh (trends, similar key results, forecasts) {result['nightly_s']:.1f} s")
+    print(f"initiatives scored: {result.get('scored')}")
     print(f"{'page':<34}{'p50':>8}{'p95':>8}{'cpu p50':>9}{'queries':>8}{'sql':>8}"
           "  p95/target")
     for name, m in result["pages"].items():

@@ -86,6 +86,33 @@ def test_the_page_shows_the_ranking_the_chart_and_the_unscored(scored):
     assert "@acme.test" not in html
 
 
+def test_the_page_lists_the_highest_hundred_and_the_export_has_every_scored_one(initiatives):
+    """Some hundreds are scored in a large organisation: the table lists the highest 100,
+    the chart places them all, the export has them all."""
+    import csv
+
+    from hoshin.okrs import services as okrs
+    from hoshin.portfolio.views import LISTED
+
+    keys = [f"J{n:03d}" for n in range(LISTED + 5)]
+    for key in keys:
+        okrs.save_initiative(None, key=key, key_result="KR1", title=f"Idea {key}")
+    # The first scored is worth the most; each later one a little less (a larger job).
+    services.record_scoring_session(initiatives.office, scores=[
+        row(key, 20 if n < 100 else 1, 1, 1, 1 if n == 0 else (2 if n < 50 else 3))
+        for n, key in enumerate(keys)])
+    client = Client()
+    client.login(username=initiatives.viewer.email, password=PASSWORD)
+    html = client.get("/portfolio/").content.decode()
+    table = html[html.index('id="ranking"'):html.index("</table>", html.index('id="ranking"'))]
+    assert table.count("<tr>") == 1 + LISTED  # the header and the first LISTED
+    assert f"{len(keys)} scored initiatives, highest WSJF first: the first {LISTED} are " \
+        "listed, the export has them all" in table
+    assert "Idea J000" in table and "Idea J104" not in table
+    exported = client.get("/portfolio/?export=csv").content.decode("utf-8-sig")
+    assert {r["Initiative id"] for r in csv.DictReader(io.StringIO(exported))} >= set(keys)
+
+
 def test_a_lead_scores_their_unit_on_the_page_and_sees_what_was_wrong(initiatives):
     p = initiatives
     client = Client()

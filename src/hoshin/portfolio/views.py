@@ -141,9 +141,14 @@ def portfolio(request):
                                    what="Initiative portfolio"):
         return response
     ranked = [wsjf.Ranked(rank=r.rank, score=r.score, tie_break=r.tie_break) for r in found.rows]
+    # The chart places every scored initiative; the table lists the highest LISTED (some
+    # hundreds are scored at 20,000 people: rendering 600 rows took most of the page's
+    # half second). The export and the API have them all.
+    shown = found.rows[:LISTED]
     return render(request, "portfolio/list.html", {
-        "nav": "portfolio", "found": found, "unit": unit, "annual": annual,
-        "tracked_any": _with_tracked_work(found),
+        "nav": "portfolio", "found": found, "shown": shown, "page_size": LISTED,
+        "unit": unit, "annual": annual,
+        "tracked_any": _with_tracked_work(found, shown),
         "chart": chart.scatter_svg(ranked) if ranked else "",
         "unit_options": unit_options(unit),
         "annuals": AnnualObjective.objects.filter(archived_at__isnull=True).order_by("-year", "key"),
@@ -154,11 +159,11 @@ def portfolio(request):
         "scale": wsjf.SCALE})
 
 
-def _with_tracked_work(found: selectors.Portfolio) -> bool:
-    """Mark each initiative the page shows (the ranked, the first unscored) with its work
-    tracked elsewhere (`tracked_work`), asking the providers once for them all, so the
-    page's queries do not grow with its rows. True when any has some."""
-    shown = [r.initiative for r in found.rows]
+def _with_tracked_work(found: selectors.Portfolio, rows: list[selectors.Row]) -> bool:
+    """Mark each initiative the page shows (the ranked `rows` listed, the first unscored)
+    with its work tracked elsewhere (`tracked_work`), asking the providers once for them
+    all, so the page's queries do not grow with its rows. True when any has some."""
+    shown = [r.initiative for r in rows]
     if found.unscored_count:  # the template counts them anyway; read only when shown
         shown += found.unscored_first
     work = tracked.work_of(i.pk for i in shown)
