@@ -15,6 +15,8 @@ leads another division (Corporate), "member" owns nothing, "viewer" reads only.
 
 from __future__ import annotations
 
+import base64
+
 import json
 from dataclasses import dataclass, field
 
@@ -304,6 +306,11 @@ EXPECTED: dict[str, Op] = {
     "get_board_pack": Op(LEADS, query="?cycle=2026-Q4"),
     "import_markdown_page": Op(PLAN, body={"markdown": "# Sales\n\n1. Win installers\n",
                                            "cycle": "2027-Q1"}),
+    # The goal-list import: the same right as the web page's (a dry run here).
+    "import_goal_list": Op(PLAN, body={
+        "content": base64.b64encode(b"Row ID,Parent,Type,Title,Team\n"
+                                    b"O1,,objective,Win installers,sales\n").decode(),
+        "filename": "goals.csv", "cycle": "2027-Q1", "dry_run": True}),
 }
 
 

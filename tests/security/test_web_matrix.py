@@ -152,6 +152,12 @@ PAGES: dict[str, Page] = {
     "analytics/": page(),
     # No source on the key result: found out before the rights are (404 to all).
     "sources/<str:key>/sync": Page(OFF, KR_OWNER, {"key": "kr"}, hidden=404),
+    # Setting, trying and removing a source: who may check in on the key result (its
+    # owner, the leads above it, the plan editors). An empty form is 400 to them; removing
+    # a source the key result does not have is 404 to them.
+    "sources/<str:key>/": page(KR_OWNER, KR_OWNER, key="kr"),
+    "sources/<str:key>/try": page(OFF, KR_OWNER, key="kr"),
+    "sources/<str:key>/remove": page(OFF, KR_OWNER, key="kr"),
     # Work trackers: everyone reads; who may edit the initiative links, unlinks and syncs
     # (an empty post is "unknown action", sent back to the page). The trackers' webhook
     # calls are verified by signature: no login, an unsigned post is refused.
