@@ -45,7 +45,7 @@ def test_the_latest_session_that_scored_an_initiative_counts(initiatives):
     by_key = {r.initiative.key: r for r in found.rows}
     assert by_key["I1"].score.cost_of_delay == 3  # kept from January
     assert by_key["I2"].score.cost_of_delay == 22  # February's score replaced January's
-    assert by_key["I2"].scored.session.held_at.month == 2
+    assert by_key["I2"].scored_on.month == 2
     assert ScoringSession.objects.count() == 2 and InitiativeScore.objects.count() == 4
 
 

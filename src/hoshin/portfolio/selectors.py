@@ -33,29 +33,45 @@ WIP_STATUSES = (Initiative.Status.IN_PROGRESS, Initiative.Status.BLOCKED)
 
 @dataclass
 class Row:
+    """One ranked initiative. Ranking reads plain values (a few hundred are scored at
+    20,000 people, and building each one's initiative, key result, objective, unit, cycle
+    and owner was most of the page's time); `initiative` is read whole only when asked
+    for, for every row not yet read at once (`Portfolio.read_whole`)."""
+
     rank: int
-    initiative: Initiative
+    pk: int
+    key: str
+    title: str
+    status: str
+    key_result_key: str
+    objective_id: int
+    unit_key: str
+    unit_name: str
     score: wsjf.Score
     tie_break: str
-    scored: InitiativeScore
+    scored_on: dt.datetime
     annual_objectives: list[str] = field(default_factory=list)
+    whole: Initiative | None = field(default=None, repr=False, compare=False)
+    portfolio: Portfolio | None = field(default=None, repr=False, compare=False)
 
     @property
-    def unit(self) -> Unit:
-        return self.initiative.key_result.objective.unit
+    def initiative(self) -> Initiative:
+        if self.whole is None:
+            self.portfolio.read_whole()
+        return self.whole
 
     def as_dict(self, tracked_work: dict | None = None) -> dict:
         """The row for the API and the CLI; `tracked_work` is its tracked work's figures
         (`Portfolio.tracked`), null when nothing tracks it."""
-        return {"id": self.initiative.key, "title": self.initiative.title,
-                "unit": self.unit.key, "cod": self.score.cost_of_delay,
+        return {"id": self.key, "title": self.title,
+                "unit": self.unit_key, "cod": self.score.cost_of_delay,
                 "size": self.score.job_size, "wsjf": round(self.score.wsjf, 4),
                 "rank": self.rank, "business_value": self.score.business_value,
                 "time_criticality": self.score.time_criticality,
-                "risk_reduction": self.score.risk_reduction, "status": self.initiative.status,
-                "key_result": self.initiative.key_result.key,
+                "risk_reduction": self.score.risk_reduction, "status": self.status,
+                "key_result": self.key_result_key,
                 "annual_objectives": self.annual_objectives,
-                "scored_on": self.scored.session.held_at.date().isoformat(),
+                "scored_on": self.scored_on.date().isoformat(),
                 "tie_break": self.tie_break, "tracked": tracked_work}
 
 
@@ -71,6 +87,18 @@ class Portfolio:
     def __init__(self, rows: list[Row], unscored_query):
         self.rows = rows
         self._unscored_query = unscored_query
+        for row in rows:
+            row.portfolio = self
+
+    def read_whole(self, rows: Iterable[Row] | None = None) -> None:
+        """Read the initiatives of `rows` (every row by default) whole, with their key
+        result, objective, unit, quarter and owner, in one query."""
+        pending = {r.pk: r for r in (self.rows if rows is None else rows) if r.whole is None}
+        if not pending:
+            return
+        for initiative in Initiative.objects.filter(pk__in=list(pending)).select_related(
+                "owner", "key_result__objective__unit", "key_result__objective__cycle"):
+            pending[initiative.pk].whole = initiative
 
     @cached_property
     def unscored_count(self) -> int:
@@ -99,12 +127,12 @@ class Portfolio:
     def tracked(self) -> dict[int, dict | None]:
         """The figures of each open initiative's tracked work (ranked and unscored, by id;
         None for one nobody tracks): every provider asked once (portfolio/tracked.py)."""
-        ids = [r.initiative.pk for r in self.rows]
+        ids = [r.pk for r in self.rows]
         ids += [pk for pk, _key in self._unscored_ids_and_keys]
         return tracked.counts_of(ids)
 
     def ranked_dicts(self) -> list[dict]:
-        return [r.as_dict(self.tracked.get(r.initiative.pk)) for r in self.rows]
+        return [r.as_dict(self.tracked.get(r.pk)) for r in self.rows]
 
     @cached_property
     def unscored_tracked(self) -> dict[str, dict]:
@@ -136,6 +164,28 @@ def latest_scores(initiative_ids) -> dict[int, InitiativeScore]:
               .select_related("session").order_by("-session__held_at", "-session_id"))
     for s in scores:
         latest.setdefault(s.initiative_id, s)
+    return latest
+
+
+@dataclass(frozen=True)
+class LatestScore:
+    business_value: int
+    time_criticality: int
+    risk_reduction: int
+    job_size: int
+    held_at: dt.datetime
+
+
+def latest_score_values(initiative_ids) -> dict[int, LatestScore]:
+    """`latest_scores` as plain values, for ranking many without building each score and
+    its session."""
+    latest: dict[int, LatestScore] = {}
+    for pk, *values in (InitiativeScore.objects.filter(initiative_id__in=list(initiative_ids))
+                        .order_by("-session__held_at", "-session_id")
+                        .values_list("initiative_id", "business_value", "time_criticality",
+                                     "risk_reduction", "job_size", "session__held_at")):
+        if pk not in latest:
+            latest[pk] = LatestScore(*values)
     return latest
 
 
@@ -229,20 +279,25 @@ def portfolio(*, unit: Unit | None = None, annual_objective: str | None = None,
     # looks the scored up by id instead of matching the open initiatives' join against
     # itself (78 -> 1 ms on SQLite at 20,000 people, when few are scored).
     scored_ids = InitiativeScore.objects.values("initiative_id")
-    initiatives = list(query.filter(pk__in=scored_ids))
-    serves = annual_objectives_of({i.key_result.objective for i in initiatives})
-    latest = latest_scores(i.pk for i in initiatives)
-    by_key = {i.key: i for i in initiatives}
-    scores = [wsjf.Score(key=i.key, business_value=s.business_value,
-                         time_criticality=s.time_criticality, risk_reduction=s.risk_reduction,
-                         job_size=s.job_size)
-              for i in initiatives if (s := latest.get(i.pk))]
+    ranked_fields = ("pk", "key", "title", "status", "key_result__key",
+                     "key_result__objective_id", "key_result__objective__unit__key",
+                     "key_result__objective__unit__name")
+    scored = {values[0]: values
+              for values in query.filter(pk__in=scored_ids).values_list(*ranked_fields)}
+    latest = latest_score_values(scored)
+    serves = annual_objectives_by_id({values[5] for values in scored.values()})
+    by_key = {values[1]: values for values in scored.values()}
+    scores = [wsjf.Score(key=values[1], business_value=s.business_value,
+                         time_criticality=s.time_criticality,
+                         risk_reduction=s.risk_reduction, job_size=s.job_size)
+              for pk, values in scored.items() if (s := latest.get(pk))]
     rows = []
     for r in wsjf.rank(scores):
-        initiative = by_key[r.score.key]
-        rows.append(Row(rank=r.rank, initiative=initiative, score=r.score,
-                        tie_break=r.tie_break, scored=latest[initiative.pk],
-                        annual_objectives=serves[initiative.key_result.objective_id]))
+        pk, key, title, status, kr_key, objective_id, unit_key, unit_name = by_key[r.score.key]
+        rows.append(Row(rank=r.rank, pk=pk, key=key, title=title, status=status,
+                        key_result_key=kr_key, objective_id=objective_id, unit_key=unit_key,
+                        unit_name=unit_name, score=r.score, tie_break=r.tie_break,
+                        scored_on=latest[pk].held_at, annual_objectives=serves[objective_id]))
     return Portfolio(rows=rows, unscored_query=query.exclude(pk__in=scored_ids))
 
 

@@ -59,8 +59,7 @@ EXPORT_COLUMNS = [
     exports.Column("WSJF", lambda r: round(r["score"].wsjf, 4) if r["score"] else None,
                    exports.NUMBER),
     exports.Column("Annual objectives", lambda r: ", ".join(r["annual_objectives"])),
-    exports.Column("Scored on", lambda r: r["scored"].session.held_at if r["scored"] else None,
-                   exports.DATE),
+    exports.Column("Scored on", "scored_on", exports.DATE),
     # Its work linked in a tracker (portfolio/tracked.py), blank when none is linked.
     exports.Column("Work items", "tracked.total", exports.NUMBER),
     exports.Column("Work done", "tracked.done", exports.NUMBER),
@@ -75,10 +74,12 @@ EXPORT_COLUMNS = [
 
 def _export_rows(found) -> list[dict]:
     work = found.tracked
-    rows = [{"rank": r.rank, "initiative": r.initiative, "score": r.score, "scored": r.scored,
-             "annual_objectives": r.annual_objectives, "tracked": work.get(r.initiative.pk)}
+    found.read_whole()
+    rows = [{"rank": r.rank, "initiative": r.initiative, "score": r.score,
+             "scored_on": r.scored_on, "annual_objectives": r.annual_objectives,
+             "tracked": work.get(r.pk)}
             for r in found.rows]
-    rows += [{"rank": None, "initiative": i, "score": None, "scored": None,
+    rows += [{"rank": None, "initiative": i, "score": None, "scored_on": None,
               "annual_objectives": [], "tracked": work.get(i.pk)} for i in found.unscored]
     return rows
 
@@ -97,7 +98,7 @@ def _status(request) -> str:
 
 
 def _status_rows(initiatives: list[Initiative], found) -> list[dict]:
-    ranked = {r.initiative.pk: r for r in found.rows}
+    ranked = {r.pk: r for r in found.rows}
     latest = selectors.latest_scores(i.pk for i in initiatives)
     serves = selectors.annual_objectives_by_id({i.key_result.objective_id for i in initiatives})
     work = tracked.counts_of([i.pk for i in initiatives])
@@ -109,7 +110,7 @@ def _status_rows(initiatives: list[Initiative], found) -> list[dict]:
                            risk_reduction=scored.risk_reduction,
                            job_size=scored.job_size) if scored else None
         rows.append({"rank": ranked[i.pk].rank if i.pk in ranked else None, "initiative": i,
-                     "score": score, "scored": scored,
+                     "score": score, "scored_on": scored.session.held_at if scored else None,
                      "annual_objectives": serves.get(i.key_result.objective_id, []),
                      "tracked": work.get(i.pk)})
     return rows
@@ -145,6 +146,7 @@ def portfolio(request):
     # hundreds are scored at 20,000 people: rendering 600 rows took most of the page's
     # half second). The export and the API have them all.
     shown = found.rows[:LISTED]
+    found.read_whole(shown)
     return render(request, "portfolio/list.html", {
         "nav": "portfolio", "found": found, "shown": shown, "page_size": LISTED,
         "unit": unit, "annual": annual,

@@ -68,9 +68,9 @@ class Command(HoshinCommand):
             self.stdout.write(f"{'#':>3}  {'WSJF':>6} {'CoD':>4} {'size':>4}  initiative")
         for r in found.rows:
             self.stdout.write(f"{r.rank:>3}  {r.score.wsjf:>6.2f} {r.score.cost_of_delay:>4} "
-                              f"{r.score.job_size:>4}  {r.initiative.key} {r.initiative.title} "
-                              f"({r.unit.name})" + (f"  [{r.tie_break}]" if r.tie_break else "")
-                              + _tracked_words(found.tracked.get(r.initiative.pk)))
+                              f"{r.score.job_size:>4}  {r.key} {r.title} "
+                              f"({r.unit_name})" + (f"  [{r.tie_break}]" if r.tie_break else "")
+                              + _tracked_words(found.tracked.get(r.pk)))
         if found.unscored_count:
             self.stdout.write(f"{found.unscored_count} open initiative(s) not scored yet: "
                               + ", ".join(i.key for i in found.unscored_first[:20])
