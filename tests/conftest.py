@@ -51,7 +51,45 @@ def pytest_report_header(config):
     if not DJANGO:
         return None
     db = settings.DATABASES["default"]
-    return f"database: {db['ENGINE'].rsplit('.', 1)[-1]} {db.get('HOST') or ''}".rstrip()
+    header = f"database: {db['ENGINE'].rsplit('.', 1)[-1]} {db.get('HOST') or ''}".rstrip()
+    if POSTGRES and not ALL_TESTS:
+        header += ("\nonly the tests that use the database (the rest ran on SQLite; "
+                   "HOSHIN_TEST_ALL=1 runs them here too)")
+    return header
+
+
+# The run on PostgreSQL (scripts/test.sh's second phase, CI) exists to test what the
+# database does. A test that never opens a database connection (pure computation, the
+# analyzer's corpus, the console script on its own SQLite file) gives the same result on
+# both, and ran on SQLite already: it is left out here, unless it is marked
+# `each_database` (it reaches the database some other way, such as a server it starts).
+ALL_TESTS = os.environ.get("HOSHIN_TEST_ALL") == "1"
+DATABASE_FIXTURES = {"db", "transactional_db", "django_db_reset_sequences",
+                     "django_db_serialized_rollback", "live_server", "django_db_setup"}
+
+
+def uses_the_database(item) -> bool:
+    if (item.get_closest_marker("django_db") is not None
+            or item.get_closest_marker("each_database") is not None
+            or DATABASE_FIXTURES & set(getattr(item, "fixturenames", ()))):
+        return True
+    # A fixture of ours that opens the database itself (django_db_blocker.unblock()).
+    # pytest-django's own autouse fixtures take the blocker for every test: not those.
+    info = getattr(item, "_fixtureinfo", None)
+    return any("django_db_blocker" in d.argnames
+               and not d.func.__module__.startswith("pytest_django")
+               for defs in (info.name2fixturedefs.values() if info else ()) for d in defs)
+
+
+def pytest_collection_modifyitems(config, items):
+    if not POSTGRES or ALL_TESTS:
+        return
+    kept, left = [], []
+    for item in items:
+        (kept if uses_the_database(item) else left).append(item)
+    if left:
+        config.hook.pytest_deselected(items=left)
+        items[:] = kept
 
 
 @pytest.fixture

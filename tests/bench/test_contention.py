@@ -16,6 +16,7 @@ SCRIPT = Path(__file__).resolve().parents[2] / "bench" / "contention.py"
 
 
 @pytest.mark.load
+@pytest.mark.each_database
 def test_check_ins_go_on_while_a_page_is_imported_and_survive_a_crash(tmp_path):
     db = "postgres" if os.environ.get("HOSHIN_TEST_POSTGRES") == "1" else "sqlite"
     out = tmp_path / "contention.json"
