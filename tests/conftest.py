@@ -63,12 +63,17 @@ def pytest_report_header(config):
 # analyzer's corpus, the console script on its own SQLite file) gives the same result on
 # both, and ran on SQLite already: it is left out here, unless it is marked
 # `each_database` (it reaches the database some other way, such as a server it starts).
+# So are the browser's sweeps of every page marked `one_database` (their policy,
+# accessibility and layout are the templates', and tests/security requests every page as
+# every role on PostgreSQL).
 ALL_TESTS = os.environ.get("HOSHIN_TEST_ALL") == "1"
 DATABASE_FIXTURES = {"db", "transactional_db", "django_db_reset_sequences",
                      "django_db_serialized_rollback", "live_server", "django_db_setup"}
 
 
 def uses_the_database(item) -> bool:
+    if item.get_closest_marker("one_database") is not None:
+        return False
     if (item.get_closest_marker("django_db") is not None
             or item.get_closest_marker("each_database") is not None
             or DATABASE_FIXTURES & set(getattr(item, "fixturenames", ()))):

@@ -64,6 +64,7 @@ def marked(name, url):
     return pytest.param(name, url)
 
 
+@pytest.mark.one_database
 @pytest.mark.parametrize(("name", "url"), [marked(n, u) for n, u in PAGES])
 def test_no_serious_violation_as_any_role(browser, live_server, name, url):
     plan = build_plan()

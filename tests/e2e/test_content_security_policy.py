@@ -37,6 +37,7 @@ def _menu_links(page, base: str) -> list[str]:
     return paths
 
 
+@pytest.mark.one_database
 @pytest.mark.parametrize("email", ROLES)
 def test_no_violation_on_any_page_of_the_navigation(live_server, page, login, email):
     build_plan()

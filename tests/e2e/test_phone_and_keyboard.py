@@ -94,6 +94,7 @@ def _some_readings(plan):
                                       plan=100 + 10 * month, actual=actual)
 
 
+@pytest.mark.one_database
 def test_every_page_fits_a_phone_and_names_its_fields(browser, live_server):
     plan = build_plan()
     _some_readings(plan)
