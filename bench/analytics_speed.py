@@ -37,14 +37,19 @@ import platform
 import random
 import subprocess
 import sys
-import tempfile
 import time
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
-from run import RESULTS, _end_of_this_quarter, percentile, scratch_database  # noqa: E402
+from run import (  # noqa: E402
+    RESULTS,
+    _end_of_this_quarter,
+    kept_database,
+    percentile,
+    scratch_database,
+)
 
 TARGET_S = 0.300
 
@@ -241,26 +246,10 @@ def main() -> int:
     load_before = os.getloadavg()
     uptime_before = subprocess.run(["uptime"], capture_output=True, text=True).stdout.strip()
     try:
-        if args.reuse and args.db == "postgres":
-            # A PostgreSQL database of that name, kept between runs (created when missing).
-            import psycopg
-
-            from run import PG_ADMIN_URL
-            with psycopg.connect(PG_ADMIN_URL.replace("postgres://", "postgresql://"),
-                                 autocommit=True) as conn:
-                if not conn.execute("SELECT 1 FROM pg_database WHERE datname = %s",
-                                    [args.reuse]).fetchone():
-                    conn.execute(f'CREATE DATABASE "{args.reuse}"')
-            env = dict(os.environ, HOSHIN_DATA_DIR=tempfile.mkdtemp(prefix="hoshin-analytics-"),
-                       HOSHIN_DATABASE_URL=PG_ADMIN_URL.rsplit("/", 1)[0] + f"/{args.reuse}")
+        database = (kept_database(args.db, args.reuse, "hoshin-analytics") if args.reuse
+                    else scratch_database(args.db, "hoshin-analytics"))
+        with database as (env, _tmp):
             out = subprocess.run(cmd, env=env, check=True, capture_output=True, text=True)
-        elif args.reuse:
-            env = dict(os.environ, HOSHIN_DATA_DIR=str(Path(args.reuse).parent),
-                       HOSHIN_DATABASE_URL=f"sqlite:///{Path(args.reuse).resolve()}")
-            out = subprocess.run(cmd, env=env, check=True, capture_output=True, text=True)
-        else:
-            with scratch_database(args.db, "hoshin-analytics") as (env, _tmp):
-                out = subprocess.run(cmd, env=env, check=True, capture_output=True, text=True)
     except subprocess.CalledProcessError as exc:
         sys.stderr.write(exc.stderr)
         raise

@@ -45,7 +45,7 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
-from run import scratch_database  # noqa: E402
+from run import kept_database, scratch_database  # noqa: E402
 
 RESULTS = HERE / "results"
 CLK_TCK = os.sysconf("SC_CLK_TCK")
@@ -84,7 +84,7 @@ def loadavg() -> list[float]:
 # Set-up: runs in a subprocess whose environment names the fresh database ------------------
 
 
-def setup_phase(people: int, today: str, seed: int) -> dict:
+def setup_phase(people: int, today: str, seed: int, reuse: bool = False) -> dict:
     import django
 
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "hoshin.settings")
@@ -100,9 +100,11 @@ def setup_phase(people: int, today: str, seed: int) -> dict:
     call_command("migrate", verbosity=0)
     migrate_s = time.perf_counter() - t0
     t0 = time.perf_counter()
-    with open(os.devnull, "w") as quiet:
-        call_command("demo", people=people, today=today, seed=seed, no_migrate=True,
-                     stdout=quiet)
+    if not (reuse and Person.objects.exists()):  # a kept database holds its organisation
+        with open(os.devnull, "w") as quiet:
+            call_command("demo", people=people, today=today, seed=seed, no_migrate=True,
+                         stdout=quiet)
+    people = Person.objects.count()
     load_s = time.perf_counter() - t0
     cycle = Cycle.objects.filter(kind="quarter", state="active").order_by("-start").first()
     krs = KeyResult.objects.filter(objective__cycle=cycle, archived_at__isnull=True)
@@ -322,13 +324,16 @@ def measure(server: Server, setup: dict, args) -> dict:
 
 
 def run_database(kind: str, args) -> dict:
-    with scratch_database(kind, "hoshin-http") as (env, tmp):
+    database = (kept_database(kind, args.reuse, "hoshin-http") if args.reuse
+                else scratch_database(kind, "hoshin-http"))
+    with database as (env, tmp):
         server = None
         try:
             print(f"{kind}: loading {args.people} people ...", file=sys.stderr, flush=True)
             out = subprocess.run([sys.executable, __file__, "--setup", "--people",
                                   str(args.people), "--today", args.today, "--seed",
-                                  str(args.seed)], env=env, check=True, capture_output=True,
+                                  str(args.seed)] + (["--reuse", args.reuse] if args.reuse
+                                                     else []), env=env, check=True, capture_output=True,
                                  text=True)
             setup = json.loads(out.stdout.strip().splitlines()[-1])
             extra = []
@@ -418,14 +423,19 @@ def main() -> int:
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--label", default="", help="added to the result file's name")
     parser.add_argument("--markdown", help="also write the Markdown table to this file")
+    parser.add_argument("--reuse", help="a SQLite file (--db sqlite) or PostgreSQL database "
+                        "name (--db postgres) kept between runs: the organisation is loaded "
+                        "only when it is empty (analytics_speed.py's databases serve too)")
     parser.add_argument("--setup", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.setup:
-        print(json.dumps(setup_phase(args.people, args.today, args.seed)))
+        print(json.dumps(setup_phase(args.people, args.today, args.seed, bool(args.reuse))))
         return 0
     args.clients = [int(c) for c in args.clients.split(",")]
     args.endpoints = args.endpoints or list(ENDPOINTS)
     kinds = ["sqlite", "postgres"] if args.db == "both" else [args.db]
+    if args.reuse and len(kinds) > 1:
+        parser.error("--reuse names one database: give --db sqlite or --db postgres")
     import hoshin
 
     run = {"started": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),

@@ -406,6 +406,30 @@ def _count(node: dict) -> int:
 
 
 @contextlib.contextmanager
+@contextlib.contextmanager
+def kept_database(kind: str, where: str, prefix: str):
+    """A database kept between benchmark runs: the SQLite file `where`, or the PostgreSQL
+    database named `where` (created when missing); never dropped. Yields (the environment
+    pointing hoshin at it, a scratch folder for logs)."""
+    env = dict(os.environ)
+    with tempfile.TemporaryDirectory(prefix=f"{prefix}-") as tmp:
+        if kind == "sqlite":
+            env["HOSHIN_DATA_DIR"] = str(Path(where).resolve().parent)
+            env["HOSHIN_DATABASE_URL"] = f"sqlite:///{Path(where).resolve()}"
+            yield env, tmp
+            return
+        import psycopg
+
+        with psycopg.connect(PG_ADMIN_URL.replace("postgres://", "postgresql://"),
+                             autocommit=True) as conn:
+            if not conn.execute("SELECT 1 FROM pg_database WHERE datname = %s",
+                                [where]).fetchone():
+                conn.execute(f'CREATE DATABASE "{where}"')
+        env["HOSHIN_DATA_DIR"] = tmp
+        env["HOSHIN_DATABASE_URL"] = PG_ADMIN_URL.rsplit("/", 1)[0] + f"/{where}"
+        yield env, tmp
+
+
 def scratch_database(kind: str, prefix: str):
     """A scratch data folder and an empty database for one benchmark run: SQLite in the
     folder, or a PostgreSQL database named after `prefix` and this process (dropped after,

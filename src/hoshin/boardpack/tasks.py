@@ -15,8 +15,10 @@ import base64
 
 from django_tasks import task
 
+from hoshin.core.queue import WAITED_ON
 
-@task()
+
+@task(priority=WAITED_ON)
 def make_board_pack(actor_id: int, cycle_key: str | None) -> dict:
     """Make the pack as `actor_id`; returns the PDF (base64) with its file name and page
     count, or `error` when it cannot be made (no such quarter, no longer allowed)."""

@@ -15,8 +15,10 @@ import json
 from django.core.serializers.json import DjangoJSONEncoder
 from django_tasks import task
 
+from hoshin.core.queue import WAITED_ON
 
-@task()
+
+@task(priority=WAITED_ON)
 def import_markdown_page(actor_id: int, markdown: str, options: dict, dry_run: bool) -> dict:
     """Preview (dry_run) or import a Markdown page as `actor_id`; returns the report's
     dict with `imported` and, when the page could not be imported, its errors."""
