@@ -406,7 +406,6 @@ def _count(node: dict) -> int:
 
 
 @contextlib.contextmanager
-@contextlib.contextmanager
 def kept_database(kind: str, where: str, prefix: str):
     """A database kept between benchmark runs: the SQLite file `where`, or the PostgreSQL
     database named `where` (created when missing); never dropped. Yields (the environment
@@ -430,6 +429,7 @@ def kept_database(kind: str, where: str, prefix: str):
         yield env, tmp
 
 
+@contextlib.contextmanager
 def scratch_database(kind: str, prefix: str):
     """A scratch data folder and an empty database for one benchmark run: SQLite in the
     folder, or a PostgreSQL database named after `prefix` and this process (dropped after,
