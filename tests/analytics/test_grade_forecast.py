@@ -125,36 +125,3 @@ def test_a_key_result_of_a_closed_quarter_has_no_forecast_panel(plan, history):
     client = Client()
     client.login(username=plan.viewer.email, password=PASSWORD)
     assert "Grade forecast" not in client.get("/key-results/KP0/").content.decode()
-
-
-def test_a_check_in_during_the_forecasts_computation_is_not_lost(plan, history, monkeypatch):
-    """After a check-in the forecast is computed outside the write transaction; a check-in
-    of the same key result stored meanwhile makes it compute again inside, so the stored
-    forecast is never the one from before the later check-in."""
-    from hoshin.core import events
-
-    services.count_outcomes(None)
-    day = _weeks(plan, [(0, 21), (1, 23)]) + dt.timedelta(days=7)
-    computed = []
-    real = services._forecast_rows
-
-    def with_a_check_in_meanwhile(today, key_results=None):
-        rows = real(today, key_results)
-        if not computed:  # another request's check-in lands while this one computes
-            okrs.record_checkin(None, plan.kr_sales, value=34, confidence=8)
-        computed.append([r.checkins for r in rows])
-        return rows
-
-    monkeypatch.setattr(services, "_forecast_rows", with_a_check_in_meanwhile)
-    with clock.everywhere(day):
-        services.refresh_after_checkin(events.CheckInRecorded(
-            actor=None, key_result=plan.kr_sales, check_in=None, today=day))
-    assert computed == [[2], [3]]
-    assert StoredForecast.objects.get(key_result=plan.kr_sales).checkins == 3
-    # Nothing came in meanwhile: computed once.
-    computed.clear()
-    computed.append("first")
-    with clock.everywhere(day):
-        services.refresh_after_checkin(events.CheckInRecorded(
-            actor=None, key_result=plan.kr_sales, check_in=None, today=day))
-    assert computed == ["first", [3]]

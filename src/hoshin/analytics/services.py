@@ -7,7 +7,6 @@ from __future__ import annotations
 import datetime as dt
 from collections import Counter
 
-from django.db import transaction
 from django.db.models import Count, Max, Q, Sum
 
 from hoshin.analytics import figures, outcomes, selectors
@@ -17,7 +16,7 @@ from hoshin.analyzer import report
 from hoshin.core import clock, events
 from hoshin.core.history import service
 from hoshin.engine import grade_forecast
-from hoshin.okrs.models import CheckIn, Cycle, KeyResult, Objective, TradeOff
+from hoshin.okrs.models import Cycle, KeyResult, Objective, TradeOff
 from hoshin.okrs.progress import active_key_results
 from hoshin.org import permissions
 from hoshin.org.models import Person, Unit
@@ -121,9 +120,15 @@ def _stored(kr_id: int, f: grade_forecast.GradeForecast, today: dt.date) -> Stor
         history_weight=f.history_weight, explanation=grade_forecast.describe(f), as_of=today)
 
 
-def _forecast_rows(today: dt.date, key_results=None) -> list[StoredForecast]:
-    """The forecasts of every running key result (or of `key_results`) as of `today`,
-    computed, not written."""
+@service
+def refresh_forecasts(actor: Person | None, *, today: dt.date | None = None,
+                      key_results=None) -> int:
+    """Forecast the grade of every running key result (or of `key_results`) as of `today`
+    and store it; forecasts of key results no longer running are removed. Returns how many
+    forecasts are stored."""
+    permissions.require(actor is None or permissions.can_edit_strategy(actor),
+                        "refresh the grade forecasts")
+    today = today or clock.today()
     query = active_key_results(today).filter(kind__in=outcomes.FORECAST_KINDS)
     if key_results is not None:
         query = query.filter(pk__in=[getattr(k, "pk", k) for k in key_results])
@@ -138,53 +143,19 @@ def _forecast_rows(today: dt.date, key_results=None) -> list[StoredForecast]:
                                       steps.get(kr.pk, ()), table)
             if f is not None:
                 rows.append(_stored(kr.pk, f, today))
-    return rows
-
-
-def _replace_forecasts(rows: list[StoredForecast], key_results=None) -> None:
     if key_results is None:
         StoredForecast.objects.all().delete()
     else:
         StoredForecast.objects.filter(key_result_id__in=[getattr(k, "pk", k)
                                                          for k in key_results]).delete()
     StoredForecast.objects.bulk_create(rows, batch_size=2000)
-
-
-@service
-def refresh_forecasts(actor: Person | None, *, today: dt.date | None = None,
-                      key_results=None) -> int:
-    """Forecast the grade of every running key result (or of `key_results`) as of `today`
-    and store it; forecasts of key results no longer running are removed. Returns how many
-    forecasts are stored."""
-    permissions.require(actor is None or permissions.can_edit_strategy(actor),
-                        "refresh the grade forecasts")
-    today = today or clock.today()
-    rows = _forecast_rows(today, key_results)
-    _replace_forecasts(rows, key_results)
     return len(rows)
-
-
-def _what_a_forecast_read(kr_id: int) -> tuple:
-    """What one key result's forecast is made from and can change under it: its latest
-    check-in and its own last change (target, kind, quarter)."""
-    return (CheckIn.objects.filter(key_result_id=kr_id).aggregate(latest=Max("pk"))["latest"],
-            KeyResult.objects.filter(pk=kr_id).values_list("updated_at", flat=True).first())
 
 
 def refresh_after_checkin(event: events.CheckInRecorded) -> None:
     """A check-in moves its key result's forecast (subscribed after commit in apps.py: the
-    check-in does not wait for it). The forecast is computed before its write transaction,
-    which then only replaces one row: computed inside it, SQLite's one write lock was held
-    for the whole computation after every check-in (about 14 of a check-in's 39 ms at
-    20,000 people), and check-ins queued behind it. When another check-in of the same key
-    result came in meanwhile, it is computed again inside the transaction."""
-    kr_id = event.key_result.pk
-    before = _what_a_forecast_read(kr_id)
-    rows = _forecast_rows(event.today, [kr_id])
-    with transaction.atomic():
-        if _what_a_forecast_read(kr_id) != before:
-            rows = _forecast_rows(event.today, [kr_id])
-        _replace_forecasts(rows, [kr_id])
+    check-in does not wait for it)."""
+    refresh_forecasts(None, today=event.today, key_results=[event.key_result.pk])
 
 
 # Graded key results' regularity and calibration figures ----------------------------------
