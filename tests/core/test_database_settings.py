@@ -104,6 +104,28 @@ def test_gather_gives_the_planner_statistics_for_every_table(plan):
 
 
 @pytest.mark.django_db
+def test_gathering_on_postgresql_does_not_wait_for_other_databases(plan):
+    """Another database of the server analysing the catalogs all databases share (as a
+    bare ANALYZE does) holds them until it commits; gathering here does not wait for it."""
+    if connection.vendor != "postgresql":
+        pytest.skip("the shared catalogs are PostgreSQL's")
+    import psycopg
+
+    db = connection.settings_dict
+    other = psycopg.connect(host=db["HOST"], port=db["PORT"] or 5432, user=db["USER"],
+                            dbname="postgres")
+    try:
+        other.execute("ANALYZE pg_catalog.pg_database")  # held: its transaction is open
+        with connection.cursor() as cursor:
+            cursor.execute("SET LOCAL lock_timeout = '3s'")
+        dbstats.gather()
+        assert "okrs_keyresult" in dbstats.analysed_tables()
+    finally:
+        other.rollback()
+        other.close()
+
+
+@pytest.mark.django_db
 def test_the_nightly_job_gathers_statistics(plan):
     import datetime as dt
 
