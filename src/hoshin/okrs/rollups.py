@@ -322,12 +322,15 @@ def apply(cycle_id: int, key_results=(), objectives=(), upper: bool = False) -> 
     results and objectives (and, with `upper`, to the strategy layer): only their chains
     are recomputed. Does nothing (False) when the cycle's roll-up is not stored or is
     not today's, which the daily refresh rebuilds whole."""
-    # Looked at first outside a transaction: on SQLite every transaction here takes the
-    # one write lock, and most changes after the daily refresh has not yet run, or to a
-    # cycle not stored, have nothing to do.
-    mark = RollupMark.objects.select_related("cycle").filter(cycle_id=cycle_id).first()
-    if mark is None or mark.as_of != as_of(mark.cycle):
-        return False
+    # On SQLite, looked at first outside a transaction: every transaction there takes the
+    # one write lock, and a change to a cycle not stored, or not yet refreshed today, has
+    # nothing to do. A rebuild that commits meanwhile applies what committed before it
+    # (`rebuild`'s stamp). Not on PostgreSQL: there a rebuild computes while it holds the
+    # mark, and a change committed meanwhile must wait for the mark to be applied after.
+    if connection.vendor == "sqlite":
+        mark = RollupMark.objects.select_related("cycle").filter(cycle_id=cycle_id).first()
+        if mark is None or mark.as_of != as_of(mark.cycle):
+            return False
     with transaction.atomic():
         mark = (RollupMark.objects.select_for_update().select_related("cycle")
                 .filter(cycle_id=cycle_id).first())
