@@ -99,7 +99,7 @@ def _status(request) -> str:
 
 def _status_rows(initiatives: list[Initiative], found) -> list[dict]:
     ranked = {r.pk: r for r in found.rows}
-    latest = selectors.latest_scores(i.pk for i in initiatives)
+    latest = selectors.latest_score_values(i.pk for i in initiatives)
     serves = selectors.annual_objectives_by_id({i.key_result.objective_id for i in initiatives})
     work = tracked.counts_of([i.pk for i in initiatives])
     rows = []
@@ -110,7 +110,7 @@ def _status_rows(initiatives: list[Initiative], found) -> list[dict]:
                            risk_reduction=scored.risk_reduction,
                            job_size=scored.job_size) if scored else None
         rows.append({"rank": ranked[i.pk].rank if i.pk in ranked else None, "initiative": i,
-                     "score": score, "scored_on": scored.session.held_at if scored else None,
+                     "score": score, "scored_on": scored.held_at if scored else None,
                      "annual_objectives": serves.get(i.key_result.objective_id, []),
                      "tracked": work.get(i.pk)})
     return rows
